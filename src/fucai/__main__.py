@@ -1,0 +1,3 @@
+from fucai.cli import main
+
+main()

@@ -1,0 +1,3 @@
+from fucai.accounts.models.user import User
+
+__all__ = ["User"]

@@ -1,0 +1,3 @@
+from fucai.core.models.audit import ObjectChange
+
+__all__ = ["ObjectChange"]

@@ -1,0 +1,37 @@
+"""The navigation menu. Each entry names a URL and the roles that may see it (None: everyone)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    editors_only: bool = False
+
+
+MENU: list[tuple[str, list[NavItem]]] = []
+
+
+def menu_for(user) -> list[dict]:
+    groups = []
+    for title, items in MENU:
+        entries = []
+        for item in items:
+            if item.editors_only and not user.can_edit_master_data:
+                continue
+            try:
+                entries.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+            except NoReverseMatch:
+                continue
+        if entries:
+            groups.append({"title": title, "items": entries})
+    return groups
+
+
+_ = _

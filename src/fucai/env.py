@@ -1,0 +1,95 @@
+"""Typed readers for environment variables; every bad value stops start-up with a clear message."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperlyConfigured(f"Environment variable {name} is required but not set.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off."
+    )
+
+
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not an integer.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"Environment variable {name}={value} must be at least {minimum}.")
+    return value
+
+
+def env_dir(name: str, default: Path) -> Path:
+    raw = os.environ.get(name)
+    path = Path(raw).expanduser() if raw else default
+    if path.exists() and not path.is_dir():
+        raise ImproperlyConfigured(f"Environment variable {name}={str(path)!r} exists but is not a directory.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name}={str(path)!r}: cannot create it ({exc}).") from None
+    return path.resolve()
+
+
+def env_database(name: str, sqlite_path: Path) -> dict:
+    """DATABASE_URL when set (PostgreSQL or SQLite URLs), else the embedded SQLite file."""
+    import dj_database_url
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path), "OPTIONS": {"timeout": 30}}
+    if not raw.startswith(("postgres://", "postgresql://", "sqlite://")):
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not supported; use postgresql://user@host:port/db "
+            "or sqlite:///path."
+        )
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} cannot be parsed: {exc}") from None
+    return config
+
+
+def env_secret_key(name: str, key_file: Path) -> str:
+    """The secret key from the environment, else one generated once and kept in the data directory."""
+    raw = os.environ.get(name)
+    if raw is not None:
+        if len(raw) < 32:
+            raise ImproperlyConfigured(f"Environment variable {name} must be at least 32 characters long.")
+        return raw
+    if key_file.exists():
+        return key_file.read_text().strip()
+    import secrets
+
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

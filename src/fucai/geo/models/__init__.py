@@ -1,0 +1,3 @@
+from fucai.geo.models.division import Division
+
+__all__ = ["Division"]

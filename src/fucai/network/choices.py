@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StationScene(models.TextChoices):
+    """Where a station sells: the channel or scene of the seed's 进商超、进商圈、进社区."""
+
+    STREET = "street", _("传统街边店")
+    SUPERMARKET = "supermarket", _("商超")
+    BUSINESS_DISTRICT = "business_district", _("商圈")
+    COMMUNITY = "community", _("社区")
+    SHOPPING_COMPLEX = "shopping_complex", _("商业综合体")
+    TOURISM_STREET = "tourism_street", _("文旅街区")
+    INSTANT_KIOSK = "instant_kiosk", _("即开销售亭")
+    WELFARE_POST = "welfare_post", _("福彩公益驿站")
+
+
+# The seed's "城市核心区域" channels: 商业综合体, 繁华商圈, 文旅街区.
+CORE_URBAN_SCENES = (
+    StationScene.SHOPPING_COMPLEX,
+    StationScene.BUSINESS_DISTRICT,
+    StationScene.TOURISM_STREET,
+)
+
+
+class StationOperation(models.TextChoices):
+    """Whether the outlet sells only lottery tickets (专营) or alongside another business (兼营)."""
+
+    DEDICATED = "dedicated", _("专营")
+    SHARED = "shared", _("兼营")
+
+
+class StationStatus(models.TextChoices):
+    """A station's lifecycle: planned → surveyed → building → open → suspended → closed."""
+
+    PLANNED = "planned", _("Planned")
+    SURVEYED = "surveyed", _("Surveyed")
+    BUILDING = "building", _("Building")
+    OPEN = "open", _("Open")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+# Which status may follow which. Before opening a station may skip steps forward (an existing outlet
+# registered late has no survey); closed is final; a suspended station may reopen.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    StationStatus.PLANNED: frozenset(
+        {StationStatus.SURVEYED, StationStatus.BUILDING, StationStatus.OPEN, StationStatus.CLOSED}
+    ),
+    StationStatus.SURVEYED: frozenset({StationStatus.BUILDING, StationStatus.OPEN, StationStatus.CLOSED}),
+    StationStatus.BUILDING: frozenset({StationStatus.OPEN, StationStatus.CLOSED}),
+    StationStatus.OPEN: frozenset({StationStatus.SUSPENDED, StationStatus.CLOSED}),
+    StationStatus.SUSPENDED: frozenset({StationStatus.OPEN, StationStatus.CLOSED}),
+    StationStatus.CLOSED: frozenset(),
+}
+
+
+class PartnerKind(models.TextChoices):
+    SHOPPING_COMPLEX_GROUP = "shopping_complex_group", _("Shopping-complex group")
+    SUPERMARKET_CHAIN = "supermarket_chain", _("Supermarket chain")
+    TOURISM = "tourism", _("Cultural-tourism operator")
+    OTHER = "other", _("Other")
+
+
+class ManagerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ELIMINATED = "eliminated", _("Eliminated")
+    LEFT = "left", _("Left")
