@@ -11,8 +11,12 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    from fucai.core.context import acting_as
+
     try:
-        execute_from_command_line(["fucai", *(argv if argv is not None else sys.argv[1:])])
+        # Changes made by a command are audited with source "command" (web requests set their own).
+        with acting_as(None, "command"):
+            execute_from_command_line(["fucai", *(argv if argv is not None else sys.argv[1:])])
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"fucai: configuration error: {exc}\n")
         raise SystemExit(2) from None

@@ -30,7 +30,8 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(
-        f"Environment variable {name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off."
+        f"Environment variable {name}={raw!r} is not a boolean; "
+        "use one of 1/0, true/false, yes/no, on/off."
     )
 
 
@@ -41,9 +42,13 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not an integer.") from None
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not an integer."
+        ) from None
     if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"Environment variable {name}={value} must be at least {minimum}.")
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value} must be at least {minimum}."
+        )
     return value
 
 
@@ -51,11 +56,15 @@ def env_dir(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     path = Path(raw).expanduser() if raw else default
     if path.exists() and not path.is_dir():
-        raise ImproperlyConfigured(f"Environment variable {name}={str(path)!r} exists but is not a directory.")
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={str(path)!r} exists but is not a directory."
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={str(path)!r}: cannot create it ({exc}).") from None
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={str(path)!r}: cannot create it ({exc})."
+        ) from None
     return path.resolve()
 
 
@@ -65,31 +74,61 @@ def env_database(name: str, sqlite_path: Path) -> dict:
 
     raw = os.environ.get(name, "").strip()
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path), "OPTIONS": {"timeout": 30}}
-    if not raw.startswith(("postgres://", "postgresql://", "sqlite://")):
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_path),
+            "OPTIONS": {"timeout": 30},
+        }
+    scheme = raw.split("://", 1)[0] if "://" in raw else raw.split(":", 1)[0]
+    if scheme not in ("postgres", "postgresql", "sqlite") or "://" not in raw:
+        # Only the scheme is echoed: the URL may carry a password.
         raise ImproperlyConfigured(
-            f"Environment variable {name}={raw!r} is not supported; use postgresql://user@host:port/db "
-            "or sqlite:///path."
+            f"Environment variable {name} uses {scheme!r}, which is not supported; use "
+            "postgresql://user@host:port/db or sqlite:///path."
         )
     try:
         config = dj_database_url.parse(raw, conn_max_age=60)
     except ValueError as exc:
         raise ImproperlyConfigured(f"Environment variable {name} cannot be parsed: {exc}") from None
+    if config.get("NAME") in (None, "", ":memory:"):
+        raise ImproperlyConfigured(
+            f"Environment variable {name} names no database; add it to the URL, e.g. "
+            "postgresql://user@host:5432/fucai or sqlite:////srv/fucai/fucai.sqlite3."
+        )
     return config
 
 
 def env_secret_key(name: str, key_file: Path) -> str:
-    """The secret key from the environment, else one generated once and kept in the data directory."""
+    """The secret key from the environment, else one generated once into the data directory."""
     raw = os.environ.get(name)
     if raw is not None:
-        if len(raw) < 32:
-            raise ImproperlyConfigured(f"Environment variable {name} must be at least 32 characters long.")
-        return raw
+        if len(raw.strip()) < 32:
+            raise ImproperlyConfigured(
+                f"Environment variable {name} must be at least 32 characters long."
+            )
+        return raw.strip()
     if key_file.exists():
-        return key_file.read_text().strip()
+        key = key_file.read_text().strip()
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                f"Environment variable {name} is not set and {key_file} holds no usable key; "
+                f"delete the file to have a new key generated, or set {name}."
+            )
+        return key
     import secrets
 
     key = secrets.token_urlsafe(50)
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def env_list(name: str, default: str) -> list[str]:
+    """A comma-separated list; set but empty is an error (e.g. no allowed host at all)."""
+    raw = env_str(name, default)
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if not items:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} lists nothing; give a comma-separated list."
+        )
+    return items

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from fucai.env import env_bool, env_database, env_dir, env_secret_key, env_str
+from fucai.env import env_bool, env_database, env_dir, env_list, env_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_dir("FUCAI_DATA_DIR", Path.cwd() / "var")
 
 DEBUG = env_bool("FUCAI_DEBUG", default=False)
 SECRET_KEY = env_secret_key("FUCAI_SECRET_KEY", DATA_DIR / "secret_key")
-ALLOWED_HOSTS = [h.strip() for h in env_str("FUCAI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = env_list("FUCAI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,17 +26,19 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "ninja",  # serves the OpenAPI docs' Swagger UI from its own static files, not a CDN
     "fucai.core",
     "fucai.accounts",
     "fucai.geo",
     "fucai.network",
+    "fucai.sales",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fucai.core.middleware.ChineseFirstLocaleMiddleware",  # zh-hans unless the user switched
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,11 +4,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fucai.api import api
+
+# The admin site bypasses row scope, so only superusers (provincial administrators) may use it.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.site_header = "fucai 福彩"
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("", include("fucai.core.urls")),
     path("geo/", include("fucai.geo.urls")),
     path("network/", include("fucai.network.urls")),

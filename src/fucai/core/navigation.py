@@ -1,4 +1,5 @@
-"""The navigation menu. Each entry names a URL and the roles that may see it (None: everyone)."""
+"""The navigation menu: groups of entries, each naming a URL and whether only editors may see it.
+Entries whose URL does not exist (yet) are left out, so the menu shows only what exists."""
 
 from __future__ import annotations
 
@@ -15,7 +16,23 @@ class NavItem:
     editors_only: bool = False
 
 
-MENU: list[tuple[str, list[NavItem]]] = []
+MENU: list[tuple[str, list[NavItem]]] = [
+    (
+        _("Network"),
+        [
+            NavItem(_("Overview"), "core:overview"),
+            NavItem(_("Stations"), "network:station_list"),
+            NavItem(_("Map"), "network:map"),
+            NavItem(_("Import"), "network:import", editors_only=True),
+        ],
+    ),
+    (
+        _("Administration"),
+        [
+            NavItem(_("Audit"), "core:audit"),
+        ],
+    ),
+]
 
 
 def menu_for(user) -> list[dict]:
@@ -26,12 +43,11 @@ def menu_for(user) -> list[dict]:
             if item.editors_only and not user.can_edit_master_data:
                 continue
             try:
-                entries.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+                entries.append(
+                    {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+                )
             except NoReverseMatch:
                 continue
         if entries:
             groups.append({"title": title, "items": entries})
     return groups
-
-
-_ = _

@@ -60,9 +60,9 @@ def scope_q(model: type[models.Model], user: User | None, action: str = VIEW) ->
     if action != VIEW:
         return _NOTHING
     if user.role == Role.PARTY:
-        if user.city_id is None:
-            return None
-        return Q(**{city_field: user.city_id}) if city_field else _NOTHING
+        if city_field is None:
+            return _NOTHING
+        return None if user.city_id is None else Q(**{city_field: user.city_id})
     if station_field is None:
         return _own_person_q(model, user)
     if user.role == Role.MANAGER and user.market_manager_id:

@@ -5,4 +5,7 @@ from django.urls import path
 from fucai.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("audit/", views.audit, name="audit"),
+]

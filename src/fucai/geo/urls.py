@@ -5,4 +5,6 @@ from django.urls import path
 from fucai.geo import views
 
 app_name = "geo"
-urlpatterns: list = []
+urlpatterns = [
+    path("boundaries/<str:level>.geojson", views.boundaries_geojson, name="boundaries"),
+]

@@ -5,4 +5,12 @@ from django.urls import path
 from fucai.network import views
 
 app_name = "network"
-urlpatterns: list = []
+urlpatterns = [
+    path("stations/", views.station_list, name="station_list"),
+    path("stations/<str:code>/", views.station_detail, name="station_detail"),
+    path("stations/<str:code>/edit/", views.station_edit, name="station_edit"),
+    path("stations/<str:code>/transition/", views.station_transition, name="station_transition"),
+    path("map/", views.station_map, name="map"),
+    path("map/stations.json", views.map_stations, name="map_stations"),
+    path("import/", views.station_import, name="import"),
+]

@@ -1,0 +1,31 @@
+"""The accounts part of the API: who am I, and what do I see."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from fucai.core.api.auth import auth_user
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    role_label: str
+    scope: str
+    city: str | None
+    can_edit: bool
+
+
+@router.get("/me", response=MeOut, summary="The calling user and their scope")
+def me(request):
+    user = auth_user(request)
+    return {
+        "username": user.username,
+        "role": user.role,
+        "role_label": str(user.get_role_display()),
+        "scope": user.scope_label,
+        "city": user.city.code if user.city_id else None,
+        "can_edit": user.can_edit_master_data,
+    }

@@ -1,9 +1,11 @@
-"""`fucai network summary`: network figures as of a date, as JSON or a table."""
+"""`fucai network summary|import|export`: network figures as of a date, as JSON or a table; import
+of a station file (all rows or none); export of stations to Excel in the same layout."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -34,8 +36,21 @@ def user_for(username: str | None):
     return user
 
 
+def city_for(value: str):
+    """A city of the province by name (赣州市, 赣州) or adcode (360700)."""
+    from fucai.geo.choices import DivisionLevel
+    from fucai.geo.models import Division
+
+    cities = Division.objects.filter(level=DivisionLevel.PREFECTURE)
+    names = [value, f"{value}市"]
+    city = cities.filter(code=value).first() or cities.filter(name__in=names).first()
+    if city is None:
+        raise CommandError(f"--city {value!r}: no such city in the province.")
+    return city
+
+
 class Command(BaseCommand):
-    help = "Station-network figures (open stations, net new this year, …) as of a date."
+    help = "Station network: figures as of a date (summary), import and export of the station file."
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -44,8 +59,62 @@ class Command(BaseCommand):
         summary.add_argument("--by", choices=GROUP_BYS, help="also give the figures per group")
         summary.add_argument("--format", choices=("json", "table"), default="table")
         summary.add_argument("--user", help="apply this user's scope (default: the whole province)")
+        imp = sub.add_parser("import", help="import a station file: all rows or none")
+        imp.add_argument("path", help="the station file; layout in docs/station-import.md")
+        imp.add_argument("--user", help="import as this user (default: system, whole province)")
+        imp.add_argument("--dry-run", action="store_true", help="validate and count, save nothing")
+        exp = sub.add_parser("export", help="export stations to an Excel file in the import layout")
+        exp.add_argument("out", help="the .xlsx file to write")
+        exp.add_argument("--user", help="apply this user's scope (default: the whole province)")
+        exp.add_argument("--city", help="only this city (name or adcode, e.g. 赣州市 or 360700)")
+        exp.add_argument("--as-of", type=parse_date, help="status as of this day (YYYY-MM-DD)")
 
     def handle(self, *args, **options) -> None:
+        action = options["action"]
+        if action == "import":
+            return self.handle_import(options)
+        if action == "export":
+            return self.handle_export(options)
+        return self.handle_summary(options)
+
+    def handle_import(self, options) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        from fucai.network.imports import import_stations
+
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        user = user_for(options["user"])
+        try:
+            with path.open("rb") as fh:
+                result = import_stations(fh, path.name, user, dry_run=options["dry_run"])
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
+        for error in result.errors:
+            self.stderr.write(str(error))
+        if not result.ok:
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())
+
+    def handle_export(self, options) -> None:
+        from fucai.core.excel import workbook_bytes
+        from fucai.network.exports import stations_workbook
+        from fucai.network.models import Station
+
+        user = user_for(options["user"])
+        stations = Station.objects.all() if user is None else Station.objects.restrict(user)
+        if options["city"]:
+            stations = stations.filter(city=city_for(options["city"]))
+        out = Path(options["out"])
+        if out.suffix.lower() != ".xlsx":
+            raise CommandError(f"{out}: the export is an Excel workbook; name it *.xlsx.")
+        workbook = stations_workbook(stations, as_of=options["as_of"])
+        out.write_bytes(workbook_bytes(workbook))
+        count = workbook.worksheets[0].max_row - 1
+        self.stdout.write(f"Wrote {count:,} stations to {out}.")
+
+    def handle_summary(self, options) -> None:
         from fucai.network.models import Station
 
         user = user_for(options["user"])

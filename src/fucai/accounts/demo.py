@@ -1,0 +1,151 @@
+"""The demo's users: one per role, all with the documented demo password.
+
+Demo users are recognised by their e-mail domain (an `.invalid` domain that can never receive
+mail), so `fucai demo` replaces them but never touches anyone else's account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from fucai.accounts.choices import Role
+
+DEMO_PASSWORD = "fucai-demo"
+DEMO_EMAIL_DOMAIN = "demo.fucai.invalid"
+SPECIAL_STATION_CODE = "36110214"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    description: object
+    superuser: bool = False
+    city_code: str = ""
+    anchor: str = ""  # "manager" or "owner": anchored to station 36110214's manager or owner
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@{DEMO_EMAIL_DOMAIN}"
+
+
+DEMO_USERS = (
+    DemoUser("admin", Role.PROVINCE, _("provincial centre (superuser)"), superuser=True),
+    DemoUser("ganzhou", Role.CITY, _("赣州 city agency"), city_code="360700"),
+    DemoUser("jiujiang", Role.CITY, _("九江 city agency"), city_code="360400"),
+    DemoUser(
+        "manager",
+        Role.MANAGER,
+        _("market manager of the 赣州 territory of station 36110214"),
+        anchor="manager",
+    ),
+    DemoUser("owner", Role.OWNER, _("owner of station 36110214 (兴国县)"), anchor="owner"),
+    DemoUser("party", Role.PARTY, _("Party affairs, whole province")),
+)
+
+
+def demo_users_exist() -> bool:
+    from fucai.accounts.models import User
+
+    return User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
+
+
+def expected_anchors() -> dict[str, int | None]:
+    """The ids the demo users hang off: cities, and station 36110214's current manager and owner."""
+    from django.utils import timezone
+
+    from fucai.geo.models import Division
+    from fucai.network.models import Station, StationAssignment
+
+    station = Station.objects.filter(code=SPECIAL_STATION_CODE).first()
+    assignment = (
+        StationAssignment.objects.active_on(timezone.localdate()).filter(station=station).first()
+        if station
+        else None
+    )
+    cities = dict(Division.objects.cities().values_list("code", "pk"))
+    return {
+        "manager": assignment.manager_id if assignment else None,
+        "owner": station.owner_id if station else None,
+        **{code: pk for code, pk in cities.items()},
+    }
+
+
+def user_fields(spec: DemoUser, anchors: dict[str, int | None]) -> dict:
+    return {
+        "role": spec.role,
+        "email": spec.email,
+        "is_superuser": spec.superuser,
+        "is_staff": spec.superuser,
+        "is_active": True,
+        "city_id": anchors[spec.city_code] if spec.city_code else None,
+        "market_manager_id": anchors["manager"] if spec.anchor == "manager" else None,
+        "station_owner_id": anchors["owner"] if spec.anchor == "owner" else None,
+    }
+
+
+class DemoUsersBuilder:
+    """admin, ganzhou, jiujiang, manager, owner and party, password `fucai-demo`."""
+
+    label = _("demo users")
+
+    def is_current(self, ctx) -> bool:
+        from fucai.accounts.models import User
+
+        anchors = expected_anchors()
+        stored = {
+            u.username: u for u in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        }
+        if sorted(stored) != sorted(spec.username for spec in DEMO_USERS):
+            return False
+        return all(
+            getattr(stored[spec.username], field) == value
+            for spec in DEMO_USERS
+            for field, value in user_fields(spec, anchors).items()
+        )
+
+    def foreign_data(self, ctx) -> str | None:
+        from fucai.accounts.models import User
+
+        taken = (
+            User.objects.filter(username__in=[u.username for u in DEMO_USERS])
+            .exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+            .values_list("username", flat=True)
+        )
+        if taken:
+            return gettext(
+                "user(s) %(names)s exist and are not demo users; rename or remove them first"
+            ) % {"names": ", ".join(sorted(taken))}
+        return None
+
+    def wipe(self, ctx) -> None:
+        from fucai.accounts.models import User
+
+        User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
+
+    def build(self, ctx) -> None:
+        from fucai.accounts.models import User
+
+        anchors = expected_anchors()
+        missing = [key for key in ("manager", "owner") if anchors[key] is None]
+        if missing:
+            raise CommandError(
+                gettext("the demo network has no %(what)s for station %(code)s")
+                % {"what": " / ".join(missing), "code": SPECIAL_STATION_CODE}
+            )
+        password = make_password(DEMO_PASSWORD)  # hashed once: the demo password is public anyway
+        users = [
+            User(username=spec.username, password=password, **user_fields(spec, anchors))
+            for spec in DEMO_USERS
+        ]
+        User.objects.bulk_create(users)
+        ctx.progress(gettext("demo users"), len(users))
+
+    def logins(self) -> list[tuple[str, str, str]]:
+        """(username, password, what the user is) for the command's closing message."""
+        return [(spec.username, DEMO_PASSWORD, str(spec.description)) for spec in DEMO_USERS]

@@ -1,0 +1,276 @@
+"""Where the runners compute: an Ibis backend over the store's Parquet files.
+
+DuckDB (in process) is the default. PySpark runs the same runner code: set
+`FUCAI_ANALYTICS_BACKEND=pyspark` and, for a cluster, `FUCAI_SPARK_MASTER=spark://host:7077`
+with `FUCAI_DATA_DIR` on storage every executor mounts at the same path (docs/formats.md,
+"Running on Spark"). Settings of the same names in Django settings win over the environment.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import ibis
+
+from fucai.sales.dimensions import DimensionSnapshot, current_dimensions
+from fucai.sales.store import DAILY, MONTHLY, Manifest, SalesStore
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from fucai.analytics.scope import Scope, ScopedTables
+    from fucai.sales.selling_days import SalesCalendar
+
+DUCKDB, PYSPARK = "duckdb", "pyspark"
+BACKENDS = (DUCKDB, PYSPARK)
+_spark_lock = threading.Lock()
+
+
+def setting(name: str, default: str) -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, name, None) or os.environ.get(name) or default)
+
+
+def configured_backend() -> str:
+    backend = setting("FUCAI_ANALYTICS_BACKEND", DUCKDB).lower()
+    if backend not in BACKENDS:
+        raise ValueError(f"FUCAI_ANALYTICS_BACKEND={backend!r}: use one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def spark_session():
+    """The process's SparkSession (local[2] unless FUCAI_SPARK_MASTER says otherwise)."""
+    from pyspark.sql import SparkSession
+
+    with _spark_lock:
+        return (
+            SparkSession.builder.master(setting("FUCAI_SPARK_MASTER", "local[2]"))
+            .appName("fucai")
+            .config("spark.sql.session.timeZone", "Asia/Shanghai")
+            .config("spark.sql.shuffle.partitions", setting("FUCAI_SPARK_SHUFFLE_PARTITIONS", "4"))
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.ansi.enabled", "false")
+            .getOrCreate()
+        )
+
+
+def connect(backend: str | None = None):
+    backend = backend or configured_backend()
+    if backend == DUCKDB:
+        return ibis.duckdb.connect()
+    if backend == PYSPARK:
+        return ibis.pyspark.connect(spark_session())
+    raise ValueError(f"unknown analytics backend {backend!r}")
+
+
+@dataclass
+class SalesTables:
+    """The store's current files as Ibis tables on one backend. Unscoped: runners reach them
+    only through fucai.analytics.scope.ScopedTables."""
+
+    con: object
+    backend: str
+    store: SalesStore
+    manifest: Manifest
+    dims: DimensionSnapshot
+    _tables: dict = field(default_factory=dict)
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self._tables:
+            self._tables[name] = self._load(name)
+        return self._tables[name]
+
+    def _paths(self, name: str) -> list[str]:
+        if name in (DAILY, MONTHLY):
+            paths = self.store.paths(name, self.manifest) or [self.store.empty_file(name)]
+        else:
+            paths = [self.dims.files[name]]
+        return [str(p) for p in paths]
+
+    def _view_name(self, name: str) -> str:
+        tag = self.manifest.version if name in (DAILY, MONTHLY) else self.dims.fingerprint[:12]
+        return f"fucai_{name}_{tag}"
+
+    def _load(self, name: str) -> ir.Table:
+        paths, view = self._paths(name), self._view_name(name)
+        if self.backend == PYSPARK:
+            session = self.con._session
+            session.read.parquet(*paths).createOrReplaceTempView(view)
+            return self.con.table(view)
+        return self.con.read_parquet(paths, table_name=view)
+
+
+class AnalyticsContext:
+    """One consistent view of the store (a manifest, a dimension snapshot and the sales calendar)
+    on one backend. Create one per request or command; runners take it with a Scope."""
+
+    def __init__(self, backend: str | None = None, store: SalesStore | None = None, con=None) -> None:
+        from fucai.sales.selling_days import SalesCalendar
+
+        self.backend = backend or configured_backend()
+        self.store = store or SalesStore()
+        self.con = con if con is not None else connect(self.backend)
+        self.tables = SalesTables(
+            con=self.con, backend=self.backend, store=self.store, manifest=self.store.manifest(),
+            dims=current_dimensions(self.store),
+        )
+        self.calendar: SalesCalendar = SalesCalendar.load()
+        manifest = self.tables.manifest
+        self.cache_key = (str(self.store.root), self.backend, manifest.version, manifest.written_at,
+                          self.tables.dims.fingerprint, self.calendar)
+
+    @classmethod
+    def current(cls, backend: str | None = None, store: SalesStore | None = None) -> AnalyticsContext:
+        """A context kept per process and thread, revalidated at most every
+        FUCAI_ANALYTICS_RECHECK_SECONDS (default 2): a new one is made when the store's
+        manifest, the network (cheap signature) or, at least every 5 minutes, the dimension
+        content changed. Web pages use this; commands make their own."""
+        return _current_context(backend or configured_backend(), store or SalesStore())
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.tables.manifest
+
+    @property
+    def dims(self) -> DimensionSnapshot:
+        return self.tables.dims
+
+    def scoped(self, scope: Scope) -> ScopedTables:
+        from fucai.analytics.scope import ScopedTables
+
+        return ScopedTables(self.tables, scope)
+
+    def data_years(self) -> list[int]:
+        return self.manifest.years(DAILY)
+
+
+# -- process-wide caches --------------------------------------------------------------------------
+FULL_CHECK_SECONDS = 300.0
+
+
+def network_signature() -> tuple:
+    """A cheap fingerprint of everything the dimension snapshot and the calendar are built from:
+    counts, highest ids and last changes. Any change made through the ORM moves it (the audit
+    trail's highest id moves with every save and delete of network data); the full content hash
+    (current_dimensions) catches the rest at least every FULL_CHECK_SECONDS."""
+    from django.db.models import Count, Max
+
+    from fucai.core.models import ObjectChange
+    from fucai.network.models import MarketManager, PartnerOrganisation, Station, StationAssignment, StationOwner
+    from fucai.sales.models import Game, MofReport, SalesSuspension
+
+    parts: list = [tuple(sorted(Station.objects.aggregate(n=Count("id"), m=Max("id"), u=Max("updated")).items()))]
+    for model in (StationAssignment, StationOwner, PartnerOrganisation, MarketManager, MofReport, ObjectChange):
+        parts.append(tuple(sorted(model.objects.aggregate(n=Count("id"), m=Max("id")).items())))
+    parts.append(tuple(Game.objects.order_by("pk").values_list("pk", "code", "name", "category", "sort_order")))
+    parts.append(tuple(SalesSuspension.objects.order_by("pk").values_list(
+        "pk", "start", "end", "draw_games_stop", "instant_stops")))
+    return tuple(parts)
+
+
+def _manifest_stamp(store: SalesStore) -> tuple:
+    stamps = []
+    for name in ("manifest.json", "dims.json"):
+        try:
+            st = (store.root / name).stat()
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except FileNotFoundError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+@dataclass
+class _Entry:
+    context: AnalyticsContext
+    stamp: tuple
+    signature: tuple
+    checked: float
+    full_checked: float
+
+
+_contexts: dict[tuple, _Entry] = {}
+_contexts_lock = threading.Lock()
+
+
+def _current_context(backend: str, store: SalesStore) -> AnalyticsContext:
+    key = (str(store.root), backend, threading.get_ident())
+    now = time.monotonic()
+    recheck = float(setting("FUCAI_ANALYTICS_RECHECK_SECONDS", "2"))
+    with _contexts_lock:
+        entry = _contexts.get(key)
+    if entry is not None and now - entry.checked < recheck:
+        return entry.context
+    stamp, signature = _manifest_stamp(store), network_signature()
+    if (entry is not None and entry.stamp == stamp and entry.signature == signature
+            and now - entry.full_checked < FULL_CHECK_SECONDS):
+        entry.checked = now
+        return entry.context
+    con = entry.context.con if entry is not None else None
+    context = AnalyticsContext(backend=backend, store=store, con=con)
+    with _contexts_lock:
+        _contexts[key] = _Entry(context, _manifest_stamp(store), signature, now, now)
+    return context
+
+
+class ResultCache:
+    """Runner results by (store version, dimension snapshot, calendar, scope, call): the store is
+    immutable per manifest version, so a cached result is exact until the version changes."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        if self.size <= 0:
+            return compute()
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+@functools.cache
+def result_cache() -> ResultCache:
+    return ResultCache(int(setting("FUCAI_ANALYTICS_CACHE_SIZE", "512")))
+
+
+def _hashable(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(_hashable(v) for v in value))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+def cached_result(method):
+    """Memoise a runner method in the process-wide ResultCache (results are read-only)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        from django.utils.translation import get_language
+
+        key = (self.context.cache_key, self.scope.cache_key, type(self).__name__, method.__name__,
+               _hashable(args), _hashable(kwargs), get_language())
+        return result_cache().get(key, lambda: method(self, *args, **kwargs))
+
+    return wrapper

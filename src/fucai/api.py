@@ -1,0 +1,48 @@
+"""fucai's REST API (django-ninja), mounted at /api/, with OpenAPI docs at /api/docs.
+
+Callers authenticate with their browser session (unsafe methods need the CSRF token) or with an
+API token (`Authorization: Bearer <key>`, see `fucai accounts token create`). Every endpoint
+starts from `Model.objects.restrict(auth_user(request), action)`; see docs/api.md."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from fucai.accounts.api import router as accounts_router
+from fucai.core.api.audit import router as audit_router
+from fucai.core.api.auth import SessionAuth, TokenAuth, act_as_api_user
+from fucai.geo.api import router as geo_router
+from fucai.network.api import router as network_router
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese text as is (兴国县), not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="fucai API",
+    version="1",
+    description="The station network of the welfare-lottery centre, in the caller's scope.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
+)
+api.add_decorator(act_as_api_user)
+api.add_router("/accounts", accounts_router)
+api.add_router("/network", network_router)
+api.add_router("/geo", geo_router)
+api.add_router("/audit", audit_router)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    """Rules of the domain (a bad code, a transition that is not allowed): 422 with the reasons."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(
+        request, {"detail": " ".join(exc.messages), "errors": errors}, status=422
+    )

@@ -1,0 +1,91 @@
+"""Small template helpers for fucai's pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def thousands(value) -> str:
+    """A whole number with comma thousands separators in every language: 5,706."""
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}"
+
+
+@register.filter
+def signed(value) -> str:
+    """A change with its sign and thousands separators: +876, -1,012, 0."""
+    if value in (None, ""):
+        return ""
+    number = int(value)
+    return f"{number:+,}" if number else "0"
+
+
+@register.filter
+def sign_class(value) -> str:
+    """A CSS class for a signed figure: up, down or flat."""
+    number = int(value or 0)
+    return "delta-up" if number > 0 else "delta-down" if number < 0 else "delta-flat"
+
+
+@register.filter
+def nav_active(item: dict, path: str) -> bool:
+    """Whether a menu entry is the current section: its URL is the path or (not for /) a prefix."""
+    url = item.get("url", "")
+    return path == url or (url != "/" and path.startswith(url))
+
+
+def _related_name(field, value, cache: dict | None) -> str:
+    key = (field.related_model._meta.label, value)
+    if cache is not None and key in cache:
+        return cache[key]
+    related = field.related_model._base_manager.filter(pk=value).first()
+    text = str(related) if related is not None else f"#{value}"
+    if cache is not None:
+        cache[key] = text
+    return text
+
+
+def _display(field, value, cache: dict | None = None) -> str:
+    """A recorded value as a person reads it: choice labels, names of related objects."""
+    if value is None or value == "":
+        return "—"
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if getattr(field, "is_relation", False) and field.related_model is not None:
+        return _related_name(field, value, cache)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    return str(value)
+
+
+def describe_changes(change, cache: dict | None = None) -> list[dict]:
+    """The field-level before/after of an audit record, with field names and readable values;
+    `cache` keeps names of related objects across records (for exports)."""
+    model = change.object_type.model_class()
+    rows = []
+    for name, pair in (change.changes or {}).items():
+        before, after = ([*list(pair), None, None])[:2]
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            field = None
+        label = str(field.verbose_name) if field is not None else name
+        rows.append(
+            {
+                "field": label,
+                "before": _display(field, before, cache),
+                "after": _display(field, after, cache),
+            }
+        )
+    return rows
+
+
+@register.filter
+def change_rows(change) -> list[dict]:
+    return describe_changes(change)

@@ -1,0 +1,156 @@
+"""Row scope (fucai.core.scope): who sees and who may change which rows, failing closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from fucai.accounts.choices import Role
+from fucai.accounts.models import ApiToken, User
+from fucai.core.scope import CHANGE, VIEW, scope_q
+from fucai.geo.models import Division
+from fucai.network.models import (
+    MarketManager,
+    PartnerOrganisation,
+    Station,
+    StationAssignment,
+    StationOwner,
+    StationStatusChange,
+    Territory,
+)
+
+GANZHOU_CODES = ["36110001", "36110002", "36110214"]
+ALL_CODES = ["36040001", "36040002", *GANZHOU_CODES]
+
+
+def station_codes(user, action: str = VIEW) -> list[str]:
+    return list(Station.objects.restrict(user, action).values_list("code", flat=True))
+
+
+def test_the_province_sees_and_changes_every_station(network, province_admin):
+    assert station_codes(province_admin) == ALL_CODES
+    assert station_codes(province_admin, CHANGE) == ALL_CODES
+
+
+def test_a_city_user_sees_and_changes_only_their_city(network, ganzhou_user, jiujiang_user):
+    assert station_codes(ganzhou_user) == GANZHOU_CODES
+    assert station_codes(ganzhou_user, CHANGE) == GANZHOU_CODES
+    assert station_codes(jiujiang_user) == ["36040001", "36040002"]
+
+
+def test_a_city_user_sees_the_parts_of_their_stations_only(network, ganzhou_user):
+    history = StationStatusChange.objects.restrict(ganzhou_user)
+    assert {c.station.code for c in history} == set(GANZHOU_CODES)
+    assert history.count() == 6
+    assert StationOwner.objects.restrict(ganzhou_user).count() == 1
+    assert list(
+        MarketManager.objects.restrict(ganzhou_user).values_list("employee_code", flat=True)
+    ) == ["GZ001"]
+
+
+def test_a_jiujiang_user_sees_none_of_ganzhous_people(network, jiujiang_user):
+    assert not StationOwner.objects.restrict(jiujiang_user).exists()
+    assert not MarketManager.objects.restrict(jiujiang_user).exists()
+    assert not Territory.objects.restrict(jiujiang_user).exists()
+    assert not StationAssignment.objects.restrict(jiujiang_user).exists()
+
+
+def test_a_manager_sees_their_territory_read_only(network, market_manager_user):
+    assert station_codes(market_manager_user) == ["36110214"]
+    assert station_codes(market_manager_user, CHANGE) == []
+    assert list(MarketManager.objects.restrict(market_manager_user)) == [network["manager"]]
+    assert list(Territory.objects.restrict(market_manager_user)) == [network["territory"]]
+    assert StationStatusChange.objects.restrict(market_manager_user).count() == 2
+
+
+def test_a_manager_no_longer_sees_a_station_once_the_assignment_ended(network, market_manager_user):
+    network["manager"].assignments.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+    assert station_codes(market_manager_user) == []
+    assert StationStatusChange.objects.restrict(market_manager_user).count() == 0
+
+
+def test_a_manager_sees_a_station_assigned_from_today_and_not_one_assigned_from_tomorrow(
+    network, market_manager_user
+):
+    today = timezone.localdate()
+    for station, start in (
+        (network["stations"]["ruijin"], today),
+        (network["stations"]["zhanggong"], today + dt.timedelta(days=1)),
+    ):
+        StationAssignment.objects.create(
+            station=station,
+            territory=network["territory"],
+            manager=network["manager"],
+            valid_from=start,
+        )
+    assert station_codes(market_manager_user) == ["36110002", "36110214"]
+
+
+def test_an_owner_sees_only_their_own_station_read_only(network, owner_user):
+    assert station_codes(owner_user) == ["36110214"]
+    assert station_codes(owner_user, CHANGE) == []
+    assert list(StationOwner.objects.restrict(owner_user)) == [network["veteran"]]
+    assert not MarketManager.objects.restrict(owner_user).exists()
+
+
+def test_a_party_user_reads_the_province_and_changes_nothing(network, party_user):
+    assert station_codes(party_user) == ALL_CODES
+    assert station_codes(party_user, CHANGE) == []
+    assert not MarketManager.objects.restrict(party_user, CHANGE).exists()
+
+
+def test_a_city_party_user_reads_only_their_city(network, ganzhou):
+    user = User.objects.create_user("ganzhou_party", role=Role.PARTY, city=ganzhou)
+    assert station_codes(user) == GANZHOU_CODES
+    assert station_codes(user, CHANGE) == []
+
+
+@pytest.mark.parametrize("action", [VIEW, CHANGE])
+def test_an_inactive_user_sees_nothing(network, province_admin, ganzhou_user, action):
+    for user in (province_admin, ganzhou_user):
+        user.is_active = False
+        user.save()
+        assert station_codes(user, action) == []
+
+
+def test_an_anonymous_or_missing_user_sees_nothing(network):
+    assert station_codes(AnonymousUser()) == []
+    assert station_codes(None) == []
+    assert not StationOwner.objects.restrict(None).exists()
+
+
+def test_a_user_without_an_anchor_sees_nothing(network):
+    orphans = [
+        User.objects.create_user("no_city", role=Role.CITY),
+        User.objects.create_user("no_manager", role=Role.MANAGER),
+        User.objects.create_user("no_owner", role=Role.OWNER),
+    ]
+    for user in orphans:
+        assert station_codes(user) == [], user.username
+        assert not StationOwner.objects.restrict(user).exists(), user.username
+
+
+@pytest.mark.parametrize(
+    "fixture", ["ganzhou_user", "market_manager_user", "owner_user", "party_user"]
+)
+@pytest.mark.parametrize("model", [Division, ContentType, ApiToken, User])
+def test_scope_q_fails_closed_for_a_model_without_scope_attributes(
+    network, request, fixture, model
+):
+    user = request.getfixturevalue(fixture)
+    q = scope_q(model, user)
+    assert q is not None
+    assert not model.objects.filter(q).exists()
+
+
+def test_partners_are_scoped_by_city_and_hidden_from_managers(
+    network, ganzhou, jiujiang, ganzhou_user, market_manager_user
+):
+    PartnerOrganisation.objects.create(name="赣州超市", city=ganzhou)
+    PartnerOrganisation.objects.create(name="九江商业集团", city=jiujiang)
+    assert [p.name for p in PartnerOrganisation.objects.restrict(ganzhou_user)] == ["赣州超市"]
+    assert not PartnerOrganisation.objects.restrict(market_manager_user).exists()

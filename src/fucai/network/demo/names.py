@@ -1,0 +1,179 @@
+"""Generated Chinese names, places and personal data for the demo province.
+
+Everything here is made up from short word lists: people's names are random surname + given-name
+combinations, phone numbers are random, and ID numbers carry a deliberately wrong GB 11643 check
+character, so no generated number can be a real person's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+SURNAMES = (
+    *"刘李王张陈黄胡曾邹熊罗杨吴周徐朱肖钟彭谢邓郭何宋赖江廖万付袁叶程余汪龚艾涂卢游",
+    *"温聂饶章邱蔡丁魏吕易危傅严洪邬戴雷甘晏帅詹",
+    "欧阳",
+)
+GIVEN_CHARS = (
+    "建国华平明军伟强勇斌峰磊涛超鹏飞杰俊文辉亮林春秋冬梅兰芳英红玲丽萍燕霞敏静婷娟"
+    "志海波宏刚永新德福寿安康宁荣庆祥瑞清源金水根生茂财贵秀珍凤娥桂香莲凯旭阳晨欣怡"
+)
+# Digits 2–3 of mobile numbers in use in mainland China.
+PHONE_PREFIXES = (
+    "33",
+    "35",
+    "36",
+    "37",
+    "38",
+    "39",
+    "50",
+    "51",
+    "52",
+    "55",
+    "57",
+    "58",
+    "59",
+    "77",
+    "80",
+    "81",
+    "82",
+    "86",
+    "87",
+    "88",
+    "89",
+    "91",
+    "98",
+    "99",
+)
+TOWN_FIRST = "东西南北新长石高龙黄白马杨梅枫桥田塘坪岭陂埠江沙竹茶古凤潭樟柏桂荷港湖"
+TOWN_SECOND = "口岭源田坪塘溪桥湖村冈坑洲埠山圩陂墩头湾坊"
+STREET_FIRST = (
+    "人民",
+    "解放",
+    "建设",
+    "中山",
+    "胜利",
+    "新华",
+    "文化",
+    "和平",
+    "光明",
+    "朝阳",
+    "滨江",
+    "红旗",
+    "长征",
+    "青年",
+    "工业",
+    "学府",
+    "东风",
+    "振兴",
+    "迎宾",
+    "府前",
+    "沿江",
+    "站前",
+    "健康",
+    "幸福",
+    "阳明",
+    "八一",
+    "红星",
+    "井冈",
+    "赣江",
+    "章江",
+    "抚河",
+    "信江",
+    "修河",
+    "锦江",
+    "庐山",
+    "东门",
+    "西门",
+    "南门",
+    "北门",
+    "新城",
+    "开发",
+    "金融",
+    "世纪",
+    "创业",
+)
+STREET_SUFFIX = ("路", "路", "大道", "街", "东路", "西路", "南路", "北路", "巷")
+SUPERMARKETS = (
+    "惠民",
+    "家家乐",
+    "万家福",
+    "百姓",
+    "邻里",
+    "鑫鑫",
+    "隆兴",
+    "福满多",
+    "客来",
+    "乐购惠",
+)
+COMPLEXES = (
+    "城市广场",
+    "时代广场",
+    "财富中心",
+    "商业中心",
+    "国际广场",
+    "天街",
+    "汇金广场",
+    "新天地",
+)
+DISTRICT_SEAT_TOWNS = ("城区街道", "城中街道", "城东街道", "城西街道", "城南街道", "城北街道")
+
+
+def person_name(rng: random.Random) -> str:
+    """A random two- or three-character name (surname + one or two given-name characters)."""
+    surname = rng.choice(SURNAMES)
+    given_length = 1 if rng.random() < 0.3 else 2
+    return surname + "".join(rng.choice(GIVEN_CHARS) for _ in range(given_length))
+
+
+def phone_number(rng: random.Random) -> str:
+    return "1" + rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+# GB 11643-1999 check character: weights and the character for each sum mod 11.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_character(first17: str) -> str:
+    """The GB 11643 check character of the first 17 digits of an ID number."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def id_number(rng: random.Random, county_code: str) -> str:
+    """A fictional 18-character ID number: the county's adcode, a birth date, a sequence number
+    and a check character that is deliberately wrong, so it belongs to nobody."""
+    born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(365 * 46))
+    first17 = f"{county_code}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    right = id_check_character(first17)
+    wrong = _ID_CHECK[(_ID_CHECK.index(right) + 1 + rng.randrange(10)) % 11]
+    return first17 + wrong
+
+
+def town_names(rng: random.Random, count: int, is_district: bool) -> list[str]:
+    """`count` distinct made-up town (镇/乡) or sub-district (街道) names."""
+    names: list[str] = []
+    while len(names) < count:
+        stem = rng.choice(TOWN_FIRST) + rng.choice(TOWN_SECOND)
+        kind = "街道" if is_district else ("乡" if rng.random() < 0.25 else "镇")
+        if stem + kind not in names:
+            names.append(stem + kind)
+    return names
+
+
+def seat_town_name(rng: random.Random, county_name: str) -> str:
+    """The town of the county seat: a 城区 sub-district for city districts, else 城关镇."""
+    if county_name.endswith("区"):
+        return rng.choice(DISTRICT_SEAT_TOWNS)
+    return "城关镇"
+
+
+def street_address(rng: random.Random) -> str:
+    return f"{rng.choice(STREET_FIRST)}{rng.choice(STREET_SUFFIX)}{rng.randint(1, 388)}号"
+
+
+def short_county_name(name: str) -> str:
+    """兴国县 → 兴国; two-character names keep their suffix (湖口县 → 湖口, 渝水区 → 渝水)."""
+    return name[:-1] if len(name) > 2 else name

@@ -1,0 +1,1 @@
+"""API of the sales app (endpoints come with the cockpit)."""

@@ -1,0 +1,1 @@
+"""Forms of the sales app (the upload form comes with the cockpit)."""

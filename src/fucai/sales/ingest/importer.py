@@ -1,0 +1,338 @@
+"""`fucai sales import`: validate a batch of files and commit it to the store, or change nothing.
+
+Rules (docs/formats.md, "Import rules"):
+
+- every file of a batch is read and every row checked (DuckDB, vectorised); one error anywhere →
+  nothing is committed, every file's SalesImport is marked failed with its errors;
+- a daily or ticket file is authoritative for each (station, day) it contains: the store's rows
+  of those station-days (all games) are replaced by the file's; other station-days are kept.
+  Importing the same file twice therefore gives the same state, and a corrected file for the
+  same days replaces them;
+- a city agency imports only its own stations; the Ministry of Finance table only the province;
+- the batch holds the store's writer lock from start to end, so imports run one after another;
+  a SalesImport left "running" by a killed process is settled by the next import (succeeded if
+  the store's manifest lists it, interrupted otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fucai.accounts.choices import Role
+from fucai.sales.choices import ImportKind, ImportStatus
+from fucai.sales.ingest import validate as checks
+from fucai.sales.ingest.errors import RowError
+from fucai.sales.ingest.mof import MofTable, parse_mof_workbook
+from fucai.sales.ingest.readers import FileError, RawFile, is_mof_workbook, read_sales_file, sha256_of
+from fucai.sales.store import CommitResult, SalesStore
+
+MAX_ERRORS = 200
+ERRORS_PER_RECORD = 50
+
+# per file: first and last day, amount, and daily facts (a daily row is one; tickets are summed)
+FILE_STATS = """
+SELECT s.file_no, s.first_day, s.last_day, s.amount_fen, COALESCE(t.facts, s.daily_rows)
+FROM (SELECT file_no, min(day) AS first_day, max(day) AS last_day,
+             CAST(sum(fen) AS BIGINT) AS amount_fen, count(*) FILTER (WHERE kind = 'daily') AS daily_rows
+      FROM checked GROUP BY file_no) s
+LEFT JOIN (SELECT file_no, count(*) AS facts
+           FROM (SELECT DISTINCT file_no, station_code, day, game FROM checked WHERE kind = 'tickets')
+           GROUP BY file_no) t USING (file_no)
+"""
+
+
+class ImportRefused(PermissionError):
+    """The user may not import (wrong role); nothing was read."""
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: its records, and the first errors if it was refused."""
+
+    batch: uuid.UUID
+    imports: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    commit: CommitResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+@dataclass
+class _File:
+    number: int
+    path: Path
+    label: str
+    record: object
+    raw: RawFile | None = None
+    mof: MofTable | None = None
+    errors: list[RowError] = field(default_factory=list)
+
+
+def import_scope(user) -> set[str] | None:
+    """Station codes the user may import (None: all). The command line without --user acts for
+    the provincial centre."""
+    from fucai.network.models import Station
+
+    if user is None:
+        return None
+    if not user.is_active:
+        raise ImportRefused(_("This account is inactive."))
+    if user.is_superuser or user.role == Role.PROVINCE:
+        return None
+    if user.role == Role.CITY and user.city_id:
+        return set(Station.objects.restrict(user, "change").values_list("code", flat=True))
+    raise ImportRefused(_("Only the provincial centre and city agencies import sales."))
+
+
+def reconcile_interrupted(store: SalesStore, batch: uuid.UUID) -> int:
+    """Settle imports left running by a process that died (caller holds the store lock)."""
+    from fucai.sales.models import SalesImport
+
+    applied = set(store.manifest().imports)
+    settled = 0
+    for record in SalesImport.objects.filter(status=ImportStatus.RUNNING).exclude(batch=batch):
+        done = record.pk in applied
+        record.status = ImportStatus.SUCCEEDED if done else ImportStatus.INTERRUPTED
+        record.message = _("Settled after the importing process stopped.")
+        record.finished_at = record.finished_at or timezone.now()
+        record.save(update_fields=["status", "message", "finished_at"])
+        settled += 1
+    return settled
+
+
+class SalesImporter:
+    """One batch of files, imported as a whole (see the module docstring)."""
+
+    def __init__(self, paths, *, user=None, kind: str | None = None, period: tuple[int, int] | None = None,
+                 store: SalesStore | None = None, progress: bool = False, today: dt.date | None = None,
+                 max_errors: int = MAX_ERRORS) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.user = user
+        self.kind = kind
+        self.period = period
+        self.store = store or SalesStore()
+        self.show_progress = progress
+        self.today = today or timezone.localdate()
+        self.max_errors = max_errors
+        self.batch = uuid.uuid4()
+        self.allowed = import_scope(user)
+        self.files: list[_File] = []
+        self._bar = None
+
+    # -- orchestration -------------------------------------------------------------------------
+    def run(self) -> ImportOutcome:
+        from tqdm import tqdm
+
+        self.files = [self._record(i, p) for i, p in enumerate(self.paths)]
+        self._bar = tqdm(total=len(self.files) + 6, disable=not self.show_progress, file=sys.stderr,
+                         desc=_("import"), unit=_("step"), leave=False)
+        try:
+            with self.store.locked():
+                reconcile_interrupted(self.store, self.batch)
+                return self._run()
+        except BaseException as exc:
+            self._fail_running(f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            self._bar.close()
+
+    def _run(self) -> ImportOutcome:
+        import duckdb
+
+        for f in self.files:
+            self._read(f)
+            self._step()
+        con = duckdb.connect()
+        try:
+            error_count, row_errors = self._validate(con)
+            file_errors = [e for f in self.files for e in f.errors]
+            if file_errors or error_count:
+                return self._refuse(file_errors, row_errors, error_count + len(file_errors))
+            return self._commit(con)
+        finally:
+            con.close()
+
+    # -- reading -------------------------------------------------------------------------------
+    def _record(self, number: int, path: Path) -> _File:
+        from fucai.sales.models import SalesImport
+
+        exists = path.is_file()
+        record = SalesImport.objects.create(
+            batch=self.batch, user=self.user, user_name=getattr(self.user, "username", "") or "",
+            city_id=getattr(self.user, "city_id", None) if self.allowed is not None else None,
+            file_name=path.name, file_sha256=sha256_of(path) if exists else "",
+            file_size=path.stat().st_size if exists else 0, kind=self.kind or ImportKind.DAILY,
+        )
+        return _File(number=number, path=path, label=path.name, record=record)
+
+    def _read(self, f: _File) -> None:
+        if not f.path.is_file():
+            f.errors.append(RowError(f.label, None, "", "not_found"))
+            return
+        try:
+            if self.kind == ImportKind.MOF or (self.kind is None and is_mof_workbook(f.path)):
+                self._read_mof(f)
+            else:
+                f.raw = read_sales_file(f.path, self.kind)
+                f.record.kind, f.record.rows = f.raw.kind, f.raw.rows
+                if not f.raw.rows:
+                    f.errors.append(RowError(f.label, None, "", "no_rows"))
+        except FileError as exc:
+            f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value))
+        except Exception as exc:  # noqa: BLE001 - a broken workbook raises anything
+            f.errors.append(RowError(f.label, None, "", "unreadable_excel", str(exc)[:200]))
+        f.record.save(update_fields=["kind", "rows"])
+
+    def _read_mof(self, f: _File) -> None:
+        f.record.kind = ImportKind.MOF
+        if self.allowed is not None:
+            f.errors.append(RowError(f.label, None, "", "mof_not_allowed"))
+            return
+        f.mof, errors = parse_mof_workbook(f.path, f.label, self.period)
+        f.errors += errors
+        f.record.rows = f.mof.rows if f.mof else 0
+
+    # -- validation ------------------------------------------------------------------------------
+    def _raw_table(self, kind: str) -> pa.Table | None:
+        parts = []
+        for f in self.files:
+            if f.raw is None or f.raw.kind != kind or f.errors:
+                continue
+            t = f.raw.table
+            parts.append(t.add_column(0, "file_no", pa.array([f.number] * t.num_rows, pa.int32())))
+        return pa.concat_tables(parts) if parts else None
+
+    def _validate(self, con) -> tuple[int, list[RowError]]:
+        self._check_mof_periods()
+        daily, tickets = self._raw_table(ImportKind.DAILY), self._raw_table(ImportKind.TICKETS)
+        if daily is not None:
+            con.register("raw_daily", daily)
+        if tickets is not None:
+            con.register("raw_tickets", tickets)
+        refs = checks.reference_tables(self.allowed)
+        for name, table in refs.items():
+            con.register(name, table)
+        self._has_tickets = tickets is not None
+        count = checks.validate(con, daily is not None, tickets is not None, self.allowed is not None,
+                                self.today, step=lambda _: self._step(), files=len(self.files))
+        names = {f.number: f.label for f in self.files}
+        rows = checks.first_errors(con, self.max_errors)
+        errors = [
+            RowError(names[n], row, column, code, value or "", detail or "",
+                     names.get(other, "") if other is not None else "")
+            for n, row, column, code, value, detail, other in rows
+        ]
+        for n, c in checks.error_counts_by_file(con).items():
+            self.files[n].record.error_count = c
+        return count, errors
+
+    def _check_mof_periods(self) -> None:
+        seen: dict[str, _File] = {}
+        for f in self.files:
+            if f.mof is None:
+                continue
+            if f.mof.period in seen:
+                f.errors.append(RowError(f.label, None, "", "mof_two_files_same_period", f.mof.period,
+                                         other=seen[f.mof.period].label))
+            seen.setdefault(f.mof.period, f)
+
+    # -- outcomes --------------------------------------------------------------------------------
+    def _refuse(self, file_errors: list[RowError], row_errors: list[RowError], total: int) -> ImportOutcome:
+        now = timezone.now()
+        for f in self.files:
+            mine = [e for e in (*f.errors, *row_errors) if e.file == f.label]
+            f.record.error_count = f.record.error_count + len(f.errors)
+            f.record.errors = [e.as_dict() for e in mine[:ERRORS_PER_RECORD]]
+            f.record.status = ImportStatus.FAILED
+            f.record.finished_at = now
+            f.record.message = (_("%(n)s error(s); nothing was imported.") % {"n": f.record.error_count}
+                                if f.record.error_count else _("Another file of the batch has errors."))
+            f.record.save()
+        errors = (file_errors + row_errors)[: self.max_errors]
+        return ImportOutcome(self.batch, [f.record for f in self.files], errors, total)
+
+    def _commit(self, con) -> ImportOutcome:
+        checks.build_facts(con, self._has_tickets)
+        self._file_stats(con)
+        self._step()
+        years = con.execute("SELECT count(DISTINCT year(date)) FROM facts").fetchone()[0]
+        self._bar.total += years
+        ids = tuple(f.record.pk for f in self.files if f.raw is not None)
+        commit = None
+        if years:
+            commit = self.store.replace_station_days(con, "facts", ids, lock=False, progress=lambda _: self._step())
+        with transaction.atomic():
+            for f in self.files:
+                if f.mof is not None:
+                    self._save_mof(f)
+            self._succeed(commit)
+        self._step()
+        return ImportOutcome(self.batch, [f.record for f in self.files], [], 0, commit)
+
+    def _file_stats(self, con) -> None:
+        for n, first, last, amount, facts in con.execute(FILE_STATS).fetchall():
+            record = self.files[n].record
+            record.first_day, record.last_day, record.amount_fen, record.fact_rows = first, last, amount, facts
+
+    def _save_mof(self, f: _File) -> None:
+        from fucai.sales.models import MofReport
+
+        table = f.mof
+        MofReport.objects.filter(year=table.year, month=table.month).delete()
+        MofReport.objects.bulk_create([
+            MofReport(year=table.year, month=table.month, region=c.region, lottery=c.lottery,
+                      month_amount_fen=c.month_amount_fen, month_yoy_pct=c.month_yoy_pct,
+                      ytd_amount_fen=c.ytd_amount_fen, ytd_yoy_pct=c.ytd_yoy_pct, source=f.record)
+            for c in table.cells
+        ])
+        f.record.first_day = dt.date(table.year, 1, 1)
+        f.record.last_day = _month_end(table.year, table.month)
+        f.record.fact_rows = len(table.cells)
+
+    def _succeed(self, commit: CommitResult | None) -> None:
+        now = timezone.now()
+        for f in self.files:
+            f.record.status = ImportStatus.SUCCEEDED
+            f.record.progress = 100
+            f.record.finished_at = now
+            f.record.store_version = commit.manifest.version if commit else None
+            if f.mof is not None:
+                f.record.message = _("Ministry of Finance table for %(period)s.") % {"period": f.mof.period}
+            elif commit is not None and not commit.changed:
+                f.record.message = _("Same content as the store: nothing changed.")
+            f.record.save()
+
+    def _fail_running(self, message: str) -> None:
+        from fucai.sales.models import SalesImport
+
+        SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now())
+
+    def _step(self) -> None:
+        from fucai.sales.models import SalesImport
+
+        self._bar.update(1)
+        percent = min(99, int(100 * self._bar.n / max(self._bar.total, 1)))
+        SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(progress=percent)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def import_files(paths, **options) -> ImportOutcome:
+    """Import a batch of files; see SalesImporter for the options."""
+    return SalesImporter(paths, **options).run()

@@ -1,0 +1,235 @@
+"""Reading sales files (CSV, Excel, Parquet) into Arrow tables of text, with their row numbers.
+
+Every value is read as text so that validation sees exactly what the file says ("12.345" must be
+rejected, not rounded). Column headers may be English or Chinese (docs/formats.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fucai.sales.choices import ImportKind
+
+# canonical column → accepted header spellings (compared after normalise_header)
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "station_code": ("station_code", "station", "站点编号", "站点编码", "站点代码", "投注站编号", "站号"),
+    "date": ("date", "sale_date", "day", "日期", "销售日期"),
+    "timestamp": ("timestamp", "time", "datetime", "sold_at", "时间", "销售时间", "交易时间"),
+    "game": ("game", "游戏", "玩法", "彩种"),
+    "amount": ("amount", "amount_yuan", "金额", "销量", "销售额", "销售金额"),
+    "tickets": ("tickets", "票数", "张数"),
+    "ticket_id": ("ticket_id", "票号", "流水号"),
+}
+REQUIRED = {
+    ImportKind.DAILY: ("station_code", "date", "game", "amount", "tickets"),
+    ImportKind.TICKETS: ("station_code", "timestamp", "game", "amount"),
+}
+OPTIONAL = {ImportKind.DAILY: (), ImportKind.TICKETS: ("ticket_id",)}
+CSV_SUFFIXES = {".csv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+MOF_SHEET = "各地区彩票销售情况"
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read (format, encoding, missing column)."""
+
+    def __init__(self, code: str, value: str = "", column: str = "") -> None:
+        super().__init__(code, value)
+        self.code, self.value, self.column = code, value, column
+
+
+def normalise_header(value: object) -> str:
+    text = str(value or "").strip().lower().replace("\ufeff", "")
+    text = re.sub(r"[（(][^）)]*[）)]$", "", text)  # "销量(元)" → "销量"
+    return re.sub(r"[\s_\-]+", "_", text).strip("_")
+
+
+_LOOKUP = {normalise_header(a): canon for canon, aliases in HEADER_ALIASES.items() for a in aliases}
+
+
+def canonical_columns(headers: list[object]) -> dict[int, str]:
+    """Position → canonical name for the headers fucai knows; others are ignored."""
+    found: dict[int, str] = {}
+    for i, header in enumerate(headers):
+        canon = _LOOKUP.get(normalise_header(header))
+        if canon is None:
+            continue
+        if canon in found.values():
+            raise FileError("duplicate_column", str(header), canon)
+        found[i] = canon
+    return found
+
+
+def detect_kind(path: Path, columns: set[str]) -> str:
+    if "timestamp" in columns:
+        return ImportKind.TICKETS
+    return ImportKind.DAILY
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class RawFile:
+    """A file's rows as text: canonical columns plus `row` (the row number a person would see:
+    the line in a CSV, the sheet row in Excel, 1-based position in Parquet)."""
+
+    path: Path
+    kind: str
+    table: pa.Table
+
+    @property
+    def rows(self) -> int:
+        return self.table.num_rows
+
+
+def is_mof_workbook(path: Path) -> bool:
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return False
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        return MOF_SHEET in wb.sheetnames
+    finally:
+        wb.close()
+
+
+def read_sales_file(path: Path, kind: str | None = None) -> RawFile:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        headers, table = _read_csv(path)
+    elif suffix in EXCEL_SUFFIXES:
+        headers, table = _read_excel(path)
+    elif suffix in PARQUET_SUFFIXES:
+        headers, table = _read_parquet(path)
+    else:
+        raise FileError("unsupported_format", path.suffix or path.name)
+    columns = canonical_columns(headers)
+    kind = kind or detect_kind(path, set(columns.values()))
+    missing = [c for c in REQUIRED[kind] if c not in columns.values()]
+    if missing:
+        raise FileError("missing_column", ", ".join(missing), missing[0])
+    keep = [*REQUIRED[kind], *OPTIONAL[kind]]
+    by_name = {canon: table.column(i) for i, canon in columns.items()}
+    arrays = [table.column("row")]
+    for name in keep:
+        arrays.append(by_name.get(name, pa.nulls(table.num_rows, pa.string())))
+    return RawFile(path=path, kind=kind, table=pa.table(arrays, names=["row", *keep]))
+
+
+def _numbers(first: int, count: int) -> pa.Array:
+    import numpy as np
+
+    return pa.array(np.arange(first, first + count, dtype=np.int64))
+
+
+def _encoding(path: Path) -> str:
+    head = path.read_bytes()[: 1 << 16]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
+            return "gb18030"
+    return "utf-8"
+
+
+def _read_csv(path: Path) -> tuple[list[str], pa.Table]:
+    from pyarrow import csv
+
+    encoding = _encoding(path)
+    with open(path, encoding=encoding, errors="replace") as fh:
+        header_line = fh.readline()
+    headers = next(iter(__import__("csv").reader([header_line])), [])
+    if not headers:
+        raise FileError("empty_file", path.name)
+    names = [f"c{i}" for i in range(len(headers))]
+    try:
+        table = csv.read_csv(
+            path,
+            read_options=csv.ReadOptions(encoding=encoding, column_names=names, skip_rows=1),
+            convert_options=csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        raise FileError("unreadable_csv", str(exc).splitlines()[0]) from None
+    return headers, table.append_column("row", _numbers(2, table.num_rows))
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f") if value == value else "nan"
+    return str(value)
+
+
+def _read_excel(path: Path) -> tuple[list[str], pa.Table]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        rows_iter = ws.iter_rows(values_only=True)
+        headers, header_row = None, 0
+        for number, values in enumerate(rows_iter, start=1):
+            if any(v not in (None, "") for v in values):
+                headers, header_row = list(values), number
+                break
+        if headers is None:
+            raise FileError("empty_file", path.name)
+        cols: list[list] = [[] for _ in headers]
+        numbers: list[int] = []
+        for number, values in enumerate(rows_iter, start=header_row + 1):
+            if all(v in (None, "") for v in values):
+                continue
+            numbers.append(number)
+            for i, col in enumerate(cols):
+                col.append(_cell_text(values[i]) if i < len(values) else None)
+    finally:
+        wb.close()
+    arrays = [pa.array([c if c is not None else "" for c in col], pa.string()) for col in cols]
+    table = pa.table(arrays, names=[f"c{i}" for i in range(len(cols))])
+    return [str(h or "") for h in headers], table.append_column("row", pa.array(numbers, pa.int64()))
+
+
+def _as_text(array: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Any Parquet column as text: floats in their shortest exact form ("12.3", and
+    "0.30000000000000004" for a float that is not a two-decimal amount), dates ISO."""
+    if pa.types.is_timestamp(array.type) and array.type.tz is not None:
+        array = array.cast(pa.timestamp(array.type.unit))
+    return array.cast(pa.string())
+
+
+def _read_parquet(path: Path) -> tuple[list[str], pa.Table]:
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise FileError("unreadable_parquet", str(exc).splitlines()[0]) from None
+    arrays = [pc.fill_null(_as_text(source.column(i)), "") for i in range(source.num_columns)]
+    table = pa.table(arrays, names=[f"c{i}" for i in range(source.num_columns)])
+    return list(source.column_names), table.append_column("row", _numbers(1, source.num_rows))

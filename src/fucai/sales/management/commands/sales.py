@@ -1,0 +1,237 @@
+"""`fucai sales …`: import sales files, and sales figures as of a date.
+
+    fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-MM]
+    fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
+                        [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
+    fucai sales status | gc [--grace-hours H] | refresh-dimensions | rebuild-rollups
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fucai.analytics.runners import COMPARES, GROUPINGS, AnalyticsError
+
+SUMMARY_FORMATS = ("json", "table", "xlsx")
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--as-of {value!r} is not a date; use YYYY-MM-DD.") from None
+
+
+def parse_period(value: str) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in value.split("-"))
+    except ValueError:
+        raise CommandError(f"--period {value!r}: use YYYY-MM.") from None
+    if not 1 <= month <= 12:
+        raise CommandError(f"--period {value!r}: the month is 1 to 12.")
+    return year, month
+
+
+def user_for(username: str | None):
+    from django.contrib.auth import get_user_model
+
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--user {username!r}: no such user.")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Sales data: import files, figures as of a date, store maintenance."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="validate and import sales files (all or nothing)")
+        imp.add_argument("paths", nargs="+", help="CSV, Excel or Parquet files (docs/formats.md)")
+        imp.add_argument("--user", help="import as this user (a city agency imports its own stations only)")
+        imp.add_argument("--kind", choices=("daily", "tickets", "mof"), help="default: detected from the file")
+        imp.add_argument("--period", type=parse_period, help="YYYY-MM of a Ministry of Finance table")
+        imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+        summary = sub.add_parser("summary", help="year to date as of a date, year on year")
+        summary.add_argument("--as-of", required=True, type=parse_date, help="YYYY-MM-DD")
+        summary.add_argument("--by", default="", help=f"comma-separated: {', '.join(GROUPINGS)}")
+        summary.add_argument("--top", type=int, help="only the N largest groups")
+        summary.add_argument("--user", help="apply this user's scope (default: the whole province)")
+        summary.add_argument("--compare", choices=COMPARES, default="calendar")
+        summary.add_argument("--format", choices=SUMMARY_FORMATS, default="table")
+        summary.add_argument("--out", help="write to this file (required for xlsx)")
+        summary.add_argument("--backend", choices=("duckdb", "pyspark"), help="default: FUCAI_ANALYTICS_BACKEND")
+
+        sub.add_parser("status", help="the store's partitions and the last imports")
+        gc = sub.add_parser("gc", help="delete superseded store files")
+        gc.add_argument("--grace-hours", type=float, default=1.0)
+        sub.add_parser("refresh-dimensions", help="rewrite the dimension snapshot if the network changed")
+        sub.add_parser("rebuild-rollups", help="rewrite the monthly rollups from the daily facts")
+
+    def handle(self, *args, **options) -> None:
+        action = options["action"].replace("-", "_")
+        getattr(self, f"do_{action}")(options)
+
+    # -- import ----------------------------------------------------------------------------------
+    def do_import(self, options) -> None:
+        from fucai.core.context import acting_as
+        from fucai.sales.ingest.importer import ImportRefused, import_files
+
+        user = user_for(options["user"])
+        try:
+            with acting_as(user, "command"):
+                outcome = import_files(
+                    options["paths"], user=user, kind=options["kind"], period=options["period"],
+                    progress=not options["no_progress"] and sys.stderr.isatty())
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from None
+        if not outcome.ok:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            shown = len(outcome.errors)
+            more = f" (first {shown} shown)" if shown < outcome.error_count else ""
+            raise CommandError(f"{outcome.error_count} error(s){more}; nothing was imported.")
+        for record in outcome.imports:
+            days = f"{record.first_day} … {record.last_day}" if record.first_day else "-"
+            self.stdout.write(
+                f"{record.file_name}: {record.get_kind_display()}, {record.rows:,} rows, "
+                f"{record.fact_rows:,} daily facts, {record.amount_yuan} yuan, days {days}")
+        commit = outcome.commit
+        if commit is not None:
+            changed = ", ".join(map(str, commit.changed_years)) or "none (same content)"
+            self.stdout.write(f"store version {commit.manifest.version}; years rewritten: {changed}")
+
+    # -- summary ---------------------------------------------------------------------------------
+    def do_summary(self, options) -> None:
+        from fucai.analytics.backends import AnalyticsContext
+        from fucai.analytics.runners import MarketShareRunner, YearToDateRunner
+        from fucai.analytics.scope import Scope
+
+        if options["format"] == "xlsx" and not options["out"]:
+            raise CommandError("--format xlsx needs --out FILE.xlsx")
+        user = user_for(options["user"])
+        scope = Scope.province() if user is None else Scope.for_user(user)
+        context = AnalyticsContext(backend=options["backend"])
+        try:
+            ytd = YearToDateRunner(context, scope).run(options["as_of"], by=options["by"], compare=options["compare"])
+        except AnalyticsError as exc:
+            raise CommandError(str(exc)) from None
+        data = ytd.to_dict()
+        if options["top"] is not None:
+            data["groups"] = data["groups"][: max(options["top"], 0)]
+        share = MarketShareRunner(context, scope).run(options["as_of"])
+        data["market_share"] = share.to_dict() if share else None
+        self._emit(data, options)
+
+    def _emit(self, data: dict, options) -> None:
+        fmt, out = options["format"], options["out"]
+        if fmt == "xlsx":
+            write_summary_xlsx(data, Path(out))
+            self.stdout.write(f"wrote {out}")
+            return
+        text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else render_summary(data)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"wrote {out}")
+            return
+        self.stdout.write(text)
+
+    # -- maintenance -------------------------------------------------------------------------------
+    def do_status(self, options) -> None:
+        from fucai.sales.models import SalesImport
+        from fucai.sales.store import DAILY, SalesStore
+
+        store = SalesStore()
+        manifest = store.manifest()
+        self.stdout.write(f"store {store.root}: version {manifest.version}, written {manifest.written_at or '-'}")
+        for year in manifest.years():
+            self.stdout.write(f"  {year}: {manifest.rows[DAILY][year]:>12,} daily rows  {manifest.partitions[DAILY][year]}")
+        for record in SalesImport.objects.order_by("-started_at", "-pk")[:10]:
+            self.stdout.write(f"  #{record.pk} {record.started_at:%Y-%m-%d %H:%M} {record.file_name} "
+                              f"{record.get_status_display()} {record.rows:,} rows {record.error_count} errors")
+
+    def do_gc(self, options) -> None:
+        from fucai.sales.store import SalesStore
+
+        deleted = SalesStore().gc(grace=dt.timedelta(hours=options["grace_hours"]))
+        self.stdout.write(f"deleted {len(deleted)} file(s)")
+
+    def do_refresh_dimensions(self, options) -> None:
+        from fucai.sales.dimensions import current_dimensions
+
+        snapshot = current_dimensions()
+        self.stdout.write(f"dimension snapshot {snapshot.fingerprint[:16]} ({snapshot.written_at})")
+
+    def do_rebuild_rollups(self, options) -> None:
+        from fucai.sales.store import SalesStore
+
+        manifest = SalesStore().rebuild_rollups()
+        self.stdout.write(f"store version {manifest.version}: monthly rollups rewritten")
+
+
+FIGURE_HEAD = ("amount_yuan", "prior_amount_yuan", "yoy_pct", "record_high")
+
+
+def _figure_cells(figures: dict) -> list[str]:
+    yoy = figures["yoy_pct"]
+    return [figures["amount_yuan"], figures["prior_amount_yuan"], "-" if yoy is None else f"{yoy}%",
+            "yes" if figures["record_high"] else ""]
+
+
+def render_summary(data: dict) -> str:
+    window, prior = data["window"], data["prior_window"]
+    lines = [
+        f"Sales as of {data['as_of']} ({data['scope']}): {window['start']} … {window['end']} "
+        f"against {prior['start']} … {prior['end']} ({data['compare']})",
+    ]
+    rows = [["total", "", *_figure_cells(data["total"])]]
+    rows += [[k, "", *_figure_cells(v)] for k, v in data["by_category"].items()]
+    rows += [[g["key"], g["name"], *_figure_cells(g)] for g in data["groups"]]
+    head = ["key", "name", *FIGURE_HEAD]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)) for r in rows]
+    share = data.get("market_share")
+    if share:
+        lines.append(f"market share {share['period']}: welfare {share['welfare_share_pct']}% of {share['region']}'s "
+                     f"lottery sales; national rank {share['national_rank']} of {share['regions_ranked']}")
+    return "\n".join(lines)
+
+
+def write_summary_xlsx(data: dict, path: Path) -> None:
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    from fucai.core.excel import Column, write_table
+
+    def figure_row(label: str, name: str, f: dict) -> list:
+        yoy = f["yoy_pct"]
+        return [label, name, Decimal(f["amount_yuan"]), Decimal(f["prior_amount_yuan"]),
+                None if yoy is None else Decimal(yoy), "是" if f["record_high"] else ""]
+
+    columns = [Column("键"), Column("名称"), Column("本期销量（元）", number_format="#,##0.00"),
+               Column("同期销量（元）", number_format="#,##0.00"), Column("同比（%）", number_format="0.0"),
+               Column("创历史新高")]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "概要"
+    rows = [figure_row("total", "合计", data["total"])]
+    rows += [figure_row(k, {"draw": "电脑票", "instant": "即开票"}.get(k, k), v) for k, v in data["by_category"].items()]
+    write_table(ws, columns, rows)
+    groups = wb.create_sheet("分组")
+    write_table(groups, columns, [figure_row(g["key"], g["name"], g) for g in data["groups"]])
+    info = wb.create_sheet("口径")
+    write_table(info, ["项目", "值"], [
+        ["截至", data["as_of"]], ["范围", data["scope"]], ["本期", f"{data['window']['start']} 至 {data['window']['end']}"],
+        ["同期", f"{data['prior_window']['start']} 至 {data['prior_window']['end']}"], ["比较方式", data["compare"]],
+    ])
+    wb.save(path)

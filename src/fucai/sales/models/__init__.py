@@ -1,0 +1,6 @@
+from fucai.sales.models.calendar import SalesSuspension
+from fucai.sales.models.game import Game, InstantBrand
+from fucai.sales.models.imports import SalesImport
+from fucai.sales.models.mof import MofReport
+
+__all__ = ["Game", "InstantBrand", "MofReport", "SalesImport", "SalesSuspension"]

@@ -1,0 +1,1 @@
+"""Tables of the sales app (the import list comes with the cockpit)."""

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+
+import pyarrow as pa
+import pytest
+
+from fucai.sales.store import DAILY, MONTHLY, DAILY_SCHEMA, SalesStore
+
+
+def daily(rows: list[tuple]) -> pa.Table:
+    cols = list(zip(*rows, strict=True))
+    return pa.table([pa.array(c, f.type) for c, f in zip(cols, DAILY_SCHEMA, strict=True)], schema=DAILY_SCHEMA)
+
+
+BEFORE = [
+    (dt.date(2022, 3, 1), "36110214", "ssq", 100_00, 50),
+    (dt.date(2023, 3, 1), "36110214", "ssq", 200_00, 100),
+    (dt.date(2023, 3, 1), "36110214", "instant", 50_00, 5),
+    (dt.date(2023, 3, 2), "36040001", "3d", 30_00, 15),
+]
+CORRECTION = [
+    (dt.date(2022, 3, 1), "36110214", "ssq", 999_00, 1),
+    (dt.date(2023, 3, 1), "36110214", "ssq", 999_00, 1),
+]
+
+CRASHING_WRITER = textwrap.dedent("""
+    import datetime as dt, os, signal, sys
+    import pyarrow as pa
+    from fucai.sales.store import DAILY_SCHEMA, SalesStore
+
+    root, stage = sys.argv[1], sys.argv[2]
+
+    class Crashing(SalesStore):
+        def checkpoint(self, name):
+            if name == stage:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    rows = [(dt.date(2022, 3, 1), "36110214", "ssq", 99900, 1), (dt.date(2023, 3, 1), "36110214", "ssq", 99900, 1)]
+    cols = list(zip(*rows))
+    Crashing(root).write_facts(pa.table([pa.array(c, f.type) for c, f in zip(cols, DAILY_SCHEMA)], schema=DAILY_SCHEMA))
+    print("finished")
+""")
+
+
+def run_crashing_writer(root, stage: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run([sys.executable, "-c", CRASHING_WRITER, str(root), stage],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_a_commit_writes_year_partitions_sorted_with_monthly_rollups(tmp_path):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    manifest = store.manifest()
+    assert manifest.years() == [2022, 2023]
+    assert manifest.files(DAILY)[1].startswith("daily/year=2023/v000001-")
+    assert manifest.rows[MONTHLY] == {2022: 1, 2023: 3}
+    assert store.read_daily().to_pylist()[1:3] == [
+        {"date": dt.date(2023, 3, 1), "station_code": "36110214", "game": "instant", "amount_fen": 5000, "tickets": 5},
+        {"date": dt.date(2023, 3, 1), "station_code": "36110214", "game": "ssq", "amount_fen": 20000, "tickets": 100},
+    ]
+
+
+@pytest.mark.parametrize("stage", ["partitions_written", "manifest_written"])
+def test_a_writer_killed_before_the_manifest_swap_leaves_the_previous_state(tmp_path, stage):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    manifest, data = store.manifest(), store.read_daily()
+    result = run_crashing_writer(tmp_path, stage)
+    assert result.returncode == -9, result.stderr
+    assert "finished" not in result.stdout
+    assert store.manifest() == manifest
+    assert store.read_daily().equals(data)
+    leftovers = store.gc(grace=dt.timedelta(0))
+    # the new daily and monthly files of 2022 and 2023, never referenced (and the unswapped manifest)
+    assert len([p for p in leftovers if p.suffix == ".parquet"]) == 4
+    assert [p.name for p in leftovers if p.suffix == ".tmp"] == (
+        [] if stage == "partitions_written" else [leftovers[-1].name])
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert store.read_daily().equals(data)
+
+
+def test_a_writer_killed_right_after_the_swap_leaves_the_new_state(tmp_path):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    result = run_crashing_writer(tmp_path, "swapped")
+    assert result.returncode == -9
+    assert store.manifest().version == 2
+    assert [r["amount_fen"] for r in store.read_daily().to_pylist()] == [99900, 99900, 3000]  # the instant row of the replaced station-day went
+
+
+def test_an_error_between_writing_and_swapping_leaves_the_previous_state(tmp_path):
+    class Failing(SalesStore):
+        def checkpoint(self, name):
+            if name == "manifest_written":
+                raise OSError("disk full")
+
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    before, data = store.manifest(), store.read_daily()
+    with pytest.raises(OSError):
+        Failing(tmp_path).write_facts(daily(CORRECTION))
+    assert store.manifest() == before
+    assert store.read_daily().equals(data)
+
+
+def test_superseded_files_are_collected_only_after_the_grace_period(tmp_path):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    old_files = [tmp_path / p for p in store.manifest().files(DAILY)]
+    store.write_facts(daily(CORRECTION))
+    assert store.gc() == []
+    assert all(p.exists() for p in old_files)
+    deleted = store.gc(grace=dt.timedelta(0))
+    assert set(old_files) <= set(deleted)
+    assert store.manifest().retired == {}
+    assert [r["amount_fen"] for r in store.read_daily().to_pylist()] == [99900, 99900, 3000]  # the instant row of the replaced station-day went

@@ -1,0 +1,200 @@
+/* fucai's charts and maps, drawn with the vendored Apache ECharts (window.echarts). */
+(function () {
+  "use strict";
+
+  var RED = "#c8102e";
+  var SCENE_COLOURS = {
+    street: "#5470c6", supermarket: "#91cc75", business_district: "#fac858", community: "#73c0de",
+    shopping_complex: "#c8102e", tourism_street: "#9a60b4", instant_kiosk: "#fc8452", welfare_post: "#3ba272"
+  };
+  var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+
+  function init(el) {
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", function () { chart.resize(); });
+    return chart;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(url + ": " + r.status); } return r.json(); });
+  }
+
+  /* Horizontal bars of open stations (and this year's openings) by group. */
+  function barChart(el, data) {
+    if (!el) { return null; }
+    var rows = data.names.map(function (name, i) { return [name, data.open[i], data.opened[i]]; });
+    rows.sort(function (a, b) { return a[1] - b[1]; });
+    el.style.height = Math.max(320, rows.length * 26 + 70) + "px";
+    var chart = init(el);
+    chart.setOption({
+      textStyle: { fontFamily: FONT },
+      grid: { left: 8, right: 48, top: 32, bottom: 8, containLabel: true },
+      legend: { top: 0, right: 0, data: [data.labels.open, data.labels.opened] },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef0f3" } } },
+      yAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisTick: { show: false } },
+      series: [
+        { name: data.labels.open, type: "bar", data: rows.map(function (r) { return r[1]; }),
+          itemStyle: { color: RED, borderRadius: [0, 3, 3, 0] }, barMaxWidth: 18,
+          label: { show: true, position: "right", color: "#374151", fontSize: 11 } },
+        { name: data.labels.opened, type: "bar", data: rows.map(function (r) { return r[2]; }),
+          itemStyle: { color: "#f0a3ae", borderRadius: [0, 3, 3, 0] }, barMaxWidth: 18 }
+      ]
+    });
+    return chart;
+  }
+
+  function regionStyle() {
+    return {
+      itemStyle: { areaColor: "#f8f3f4", borderColor: "#b58d94", borderWidth: 1 },
+      emphasis: { itemStyle: { areaColor: "#f6dde1" }, label: { color: "#1f2933" } },
+      select: { disabled: true }
+    };
+  }
+
+  /* A station's county with the station on it. */
+  function miniMap(el, feature, point) {
+    if (!el) { return null; }
+    var chart = init(el);
+    var option = {
+      textStyle: { fontFamily: FONT },
+      tooltip: { trigger: "item", formatter: function (p) { return p.seriesType ? point.code + " " + point.name : p.name; } },
+      series: []
+    };
+    var marker = { type: "effectScatter", symbolSize: 12, itemStyle: { color: RED },
+                   data: [[point.lon, point.lat]], rippleEffect: { scale: 3 } };
+    if (feature) {
+      var name = "county-" + feature.properties.adcode;
+      echarts.registerMap(name, { type: "FeatureCollection", features: [feature] });
+      option.geo = Object.assign({ map: name, roam: true, layoutSize: "92%",
+        label: { show: true, color: "#6b7280", fontSize: 11 } }, regionStyle());
+      marker.coordinateSystem = "geo";
+    } else {
+      option.xAxis = { type: "value", scale: true, show: false };
+      option.yAxis = { type: "value", scale: true, show: false };
+    }
+    option.series.push(marker);
+    chart.setOption(option);
+    return chart;
+  }
+
+  /* The network map: boundaries of the user's scope, open stations coloured by scene. A view of
+     several cities drills down to a city's counties on click. */
+  function networkMap(el, config) {
+    var chart = init(el);
+    var state = { stations: [], city: null };
+    var sceneLabels = {};
+    config.scenes.forEach(function (s) { sceneLabels[s.value] = s.label; });
+    var cityByName = {};
+    config.cities.forEach(function (c) { cityByName[c.name] = c.code; });
+    var back = document.getElementById(config.backButtonId);
+    var status = document.getElementById(config.statusId);
+
+    function seriesFor(rows) {
+      var symbolSize = rows.length > 2000 ? 3 : rows.length > 300 ? 5 : 8;
+      return config.scenes.map(function (scene) {
+        return {
+          name: scene.label, type: "scatter", coordinateSystem: "geo", symbolSize: symbolSize,
+          itemStyle: { color: SCENE_COLOURS[scene.value] || "#888", opacity: 0.85 },
+          emphasis: { scale: 2 },
+          data: rows.filter(function (r) { return r[4] === scene.value; })
+            .map(function (r) { return { value: [r[0], r[1]], code: r[2], name: r[3], scene: scene.label }; })
+        };
+      });
+    }
+
+    function draw(mapName, rows, showLabels) {
+      chart.setOption({
+        textStyle: { fontFamily: FONT },
+        tooltip: {
+          trigger: "item",
+          formatter: function (p) {
+            if (p.seriesType === "scatter") { return p.data.code + " " + p.data.name + "<br>" + p.data.scene; }
+            return p.name;
+          }
+        },
+        legend: { orient: "vertical", left: 8, bottom: 8, itemWidth: 10, itemHeight: 10,
+                  textStyle: { fontSize: 12 } },
+        geo: Object.assign({ map: mapName, roam: true, layoutSize: "95%",
+          label: { show: showLabels, color: "#4b5563", fontSize: 11 } }, regionStyle()),
+        series: seriesFor(rows)
+      }, { replaceMerge: ["series", "geo"] });
+      if (status) {
+        status.textContent = config.labels.shown.replace("%(n)s", rows.length.toLocaleString());
+      }
+      fillSceneTable(rows);
+    }
+
+    function fillSceneTable(rows) {
+      var table = document.getElementById(config.scenesTableId);
+      if (!table) { return; }
+      var body = table.querySelector("tbody");
+      body.textContent = "";
+      config.scenes.forEach(function (scene) {
+        var count = rows.filter(function (r) { return r[4] === scene.value; }).length;
+        var tr = document.createElement("tr");
+        var name = document.createElement("td");
+        var dot = document.createElement("span");
+        dot.className = "fc-dot";
+        dot.style.background = SCENE_COLOURS[scene.value] || "#888";
+        name.appendChild(dot);
+        name.appendChild(document.createTextNode(scene.label));
+        var num = document.createElement("td");
+        num.className = "num";
+        num.textContent = count.toLocaleString();
+        tr.appendChild(name);
+        tr.appendChild(num);
+        body.appendChild(tr);
+      });
+    }
+
+    function showScope() {
+      state.city = null;
+      if (back) { back.hidden = true; }
+      draw("fucai-scope", state.stations, true);
+    }
+
+    function showCity(code) {
+      var mapName = "fucai-city-" + code;
+      var rows = state.stations.filter(function (r) { return r[5] === code; });
+      var ready = echarts.getMap(mapName) ? Promise.resolve() :
+        getJSON(config.urls.county + "?city=" + encodeURIComponent(code)).then(function (geojson) {
+          echarts.registerMap(mapName, geojson);
+        });
+      return ready.then(function () {
+        state.city = code;
+        if (back) { back.hidden = false; }
+        draw(mapName, rows, true);
+      });
+    }
+
+    chart.on("click", function (p) {
+      if (p.seriesType === "scatter" && p.data && p.data.code) {
+        window.location.href = config.urls.station.replace("__code__", p.data.code);
+        return;
+      }
+      if (p.componentType === "geo" && config.level === "city" && !state.city && cityByName[p.name]) {
+        showCity(cityByName[p.name]);
+      }
+    });
+    if (back) { back.addEventListener("click", showScope); }
+
+    chart.showLoading({ text: config.labels.loading, color: RED });
+    var boundaryUrl = config.level === "city" ? config.urls.city : config.urls.county;
+    return Promise.all([getJSON(boundaryUrl), getJSON(config.urls.stations + "?as_of=" + config.asOf)])
+      .then(function (results) {
+        echarts.registerMap("fucai-scope", results[0]);
+        state.stations = results[1].stations;
+        chart.hideLoading();
+        showScope();
+        el.setAttribute("data-ready", "true");
+      })
+      .catch(function (error) {
+        chart.hideLoading();
+        if (status) { status.textContent = config.labels.failed + " (" + error.message + ")"; }
+      });
+  }
+
+  window.fucai = { barChart: barChart, miniMap: miniMap, networkMap: networkMap };
+})();
