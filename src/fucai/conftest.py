@@ -25,17 +25,34 @@ def jiujiang(db):
     return Division.objects.get(code="360400")
 
 
-def make_station(code: str, county_code: str, *, opened: dt.date | None = dt.date(2022, 5, 1),
-                 scene: str = StationScene.STREET, owner=None, staff: int = 2, **extra):
+def make_station(
+    code: str,
+    county_code: str,
+    *,
+    opened: dt.date | None = dt.date(2022, 5, 1),
+    scene: str = StationScene.STREET,
+    owner=None,
+    staff: int = 2,
+    **extra,
+):
     """A station with its history: planned a month before opening, then open."""
     from fucai.geo.models import Division
     from fucai.network.models import Station
 
     county = Division.objects.get(code=county_code)
     station = Station.objects.create(
-        code=code, name=f"{county.name}{code[-4:]}投注站", county=county, address=f"{county.name}人民路{code[-3:]}号",
-        lon=county.lon, lat=county.lat, scene=scene, operation=extra.pop("operation", StationOperation.SHARED),
-        staff_count=staff, terminal_count=1, owner=owner, **extra,
+        code=code,
+        name=f"{county.name}{code[-4:]}投注站",
+        county=county,
+        address=f"{county.name}人民路{code[-3:]}号",
+        lon=county.lon,
+        lat=county.lat,
+        scene=scene,
+        operation=extra.pop("operation", StationOperation.SHARED),
+        staff_count=staff,
+        terminal_count=1,
+        owner=owner,
+        **extra,
     )
     if opened is not None:
         station.transition(StationStatus.PLANNED, opened - dt.timedelta(days=30))
@@ -47,25 +64,39 @@ def make_station(code: str, county_code: str, *, opened: dt.date | None = dt.dat
 
 @pytest.fixture
 def network(db, ganzhou, jiujiang):
-    """Three 赣州 stations (one of them 36110214 in 兴国县, one managed by the market manager) and two
-    九江 stations, with a market manager and a Party-member owner."""
+    """Three 赣州 stations (one of them 36110214 in 兴国县, managed by the market manager) and
+    two 九江 stations, with a market manager and a Party-member owner."""
     from fucai.network.models import MarketManager, StationAssignment, StationOwner, Territory
 
     veteran = StationOwner.objects.create(
-        name="测试业主甲", phone="13800005678", id_number="360732199001011234", city=ganzhou,
-        is_party_member=True, is_veteran=True, party_consent=True,
+        name="测试业主甲",
+        phone="13800005678",
+        id_number="360732199001011234",
+        city=ganzhou,
+        is_party_member=True,
+        is_veteran=True,
+        party_consent=True,
     )
     stations = {
         "xingguo": make_station("36110214", "360732", owner=veteran, staff=3),
-        "zhanggong": make_station("36110001", "360702", opened=dt.date(2023, 3, 1), scene=StationScene.SHOPPING_COMPLEX),
+        "zhanggong": make_station(
+            "36110001", "360702", opened=dt.date(2023, 3, 1), scene=StationScene.SHOPPING_COMPLEX
+        ),
         "ruijin": make_station("36110002", "360781", opened=dt.date(2023, 4, 1)),
         "xunyang": make_station("36040001", "360403", opened=dt.date(2021, 7, 1)),
-        "lushan": make_station("36040002", "360483", opened=dt.date(2023, 6, 1), scene=StationScene.TOURISM_STREET),
+        "lushan": make_station(
+            "36040002", "360483", opened=dt.date(2023, 6, 1), scene=StationScene.TOURISM_STREET
+        ),
     }
     manager = MarketManager.objects.create(employee_code="GZ001", name="测试管理员乙", city=ganzhou)
-    territory = Territory.objects.create(code="GZ-T01", name="兴国片区", city=ganzhou, manager=manager)
+    territory = Territory.objects.create(
+        code="GZ-T01", name="兴国片区", city=ganzhou, manager=manager
+    )
     StationAssignment.objects.create(
-        station=stations["xingguo"], territory=territory, manager=manager, valid_from=dt.date(2021, 1, 1)
+        station=stations["xingguo"],
+        territory=territory,
+        manager=manager,
+        valid_from=dt.date(2021, 1, 1),
     )
     return {"stations": stations, "manager": manager, "territory": territory, "veteran": veteran}
 
@@ -73,7 +104,9 @@ def network(db, ganzhou, jiujiang):
 def _user(username: str, role: str, **extra):
     from fucai.accounts.models import User
 
-    return User.objects.create_user(username=username, password="pw-for-tests-1", role=role, **extra)
+    return User.objects.create_user(
+        username=username, password="pw-for-tests-1", role=role, **extra
+    )
 
 
 @pytest.fixture

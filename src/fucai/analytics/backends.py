@@ -111,23 +111,36 @@ class AnalyticsContext:
     """One consistent view of the store (a manifest, a dimension snapshot and the sales calendar)
     on one backend. Create one per request or command; runners take it with a Scope."""
 
-    def __init__(self, backend: str | None = None, store: SalesStore | None = None, con=None) -> None:
+    def __init__(
+        self, backend: str | None = None, store: SalesStore | None = None, con=None
+    ) -> None:
         from fucai.sales.selling_days import SalesCalendar
 
         self.backend = backend or configured_backend()
         self.store = store or SalesStore()
         self.con = con if con is not None else connect(self.backend)
         self.tables = SalesTables(
-            con=self.con, backend=self.backend, store=self.store, manifest=self.store.manifest(),
+            con=self.con,
+            backend=self.backend,
+            store=self.store,
+            manifest=self.store.manifest(),
             dims=current_dimensions(self.store),
         )
         self.calendar: SalesCalendar = SalesCalendar.load()
         manifest = self.tables.manifest
-        self.cache_key = (str(self.store.root), self.backend, manifest.version, manifest.written_at,
-                          self.tables.dims.fingerprint, self.calendar)
+        self.cache_key = (
+            str(self.store.root),
+            self.backend,
+            manifest.version,
+            manifest.written_at,
+            self.tables.dims.fingerprint,
+            self.calendar,
+        )
 
     @classmethod
-    def current(cls, backend: str | None = None, store: SalesStore | None = None) -> AnalyticsContext:
+    def current(
+        cls, backend: str | None = None, store: SalesStore | None = None
+    ) -> AnalyticsContext:
         """A context kept per process and thread, revalidated at most every
         FUCAI_ANALYTICS_RECHECK_SECONDS (default 2): a new one is made when the store's
         manifest, the network (cheap signature) or, at least every 5 minutes, the dimension
@@ -163,15 +176,41 @@ def network_signature() -> tuple:
     from django.db.models import Count, Max
 
     from fucai.core.models import ObjectChange
-    from fucai.network.models import MarketManager, PartnerOrganisation, Station, StationAssignment, StationOwner
+    from fucai.network.models import (
+        MarketManager,
+        PartnerOrganisation,
+        Station,
+        StationAssignment,
+        StationOwner,
+    )
     from fucai.sales.models import Game, MofReport, SalesSuspension
 
-    parts: list = [tuple(sorted(Station.objects.aggregate(n=Count("id"), m=Max("id"), u=Max("updated")).items()))]
-    for model in (StationAssignment, StationOwner, PartnerOrganisation, MarketManager, MofReport, ObjectChange):
+    parts: list = [
+        tuple(
+            sorted(Station.objects.aggregate(n=Count("id"), m=Max("id"), u=Max("updated")).items())
+        )
+    ]
+    for model in (
+        StationAssignment,
+        StationOwner,
+        PartnerOrganisation,
+        MarketManager,
+        MofReport,
+        ObjectChange,
+    ):
         parts.append(tuple(sorted(model.objects.aggregate(n=Count("id"), m=Max("id")).items())))
-    parts.append(tuple(Game.objects.order_by("pk").values_list("pk", "code", "name", "category", "sort_order")))
-    parts.append(tuple(SalesSuspension.objects.order_by("pk").values_list(
-        "pk", "start", "end", "draw_games_stop", "instant_stops")))
+    parts.append(
+        tuple(
+            Game.objects.order_by("pk").values_list("pk", "code", "name", "category", "sort_order")
+        )
+    )
+    parts.append(
+        tuple(
+            SalesSuspension.objects.order_by("pk").values_list(
+                "pk", "start", "end", "draw_games_stop", "instant_stops"
+            )
+        )
+    )
     return tuple(parts)
 
 
@@ -208,8 +247,12 @@ def _current_context(backend: str, store: SalesStore) -> AnalyticsContext:
     if entry is not None and now - entry.checked < recheck:
         return entry.context
     stamp, signature = _manifest_stamp(store), network_signature()
-    if (entry is not None and entry.stamp == stamp and entry.signature == signature
-            and now - entry.full_checked < FULL_CHECK_SECONDS):
+    if (
+        entry is not None
+        and entry.stamp == stamp
+        and entry.signature == signature
+        and now - entry.full_checked < FULL_CHECK_SECONDS
+    ):
         entry.checked = now
         return entry.context
     con = entry.context.con if entry is not None else None
@@ -217,6 +260,12 @@ def _current_context(backend: str, store: SalesStore) -> AnalyticsContext:
     with _contexts_lock:
         _contexts[key] = _Entry(context, _manifest_stamp(store), signature, now, now)
     return context
+
+
+def forget_contexts() -> None:
+    """Drop the kept contexts (after this process changed the store or the network)."""
+    with _contexts_lock:
+        _contexts.clear()
 
 
 class ResultCache:
@@ -269,8 +318,15 @@ def cached_result(method):
     def wrapper(self, *args, **kwargs):
         from django.utils.translation import get_language
 
-        key = (self.context.cache_key, self.scope.cache_key, type(self).__name__, method.__name__,
-               _hashable(args), _hashable(kwargs), get_language())
+        key = (
+            self.context.cache_key,
+            self.scope.cache_key,
+            type(self).__name__,
+            method.__name__,
+            _hashable(args),
+            _hashable(kwargs),
+            get_language(),
+        )
         return result_cache().get(key, lambda: method(self, *args, **kwargs))
 
     return wrapper

@@ -119,7 +119,10 @@ class Ranking:
 
     def to_dict(self) -> dict:
         return {
-            "as_of": self.as_of.isoformat(), "by": self.by, "order": self.order, "bottom": self.bottom,
+            "as_of": self.as_of.isoformat(),
+            "by": self.by,
+            "order": self.order,
+            "bottom": self.bottom,
             "entries": [e.to_dict() for e in self.entries],
             "without_base": [g.to_dict() for g in self.without_base],
         }
@@ -134,8 +137,12 @@ class SeriesPoint:
     prior_amount_fen: int | None = None
 
     def to_dict(self) -> dict:
-        data = {"period": self.period.isoformat(), "key": self.key, "name": self.name,
-                "amount_yuan": yuan_text(self.amount_fen)}
+        data = {
+            "period": self.period.isoformat(),
+            "key": self.key,
+            "name": self.name,
+            "amount_yuan": yuan_text(self.amount_fen),
+        }
         if self.prior_amount_fen is not None:
             data["prior_amount_yuan"] = yuan_text(self.prior_amount_fen)
             data["yoy_pct"] = _pct_text(yoy_pct(self.amount_fen, self.prior_amount_fen))
@@ -153,8 +160,13 @@ class Series:
     points: list[SeriesPoint]
 
     def to_dict(self) -> dict:
-        return {"freq": self.freq, "start": self.start.isoformat(), "end": self.end.isoformat(),
-                "by": self.by, "points": [p.to_dict() for p in self.points]}
+        return {
+            "freq": self.freq,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "by": self.by,
+            "points": [p.to_dict() for p in self.points],
+        }
 
 
 @dataclass(frozen=True)

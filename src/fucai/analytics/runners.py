@@ -49,12 +49,26 @@ from fucai.analytics.scope import Scope
 from fucai.sales.choices import GameCategory, MofLottery
 
 GROUPINGS = (
-    "province", "city", "county", "scene", "operation", "station", "game", "game_category",
-    "market_manager", "partner", "party_member",
+    "province",
+    "city",
+    "county",
+    "scene",
+    "operation",
+    "station",
+    "game",
+    "game_category",
+    "market_manager",
+    "partner",
+    "party_member",
 )
 STATION_COLUMNS = {
-    "city": "city_code", "county": "county_code", "scene": "scene", "operation": "operation",
-    "station": "station_code", "partner": "partner_code", "party_member": "party_member",
+    "city": "city_code",
+    "county": "county_code",
+    "scene": "scene",
+    "operation": "operation",
+    "station": "station_code",
+    "partner": "partner_code",
+    "party_member": "party_member",
 }
 GAME_COLUMNS = {"game": "game", "game_category": "category"}
 COMPARES = ("calendar", "selling_days")
@@ -73,7 +87,9 @@ def parse_by(by: str | Iterable[str] | None) -> tuple[str, ...]:
     items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b and b.strip()]
     unknown = [b for b in items if b not in GROUPINGS]
     if unknown:
-        raise AnalyticsError(f"cannot group by {', '.join(unknown)}; choose from {', '.join(GROUPINGS)}")
+        raise AnalyticsError(
+            f"cannot group by {', '.join(unknown)}; choose from {', '.join(GROUPINGS)}"
+        )
     if len(set(items)) != len(items):
         raise AnalyticsError("a grouping is given twice")
     return tuple(items)
@@ -123,8 +139,14 @@ class GroupNames:
             "city": self._map("stations", "city_code", "city_name"),
             "county": self._map("stations", "county_code", "county_name"),
             "station": self._map("stations", "station_code", "station_name"),
-            "partner": {**self._map("stations", "partner_code", "partner_name"), "": _("无合作组织")},
-            "market_manager": {**self._map("assignments", "manager_code", "manager_name"), "": _("未分配")},
+            "partner": {
+                **self._map("stations", "partner_code", "partner_name"),
+                "": _("无合作组织"),
+            },
+            "market_manager": {
+                **self._map("assignments", "manager_code", "manager_name"),
+                "": _("未分配"),
+            },
             "game": self._map("games", "game", "game_name"),
             "game_category": {str(c.value): str(c.label) for c in GameCategory},
             "scene": {str(c.value): str(c.label) for c in StationScene},
@@ -157,7 +179,12 @@ class Runner:
     # one window of days as rows (window label, station_code, game, amount_fen [, date])
     def _days(self, start: dt.date, end: dt.date, label, with_date: bool):
         d = self.tables["daily"]
-        cols = {"window": label, "station_code": d.station_code, "game": d.game, "amount_fen": d.amount_fen}
+        cols = {
+            "window": label,
+            "station_code": d.station_code,
+            "game": d.game,
+            "amount_fen": d.amount_fen,
+        }
         if with_date:
             cols["date"] = d.date
         return d.filter((d.date >= start) & (d.date <= end)).select(**cols)
@@ -165,7 +192,8 @@ class Runner:
     def _months(self, first: dt.date, last: dt.date, label):
         m = self.tables["monthly"]
         return m.filter((m.month >= first) & (m.month <= last)).select(
-            window=label, station_code=m.station_code, game=m.game, amount_fen=m.amount_fen)
+            window=label, station_code=m.station_code, game=m.game, amount_fen=m.amount_fen
+        )
 
     def window_rows(self, windows: Sequence[tuple[int, dt.date, dt.date]], with_date: bool = False):
         """Fact rows of several labelled windows, read from the rollup where whole months allow."""
@@ -183,39 +211,63 @@ class Runner:
             if end >= next_month(last):
                 parts.append(self._days(next_month(last), end, tag, False))
         if not parts:
-            parts.append(self._days(dt.date(1, 1, 2), dt.date(1, 1, 1), ibis.literal(0, type="int64"), with_date))
+            parts.append(
+                self._days(
+                    dt.date(1, 1, 2), dt.date(1, 1, 1), ibis.literal(0, type="int64"), with_date
+                )
+            )
         return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
-    def grouped(self, rows, groupings: Sequence[str], extra: Sequence[str] = ("window",)) -> list[dict]:
+    def grouped(
+        self, rows, groupings: Sequence[str], extra: Sequence[str] = ("window",)
+    ) -> list[dict]:
         """Sum amount_fen of `rows` by `extra` columns and the groupings' keys (one query)."""
-        needs_join = any(g in STATION_COLUMNS or g in GAME_COLUMNS or g == "market_manager" for g in groupings)
+        needs_join = any(
+            g in STATION_COLUMNS or g in GAME_COLUMNS or g == "market_manager" for g in groupings
+        )
         if needs_join:  # aggregate before joining the dimensions: far fewer rows to join
-            detail = [*extra, "station_code", "game", *(["date"] if "market_manager" in groupings else [])]
-            rows = rows.group_by(list(dict.fromkeys(detail))).aggregate(amount_fen=rows.amount_fen.sum())
+            detail = [
+                *extra,
+                "station_code",
+                "game",
+                *(["date"] if "market_manager" in groupings else []),
+            ]
+            rows = rows.group_by(list(dict.fromkeys(detail))).aggregate(
+                amount_fen=rows.amount_fen.sum()
+            )
         joined = rows
         station_cols = [STATION_COLUMNS[g] for g in groupings if g in STATION_COLUMNS]
         station_cols = [c for c in dict.fromkeys(station_cols) if c != "station_code"]
         if station_cols:
             s = self.tables["stations"].select("station_code", *station_cols)
             joined = joined.left_join(s, "station_code").select(*joined.columns, *station_cols)
-        game_cols = [GAME_COLUMNS[g] for g in groupings if g in GAME_COLUMNS and GAME_COLUMNS[g] != "game"]
+        game_cols = [
+            GAME_COLUMNS[g] for g in groupings if g in GAME_COLUMNS and GAME_COLUMNS[g] != "game"
+        ]
         if game_cols:
             g = self.tables["games"].select("game", *game_cols)
             joined = joined.left_join(g, "game").select(*joined.columns, *game_cols)
         if "market_manager" in groupings:
             a = self.tables["assignments"]
-            on = [joined.station_code == a.station_code, joined.date >= a.valid_from,
-                  a.valid_to.isnull() | (joined.date < a.valid_to)]
+            on = [
+                joined.station_code == a.station_code,
+                joined.date >= a.valid_from,
+                a.valid_to.isnull() | (joined.date < a.valid_to),
+            ]
             joined = joined.left_join(a, on).select(*joined.columns, manager_code=a.manager_code)
         keys = []
         for grouping in groupings:
             if grouping == "province":
                 continue
-            column = "manager_code" if grouping == "market_manager" else (
-                STATION_COLUMNS.get(grouping) or GAME_COLUMNS[grouping])
+            column = (
+                "manager_code"
+                if grouping == "market_manager"
+                else (STATION_COLUMNS.get(grouping) or GAME_COLUMNS[grouping])
+            )
             keys.append(joined[column].fill_null("").name(f"k_{grouping}"))
         expr = joined.group_by([*(joined[c] for c in extra), *keys]).aggregate(
-            amount_fen=joined.amount_fen.sum())
+            amount_fen=joined.amount_fen.sum()
+        )
         return expr.to_pyarrow().to_pylist()
 
 
@@ -224,16 +276,24 @@ class YearToDateRunner(Runner):
     and whether it is a record high; one query for all of it."""
 
     @cached_result
-    def run(self, as_of: dt.date, by: str | Iterable[str] | None = None, compare: str = "calendar",
-            history: bool = True) -> YearToDate:
+    def run(
+        self,
+        as_of: dt.date,
+        by: str | Iterable[str] | None = None,
+        compare: str = "calendar",
+        history: bool = True,
+    ) -> YearToDate:
         by = parse_by(by)
         if compare not in COMPARES:
             raise AnalyticsError(f"compare must be one of {', '.join(COMPARES)}")
         windows = self.windows(as_of, compare, history)
         groupings = list(by) if "game_category" in by else [*by, "game_category"]
         rows = self.grouped(
-            self.window_rows([(y, w.start, w.end) for y, w in windows.items()], with_date="market_manager" in by),
-            groupings)
+            self.window_rows(
+                [(y, w.start, w.end) for y, w in windows.items()], with_date="market_manager" in by
+            ),
+            groupings,
+        )
         return self._assemble(as_of, compare, by, windows, rows)
 
     def windows(self, as_of: dt.date, compare: str, history: bool = True) -> dict[int, Window]:
@@ -265,23 +325,38 @@ class YearToDateRunner(Runner):
 
         def figures(by_year) -> Figures:
             current = by_year.get(year, 0)
-            record = current > 0 and bool(earlier) and all(current > by_year.get(y, 0) for y in earlier)
+            record = (
+                current > 0 and bool(earlier) and all(current > by_year.get(y, 0) for y in earlier)
+            )
             return Figures(current, by_year.get(prior, 0), record)
 
         names = GroupNames(self.context)
         province = names.province[0]
         group_list = [
             GroupFigures(
-                key="/".join(key), name=" / ".join(names.name(g, k) for g, k in zip(by, key, strict=True)),
-                keys=dict(zip(by, key, strict=True)), figures=figures(amounts))
-            for key, amounts in ((self._province_key(k, by, province), a) for k, a in groups.items())
+                key="/".join(key),
+                name=" / ".join(names.name(g, k) for g, k in zip(by, key, strict=True)),
+                keys=dict(zip(by, key, strict=True)),
+                figures=figures(amounts),
+            )
+            for key, amounts in (
+                (self._province_key(k, by, province), a) for k, a in groups.items()
+            )
         ]
         group_list.sort(key=lambda g: (-g.amount_fen, g.key))
         return YearToDate(
-            as_of=as_of, compare=compare, scope=self.scope.label, window=windows[year],
-            prior_window=windows[prior], total=figures(total),
-            by_category={str(c): figures({y: category[(c, y)] for y in windows}) for c in CATEGORIES},
-            by=by, groups=group_list, history={y: total.get(y, 0) for y in windows},
+            as_of=as_of,
+            compare=compare,
+            scope=self.scope.label,
+            window=windows[year],
+            prior_window=windows[prior],
+            total=figures(total),
+            by_category={
+                str(c): figures({y: category[(c, y)] for y in windows}) for c in CATEGORIES
+            },
+            by=by,
+            groups=group_list,
+            history={y: total.get(y, 0) for y in windows},
         )
 
     @staticmethod
@@ -294,11 +369,20 @@ class RankingRunner(Runner):
     without a prior amount cannot be ranked by growth and are listed apart)."""
 
     @cached_result
-    def run(self, as_of: dt.date, by: str = "city", top: int = 10, order: str = "amount",
-            bottom: bool = False, compare: str = "calendar") -> Ranking:
+    def run(
+        self,
+        as_of: dt.date,
+        by: str = "city",
+        top: int = 10,
+        order: str = "amount",
+        bottom: bool = False,
+        compare: str = "calendar",
+    ) -> Ranking:
         if order not in ORDERS:
             raise AnalyticsError(f"order must be one of {', '.join(ORDERS)}")
-        ytd = YearToDateRunner(self.context, self.scope).run(as_of, by=(by,), compare=compare, history=False)
+        ytd = YearToDateRunner(self.context, self.scope).run(
+            as_of, by=(by,), compare=compare, history=False
+        )
         groups, without = list(ytd.groups), []
         if order == "growth":
             without = [g for g in groups if g.prior_amount_fen == 0]
@@ -311,7 +395,9 @@ class RankingRunner(Runner):
 
         groups.sort(key=lambda g: (measure(g) if bottom else -measure(g), g.key))
         entries = [RankedGroup(rank=i + 1, group=g) for i, g in enumerate(groups[: max(top, 0)])]
-        return Ranking(as_of=as_of, by=by, order=order, bottom=bottom, entries=entries, without_base=without)
+        return Ranking(
+            as_of=as_of, by=by, order=order, bottom=bottom, entries=entries, without_base=without
+        )
 
 
 class SeriesRunner(Runner):
@@ -333,8 +419,12 @@ class SeriesRunner(Runner):
             raise AnalyticsError("the series ends before it starts")
         groupings = parse_by(by)
         rows = self._by_day(start, end, groupings)
-        prior = self._by_day(same_day_in(start.year - 1, start), same_day_in(end.year - 1, end), groupings)
-        prior_rows = [{**r, "period": same_day_in(r["period"].year + 1, r["period"])} for r in prior]
+        prior = self._by_day(
+            same_day_in(start.year - 1, start), same_day_in(end.year - 1, end), groupings
+        )
+        prior_rows = [
+            {**r, "period": same_day_in(r["period"].year + 1, r["period"])} for r in prior
+        ]
         return self._series("day", start, end, groupings, rows, prior_rows)
 
     def _by_month(self, start: dt.date, end: dt.date, groupings, shift: bool = False) -> list[dict]:
@@ -344,20 +434,35 @@ class SeriesRunner(Runner):
         d = self.tables["daily"]
         if "market_manager" in groupings:
             rows = d.filter((d.date >= start) & (d.date <= end)).select(
-                period=d.date.truncate("M").cast("date"), station_code=d.station_code, game=d.game,
-                amount_fen=d.amount_fen, date=d.date)
+                period=d.date.truncate("M").cast("date"),
+                station_code=d.station_code,
+                game=d.game,
+                amount_fen=d.amount_fen,
+                date=d.date,
+            )
             return self._shifted(self.grouped(rows, groupings, extra=("period",)), shift)
         parts = []
         months = full_months(start, end)
         if months is not None:
             m = self.tables["monthly"]
-            parts.append(m.filter((m.month >= months[0]) & (m.month <= months[1])).select(
-                period=m.month, station_code=m.station_code, game=m.game, amount_fen=m.amount_fen))
+            parts.append(
+                m.filter((m.month >= months[0]) & (m.month <= months[1])).select(
+                    period=m.month,
+                    station_code=m.station_code,
+                    game=m.game,
+                    amount_fen=m.amount_fen,
+                )
+            )
         tail = next_month(months[1]) if months else start
         if tail <= end:
-            parts.append(d.filter((d.date >= tail) & (d.date <= end)).select(
-                period=ibis.literal(month_start(end), type="date"), station_code=d.station_code,
-                game=d.game, amount_fen=d.amount_fen))
+            parts.append(
+                d.filter((d.date >= tail) & (d.date <= end)).select(
+                    period=ibis.literal(month_start(end), type="date"),
+                    station_code=d.station_code,
+                    game=d.game,
+                    amount_fen=d.amount_fen,
+                )
+            )
         rows = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
         return self._shifted(self.grouped(rows, groupings, extra=("period",)), shift)
 
@@ -370,7 +475,12 @@ class SeriesRunner(Runner):
     def _by_day(self, start: dt.date, end: dt.date, groupings) -> list[dict]:
         d = self.tables["daily"]
         rows = d.filter((d.date >= start) & (d.date <= end)).select(
-            period=d.date, station_code=d.station_code, game=d.game, amount_fen=d.amount_fen, date=d.date)
+            period=d.date,
+            station_code=d.station_code,
+            game=d.game,
+            amount_fen=d.amount_fen,
+            date=d.date,
+        )
         return self.grouped(rows, groupings, extra=("period",))
 
     def _series(self, freq, start, end, groupings, rows, prior_rows) -> Series:
@@ -385,11 +495,18 @@ class SeriesRunner(Runner):
         for period, key in sorted(set(current) | set(prior)):
             if not start <= period <= end:
                 continue
-            points.append(SeriesPoint(
-                period=period, key="/".join(key),
-                name=" / ".join(names.name(g, k) for g, k in zip(groupings, key, strict=True)),
-                amount_fen=current.get((period, key), 0), prior_amount_fen=prior.get((period, key), 0)))
-        return Series(freq=freq, start=start, end=end, by=",".join(groupings) or None, points=points)
+            points.append(
+                SeriesPoint(
+                    period=period,
+                    key="/".join(key),
+                    name=" / ".join(names.name(g, k) for g, k in zip(groupings, key, strict=True)),
+                    amount_fen=current.get((period, key), 0),
+                    prior_amount_fen=prior.get((period, key), 0),
+                )
+            )
+        return Series(
+            freq=freq, start=start, end=end, by=",".join(groupings) or None, points=points
+        )
 
 
 class MarketShareRunner(Runner):
@@ -407,11 +524,18 @@ class MarketShareRunner(Runner):
         if latest is None:
             return None
         period = this_year.filter(this_year.month == latest)
-        welfare = period.filter((period.lottery == str(MofLottery.WELFARE)) & (period.region != NATIONAL)
-                                & period.ytd_amount_fen.notnull())
-        ranked = welfare.mutate(rank=ibis.rank().over(order_by=ibis.desc(welfare.ytd_amount_fen)) + 1)
+        welfare = period.filter(
+            (period.lottery == str(MofLottery.WELFARE))
+            & (period.region != NATIONAL)
+            & period.ytd_amount_fen.notnull()
+        )
+        ranked = welfare.mutate(
+            rank=ibis.rank().over(order_by=ibis.desc(welfare.ytd_amount_fen)) + 1
+        )
         rows = period.to_pyarrow().to_pylist()
-        ranks = {r["region"]: r["rank"] for r in ranked.select("region", "rank").to_pyarrow().to_pylist()}
+        ranks = {
+            r["region"]: r["rank"] for r in ranked.select("region", "rank").to_pyarrow().to_pylist()
+        }
         cell = {(r["region"], r["lottery"]): r for r in rows}
         own_welfare = cell.get((region, str(MofLottery.WELFARE)))
         if own_welfare is None:
@@ -419,10 +543,13 @@ class MarketShareRunner(Runner):
         own_sports = cell.get((region, str(MofLottery.SPORTS))) or {}
         national = cell.get((NATIONAL, str(MofLottery.WELFARE))) or {}
         return MarketShare(
-            year=as_of.year, month=latest, region=region,
+            year=as_of.year,
+            month=latest,
+            region=region,
             welfare_ytd_fen=own_welfare["ytd_amount_fen"] or 0,
             sports_ytd_fen=own_sports.get("ytd_amount_fen") or 0,
             welfare_ytd_yoy_pct=own_welfare["ytd_yoy_pct"],
-            national_rank=ranks.get(region), regions_ranked=len(ranks),
+            national_rank=ranks.get(region),
+            regions_ranked=len(ranks),
             national_welfare_ytd_fen=national.get("ytd_amount_fen"),
         )

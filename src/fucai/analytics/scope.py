@@ -43,7 +43,8 @@ class ScopeError(PermissionError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose sales a computation may read: everything, one city (by adcode), or a set of stations."""
+    """Whose sales a computation may read: everything, one city (by adcode), or a set of
+    stations."""
 
     label: str
     everything: bool = False
@@ -119,7 +120,9 @@ class ScopedTables:
 
     def __init__(self, tables, scope: Scope) -> None:
         if not isinstance(scope, Scope):
-            raise ScopeRequired("runners need a Scope (use Scope.for_user(user) or Scope.province())")
+            raise ScopeRequired(
+                "runners need a Scope (use Scope.for_user(user) or Scope.province())"
+            )
         self._tables = tables
         self.scope = scope
         self._cache: dict[str, ir.Table] = {}

@@ -42,7 +42,9 @@ def managed_station_ids(manager_id: int, on=None):
     from fucai.network.models import StationAssignment
 
     day = on or timezone.localdate()
-    return StationAssignment.objects.active_on(day).filter(manager_id=manager_id).values("station_id")
+    return (
+        StationAssignment.objects.active_on(day).filter(manager_id=manager_id).values("station_id")
+    )
 
 
 def scope_q(model: type[models.Model], user: User | None, action: str = VIEW) -> Q | None:

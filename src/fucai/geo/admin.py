@@ -10,4 +10,13 @@ class DivisionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "population", "lottery_code")
     list_filter = ("level",)
     search_fields = ("code", "name")
-    readonly_fields = ("code", "level", "parent", "lon", "lat", "seat_lon", "seat_lat", "population")
+    readonly_fields = (
+        "code",
+        "level",
+        "parent",
+        "lon",
+        "lat",
+        "seat_lon",
+        "seat_lat",
+        "population",
+    )

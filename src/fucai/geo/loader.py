@@ -11,7 +11,10 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DIVISIONS_CSV = DATA_DIR / "jiangxi_divisions.csv"
 LOTTERY_CODES_CSV = DATA_DIR / "lottery_city_codes.csv"
-BOUNDARY_FILES = {"city": DATA_DIR / "jiangxi_cities.geojson", "county": DATA_DIR / "jiangxi_counties.geojson"}
+BOUNDARY_FILES = {
+    "city": DATA_DIR / "jiangxi_cities.geojson",
+    "county": DATA_DIR / "jiangxi_counties.geojson",
+}
 
 
 def read_division_rows() -> list[dict]:
@@ -26,10 +29,12 @@ def read_lottery_codes() -> dict[str, str]:
 
 
 def load_divisions(division_model) -> int:
-    """Create or update every division; parents first (the CSV is ordered province, city, county)."""
+    """Create or update every division, parents first (province, then cities, then counties)."""
     by_code: dict[str, object] = {}
     lottery_codes = read_lottery_codes()
-    rows = sorted(read_division_rows(), key=lambda r: ["province", "prefecture", "county"].index(r["level"]))
+    rows = sorted(
+        read_division_rows(), key=lambda r: ["province", "prefecture", "county"].index(r["level"])
+    )
     for row in rows:
         obj, _ = division_model.objects.update_or_create(
             code=row["code"],
@@ -60,4 +65,6 @@ def boundary_shapes(level: str) -> dict:
     """adcode -> shapely geometry, for point-in-polygon checks."""
     from shapely.geometry import shape
 
-    return {str(f["properties"]["adcode"]): shape(f["geometry"]) for f in boundaries(level)["features"]}
+    return {
+        str(f["properties"]["adcode"]): shape(f["geometry"]) for f in boundaries(level)["features"]
+    }

@@ -38,7 +38,14 @@ class StationAdmin(admin.ModelAdmin):
 
 @admin.register(StationOwner)
 class StationOwnerAdmin(admin.ModelAdmin):
-    list_display = ("name", "city", "phone_masked", "is_party_member", "is_veteran", "party_consent")
+    list_display = (
+        "name",
+        "city",
+        "phone_masked",
+        "is_party_member",
+        "is_veteran",
+        "party_consent",
+    )
     list_filter = ("is_party_member", "is_veteran", "party_consent", "city")
     search_fields = ("name",)
 

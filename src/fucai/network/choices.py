@@ -49,7 +49,9 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     StationStatus.PLANNED: frozenset(
         {StationStatus.SURVEYED, StationStatus.BUILDING, StationStatus.OPEN, StationStatus.CLOSED}
     ),
-    StationStatus.SURVEYED: frozenset({StationStatus.BUILDING, StationStatus.OPEN, StationStatus.CLOSED}),
+    StationStatus.SURVEYED: frozenset(
+        {StationStatus.BUILDING, StationStatus.OPEN, StationStatus.CLOSED}
+    ),
     StationStatus.BUILDING: frozenset({StationStatus.OPEN, StationStatus.CLOSED}),
     StationStatus.OPEN: frozenset({StationStatus.SUSPENDED, StationStatus.CLOSED}),
     StationStatus.SUSPENDED: frozenset({StationStatus.OPEN, StationStatus.CLOSED}),

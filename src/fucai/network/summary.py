@@ -39,7 +39,9 @@ class NetworkFigures:
         self.open_at_year_start += station.open_at_year_start
         self.opened_this_year += station.opened_this_year
         self.closed_this_year += station.closed_this_year
-        self.core_urban_new_this_year += station.opened_this_year and station.scene in CORE_URBAN_SCENES
+        self.core_urban_new_this_year += (
+            station.opened_this_year and station.scene in CORE_URBAN_SCENES
+        )
         self.jobs_created_this_year += station.staff_count if station.opened_this_year else 0
         self.net_new_this_year = self.open_stations - self.open_at_year_start
 
@@ -87,9 +89,12 @@ def _facts(station: dict, history: list[tuple[dt.date, str]], as_of: dt.date) ->
         scene=station["scene"],
         staff_count=station["staff_count"],
         open_on_day=_status_at(history, as_of) == StationStatus.OPEN,
-        open_at_year_start=_status_at(history, year_start - dt.timedelta(days=1)) == StationStatus.OPEN,
+        open_at_year_start=_status_at(history, year_start - dt.timedelta(days=1))
+        == StationStatus.OPEN,
         opened_this_year=first_open is not None and year_start <= first_open <= as_of,
-        closed_this_year=any(s == StationStatus.CLOSED and year_start <= d <= as_of for d, s in history),
+        closed_this_year=any(
+            s == StationStatus.CLOSED and year_start <= d <= as_of for d, s in history
+        ),
     )
 
 
@@ -107,7 +112,11 @@ def network_summary(stations, as_of: dt.date, by: str | None = None) -> NetworkS
 
     if by is not None and by not in GROUP_BYS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_BYS)}")
-    rows = list(stations.values("pk", "scene", "staff_count", "city__code", "city__name", "county__code", "county__name"))
+    rows = list(
+        stations.values(
+            "pk", "scene", "staff_count", "city__code", "city__name", "county__code", "county__name"
+        )
+    )
     histories: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     changes = (
         StationStatusChange.objects.filter(station__in=stations.values("pk"), date__lte=as_of)
@@ -117,7 +126,9 @@ def network_summary(stations, as_of: dt.date, by: str | None = None) -> NetworkS
     for station_id, date, status in changes.iterator(chunk_size=5000):
         histories[station_id].append((date, status))
 
-    summary = NetworkSummary(as_of=as_of.isoformat(), year_start=dt.date(as_of.year, 1, 1).isoformat(), by=by)
+    summary = NetworkSummary(
+        as_of=as_of.isoformat(), year_start=dt.date(as_of.year, 1, 1).isoformat(), by=by
+    )
     groups: dict[tuple[str, str], NetworkGroup] = {}
     for row in rows:
         facts = _facts(row, histories.get(row["pk"], []), as_of)

@@ -43,4 +43,12 @@ class MofLottery(models.TextChoices):
 
 
 # ISO weekday numbers (1 = Monday … 7 = Sunday), as stored in Game.draw_weekdays.
-WEEKDAY_LABELS = {1: _("Mon"), 2: _("Tue"), 3: _("Wed"), 4: _("Thu"), 5: _("Fri"), 6: _("Sat"), 7: _("Sun")}
+WEEKDAY_LABELS = {
+    1: _("Mon"),
+    2: _("Tue"),
+    3: _("Wed"),
+    4: _("Thu"),
+    5: _("Fri"),
+    6: _("Sat"),
+    7: _("Sun"),
+}

@@ -31,44 +31,57 @@ from fucai.sales.store import SalesStore, fsync_dir, fsync_file, write_json_atom
 
 DIMS_MANIFEST = "dims.json"
 
-STATIONS_SCHEMA = pa.schema([
-    ("station_code", pa.string()),
-    ("station_name", pa.string()),
-    ("city_code", pa.string()),
-    ("city_name", pa.string()),
-    ("county_code", pa.string()),
-    ("county_name", pa.string()),
-    ("scene", pa.string()),
-    ("operation", pa.string()),
-    ("partner_code", pa.string()),
-    ("partner_name", pa.string()),
-    ("party_member", pa.string()),
-    ("brand", pa.string()),
-])
-ASSIGNMENTS_SCHEMA = pa.schema([
-    ("station_code", pa.string()),
-    ("manager_code", pa.string()),
-    ("manager_name", pa.string()),
-    ("valid_from", pa.date32()),
-    ("valid_to", pa.date32()),
-])
-GAMES_SCHEMA = pa.schema([
-    ("game", pa.string()),
-    ("game_name", pa.string()),
-    ("category", pa.string()),
-    ("sort_order", pa.int64()),
-])
-MOF_SCHEMA = pa.schema([
-    ("year", pa.int64()),
-    ("month", pa.int64()),
-    ("region", pa.string()),
-    ("lottery", pa.string()),
-    ("month_amount_fen", pa.int64()),
-    ("month_yoy_pct", pa.decimal128(9, 2)),
-    ("ytd_amount_fen", pa.int64()),
-    ("ytd_yoy_pct", pa.decimal128(9, 2)),
-])
-SCHEMAS = {"stations": STATIONS_SCHEMA, "assignments": ASSIGNMENTS_SCHEMA, "games": GAMES_SCHEMA, "mof": MOF_SCHEMA}
+STATIONS_SCHEMA = pa.schema(
+    [
+        ("station_code", pa.string()),
+        ("station_name", pa.string()),
+        ("city_code", pa.string()),
+        ("city_name", pa.string()),
+        ("county_code", pa.string()),
+        ("county_name", pa.string()),
+        ("scene", pa.string()),
+        ("operation", pa.string()),
+        ("partner_code", pa.string()),
+        ("partner_name", pa.string()),
+        ("party_member", pa.string()),
+        ("brand", pa.string()),
+    ]
+)
+ASSIGNMENTS_SCHEMA = pa.schema(
+    [
+        ("station_code", pa.string()),
+        ("manager_code", pa.string()),
+        ("manager_name", pa.string()),
+        ("valid_from", pa.date32()),
+        ("valid_to", pa.date32()),
+    ]
+)
+GAMES_SCHEMA = pa.schema(
+    [
+        ("game", pa.string()),
+        ("game_name", pa.string()),
+        ("category", pa.string()),
+        ("sort_order", pa.int64()),
+    ]
+)
+MOF_SCHEMA = pa.schema(
+    [
+        ("year", pa.int64()),
+        ("month", pa.int64()),
+        ("region", pa.string()),
+        ("lottery", pa.string()),
+        ("month_amount_fen", pa.int64()),
+        ("month_yoy_pct", pa.decimal128(9, 2)),
+        ("ytd_amount_fen", pa.int64()),
+        ("ytd_yoy_pct", pa.decimal128(9, 2)),
+    ]
+)
+SCHEMAS = {
+    "stations": STATIONS_SCHEMA,
+    "assignments": ASSIGNMENTS_SCHEMA,
+    "games": GAMES_SCHEMA,
+    "mof": MOF_SCHEMA,
+}
 
 # "yes"/"no" rather than a boolean: it is a grouping key like the others.
 PARTY_YES, PARTY_NO = "yes", "no"
@@ -78,8 +91,18 @@ def _stations() -> pa.Table:
     from fucai.network.models import Station
 
     rows = Station.objects.order_by("code").values_list(
-        "code", "name", "city__code", "city__name", "county__code", "county__name", "scene", "operation",
-        "partner_id", "partner__name", "owner__is_party_member", "brand",
+        "code",
+        "name",
+        "city__code",
+        "city__name",
+        "county__code",
+        "county__name",
+        "scene",
+        "operation",
+        "partner_id",
+        "partner__name",
+        "owner__is_party_member",
+        "brand",
     )
     cols: list[list] = [[] for _ in STATIONS_SCHEMA]
     for row in rows.iterator(chunk_size=5000):
@@ -96,7 +119,8 @@ def _assignments() -> pa.Table:
     from fucai.network.models import StationAssignment
 
     rows = StationAssignment.objects.order_by("station__code", "valid_from", "pk").values_list(
-        "station__code", "manager__employee_code", "manager__name", "valid_from", "valid_to")
+        "station__code", "manager__employee_code", "manager__name", "valid_from", "valid_to"
+    )
     cols: list[list] = [[] for _ in ASSIGNMENTS_SCHEMA]
     for row in rows.iterator(chunk_size=5000):
         for col, value in zip(cols, row, strict=True):
@@ -107,22 +131,39 @@ def _assignments() -> pa.Table:
 def _games() -> pa.Table:
     from fucai.sales.models import Game
 
-    rows = list(Game.objects.order_by("sort_order", "code").values_list("code", "name", "category", "sort_order"))
-    return pa.table([list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in GAMES_SCHEMA], schema=GAMES_SCHEMA)
+    rows = list(
+        Game.objects.order_by("sort_order", "code").values_list(
+            "code", "name", "category", "sort_order"
+        )
+    )
+    return pa.table(
+        [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in GAMES_SCHEMA],
+        schema=GAMES_SCHEMA,
+    )
 
 
 def _mof() -> pa.Table:
     from fucai.sales.models import MofReport
 
     fields = [f.name for f in MOF_SCHEMA]
-    rows = list(MofReport.objects.order_by("year", "month", "region", "lottery").values_list(*fields))
-    return pa.table([list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in MOF_SCHEMA], schema=MOF_SCHEMA)
+    rows = list(
+        MofReport.objects.order_by("year", "month", "region", "lottery").values_list(*fields)
+    )
+    return pa.table(
+        [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in MOF_SCHEMA],
+        schema=MOF_SCHEMA,
+    )
 
 
 def build_dimension_tables() -> dict[str, pa.Table]:
     """The dimension tables as they are in the database right now (all rows: scope is applied
     by the analytics layer)."""
-    return {"stations": _stations(), "assignments": _assignments(), "games": _games(), "mof": _mof()}
+    return {
+        "stations": _stations(),
+        "assignments": _assignments(),
+        "games": _games(),
+        "mof": _mof(),
+    }
 
 
 def content_hash(tables: dict[str, pa.Table]) -> str:
@@ -174,7 +215,9 @@ def current_dimensions(store: SalesStore | None = None) -> DimensionSnapshot:
     tables = build_dimension_tables()
     fingerprint = content_hash(tables)
     data = _read_dims_manifest(store)
-    if data.get("fingerprint") == fingerprint and all((store.root / p).exists() for p in data["files"].values()):
+    if data.get("fingerprint") == fingerprint and all(
+        (store.root / p).exists() for p in data["files"].values()
+    ):
         return _snapshot(store, data)
     with store.locked(".dims.lock"):
         data = _read_dims_manifest(store)
@@ -183,7 +226,9 @@ def current_dimensions(store: SalesStore | None = None) -> DimensionSnapshot:
     return _snapshot(store, data)
 
 
-def prune_retired_dimensions(store: SalesStore, cutoff: dt.datetime, deleted: list, unlink) -> set[str]:
+def prune_retired_dimensions(
+    store: SalesStore, cutoff: dt.datetime, deleted: list, unlink
+) -> set[str]:
     """Delete dimension files retired before `cutoff` (caller holds the dims lock); returns the
     retired files kept for now."""
     data = _read_dims_manifest(store)
@@ -204,12 +249,15 @@ def prune_retired_dimensions(store: SalesStore, cutoff: dt.datetime, deleted: li
 
 def _snapshot(store: SalesStore, data: dict) -> DimensionSnapshot:
     return DimensionSnapshot(
-        fingerprint=data["fingerprint"], written_at=data.get("written_at", ""),
+        fingerprint=data["fingerprint"],
+        written_at=data.get("written_at", ""),
         files={name: store.root / rel for name, rel in data["files"].items()},
     )
 
 
-def _write(store: SalesStore, tables: dict[str, pa.Table], fingerprint: str, previous: dict) -> dict:
+def _write(
+    store: SalesStore, tables: dict[str, pa.Table], fingerprint: str, previous: dict
+) -> dict:
     base = store.root / "dims" / fingerprint[:16]
     base.mkdir(parents=True, exist_ok=True)
     files = {}

@@ -22,7 +22,9 @@ def yoy_pct(current: int, prior: int) -> Decimal | None:
     """Year-on-year change in percent, rounded half-up to one decimal; None without a base."""
     if prior == 0:
         return None
-    return (Decimal(current - prior) * 100 / Decimal(prior)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return (Decimal(current - prior) * 100 / Decimal(prior)).quantize(
+        ONE_DECIMAL, rounding=ROUND_HALF_UP
+    )
 
 
 def share_pct(part: int, whole: int) -> Decimal | None:

@@ -35,17 +35,20 @@ class SalesCalendar:
         from fucai.sales.models import SalesSuspension
 
         rows = SalesSuspension.objects.order_by("start").values_list(
-            "name", "start", "end", "draw_games_stop", "instant_stops")
+            "name", "start", "end", "draw_games_stop", "instant_stops"
+        )
         return cls(tuple(Closure(*row) for row in rows))
 
     def is_closed(self, day: dt.date, category: str = GameCategory.DRAW) -> bool:
         return any(c.covers(day, category) for c in self.closures)
 
-    def closed_days(self, start: dt.date, end: dt.date, category: str = GameCategory.DRAW) -> list[dt.date]:
+    def closed_days(
+        self, start: dt.date, end: dt.date, category: str = GameCategory.DRAW
+    ) -> list[dt.date]:
         """Days in [start, end] on which `category` does not sell (for generators and charts)."""
         days = []
         for c in self.closures:
-            if (c.stops_draw if category == GameCategory.DRAW else c.stops_instant):
+            if c.stops_draw if category == GameCategory.DRAW else c.stops_instant:
                 day = max(c.start, start)
                 while day <= min(c.end, end):
                     days.append(day)

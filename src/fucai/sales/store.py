@@ -38,17 +38,21 @@ DAILY = "daily"
 MONTHLY = "monthly"
 DATASETS = (DAILY, MONTHLY)
 
-DAILY_SCHEMA = pa.schema([
-    pa.field("date", pa.date32(), nullable=False),
-    pa.field("station_code", pa.string(), nullable=False),
-    pa.field("game", pa.string(), nullable=False),
-    pa.field("amount_fen", pa.int64(), nullable=False),
-    pa.field("tickets", pa.int64(), nullable=False),
-])
-MONTHLY_SCHEMA = pa.schema([
-    pa.field("month", pa.date32(), nullable=False),
-    *list(DAILY_SCHEMA)[1:],
-])
+DAILY_SCHEMA = pa.schema(
+    [
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("station_code", pa.string(), nullable=False),
+        pa.field("game", pa.string(), nullable=False),
+        pa.field("amount_fen", pa.int64(), nullable=False),
+        pa.field("tickets", pa.int64(), nullable=False),
+    ]
+)
+MONTHLY_SCHEMA = pa.schema(
+    [
+        pa.field("month", pa.date32(), nullable=False),
+        *list(DAILY_SCHEMA)[1:],
+    ]
+)
 SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA}
 
 MANIFEST = "manifest.json"
@@ -110,8 +114,14 @@ class Manifest:
         return cls(
             version=int(data["version"]),
             written_at=data.get("written_at", ""),
-            partitions={ds: {int(y): p for y, p in parts.items()} for ds, parts in data["partitions"].items()},
-            rows={ds: {int(y): int(n) for y, n in parts.items()} for ds, parts in data.get("rows", {}).items()},
+            partitions={
+                ds: {int(y): p for y, p in parts.items()}
+                for ds, parts in data["partitions"].items()
+            },
+            rows={
+                ds: {int(y): int(n) for y, n in parts.items()}
+                for ds, parts in data.get("rows", {}).items()
+            },
             imports=tuple(data.get("imports", ())),
             retired=dict(data.get("retired", {})),
         )
@@ -121,8 +131,13 @@ class Manifest:
             "format": FORMAT_VERSION,
             "version": self.version,
             "written_at": self.written_at,
-            "partitions": {ds: {str(y): p for y, p in sorted(parts.items())} for ds, parts in self.partitions.items()},
-            "rows": {ds: {str(y): n for y, n in sorted(parts.items())} for ds, parts in self.rows.items()},
+            "partitions": {
+                ds: {str(y): p for y, p in sorted(parts.items())}
+                for ds, parts in self.partitions.items()
+            },
+            "rows": {
+                ds: {str(y): n for y, n in sorted(parts.items())} for ds, parts in self.rows.items()
+            },
             "imports": list(self.imports),
             "retired": dict(sorted(self.retired.items())),
         }
@@ -206,8 +221,9 @@ class SalesStore:
     def checkpoint(self, stage: str) -> None:
         """Called between the steps of a commit; a no-op hook that tests use to crash the writer."""
 
-    def replace_station_days(self, con, facts: str, import_ids: tuple[int, ...] = (), *,
-                             progress=None, lock: bool = True) -> CommitResult:
+    def replace_station_days(
+        self, con, facts: str, import_ids: tuple[int, ...] = (), *, progress=None, lock: bool = True
+    ) -> CommitResult:
         """Make the facts in DuckDB table `facts` the store's rows for every (station, day) they
         cover: older rows of those station-days (all games) go, rows of other station-days stay.
 
@@ -221,7 +237,10 @@ class SalesStore:
     def _replace(self, con, facts: str, import_ids: tuple[int, ...], progress) -> CommitResult:
         manifest = self.manifest()
         version = manifest.version + 1
-        years = [int(r[0]) for r in con.execute(f"SELECT DISTINCT year(date) FROM {facts} ORDER BY 1").fetchall()]
+        years = [
+            int(r[0])
+            for r in con.execute(f"SELECT DISTINCT year(date) FROM {facts} ORDER BY 1").fetchall()
+        ]
         new_parts = {ds: dict(manifest.partitions.get(ds, {})) for ds in DATASETS}
         new_rows = {ds: dict(manifest.rows.get(ds, {})) for ds in DATASETS}
         retired = dict(manifest.retired)
@@ -246,33 +265,49 @@ class SalesStore:
         if not changed and not applied:
             return CommitResult(manifest, (), tuple(unchanged))
         new = Manifest(
-            version=version, written_at=_now(), partitions=new_parts, rows=new_rows,
-            imports=(*manifest.imports, *applied)[-KEEP_IMPORT_IDS:], retired=retired,
+            version=version,
+            written_at=_now(),
+            partitions=new_parts,
+            rows=new_rows,
+            imports=(*manifest.imports, *applied)[-KEEP_IMPORT_IDS:],
+            retired=retired,
         )
-        write_json_atomic(self.root / MANIFEST, new.to_json(), before_swap=lambda: self.checkpoint("manifest_written"))
+        write_json_atomic(
+            self.root / MANIFEST,
+            new.to_json(),
+            before_swap=lambda: self.checkpoint("manifest_written"),
+        )
         self.checkpoint("swapped")
         return CommitResult(new, tuple(changed), tuple(unchanged))
 
-    def _write_year(self, con, facts: str, year: int, old: Path | None, version: int) -> dict | None:
+    def _write_year(
+        self, con, facts: str, year: int, old: Path | None, version: int
+    ) -> dict | None:
         """Write the merged daily partition and its monthly rollup for `year`; None if unchanged."""
         lo, hi = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _new_year AS SELECT date, station_code, game, amount_fen, tickets "
-            f"FROM {facts} WHERE date >= ? AND date < ?", [lo, hi])
+            f"CREATE OR REPLACE TEMP TABLE _new_year AS "
+            f"SELECT date, station_code, game, amount_fen, tickets "
+            f"FROM {facts} WHERE date >= ? AND date < ?",
+            [lo, hi],
+        )
         daily_rel = f"{DAILY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
         monthly_rel = f"{MONTHLY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
         order = "ORDER BY date, station_code, game"
         if old is None:
             merged = f"SELECT * FROM _new_year {order}"
         else:
-            con.execute("CREATE OR REPLACE TEMP TABLE _new_keys AS "
-                        "SELECT DISTINCT station_code, date FROM _new_year")
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _new_keys AS "
+                "SELECT DISTINCT station_code, date FROM _new_year"
+            )
             old_sql = f"read_parquet({_sql_str(old)})"
             if self._same_rows(con, old_sql):
                 return None
             merged = (
                 f"SELECT date, station_code, game, amount_fen, tickets FROM {old_sql} "
-                f"ANTI JOIN _new_keys USING (station_code, date) UNION ALL SELECT * FROM _new_year {order}"
+                f"ANTI JOIN _new_keys USING (station_code, date) "
+                f"UNION ALL SELECT * FROM _new_year {order}"
             )
         daily_rows = self._copy(con, merged, self.root / daily_rel)
         monthly_rows = self._write_monthly(con, self.root / daily_rel, self.root / monthly_rel)
@@ -282,7 +317,8 @@ class SalesStore:
         """The monthly rollup of one daily partition: exact sums per month × station × game."""
         query = (
             f"SELECT CAST(date_trunc('month', date) AS DATE) AS month, station_code, game, "
-            f"CAST(sum(amount_fen) AS BIGINT) AS amount_fen, CAST(sum(tickets) AS BIGINT) AS tickets "
+            f"CAST(sum(amount_fen) AS BIGINT) AS amount_fen, "
+            f"CAST(sum(tickets) AS BIGINT) AS tickets "
             f"FROM read_parquet({_sql_str(daily)}) GROUP BY ALL ORDER BY month, station_code, game"
         )
         return self._copy(con, query, target)
@@ -291,11 +327,15 @@ class SalesStore:
     def _same_rows(con, old_sql: str) -> bool:
         """Do the new rows equal the stored rows of the same station-days? Both are unique by
         (station, day, game), so a full join on that key finds every difference."""
-        stored = (f"SELECT date, station_code, game, amount_fen, tickets FROM {old_sql} "
-                  f"SEMI JOIN _new_keys USING (station_code, date)")
+        stored = (
+            f"SELECT date, station_code, game, amount_fen, tickets FROM {old_sql} "
+            f"SEMI JOIN _new_keys USING (station_code, date)"
+        )
         differences = con.execute(
-            f"SELECT count(*) FROM ({stored}) o FULL JOIN _new_year n USING (date, station_code, game) "
-            f"WHERE o.amount_fen IS DISTINCT FROM n.amount_fen OR o.tickets IS DISTINCT FROM n.tickets"
+            f"SELECT count(*) FROM ({stored}) o "
+            f"FULL JOIN _new_year n USING (date, station_code, game) "
+            f"WHERE o.amount_fen IS DISTINCT FROM n.amount_fen "
+            f"OR o.tickets IS DISTINCT FROM n.tickets"
         ).fetchone()[0]
         return differences == 0
 
@@ -305,7 +345,9 @@ class SalesStore:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
         con.execute(
-            f"COPY ({query}) TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            f"COPY ({query}) TO {_sql_str(tmp)} "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
+        )
         fsync_file(tmp)
         os.replace(tmp, final)
         fsync_dir(final.parent)
@@ -325,8 +367,26 @@ class SalesStore:
         finally:
             con.close()
 
+    def clear(self) -> Manifest:
+        """Empty the store (the demo rebuilds it): a new manifest without partitions; every
+        current file is retired, so readers holding the previous manifest keep working until gc."""
+        with self.locked():
+            manifest = self.manifest()
+            retired = dict(manifest.retired)
+            for ds in DATASETS:
+                for rel in manifest.files(ds):
+                    retired[rel] = _now()
+            new = Manifest(
+                version=manifest.version + 1,
+                written_at=_now(),
+                imports=manifest.imports,
+                retired=retired,
+            )
+            write_json_atomic(self.root / MANIFEST, new.to_json())
+            return new
+
     def rebuild_rollups(self) -> Manifest:
-        """Rewrite every monthly rollup from the daily files (after a change of rollup definition)."""
+        """Rewrite every monthly rollup from the daily files (after a change of definition)."""
         import duckdb
 
         with self.locked():
@@ -338,14 +398,23 @@ class SalesStore:
             con = duckdb.connect()
             try:
                 for year, rel in manifest.partitions.get(DAILY, {}).items():
-                    monthly_rel = f"{MONTHLY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
+                    monthly_rel = (
+                        f"{MONTHLY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
+                    )
                     n = self._write_monthly(con, self.root / rel, self.root / monthly_rel)
                     if parts[MONTHLY].get(year):
                         retired[parts[MONTHLY][year]] = _now()
                     parts[MONTHLY][year], rows[MONTHLY][year] = monthly_rel, n
             finally:
                 con.close()
-            new = replace(manifest, version=version, written_at=_now(), partitions=parts, rows=rows, retired=retired)
+            new = replace(
+                manifest,
+                version=version,
+                written_at=_now(),
+                partitions=parts,
+                rows=rows,
+                retired=retired,
+            )
             write_json_atomic(self.root / MANIFEST, new.to_json())
             return new
 
@@ -358,7 +427,9 @@ class SalesStore:
         with self.locked(), self.locked(".dims.lock"):
             manifest = self.manifest()
             cutoff = dt.datetime.now(dt.UTC) - grace
-            live = {p for ds in DATASETS for p in manifest.files(ds)} | referenced_dimension_files(self)
+            live = {p for ds in DATASETS for p in manifest.files(ds)} | referenced_dimension_files(
+                self
+            )
             deleted: list[Path] = []
             keep = {}
             for rel, when in manifest.retired.items():

@@ -14,17 +14,30 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PROVINCE)
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", limit_choices_to={"level": "prefecture"},
+        "geo.Division",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "prefecture"},
         help_text=_("For city-agency users (and city Party users): the one city they see."),
     )
     market_manager = models.OneToOneField(
-        "network.MarketManager", verbose_name=_("market manager"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="user",
+        "network.MarketManager",
+        verbose_name=_("market manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
     )
     station_owner = models.OneToOneField(
-        "network.StationOwner", verbose_name=_("station owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="user",
+        "network.StationOwner",
+        verbose_name=_("station owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
     )
 
     class Meta:

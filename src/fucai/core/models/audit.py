@@ -15,22 +15,43 @@ class ObjectChange(models.Model):
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="changes",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
     )
-    user_name = models.CharField(_("user name"), max_length=150, blank=True, help_text=_("Kept if the user is deleted."))
-    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("web, api, import, command…"))
+    user_name = models.CharField(
+        _("user name"), max_length=150, blank=True, help_text=_("Kept if the user is deleted.")
+    )
+    source = models.CharField(
+        _("source"), max_length=40, blank=True, help_text=_("web, api, import, command…")
+    )
     action = models.CharField(_("action"), max_length=8, choices=ChangeAction.choices)
-    object_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+")
+    object_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.CharField(_("object id"), max_length=40)
     object_repr = models.CharField(_("object"), max_length=200)
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text=_("The city the object belongs to, for scope."),
+        "geo.Division",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The city the object belongs to, for scope."),
     )
     station = models.ForeignKey(
-        "network.Station", verbose_name=_("station"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False, help_text=_("The station the object belongs to, for scope."),
+        "network.Station",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        help_text=_("The station the object belongs to, for scope."),
     )
     changes = models.JSONField(_("changes"), default=dict, help_text=_("{field: [before, after]}"))
 

@@ -23,7 +23,11 @@ class Division(models.Model):
     name = models.CharField(_("name"), max_length=40)
     level = models.CharField(_("level"), max_length=12, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     lon = models.DecimalField(_("centroid longitude"), max_digits=9, decimal_places=6)
@@ -32,8 +36,12 @@ class Division(models.Model):
     seat_lat = models.DecimalField(_("seat latitude"), max_digits=9, decimal_places=6)
     population = models.PositiveIntegerField(_("resident population (2020 census)"))
     lottery_code = models.CharField(
-        _("lottery city number"), max_length=2, blank=True,
-        help_text=_("Cities only: digits 3–4 of the station codes of this city (e.g. 11 for 赣州)."),
+        _("lottery city number"),
+        max_length=2,
+        blank=True,
+        help_text=_(
+            "Cities only: digits 3–4 of the station codes of this city (e.g. 11 for 赣州)."
+        ),
     )
 
     objects = DivisionQuerySet.as_manager()

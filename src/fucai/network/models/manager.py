@@ -17,12 +17,17 @@ class MarketManager(models.Model):
     employee_code = models.CharField(_("employee code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=40)
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), on_delete=models.PROTECT, related_name="market_managers",
+        "geo.Division",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="market_managers",
         limit_choices_to={"level": "prefecture"},
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=ManagerStatus.choices, default=ManagerStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ManagerStatus.choices, default=ManagerStatus.ACTIVE
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_city_field = "city"
@@ -44,12 +49,19 @@ class Territory(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=60)
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), on_delete=models.PROTECT, related_name="territories",
+        "geo.Division",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="territories",
         limit_choices_to={"level": "prefecture"},
     )
     manager = models.ForeignKey(
-        MarketManager, verbose_name=_("market manager"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="territories",
+        MarketManager,
+        verbose_name=_("market manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="territories",
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -67,16 +79,30 @@ class Territory(models.Model):
 
 class StationAssignmentQuerySet(RestrictedQuerySet):
     def active_on(self, day: dt.date) -> StationAssignmentQuerySet:
-        return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
+        return self.filter(
+            Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        )
 
 
 class StationAssignment(models.Model):
     """That a station was in a territory, looked after by a manager, from `valid_from` until the day
     before `valid_to` (open-ended when empty). Answers "who managed station X on day D"."""
 
-    station = models.ForeignKey("network.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="assignments")
-    territory = models.ForeignKey(Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="assignments")
-    manager = models.ForeignKey(MarketManager, verbose_name=_("market manager"), on_delete=models.PROTECT, related_name="assignments")
+    station = models.ForeignKey(
+        "network.Station",
+        verbose_name=_("station"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    manager = models.ForeignKey(
+        MarketManager,
+        verbose_name=_("market manager"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to (exclusive)"), null=True, blank=True)
 
@@ -88,7 +114,10 @@ class StationAssignment(models.Model):
         ordering = ["station", "valid_from"]
         verbose_name = _("station assignment")
         verbose_name_plural = _("station assignments")
-        indexes = [models.Index(fields=["manager", "valid_from"]), models.Index(fields=["station", "valid_from"])]
+        indexes = [
+            models.Index(fields=["manager", "valid_from"]),
+            models.Index(fields=["station", "valid_from"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
@@ -102,5 +131,10 @@ class StationAssignment(models.Model):
 
 def manager_of(station_id: int, day: dt.date) -> MarketManager | None:
     """Who managed the station on `day`."""
-    assignment = StationAssignment.objects.active_on(day).filter(station_id=station_id).select_related("manager").first()
+    assignment = (
+        StationAssignment.objects.active_on(day)
+        .filter(station_id=station_id)
+        .select_related("manager")
+        .first()
+    )
     return assignment.manager if assignment else None

@@ -12,9 +12,14 @@ class PartnerOrganisation(models.Model):
     malls host dedicated outlets."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=PartnerKind.choices, default=PartnerKind.OTHER)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=PartnerKind.choices, default=PartnerKind.OTHER
+    )
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), on_delete=models.PROTECT, related_name="partners",
+        "geo.Division",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="partners",
         limit_choices_to={"level": "prefecture"},
     )
     contact_name = models.CharField(_("contact name"), max_length=40, blank=True)

@@ -21,24 +21,32 @@ def mask(value: str, keep_start: int, keep_end: int) -> str:
         return ""
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
+    return (
+        value[:keep_start]
+        + "*" * (len(value) - keep_start - keep_end)
+        + value[len(value) - keep_end :]
+    )
 
 
 class StationOwner(models.Model):
     """The person who runs a station (站点业主). Phone and ID number are stored for the centre's
-    records and masked wherever they are shown; Party identity is shown publicly only with consent."""
+    records and masked wherever they are shown; Party identity is shown only with consent."""
 
     name = models.CharField(_("name"), max_length=40)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("registering city"), on_delete=models.PROTECT,
-        related_name="station_owners", limit_choices_to={"level": "prefecture"},
+        "geo.Division",
+        verbose_name=_("registering city"),
+        on_delete=models.PROTECT,
+        related_name="station_owners",
+        limit_choices_to={"level": "prefecture"},
     )
     is_party_member = models.BooleanField(_("Party member"), default=False)
     is_veteran = models.BooleanField(_("veteran"), default=False)
     party_consent = models.BooleanField(
-        _("consents to show Party identity"), default=False,
+        _("consents to show Party identity"),
+        default=False,
         help_text=_("Only then may the station be shown as a 党员先锋示范岗."),
     )
 
@@ -90,11 +98,18 @@ class Station(models.Model):
     code = models.CharField(_("station code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=100)
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), on_delete=models.PROTECT, related_name="city_stations",
-        limit_choices_to={"level": "prefecture"}, editable=False,
+        "geo.Division",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="city_stations",
+        limit_choices_to={"level": "prefecture"},
+        editable=False,
     )
     county = models.ForeignKey(
-        "geo.Division", verbose_name=_("county"), on_delete=models.PROTECT, related_name="stations",
+        "geo.Division",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="stations",
         limit_choices_to={"level": "county"},
     )
     address = models.CharField(_("address"), max_length=200)
@@ -102,20 +117,34 @@ class Station(models.Model):
     lat = models.DecimalField(_("latitude (GCJ-02)"), max_digits=9, decimal_places=6)
     scene = models.CharField(_("scene"), max_length=24, choices=StationScene.choices)
     operation = models.CharField(_("operation"), max_length=12, choices=StationOperation.choices)
-    brand = models.CharField(_("brand"), max_length=40, blank=True, help_text=_("e.g. 临川四梦 for themed kiosks"))
+    brand = models.CharField(
+        _("brand"), max_length=40, blank=True, help_text=_("e.g. 临川四梦 for themed kiosks")
+    )
     staff_count = models.PositiveSmallIntegerField(_("staff"), default=1)
     terminal_count = models.PositiveSmallIntegerField(_("terminals"), default=1)
     owner = models.ForeignKey(
-        StationOwner, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        StationOwner,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="stations",
     )
     partner = models.ForeignKey(
-        "network.PartnerOrganisation", verbose_name=_("partner organisation"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="stations",
+        "network.PartnerOrganisation",
+        verbose_name=_("partner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stations",
     )
     status = models.CharField(
-        _("current status"), max_length=12, choices=StationStatus.choices, default=StationStatus.PLANNED,
-        editable=False, help_text=_("Kept equal to the latest status change."),
+        _("current status"),
+        max_length=12,
+        choices=StationStatus.choices,
+        default=StationStatus.PLANNED,
+        editable=False,
+        help_text=_("Kept equal to the latest status change."),
     )
     opened_on = models.DateField(_("first opened on"), null=True, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -145,16 +174,25 @@ class Station(models.Model):
             self.city_id = self.county.parent_id
         super().save(*args, **kwargs)
 
-    def transition(self, status: str, date: dt.date, user=None, note: str = "") -> StationStatusChange:
+    def transition(
+        self, status: str, date: dt.date, user=None, note: str = ""
+    ) -> StationStatusChange:
         """Move the station to `status` on `date`, keeping the change in its history."""
         allowed = STATUS_TRANSITIONS[self.status]
         last = self.status_changes.order_by("-date", "-pk").first()
         if last is not None and status not in allowed:
-            raise ValidationError(_("A %(old)s station cannot become %(new)s.") % {
-                "old": self.get_status_display(), "new": StationStatus(status).label})
+            raise ValidationError(
+                _("A %(old)s station cannot become %(new)s.")
+                % {"old": self.get_status_display(), "new": StationStatus(status).label}
+            )
         if last is not None and date < last.date:
-            raise ValidationError(_("A status change cannot be dated before the previous one (%(d)s).") % {"d": last.date})
-        change = StationStatusChange.objects.create(station=self, status=status, date=date, recorded_by=user, note=note)
+            raise ValidationError(
+                _("A status change cannot be dated before the previous one (%(d)s).")
+                % {"d": last.date}
+            )
+        change = StationStatusChange.objects.create(
+            station=self, status=status, date=date, recorded_by=user, note=note
+        )
         return change
 
 
@@ -164,8 +202,12 @@ def station_code_errors(code: str, county) -> list[str]:
         return [str(_("A station code has 8 digits and starts with 36."))]
     prefix = county.station_code_prefix if county is not None else ""
     if prefix and not code.startswith(prefix):
-        return [str(_("Stations of %(city)s have codes starting with %(want)s, not %(got)s.") % {
-            "city": county.parent.name, "want": prefix, "got": code[:4]})]
+        return [
+            str(
+                _("Stations of %(city)s have codes starting with %(want)s, not %(got)s.")
+                % {"city": county.parent.name, "want": prefix, "got": code[:4]}
+            )
+        ]
     return []
 
 
@@ -173,13 +215,19 @@ class StationStatusChange(models.Model):
     """One dated step in a station's lifecycle (e.g. opened on 2023-03-18). The station's status on
     any day is the latest change dated on or before it."""
 
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="status_changes")
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     status = models.CharField(_("status"), max_length=12, choices=StationStatus.choices)
     date = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -191,7 +239,10 @@ class StationStatusChange(models.Model):
         ordering = ["station", "date", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        indexes = [models.Index(fields=["station", "date"]), models.Index(fields=["status", "date"])]
+        indexes = [
+            models.Index(fields=["station", "date"]),
+            models.Index(fields=["status", "date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.station.code} {self.get_status_display()} {self.date}"

@@ -148,9 +148,9 @@ def test_the_cli_export_applies_the_users_scope(network, jiujiang_user, tmp_path
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(db):
-    wb = reread(table_workbook([Column("名称")], [["=HYPERLINK(\"http://x\")"]]))
+    wb = reread(table_workbook([Column("名称")], [['=HYPERLINK("http://x")']]))
     cell = wb.worksheets[0]["A2"]
-    assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x\")", "s")
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
 
 
 def test_column_widths_fit_chinese_text(db):

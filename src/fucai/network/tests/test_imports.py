@@ -222,8 +222,10 @@ def test_a_ganzhou_user_cannot_import_a_jiujiang_row(network, partner, ganzhou_u
 
 def test_a_ganzhou_user_cannot_change_a_jiujiang_station_by_its_code(network, ganzhou_user):
     header = GOOD.read_text(encoding="utf-8").splitlines()[0]
-    row = ("36040001,改名,,兴国县,兴国县某路1号,115.351896,26.330489,社区,兼营,,1,1,,,,,,,,"
-           "营业中,2021-07-01")
+    row = (
+        "36040001,改名,,兴国县,兴国县某路1号,115.351896,26.330489,社区,兼营,,1,1,,,,,,,,"
+        "营业中,2021-07-01"
+    )
     result = import_stations(io.BytesIO(csv_bytes(f"{header}\n{row}\n")), "x.csv", ganzhou_user)
     assert {(e.row, e.column) for e in result.errors} == {(2, "站点编号")}
     assert Station.objects.get(code="36040001").name != "改名"
@@ -297,7 +299,11 @@ def test_bad_numbers_and_unknown_words_are_each_reported(partner, province_admin
     )
     result = import_stations(io.BytesIO(data), "words.csv", province_admin)
     assert {(e.row, e.column) for e in result.errors} == {
-        (3, "经度"), (3, "从业人数"), (3, "场景"), (3, "是否党员")}
+        (3, "经度"),
+        (3, "从业人数"),
+        (3, "场景"),
+        (3, "是否党员"),
+    }
     scene_error = next(e for e in result.errors if e.column == "场景")
     assert "菜市场" in scene_error.message and "商业综合体" in scene_error.message
 
@@ -328,7 +334,15 @@ def test_a_missing_required_column_is_reported_on_the_header_row(db, province_ad
     text = "站点编号,站点名称\n36110301,某站\n"
     result = import_stations(io.BytesIO(csv_bytes(text)), "short.csv", province_admin)
     assert {e.column for e in result.errors} == {
-        "所属县区", "详细地址", "经度", "纬度", "场景", "经营方式", "状态", "状态日期"}
+        "所属县区",
+        "详细地址",
+        "经度",
+        "纬度",
+        "场景",
+        "经营方式",
+        "状态",
+        "状态日期",
+    }
     assert {e.row for e in result.errors} == {1}
 
 
@@ -354,9 +368,16 @@ def test_an_owner_is_matched_by_id_number_and_updated_not_duplicated(partner, pr
 
 def test_the_same_new_owner_of_two_stations_is_created_once(partner, province_admin):
     rows = good_rows()
-    data = edited(rows, "36110303", 业主姓名="测试业主丙", 业主电话="13912345678",
-                  业主身份证号="360732198505051236", 是否党员="是", 是否退役军人="是",
-                  是否同意公开党员身份="是")
+    data = edited(
+        rows,
+        "36110303",
+        业主姓名="测试业主丙",
+        业主电话="13912345678",
+        业主身份证号="360732198505051236",
+        是否党员="是",
+        是否退役军人="是",
+        是否同意公开党员身份="是",
+    )
     result = import_stations(io.BytesIO(data), "shared.csv", province_admin)
     assert result.ok, [str(e) for e in result.errors]
     assert StationOwner.objects.filter(id_number="360732198505051236").count() == 1

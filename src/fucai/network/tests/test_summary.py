@@ -18,7 +18,9 @@ def test_it_counts_open_stations_and_this_years_openings(network):
     assert summary.core_urban_new_this_year == 2
     assert summary.jobs_created_this_year == 6
     assert [(g.code, g.open_stations, g.net_new_this_year) for g in summary.groups] == [
-        ("360400", 2, 1), ("360700", 3, 2)]
+        ("360400", 2, 1),
+        ("360700", 3, 2),
+    ]
 
 
 def test_it_reconstructs_the_network_as_of_an_earlier_day(network):
@@ -42,7 +44,10 @@ def test_the_cli_prints_the_figures_as_json(network, capsys):
     assert data["as_of"] == "2023-09-03"
     assert data["open_stations"] == 5
     assert {g["code"]: g["open_stations"] for g in data["groups"]} == {
-        "shopping_complex": 1, "street": 3, "tourism_street": 1}
+        "shopping_complex": 1,
+        "street": 3,
+        "tourism_street": 1,
+    }
 
 
 def test_a_city_users_summary_covers_only_their_city(network, ganzhou_user):

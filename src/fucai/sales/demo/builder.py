@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from fucai.sales.demo.generator import DemoSalesGenerator
 from fucai.sales.demo.targets import SALES_DEMO_VERSION
 from fucai.sales.store import (
-    DATASETS,
     DAILY,
+    DATASETS,
     MANIFEST,
     Manifest,
     SalesStore,
@@ -56,8 +56,10 @@ def expected_marker(seed: int, manifest: Manifest) -> dict:
         "seed": seed,
         "version": SALES_DEMO_VERSION,
         "store_version": manifest.version,
-        "partitions": {ds: {str(y): p for y, p in sorted(manifest.partitions.get(ds, {}).items())}
-                       for ds in DATASETS},
+        "partitions": {
+            ds: {str(y): p for y, p in sorted(manifest.partitions.get(ds, {}).items())}
+            for ds in DATASETS
+        },
     }
 
 
@@ -73,8 +75,12 @@ def clear_store(store: SalesStore) -> None:
             return
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         empty = Manifest(
-            version=manifest.version + 1, written_at=now, partitions={}, rows={},
-            imports=manifest.imports, retired={**manifest.retired, **dict.fromkeys(files, now)},
+            version=manifest.version + 1,
+            written_at=now,
+            partitions={},
+            rows={},
+            imports=manifest.imports,
+            retired={**manifest.retired, **dict.fromkeys(files, now)},
         )
         write_json_atomic(store.root / MANIFEST, empty.to_json())
 
@@ -86,7 +92,8 @@ def write_year(store: SalesStore, con, table: pa.Table) -> None:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _demo_facts AS SELECT date, "
             "CAST(station_code AS VARCHAR) AS station_code, CAST(game AS VARCHAR) AS game, "
-            "amount_fen, tickets FROM _demo_arrow")
+            "amount_fen, tickets FROM _demo_arrow"
+        )
     finally:
         con.unregister("_demo_arrow")
     store.replace_station_days(con, "_demo_facts")
@@ -134,12 +141,14 @@ def tables_fingerprint(tables: Iterable[pa.Table]) -> str:
     try:
         con.execute(
             "CREATE TEMP TABLE _all (date DATE, station_code VARCHAR, game VARCHAR, "
-            "amount_fen BIGINT, tickets BIGINT)")
+            "amount_fen BIGINT, tickets BIGINT)"
+        )
         for table in tables:
             con.register("_t", table)
             con.execute(
                 "INSERT INTO _all SELECT date, CAST(station_code AS VARCHAR), CAST(game AS VARCHAR), "
-                "amount_fen, tickets FROM _t")
+                "amount_fen, tickets FROM _t"
+            )
             con.unregister("_t")
         return fingerprint(con, "_all")
     finally:

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 
 MIN_FACTOR = 0.25  # a calibration that needs less is a generator out of shape: fail loudly
-MAX_BOOST_ROUNDS = 12
+MAX_BOOST_ROUNDS = 30
 
 
 class CalibrationError(ValueError):
     """The natural amounts cannot be scaled to the targets sensibly."""
 
 
-def linear_factors(daily: np.ndarray, in_ytd: np.ndarray, target_ytd: float,
-                   target_rest: float) -> np.ndarray:
+def linear_factors(
+    daily: np.ndarray, in_ytd: np.ndarray, target_ytd: float, target_rest: float
+) -> np.ndarray:
     """f(d) = a + b·x(d), x running from 0 to 1 over the year, such that Σ daily·f over each
     segment is its target. Without a "rest" segment in the data, f is constant."""
     x = np.linspace(0.0, 1.0, len(daily))
@@ -37,7 +38,9 @@ def linear_factors(daily: np.ndarray, in_ytd: np.ndarray, target_ytd: float,
     a, b = np.linalg.solve(matrix, np.array([target_ytd, target_rest], dtype=np.float64))
     factors = a + b * x
     if factors.min() < MIN_FACTOR * factors.max():
-        raise CalibrationError(f"calibration factors from {factors.min():.3g} to {factors.max():.3g}")
+        raise CalibrationError(
+            f"calibration factors from {factors.min():.3g} to {factors.max():.3g}"
+        )
     return factors
 
 
@@ -48,17 +51,20 @@ class YearCells:
     by_category: Mapping[str, np.ndarray]  # category -> (days, stations) float64
     in_ytd: np.ndarray  # (days,) bool
 
-    def factors(self, targets: Mapping[tuple[str, str], int],
-                boost: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def factors(
+        self, targets: Mapping[tuple[str, str], int], boost: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
         result = {}
         for category, values in self.by_category.items():
             daily = values @ boost if boost is not None else values.sum(axis=1)
             result[category] = linear_factors(
-                daily, self.in_ytd, targets[(category, "ytd")], targets[(category, "rest")])
+                daily, self.in_ytd, targets[(category, "ytd")], targets[(category, "rest")]
+            )
         return result
 
-    def group_ytd(self, mask: np.ndarray, factors: Mapping[str, np.ndarray],
-                  boost: np.ndarray) -> float:
+    def group_ytd(
+        self, mask: np.ndarray, factors: Mapping[str, np.ndarray], boost: np.ndarray
+    ) -> float:
         """What the stations in `mask` sell in the ytd segment once calibrated."""
         total = 0.0
         for category, values in self.by_category.items():
@@ -67,15 +73,21 @@ class YearCells:
         return total
 
 
-def boost_groups(cells: YearCells, targets: Mapping[tuple[str, str], int],
-                 groups: Sequence[tuple[str, np.ndarray, float]]) -> np.ndarray:
+def boost_groups(
+    cells: YearCells,
+    targets: Mapping[tuple[str, str], int],
+    groups: Sequence[tuple[str, np.ndarray, float]],
+) -> np.ndarray:
     """Per-station multipliers (1 for most) that lift each group's calibrated ytd amount to its
     floor; groups already above their floor are left alone."""
     boost = np.ones(next(iter(cells.by_category.values())).shape[1])
     for _ in range(MAX_BOOST_ROUNDS):
         factors = cells.factors(targets, boost)
-        short = [(mask, floor / amount) for _, mask, floor in groups
-                 if (amount := cells.group_ytd(mask, factors, boost)) < floor]
+        short = [
+            (mask, floor / amount)
+            for _, mask, floor in groups
+            if (amount := cells.group_ytd(mask, factors, boost)) < floor
+        ]
         if not short:
             return boost
         for mask, ratio in short:
@@ -93,7 +105,7 @@ def integerize(values: np.ndarray, target: int) -> np.ndarray:
     if missing > 0:
         if missing > np.count_nonzero(remainder):
             raise CalibrationError(f"cannot place {missing} units")
-        chosen = np.argpartition(remainder, len(values) - missing)[len(values) - missing:]
+        chosen = np.argpartition(remainder, len(values) - missing)[len(values) - missing :]
         whole[chosen] += 1
     elif missing < 0:
         candidates = np.flatnonzero(whole > 0)

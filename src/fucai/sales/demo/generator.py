@@ -34,7 +34,9 @@ Progress = Callable[[str, int | None], None]
 def load_games() -> list[GameSpec]:
     from fucai.sales.models import Game
 
-    return [GameSpec(g.code, g.category, tuple(g.weekdays)) for g in Game.objects.filter(is_active=True)]
+    return [
+        GameSpec(g.code, g.category, tuple(g.weekdays)) for g in Game.objects.filter(is_active=True)
+    ]
 
 
 def load_closures() -> dict[str, list[dt.date]]:
@@ -60,8 +62,9 @@ class DemoSalesGenerator:
     @property
     def categories(self) -> dict[str, list[int]]:
         """Category -> columns of its games."""
-        return {c: [j for j, g in enumerate(self.shape.games) if g.category == c]
-                for c in T.CATEGORIES}
+        return {
+            c: [j for j, g in enumerate(self.shape.games) if g.category == c] for c in T.CATEGORIES
+        }
 
     # -- natural amounts -----------------------------------------------------------------------
     def natural(self, year: int) -> np.ndarray:
@@ -72,8 +75,9 @@ class DemoSalesGenerator:
         days = span.stop - span.start
         base = (frame.size[:, None] * frame.affinity).astype(np.float32)
         values = self.shape.level[span].astype(np.float32)[:, None, :] * base[None, :, :]
-        selling = frame.open_days[:, span].T & (rng.random((days, len(frame)), np.float32)
-                                                >= OFF_DAY_SHARE)
+        selling = frame.open_days[:, span].T & (
+            rng.random((days, len(frame)), np.float32) >= OFF_DAY_SHARE
+        )
         values *= (frame.maturity[:, span].T * selling)[:, :, None]
         sigma = np.array([NOISE_SIGMA[g.category] for g in games], dtype=np.float32)
         noise = rng.standard_normal(values.shape, dtype=np.float32)
@@ -91,8 +95,10 @@ class DemoSalesGenerator:
     def year_cells(self, year: int, values: np.ndarray) -> YearCells:
         span = self.shape.year_slice(year)
         in_ytd = self.shape.days[span] <= (T.segment_end(year) - EPOCH).days
-        by_category = {c: values[:, :, cols].sum(axis=2, dtype=np.float64)
-                       for c, cols in self.categories.items()}
+        by_category = {
+            c: values[:, :, cols].sum(axis=2, dtype=np.float64)
+            for c, cols in self.categories.items()
+        }
         return YearCells(by_category=by_category, in_ytd=in_ytd)
 
     # -- calibration ---------------------------------------------------------------------------
@@ -103,11 +109,13 @@ class DemoSalesGenerator:
             ("Party-member owners", self.stations.party, T.PARTY_OWNERS_FLOOR_YUAN * fen),
         ]
 
-    def calibrated(self, year: int, values: np.ndarray, cells: YearCells,
-                   targets: dict[T.Cell, int]) -> np.ndarray:
+    def calibrated(
+        self, year: int, values: np.ndarray, cells: YearCells, targets: dict[T.Cell, int]
+    ) -> np.ndarray:
         """(days, stations, games) int64 amounts in fen whose cells sum to their targets."""
-        year_targets = {(c, s): float(targets[(year, c, s)]) for c in T.CATEGORIES
-                        for s in T.SEGMENTS}
+        year_targets = {
+            (c, s): float(targets[(year, c, s)]) for c in T.CATEGORIES for s in T.SEGMENTS
+        }
         if year == T.DEMO_AS_OF.year:
             boost = boost_groups(cells, year_targets, [f for f in self.floors() if f[1].any()])
             values *= boost.astype(np.float32)[None, :, None]
@@ -134,25 +142,38 @@ class DemoSalesGenerator:
         flat = np.flatnonzero(fen)
         day, station, game = np.unravel_index(flat, fen.shape)
         amounts = fen.ravel()[flat]
-        prices = np.array([TICKET_PRICE_FEN.get(g.code, DEFAULT_TICKET_PRICE_FEN)
-                           for g in self.shape.games], dtype=np.int64)[game]
+        prices = np.array(
+            [TICKET_PRICE_FEN.get(g.code, DEFAULT_TICKET_PRICE_FEN) for g in self.shape.games],
+            dtype=np.int64,
+        )[game]
         game_codes = pa.array([g.code for g in self.shape.games], pa.string())
-        return pa.table({
-            "date": pa.array(self.shape.days[span][day]).cast(pa.date32()),
-            "station_code": pa.DictionaryArray.from_arrays(
-                pa.array(station.astype(np.int32)), pa.array(self.stations.codes, pa.string())),
-            "game": pa.DictionaryArray.from_arrays(pa.array(game.astype(np.int32)), game_codes),
-            "amount_fen": pa.array(amounts),
-            "tickets": pa.array((amounts + prices - 1) // prices),
-        })
+        return pa.table(
+            {
+                "date": pa.array(self.shape.days[span][day]).cast(pa.date32()),
+                "station_code": pa.DictionaryArray.from_arrays(
+                    pa.array(station.astype(np.int32)), pa.array(self.stations.codes, pa.string())
+                ),
+                "game": pa.DictionaryArray.from_arrays(pa.array(game.astype(np.int32)), game_codes),
+                "amount_fen": pa.array(amounts),
+                "tickets": pa.array((amounts + prices - 1) // prices),
+            }
+        )
 
     def tables(self, progress: Progress | None = None) -> Iterator[tuple[int, pa.Table]]:
         """(year, facts) for every year of the history, calibrated."""
         natural = {year: self.natural(year) for year in T.YEARS}
         cells = {year: self.year_cells(year, values) for year, values in natural.items()}
-        sums = {(year, c, s): float((cells[year].by_category[c].sum(axis=1)
-                                     * (cells[year].in_ytd if s == T.YTD else ~cells[year].in_ytd)).sum())
-                for year in T.YEARS for c in T.CATEGORIES for s in T.SEGMENTS}
+        sums = {
+            (year, c, s): float(
+                (
+                    cells[year].by_category[c].sum(axis=1)
+                    * (cells[year].in_ytd if s == T.YTD else ~cells[year].in_ytd)
+                ).sum()
+            )
+            for year in T.YEARS
+            for c in T.CATEGORIES
+            for s in T.SEGMENTS
+        }
         targets = T.cell_targets(sums)
         for year in T.YEARS:
             values = natural.pop(year)

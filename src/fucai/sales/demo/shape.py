@@ -27,7 +27,10 @@ TREND_KNOTS: dict[str, tuple[tuple[str, float], ...]] = {
     "qlc": (("2021-01-01", 58), ("2022-01-01", 52), ("2023-01-01", 46), ("2023-12-31", 42)),
     "kl8": (("2021-01-01", 250), ("2022-01-01", 380), ("2023-01-01", 420), ("2023-12-31", 465)),
     "instant": (
-        ("2021-01-01", 150), ("2022-01-01", 138), ("2022-12-01", 160), ("2023-02-15", 255),
+        ("2021-01-01", 150),
+        ("2022-01-01", 138),
+        ("2022-12-01", 160),
+        ("2023-02-15", 255),
         ("2023-12-31", 300),
     ),
 }
@@ -43,8 +46,14 @@ DRAW_DAY, DRAW_EVE, BETWEEN_DRAWS = 1.45, 0.85, 0.72
 # The 2022 epidemic: lockdowns in spring, a slowdown in autumn, the infection wave at the turn
 # of the year (all games, whole province).
 EPIDEMIC_KNOTS = (
-    ("2022-03-10", 1.0), ("2022-03-25", 0.78), ("2022-04-20", 0.80), ("2022-05-10", 1.0),
-    ("2022-10-20", 1.0), ("2022-11-10", 0.90), ("2022-12-18", 0.78), ("2023-01-12", 0.90),
+    ("2022-03-10", 1.0),
+    ("2022-03-25", 0.78),
+    ("2022-04-20", 0.80),
+    ("2022-05-10", 1.0),
+    ("2022-10-20", 1.0),
+    ("2022-11-10", 0.90),
+    ("2022-12-18", 0.78),
+    ("2023-01-12", 0.90),
     ("2023-02-12", 1.0),
 )
 SEASON_AMPLITUDE = 0.05  # peak in mid-December, trough in mid-June
@@ -99,10 +108,12 @@ def draw_rhythm(weekdays: Sequence[int]) -> np.ndarray:
     if not weekdays or len(set(weekdays)) == 7:
         return np.ones(7)
     draws = set(weekdays)
-    factors = np.array([
-        DRAW_DAY if iso in draws else DRAW_EVE if iso % 7 + 1 in draws else BETWEEN_DRAWS
-        for iso in range(1, 8)
-    ])
+    factors = np.array(
+        [
+            DRAW_DAY if iso in draws else DRAW_EVE if iso % 7 + 1 in draws else BETWEEN_DRAWS
+            for iso in range(1, 8)
+        ]
+    )
     return factors / factors.mean()
 
 
@@ -128,8 +139,9 @@ def rebound(days: np.ndarray, closed: np.ndarray) -> np.ndarray:
     return factor
 
 
-def jackpot_runs(days: np.ndarray, rng: np.random.Generator, runs: int,
-                 rhythm: np.ndarray) -> np.ndarray:
+def jackpot_runs(
+    days: np.ndarray, rng: np.random.Generator, runs: int, rhythm: np.ndarray
+) -> np.ndarray:
     """Weeks in which a jackpot pool grows: sales climb quadratically to a peak (most on draw
     days), then drop back when it is won."""
     factor = np.ones(len(days))
@@ -145,8 +157,7 @@ def jackpot_runs(days: np.ndarray, rng: np.random.Generator, runs: int,
     return factor
 
 
-def promotions(days: np.ndarray, rng: np.random.Generator, count: int,
-               uplift: float) -> np.ndarray:
+def promotions(days: np.ndarray, rng: np.random.Generator, count: int, uplift: float) -> np.ndarray:
     """Prize promotions (派奖): a few weeks of uniformly higher sales."""
     factor = np.ones(len(days))
     for _ in range(count):
@@ -172,8 +183,9 @@ def yearly_events(days: np.ndarray, game: GameSpec, seed: int, rhythm: np.ndarra
     return factor
 
 
-def province_shape(games: Sequence[GameSpec], closed: dict[str, Sequence[dt.date]],
-                   seed: int) -> ProvinceShape:
+def province_shape(
+    games: Sequence[GameSpec], closed: dict[str, Sequence[dt.date]], seed: int
+) -> ProvinceShape:
     """The shape for `games` (those the generator knows), `closed` giving the closed days of
     each category (from the sales calendar)."""
     games = tuple(sorted((g for g in games if g.code in TREND_KNOTS), key=lambda g: g.code))

@@ -21,12 +21,24 @@ from fucai.sales.demo.targets import DRAW, INSTANT
 
 S = StationScene
 SCENE_SIZE = {
-    S.STREET: 1.0, S.SUPERMARKET: 0.62, S.BUSINESS_DISTRICT: 1.7, S.COMMUNITY: 0.85,
-    S.SHOPPING_COMPLEX: 2.3, S.TOURISM_STREET: 1.35, S.INSTANT_KIOSK: 0.7, S.WELFARE_POST: 0.95,
+    S.STREET: 1.0,
+    S.SUPERMARKET: 0.62,
+    S.BUSINESS_DISTRICT: 1.7,
+    S.COMMUNITY: 0.85,
+    S.SHOPPING_COMPLEX: 2.3,
+    S.TOURISM_STREET: 1.35,
+    S.INSTANT_KIOSK: 0.7,
+    S.WELFARE_POST: 0.95,
 }
 SCENE_INSTANT = {  # how much more instant tickets a scene sells than a street station
-    S.STREET: 0.9, S.SUPERMARKET: 1.6, S.BUSINESS_DISTRICT: 1.3, S.COMMUNITY: 1.1,
-    S.SHOPPING_COMPLEX: 1.5, S.TOURISM_STREET: 1.8, S.INSTANT_KIOSK: 4.0, S.WELFARE_POST: 1.2,
+    S.STREET: 0.9,
+    S.SUPERMARKET: 1.6,
+    S.BUSINESS_DISTRICT: 1.3,
+    S.COMMUNITY: 1.1,
+    S.SHOPPING_COMPLEX: 1.5,
+    S.TOURISM_STREET: 1.8,
+    S.INSTANT_KIOSK: 4.0,
+    S.WELFARE_POST: 1.2,
 }
 INSTANT_ONLY_SCENES = {S.INSTANT_KIOSK}
 OPERATION_SIZE = {StationOperation.DEDICATED: 1.3, StationOperation.SHARED: 0.8}
@@ -91,12 +103,22 @@ def load_rows(first_day: int, after_last: int) -> list[StationRow]:
 
     histories: dict[int, list[tuple[dt.date, str]]] = {}
     changes = StationStatusChange.objects.order_by("station_id", "date", "pk").values_list(
-        "station_id", "date", "status")
+        "station_id", "date", "status"
+    )
     for station_id, date, status in changes.iterator(chunk_size=5000):
         histories.setdefault(station_id, []).append((date, status))
     stations = Station.objects.order_by("code").values_list(
-        "pk", "code", "scene", "operation", "terminal_count", "staff_count", "county__population",
-        "brand", "partner_id", "owner__is_party_member")
+        "pk",
+        "code",
+        "scene",
+        "operation",
+        "terminal_count",
+        "staff_count",
+        "county__population",
+        "brand",
+        "partner_id",
+        "owner__is_party_member",
+    )
     rows = []
     for pk, code, scene, operation, terminals, staff, population, brand, partner, party in stations:
         history = histories.get(pk, [])
@@ -106,35 +128,51 @@ def load_rows(first_day: int, after_last: int) -> list[StationRow]:
         if not spans:
             continue
         first_open = next(((d - EPOCH).days for d, st in history if st == StationStatus.OPEN), None)
-        rows.append(StationRow(
-            code=code, scene=scene, operation=operation, terminals=terminals or 1,
-            staff=staff or 1, population=population or TYPICAL_POPULATION, brand=brand or "",
-            partner=partner is not None, party=bool(party), spans=spans, first_open=first_open,
-            closed=bool(history) and history[-1][1] == StationStatus.CLOSED,
-        ))
+        rows.append(
+            StationRow(
+                code=code,
+                scene=scene,
+                operation=operation,
+                terminals=terminals or 1,
+                staff=staff or 1,
+                population=population or TYPICAL_POPULATION,
+                brand=brand or "",
+                partner=partner is not None,
+                party=bool(party),
+                spans=spans,
+                first_open=first_open,
+                closed=bool(history) and history[-1][1] == StationStatus.CLOSED,
+            )
+        )
     return rows
 
 
 def sizes(rows: Sequence[StationRow], rng: np.random.Generator) -> np.ndarray:
-    base = np.array([
-        SCENE_SIZE.get(r.scene, 1.0) * OPERATION_SIZE.get(r.operation, 1.0)
-        * (1 + 0.3 * (r.terminals - 1)) * (1 + 0.05 * (r.staff - 1))
-        * float(np.clip((r.population / TYPICAL_POPULATION) ** 0.25, 0.75, 1.35))
-        * (PARTNER_SIZE if r.partner else 1.0)
-        for r in rows
-    ])
-    return base * rng.lognormal(-SIZE_SIGMA**2 / 2, SIZE_SIGMA, len(rows))
+    base = np.array(
+        [
+            SCENE_SIZE.get(r.scene, 1.0)
+            * OPERATION_SIZE.get(r.operation, 1.0)
+            * (1 + 0.3 * (r.terminals - 1))
+            * (1 + 0.05 * (r.staff - 1))
+            * float(np.clip((r.population / TYPICAL_POPULATION) ** 0.25, 0.75, 1.35))
+            * (PARTNER_SIZE if r.partner else 1.0)
+            for r in rows
+        ]
+    )
+    return base * rng.lognormal(-(SIZE_SIGMA**2) / 2, SIZE_SIGMA, len(rows))
 
 
-def affinities(rows: Sequence[StationRow], games: Sequence[GameSpec],
-               rng: np.random.Generator) -> np.ndarray:
-    noise = rng.lognormal(-AFFINITY_SIGMA**2 / 2, AFFINITY_SIGMA, (len(rows), len(games)))
+def affinities(
+    rows: Sequence[StationRow], games: Sequence[GameSpec], rng: np.random.Generator
+) -> np.ndarray:
+    noise = rng.lognormal(-(AFFINITY_SIGMA**2) / 2, AFFINITY_SIGMA, (len(rows), len(games)))
     factors = np.ones((len(rows), len(games)))
     for i, row in enumerate(rows):
         for j, game in enumerate(games):
             if game.category == INSTANT:
                 factors[i, j] = SCENE_INSTANT.get(row.scene, 1.0) * (
-                    BRAND_INSTANT if row.brand else 1.0)
+                    BRAND_INSTANT if row.brand else 1.0
+                )
             elif game.category == DRAW and row.scene in INSTANT_ONLY_SCENES:
                 factors[i, j] = 0.0
     return factors * noise

@@ -102,8 +102,9 @@ def targets_2021(natural: Mapping[Cell, float]) -> dict[Cell, int]:
     total = YEAR_2021_TOTAL_YUAN * FEN
     ytd_natural = natural[(2021, DRAW, YTD)] + natural[(2021, INSTANT, YTD)]
     rest_natural = natural[(2021, DRAW, REST)] + natural[(2021, INSTANT, REST)]
-    ytd = nearest(Fraction(total) * Fraction(ytd_natural / (ytd_natural + rest_natural)),
-                  UNIT_FEN[DRAW])
+    ytd = nearest(
+        Fraction(total) * Fraction(ytd_natural / (ytd_natural + rest_natural)), UNIT_FEN[DRAW]
+    )
     targets = {}
     for segment, amount in ((YTD, ytd), (REST, total - ytd)):
         for category, part in split(amount, instant_share(natural, 2021, segment)).items():
@@ -113,7 +114,8 @@ def targets_2021(natural: Mapping[Cell, float]) -> dict[Cell, int]:
 
 def pct(current: int, prior: int, places: str) -> Decimal:
     return (Decimal(current - prior) * 100 / Decimal(prior)).quantize(
-        Decimal(places), rounding=ROUND_HALF_UP)
+        Decimal(places), rounding=ROUND_HALF_UP
+    )
 
 
 def check_reported_figures(targets: Mapping[Cell, int]) -> None:
@@ -137,4 +139,6 @@ def check_reported_figures(targets: Mapping[Cell, int]) -> None:
         raise ValueError(f"demo sales targets do not give the report's figures: {wrong}")
     for cell, amount in targets.items():
         if amount <= 0 or amount % UNIT_FEN[cell[1]]:
-            raise ValueError(f"demo sales target {cell} = {amount} fen is not a positive whole unit")
+            raise ValueError(
+                f"demo sales target {cell} = {amount} fen is not a positive whole unit"
+            )

@@ -35,11 +35,14 @@ MESSAGES = {
     "bad_amount": _("malformed amount %(value)r: yuan with at most two decimals, e.g. 1234.50"),
     "bad_tickets": _("malformed ticket count %(value)r: a whole number, 0 or more"),
     "station_not_open": _("station %(value)s was not open on %(detail)s"),
-    "suspended": _("draw game %(value)r does not sell on %(detail)s"),
-    "duplicate": _("game %(value)r again: same station, day and game as row %(detail)s of %(other)s"),
+    "suspended": _("game %(value)r does not sell on %(detail)s"),
+    "duplicate": _(
+        "game %(value)r again: same station, day and game as row %(detail)s of %(other)s"
+    ),
     "duplicate_ticket": _("ticket %(value)s again: already in row %(detail)s of %(other)s"),
     "station_day_in_two_files": _(
-        "station %(value)s on %(detail)s is also in %(other)s; each station-day comes from one file"),
+        "station %(value)s on %(detail)s is also in %(other)s; each station-day comes from one file"
+    ),
 }
 
 

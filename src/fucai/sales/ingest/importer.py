@@ -28,11 +28,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fucai.accounts.choices import Role
+from fucai.analytics.backends import forget_contexts
 from fucai.sales.choices import ImportKind, ImportStatus
 from fucai.sales.ingest import validate as checks
 from fucai.sales.ingest.errors import RowError
 from fucai.sales.ingest.mof import MofTable, parse_mof_workbook
-from fucai.sales.ingest.readers import FileError, RawFile, is_mof_workbook, read_sales_file, sha256_of
+from fucai.sales.ingest.readers import (
+    FileError,
+    RawFile,
+    is_mof_workbook,
+    read_sales_file,
+    sha256_of,
+)
 from fucai.sales.store import CommitResult, SalesStore
 
 MAX_ERRORS = 200
@@ -42,10 +49,12 @@ ERRORS_PER_RECORD = 50
 FILE_STATS = """
 SELECT s.file_no, s.first_day, s.last_day, s.amount_fen, COALESCE(t.facts, s.daily_rows)
 FROM (SELECT file_no, min(day) AS first_day, max(day) AS last_day,
-             CAST(sum(fen) AS BIGINT) AS amount_fen, count(*) FILTER (WHERE kind = 'daily') AS daily_rows
+             CAST(sum(fen) AS BIGINT) AS amount_fen,
+             count(*) FILTER (WHERE kind = 'daily') AS daily_rows
       FROM checked GROUP BY file_no) s
 LEFT JOIN (SELECT file_no, count(*) AS facts
-           FROM (SELECT DISTINCT file_no, station_code, day, game FROM checked WHERE kind = 'tickets')
+           FROM (SELECT DISTINCT file_no, station_code, day, game
+                 FROM checked WHERE kind = 'tickets')
            GROUP BY file_no) t USING (file_no)
 """
 
@@ -115,9 +124,18 @@ def reconcile_interrupted(store: SalesStore, batch: uuid.UUID) -> int:
 class SalesImporter:
     """One batch of files, imported as a whole (see the module docstring)."""
 
-    def __init__(self, paths, *, user=None, kind: str | None = None, period: tuple[int, int] | None = None,
-                 store: SalesStore | None = None, progress: bool = False, today: dt.date | None = None,
-                 max_errors: int = MAX_ERRORS) -> None:
+    def __init__(
+        self,
+        paths,
+        *,
+        user=None,
+        kind: str | None = None,
+        period: tuple[int, int] | None = None,
+        store: SalesStore | None = None,
+        progress: bool = False,
+        today: dt.date | None = None,
+        max_errors: int = MAX_ERRORS,
+    ) -> None:
         self.paths = [Path(p) for p in paths]
         self.user = user
         self.kind = kind
@@ -136,8 +154,14 @@ class SalesImporter:
         from tqdm import tqdm
 
         self.files = [self._record(i, p) for i, p in enumerate(self.paths)]
-        self._bar = tqdm(total=len(self.files) + 6, disable=not self.show_progress, file=sys.stderr,
-                         desc=_("import"), unit=_("step"), leave=False)
+        self._bar = tqdm(
+            total=len(self.files) + 6,
+            disable=not self.show_progress,
+            file=sys.stderr,
+            desc=_("import"),
+            unit=_("step"),
+            leave=False,
+        )
         try:
             with self.store.locked():
                 reconcile_interrupted(self.store, self.batch)
@@ -170,10 +194,14 @@ class SalesImporter:
 
         exists = path.is_file()
         record = SalesImport.objects.create(
-            batch=self.batch, user=self.user, user_name=getattr(self.user, "username", "") or "",
+            batch=self.batch,
+            user=self.user,
+            user_name=getattr(self.user, "username", "") or "",
             city_id=getattr(self.user, "city_id", None) if self.allowed is not None else None,
-            file_name=path.name, file_sha256=sha256_of(path) if exists else "",
-            file_size=path.stat().st_size if exists else 0, kind=self.kind or ImportKind.DAILY,
+            file_name=path.name,
+            file_sha256=sha256_of(path) if exists else "",
+            file_size=path.stat().st_size if exists else 0,
+            kind=self.kind or ImportKind.DAILY,
         )
         return _File(number=number, path=path, label=path.name, record=record)
 
@@ -191,7 +219,7 @@ class SalesImporter:
                     f.errors.append(RowError(f.label, None, "", "no_rows"))
         except FileError as exc:
             f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value))
-        except Exception as exc:  # noqa: BLE001 - a broken workbook raises anything
+        except Exception as exc:
             f.errors.append(RowError(f.label, None, "", "unreadable_excel", str(exc)[:200]))
         f.record.save(update_fields=["kind", "rows"])
 
@@ -225,13 +253,27 @@ class SalesImporter:
         for name, table in refs.items():
             con.register(name, table)
         self._has_tickets = tickets is not None
-        count = checks.validate(con, daily is not None, tickets is not None, self.allowed is not None,
-                                self.today, step=lambda _: self._step(), files=len(self.files))
+        count = checks.validate(
+            con,
+            daily is not None,
+            tickets is not None,
+            self.allowed is not None,
+            self.today,
+            step=lambda _: self._step(),
+            files=len(self.files),
+        )
         names = {f.number: f.label for f in self.files}
         rows = checks.first_errors(con, self.max_errors)
         errors = [
-            RowError(names[n], row, column, code, value or "", detail or "",
-                     names.get(other, "") if other is not None else "")
+            RowError(
+                names[n],
+                row,
+                column,
+                code,
+                value or "",
+                detail or "",
+                names.get(other, "") if other is not None else "",
+            )
             for n, row, column, code, value, detail, other in rows
         ]
         for n, c in checks.error_counts_by_file(con).items():
@@ -244,12 +286,22 @@ class SalesImporter:
             if f.mof is None:
                 continue
             if f.mof.period in seen:
-                f.errors.append(RowError(f.label, None, "", "mof_two_files_same_period", f.mof.period,
-                                         other=seen[f.mof.period].label))
+                f.errors.append(
+                    RowError(
+                        f.label,
+                        None,
+                        "",
+                        "mof_two_files_same_period",
+                        f.mof.period,
+                        other=seen[f.mof.period].label,
+                    )
+                )
             seen.setdefault(f.mof.period, f)
 
     # -- outcomes --------------------------------------------------------------------------------
-    def _refuse(self, file_errors: list[RowError], row_errors: list[RowError], total: int) -> ImportOutcome:
+    def _refuse(
+        self, file_errors: list[RowError], row_errors: list[RowError], total: int
+    ) -> ImportOutcome:
         now = timezone.now()
         for f in self.files:
             mine = [e for e in (*f.errors, *row_errors) if e.file == f.label]
@@ -257,8 +309,11 @@ class SalesImporter:
             f.record.errors = [e.as_dict() for e in mine[:ERRORS_PER_RECORD]]
             f.record.status = ImportStatus.FAILED
             f.record.finished_at = now
-            f.record.message = (_("%(n)s error(s); nothing was imported.") % {"n": f.record.error_count}
-                                if f.record.error_count else _("Another file of the batch has errors."))
+            f.record.message = (
+                _("%(n)s error(s); nothing was imported.") % {"n": f.record.error_count}
+                if f.record.error_count
+                else _("Another file of the batch has errors.")
+            )
             f.record.save()
         errors = (file_errors + row_errors)[: self.max_errors]
         return ImportOutcome(self.batch, [f.record for f in self.files], errors, total)
@@ -272,31 +327,49 @@ class SalesImporter:
         ids = tuple(f.record.pk for f in self.files if f.raw is not None)
         commit = None
         if years:
-            commit = self.store.replace_station_days(con, "facts", ids, lock=False, progress=lambda _: self._step())
+            commit = self.store.replace_station_days(
+                con, "facts", ids, lock=False, progress=lambda _: self._step()
+            )
         with transaction.atomic():
             for f in self.files:
                 if f.mof is not None:
                     self._save_mof(f)
             self._succeed(commit)
         self._step()
+        forget_contexts()
         return ImportOutcome(self.batch, [f.record for f in self.files], [], 0, commit)
 
     def _file_stats(self, con) -> None:
         for n, first, last, amount, facts in con.execute(FILE_STATS).fetchall():
             record = self.files[n].record
-            record.first_day, record.last_day, record.amount_fen, record.fact_rows = first, last, amount, facts
+            record.first_day, record.last_day, record.amount_fen, record.fact_rows = (
+                first,
+                last,
+                amount,
+                facts,
+            )
 
     def _save_mof(self, f: _File) -> None:
         from fucai.sales.models import MofReport
 
         table = f.mof
         MofReport.objects.filter(year=table.year, month=table.month).delete()
-        MofReport.objects.bulk_create([
-            MofReport(year=table.year, month=table.month, region=c.region, lottery=c.lottery,
-                      month_amount_fen=c.month_amount_fen, month_yoy_pct=c.month_yoy_pct,
-                      ytd_amount_fen=c.ytd_amount_fen, ytd_yoy_pct=c.ytd_yoy_pct, source=f.record)
-            for c in table.cells
-        ])
+        MofReport.objects.bulk_create(
+            [
+                MofReport(
+                    year=table.year,
+                    month=table.month,
+                    region=c.region,
+                    lottery=c.lottery,
+                    month_amount_fen=c.month_amount_fen,
+                    month_yoy_pct=c.month_yoy_pct,
+                    ytd_amount_fen=c.ytd_amount_fen,
+                    ytd_yoy_pct=c.ytd_yoy_pct,
+                    source=f.record,
+                )
+                for c in table.cells
+            ]
+        )
         f.record.first_day = dt.date(table.year, 1, 1)
         f.record.last_day = _month_end(table.year, table.month)
         f.record.fact_rows = len(table.cells)
@@ -309,7 +382,9 @@ class SalesImporter:
             f.record.finished_at = now
             f.record.store_version = commit.manifest.version if commit else None
             if f.mof is not None:
-                f.record.message = _("Ministry of Finance table for %(period)s.") % {"period": f.mof.period}
+                f.record.message = _("Ministry of Finance table for %(period)s.") % {
+                    "period": f.mof.period
+                }
             elif commit is not None and not commit.changed:
                 f.record.message = _("Same content as the store: nothing changed.")
             f.record.save()
@@ -318,14 +393,17 @@ class SalesImporter:
         from fucai.sales.models import SalesImport
 
         SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now())
+            status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now()
+        )
 
     def _step(self) -> None:
         from fucai.sales.models import SalesImport
 
         self._bar.update(1)
         percent = min(99, int(100 * self._bar.n / max(self._bar.total, 1)))
-        SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(progress=percent)
+        SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(
+            progress=percent
+        )
 
 
 def _month_end(year: int, month: int) -> dt.date:

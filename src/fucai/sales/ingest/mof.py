@@ -109,8 +109,9 @@ def _sub_columns(sub: tuple, start: int) -> dict[str, int]:
     return roles
 
 
-def parse_mof_workbook(path: Path, label: str, period: tuple[int, int] | None = None
-                       ) -> tuple[MofTable | None, list[RowError]]:
+def parse_mof_workbook(
+    path: Path, label: str, period: tuple[int, int] | None = None
+) -> tuple[MofTable | None, list[RowError]]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
@@ -133,12 +134,16 @@ def parse_mof_workbook(path: Path, label: str, period: tuple[int, int] | None = 
     sub = rows[head_index + 1] if head_index + 1 < len(rows) else ()
     layout = {lottery: _sub_columns(sub, col) for lottery, col in groups.items()}
     seen: dict[str, int] = {}
-    for number, values in enumerate(rows[head_index + 2:], start=head_index + 3):
+    for number, values in enumerate(rows[head_index + 2 :], start=head_index + 3):
         region = short_region(values[0] if values else "")
         if not region:
             continue
         if region in seen:
-            errors.append(RowError(label, number, "地区", "mof_duplicate_region", region, other=str(seen[region])))
+            errors.append(
+                RowError(
+                    label, number, "地区", "mof_duplicate_region", region, other=str(seen[region])
+                )
+            )
             continue
         seen[region] = number
         table.rows += 1
@@ -149,7 +154,9 @@ def parse_mof_workbook(path: Path, label: str, period: tuple[int, int] | None = 
                 try:
                     value = _number(raw)
                 except ValueError:
-                    errors.append(RowError(label, number, str(sub[j] or role), "mof_bad_number", str(raw)))
+                    errors.append(
+                        RowError(label, number, str(sub[j] or role), "mof_bad_number", str(raw))
+                    )
                     continue
                 if role in ("month", "ytd"):
                     setattr(cell, f"{role}_amount_fen", _fen(value, unit))

@@ -19,7 +19,15 @@ from fucai.sales.choices import ImportKind
 
 # canonical column → accepted header spellings (compared after normalise_header)
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "station_code": ("station_code", "station", "站点编号", "站点编码", "站点代码", "投注站编号", "站号"),
+    "station_code": (
+        "station_code",
+        "station",
+        "站点编号",
+        "站点编码",
+        "站点代码",
+        "投注站编号",
+        "站号",
+    ),
     "date": ("date", "sale_date", "day", "日期", "销售日期"),
     "timestamp": ("timestamp", "time", "datetime", "sold_at", "时间", "销售时间", "交易时间"),
     "game": ("game", "游戏", "玩法", "彩种"),
@@ -162,8 +170,10 @@ def _read_csv(path: Path) -> tuple[list[str], pa.Table]:
             path,
             read_options=csv.ReadOptions(encoding=encoding, column_names=names, skip_rows=1),
             convert_options=csv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False),
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid as exc:
         raise FileError("unreadable_csv", str(exc).splitlines()[0]) from None
@@ -212,7 +222,9 @@ def _read_excel(path: Path) -> tuple[list[str], pa.Table]:
         wb.close()
     arrays = [pa.array([c if c is not None else "" for c in col], pa.string()) for col in cols]
     table = pa.table(arrays, names=[f"c{i}" for i in range(len(cols))])
-    return [str(h or "") for h in headers], table.append_column("row", pa.array(numbers, pa.int64()))
+    return [str(h or "") for h in headers], table.append_column(
+        "row", pa.array(numbers, pa.int64())
+    )
 
 
 def _as_text(array: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -33,10 +33,14 @@ def reference_tables(allowed_codes: set[str] | None) -> dict[str, pa.Table]:
 
     stations = list(Station.objects.values_list("code", "city__name"))
     refs = {
-        "ref_stations": pa.table({
-            "code": [c for c, _ in stations], "city_name": [n for _, n in stations]}),
-        "ref_open": _open_spans(StationStatusChange.objects.order_by("station__code", "date", "pk")
-                                .values_list("station__code", "date", "status")),
+        "ref_stations": pa.table(
+            {"code": [c for c, _ in stations], "city_name": [n for _, n in stations]}
+        ),
+        "ref_open": _open_spans(
+            StationStatusChange.objects.order_by("station__code", "date", "pk").values_list(
+                "station__code", "date", "status"
+            )
+        ),
     }
     aliases: dict[str, tuple[str, str]] = {}
     for game in Game.objects.filter(is_active=True):
@@ -44,17 +48,27 @@ def reference_tables(allowed_codes: set[str] | None) -> dict[str, pa.Table]:
             aliases[name] = (game.code, game.category)
     for brand in InstantBrand.objects.filter(is_active=True).select_related("game"):
         aliases.setdefault(brand.name.strip().lower(), (brand.game.code, brand.game.category))
-    refs["ref_games"] = pa.table({
-        "alias": list(aliases), "game": [g for g, _ in aliases.values()],
-        "category": [c for _, c in aliases.values()]})
-    susp = list(SalesSuspension.objects.values_list("name", "start", "end", "draw_games_stop", "instant_stops"))
-    refs["ref_susp"] = pa.table({
-        "name": pa.array([s[0] for s in susp], pa.string()),
-        "start": pa.array([s[1] for s in susp], pa.date32()),
-        "end": pa.array([s[2] for s in susp], pa.date32()),
-        "stops_draw": pa.array([s[3] for s in susp], pa.bool_()),
-        "stops_instant": pa.array([s[4] for s in susp], pa.bool_()),
-    })
+    refs["ref_games"] = pa.table(
+        {
+            "alias": list(aliases),
+            "game": [g for g, _ in aliases.values()],
+            "category": [c for _, c in aliases.values()],
+        }
+    )
+    susp = list(
+        SalesSuspension.objects.values_list(
+            "name", "start", "end", "draw_games_stop", "instant_stops"
+        )
+    )
+    refs["ref_susp"] = pa.table(
+        {
+            "name": pa.array([s[0] for s in susp], pa.string()),
+            "start": pa.array([s[1] for s in susp], pa.date32()),
+            "end": pa.array([s[2] for s in susp], pa.date32()),
+            "stops_draw": pa.array([s[3] for s in susp], pa.bool_()),
+            "stops_instant": pa.array([s[4] for s in susp], pa.bool_()),
+        }
+    )
     if allowed_codes is not None:
         refs["ref_allowed"] = pa.table({"code": pa.array(sorted(allowed_codes), pa.string())})
     return refs
@@ -75,14 +89,16 @@ def _open_spans(changes) -> pa.Table:
                 open_since = None
         if open_since is not None:
             codes.append(code), starts.append(open_since), ends.append(None)
-    return pa.table({
-        "station_code": pa.array(codes, pa.string()),
-        "start": pa.array(starts, pa.date32()),
-        "end_excl": pa.array(ends, pa.date32()),
-    })
+    return pa.table(
+        {
+            "station_code": pa.array(codes, pa.string()),
+            "start": pa.array(starts, pa.date32()),
+            "end_excl": pa.array(ends, pa.date32()),
+        }
+    )
 
 
-# -- the checks -------------------------------------------------------------------------------------
+# -- the checks ---------------------------------------------------------------------------------
 PARSE_DAILY = f"""
 SELECT 'daily' AS kind, file_no, "row",
        trim(station_code) AS station_code,
@@ -128,7 +144,12 @@ DAY_COLUMN = "CASE WHEN kind = 'daily' THEN 'date' ELSE 'timestamp' END"
 # (column expression, code, value expression, condition) — evaluated on `checked`
 ROW_CHECKS: list[tuple[str, str, str, str]] = [
     ("'station_code'", "required", "''", "station_code = ''"),
-    ("'station_code'", "unknown_station", "station_code", "station_code <> '' AND NOT station_known"),
+    (
+        "'station_code'",
+        "unknown_station",
+        "station_code",
+        "station_code <> '' AND NOT station_known",
+    ),
     ("'date'", "bad_date", "day_text", "kind = 'daily' AND day IS NULL"),
     ("'timestamp'", "bad_timestamp", "day_text", "kind = 'tickets' AND day IS NULL"),
     (DAY_COLUMN, "date_out_of_range", "day_text", "day IS NOT NULL AND (day < ? OR day > ?)"),
@@ -238,8 +259,15 @@ CREATE OR REPLACE TEMP TABLE raw_daily (file_no INTEGER, "row" BIGINT, station_c
 """
 
 
-def validate(con, has_daily: bool, has_tickets: bool, scoped: bool, today: dt.date,
-             step: Callable[[str], None] = lambda _: None, files: int = 1) -> int:
+def validate(
+    con,
+    has_daily: bool,
+    has_tickets: bool,
+    scoped: bool,
+    today: dt.date,
+    step: Callable[[str], None] = lambda _: None,
+    files: int = 1,
+) -> int:
     """Run every check; errors go to the temp table `errors`. Returns the number of errors."""
     if not has_daily:
         con.execute(RAW_DAILY_TABLE)
@@ -249,8 +277,11 @@ def validate(con, has_daily: bool, has_tickets: bool, scoped: bool, today: dt.da
     con.execute(ERRORS_TABLE)
     for column, code, value, condition in ROW_CHECKS:
         params = [EARLIEST, today] if "?" in condition else []
-        con.execute(f"INSERT INTO errors SELECT file_no, \"row\", {column}, '{code}', {value}, "
-                    f"NULL, NULL FROM checked WHERE {condition}", params)
+        con.execute(
+            f"INSERT INTO errors SELECT file_no, \"row\", {column}, '{code}', {value}, "
+            f"NULL, NULL FROM checked WHERE {condition}",
+            params,
+        )
     step("rows")
     if scoped:
         con.execute(f"INSERT INTO errors {OUTSIDE_SCOPE}")
@@ -268,8 +299,10 @@ def validate(con, has_daily: bool, has_tickets: bool, scoped: bool, today: dt.da
 
 def first_errors(con, limit: int) -> list[tuple]:
     return con.execute(
-        "SELECT file_no, \"row\", \"column\", code, value, detail, other_file FROM errors "
-        "ORDER BY file_no, \"row\", \"column\", code LIMIT ?", [limit]).fetchall()
+        'SELECT file_no, "row", "column", code, value, detail, other_file FROM errors '
+        'ORDER BY file_no, "row", "column", code LIMIT ?',
+        [limit],
+    ).fetchall()
 
 
 def error_counts_by_file(con) -> dict[int, int]:

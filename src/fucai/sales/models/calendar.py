@@ -26,7 +26,12 @@ class SalesSuspension(models.Model):
     comparison by selling days counts these days out. Dates and sources: docs/sales-calendar.md."""
 
     name = models.CharField(_("name"), max_length=60)
-    kind = models.CharField(_("kind"), max_length=20, choices=SuspensionKind.choices, default=SuspensionKind.SPRING_FESTIVAL)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=SuspensionKind.choices,
+        default=SuspensionKind.SPRING_FESTIVAL,
+    )
     start = models.DateField(_("first closed day"))
     end = models.DateField(_("last closed day"))
     draw_games_stop = models.BooleanField(_("draw games stop"), default=True)
@@ -41,7 +46,9 @@ class SalesSuspension(models.Model):
         verbose_name = _("sales suspension")
         verbose_name_plural = _("sales suspensions")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="suspension_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="suspension_end_after_start"
+            ),
             models.UniqueConstraint(fields=["kind", "start"], name="suspension_unique_start"),
         ]
 

@@ -13,9 +13,13 @@ def parse_weekdays(value: str) -> list[int]:
     try:
         days = sorted({int(p) for p in parts})
     except ValueError:
-        raise ValidationError(_("Weekdays are numbers 1 (Monday) to 7 (Sunday), separated by commas.")) from None
+        raise ValidationError(
+            _("Weekdays are numbers 1 (Monday) to 7 (Sunday), separated by commas.")
+        ) from None
     if any(d < 1 or d > 7 for d in days):
-        raise ValidationError(_("Weekdays are numbers 1 (Monday) to 7 (Sunday), separated by commas."))
+        raise ValidationError(
+            _("Weekdays are numbers 1 (Monday) to 7 (Sunday), separated by commas.")
+        )
     return days
 
 
@@ -28,16 +32,30 @@ class Game(models.Model):
     game by its code; its category (draw game or instant ticket) decides how the Spring-Festival
     suspension applies and how the cockpit splits the figures."""
 
-    code = models.SlugField(_("code"), max_length=16, unique=True, help_text=_("As stored in the sales facts, e.g. ssq."))
+    code = models.SlugField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("As stored in the sales facts, e.g. ssq."),
+    )
     name = models.CharField(_("name"), max_length=40, unique=True)
     category = models.CharField(_("category"), max_length=12, choices=GameCategory.choices)
     draw_weekdays = models.CharField(
-        _("draw weekdays"), max_length=20, blank=True, validators=[validate_weekdays],
-        help_text=_("Draw games only: ISO weekdays with a draw, 1 = Monday … 7 = Sunday, e.g. 2,4,7."),
+        _("draw weekdays"),
+        max_length=20,
+        blank=True,
+        validators=[validate_weekdays],
+        help_text=_(
+            "Draw games only: ISO weekdays with a draw, 1 = Monday … 7 = Sunday, e.g. 2,4,7."
+        ),
     )
     aliases = models.CharField(
-        _("other names in feeds"), max_length=200, blank=True,
-        help_text=_("Comma-separated names that sales files may use for this game, e.g. SSQ,双色球."),
+        _("other names in feeds"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Comma-separated names that sales files may use for this game, e.g. SSQ,双色球."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("on sale"), default=True)
@@ -72,7 +90,10 @@ class InstantBrand(models.Model):
 
     name = models.CharField(_("name"), max_length=40, unique=True)
     game = models.ForeignKey(
-        Game, verbose_name=_("game"), on_delete=models.PROTECT, related_name="brands",
+        Game,
+        verbose_name=_("game"),
+        on_delete=models.PROTECT,
+        related_name="brands",
         limit_choices_to={"category": GameCategory.INSTANT},
     )
     description = models.CharField(_("description"), max_length=200, blank=True)

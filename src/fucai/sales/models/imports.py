@@ -17,13 +17,24 @@ class SalesImport(models.Model):
 
     batch = models.UUIDField(_("batch"), default=uuid.uuid4, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    user_name = models.CharField(_("user name"), max_length=150, blank=True, help_text=_("Kept if the user is deleted."))
+    user_name = models.CharField(
+        _("user name"), max_length=150, blank=True, help_text=_("Kept if the user is deleted.")
+    )
     city = models.ForeignKey(
-        "geo.Division", verbose_name=_("city"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("The importing city agency; empty for the provincial centre."),
+        "geo.Division",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The importing city agency; empty for the provincial centre."),
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -32,11 +43,15 @@ class SalesImport(models.Model):
     file_size = models.BigIntegerField(_("bytes"), default=0)
     kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
     rows = models.BigIntegerField(_("rows read"), default=0)
-    fact_rows = models.BigIntegerField(_("daily facts"), default=0, help_text=_("Station × day × game rows it stands for."))
+    fact_rows = models.BigIntegerField(
+        _("daily facts"), default=0, help_text=_("Station × day × game rows it stands for.")
+    )
     amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
     first_day = models.DateField(_("first day covered"), null=True, blank=True)
     last_day = models.DateField(_("last day covered"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("first errors"), default=list, blank=True)

@@ -14,14 +14,26 @@ class MofReport(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
-    region = models.CharField(_("region"), max_length=20, help_text=_("Short name as in the table, e.g. 江西; 全国 for the total."))
+    region = models.CharField(
+        _("region"),
+        max_length=20,
+        help_text=_("Short name as in the table, e.g. 江西; 全国 for the total."),
+    )
     lottery = models.CharField(_("lottery"), max_length=10, choices=MofLottery.choices)
     month_amount_fen = models.BigIntegerField(_("month sales (fen)"), null=True, blank=True)
-    month_yoy_pct = models.DecimalField(_("month YoY (%)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    month_yoy_pct = models.DecimalField(
+        _("month YoY (%)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     ytd_amount_fen = models.BigIntegerField(_("year-to-date sales (fen)"), null=True, blank=True)
-    ytd_yoy_pct = models.DecimalField(_("year-to-date YoY (%)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    ytd_yoy_pct = models.DecimalField(
+        _("year-to-date YoY (%)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     source = models.ForeignKey(
-        "sales.SalesImport", verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL,
+        "sales.SalesImport",
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="mof_rows",
     )
 
@@ -30,7 +42,9 @@ class MofReport(models.Model):
         verbose_name = _("Ministry of Finance figure")
         verbose_name_plural = _("Ministry of Finance figures")
         constraints = [
-            models.UniqueConstraint(fields=["year", "month", "region", "lottery"], name="mof_unique_cell"),
+            models.UniqueConstraint(
+                fields=["year", "month", "region", "lottery"], name="mof_unique_cell"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,9 +10,10 @@ import pytest
 from fucai.sales.store import SalesStore
 
 
-
 def pytest_configure(config):
-    config.addinivalue_line("markers", "spark: starts a local PySpark session (slow; deselect with -m 'not spark')")
+    config.addinivalue_line(
+        "markers", "spark: starts a local PySpark session (slow; deselect with -m 'not spark')"
+    )
 
 
 DAILY_HEADER = ["station_code", "date", "game", "amount", "tickets"]

@@ -37,7 +37,9 @@ AS_OF = dt.date(2023, 9, 3)
 
 @pytest.fixture
 def context(network, store, write_csv) -> AnalyticsContext:
-    assert import_files([write_csv("history.csv", HISTORY)], store=store, today=dt.date(2023, 12, 31)).ok
+    assert import_files(
+        [write_csv("history.csv", HISTORY)], store=store, today=dt.date(2023, 12, 31)
+    ).ok
     return AnalyticsContext(backend="duckdb", store=store)
 
 
@@ -49,38 +51,68 @@ def test_year_to_date_and_yoy_match_the_figures_worked_out_by_hand(context):
     assert ytd.total.record_high is True  # above 2022 (5400) and 2021 (1200)
     draw, instant = ytd.by_category["draw"], ytd.by_category["instant"]
     assert (draw.amount_fen, draw.prior_amount_fen, draw.yoy_pct, draw.record_high) == (
-        4_200_00, 4_900_00, Decimal("-14.3"), False)
+        4_200_00,
+        4_900_00,
+        Decimal("-14.3"),
+        False,
+    )
     assert (instant.amount_fen, instant.prior_amount_fen, instant.yoy_pct, instant.record_high) == (
-        2_300_00, 500_00, Decimal("360.0"), True)
+        2_300_00,
+        500_00,
+        Decimal("360.0"),
+        True,
+    )
     assert ytd.history == {2021: 1_200_00, 2022: 5_400_00, 2023: 6_500_00}
     assert ytd.to_dict()["total"] == {
-        "amount_yuan": "6500.00", "prior_amount_yuan": "5400.00", "yoy_pct": "20.4", "record_high": True}
+        "amount_yuan": "6500.00",
+        "prior_amount_yuan": "5400.00",
+        "yoy_pct": "20.4",
+        "record_high": True,
+    }
     assert ytd.to_dict()["prior_window"] == {"start": "2022-01-01", "end": "2022-09-03"}
 
 
 def test_it_groups_by_city_and_by_city_and_category(context):
     ytd = YearToDateRunner(context, Scope.province()).run(AS_OF, by="city")
-    assert [(g.key, g.name, g.amount_fen, g.prior_amount_fen, str(g.figures.yoy_pct)) for g in ytd.groups] == [
+    assert [
+        (g.key, g.name, g.amount_fen, g.prior_amount_fen, str(g.figures.yoy_pct))
+        for g in ytd.groups
+    ] == [
         ("360400", "九江市", 3_500_00, 3_900_00, "-10.3"),
         ("360700", "赣州市", 3_000_00, 1_500_00, "100.0"),
     ]
     ytd = YearToDateRunner(context, Scope.province()).run(AS_OF, by=["city", "game_category"])
     assert {g.key: g.amount_fen for g in ytd.groups} == {
-        "360400/draw": 2_500_00, "360400/instant": 1_000_00, "360700/instant": 1_300_00, "360700/draw": 1_700_00}
+        "360400/draw": 2_500_00,
+        "360400/instant": 1_000_00,
+        "360700/instant": 1_300_00,
+        "360700/draw": 1_700_00,
+    }
     assert ytd.groups[0].keys == {"city": "360400", "game_category": "draw"}
 
 
 def test_it_groups_by_station_attributes_manager_and_party_owner(context):
     runner = YearToDateRunner(context, Scope.province())
-    by_manager = {(g.key, g.name): g.amount_fen for g in runner.run(AS_OF, by="market_manager").groups}
+    by_manager = {
+        (g.key, g.name): g.amount_fen for g in runner.run(AS_OF, by="market_manager").groups
+    }
     assert by_manager == {("", str(_("未分配"))): 4_500_00, ("GZ001", "测试管理员乙"): 2_000_00}
-    by_party = {g.key: (g.amount_fen, g.prior_amount_fen) for g in runner.run(AS_OF, by="party_member").groups}
+    by_party = {
+        g.key: (g.amount_fen, g.prior_amount_fen)
+        for g in runner.run(AS_OF, by="party_member").groups
+    }
     assert by_party == {"yes": (2_000_00, 1_500_00), "no": (4_500_00, 3_900_00)}
     by_scene = {g.key: g.amount_fen for g in runner.run(AS_OF, by="scene").groups}
     assert by_scene == {"street": 5_500_00, "shopping_complex": 1_000_00}
-    by_game = {g.key: (g.amount_fen, g.prior_amount_fen) for g in runner.run(AS_OF, by="game").groups}
+    by_game = {
+        g.key: (g.amount_fen, g.prior_amount_fen) for g in runner.run(AS_OF, by="game").groups
+    }
     assert by_game == {  # a game sold only last year is a group too, at -100 %
-        "ssq": (2_500_00, 3_400_00), "instant": (2_300_00, 500_00), "kl8": (1_700_00, 0), "3d": (0, 1_500_00)}
+        "ssq": (2_500_00, 3_400_00),
+        "instant": (2_300_00, 500_00),
+        "kl8": (1_700_00, 0),
+        "3d": (0, 1_500_00),
+    }
     assert [g.key for g in runner.run(AS_OF, by="province").groups] == ["360000"]
 
 
@@ -91,7 +123,9 @@ def test_comparing_by_selling_days_moves_the_prior_window_around_the_spring_fest
     assert (calendar.total.amount_fen, calendar.total.prior_amount_fen) == (2_800_00, 400_00)
     # 2023-01-01..02-01 has 22 selling days (春节休市 01-19..01-28); 2022 reached 22 on 01-22
     selling = runner.run(dt.date(2023, 2, 1), compare="selling_days")
-    assert selling.prior_window == type(selling.prior_window)(dt.date(2022, 1, 1), dt.date(2022, 1, 22))
+    assert selling.prior_window == type(selling.prior_window)(
+        dt.date(2022, 1, 1), dt.date(2022, 1, 22)
+    )
     assert (selling.total.prior_amount_fen, selling.total.yoy_pct) == (0, None)
 
 
@@ -118,7 +152,9 @@ def test_monthly_series_pairs_each_month_with_the_year_before(context):
 
 
 def test_daily_series_by_category(context):
-    series = SeriesRunner(context, Scope.province()).daily(dt.date(2023, 9, 1), dt.date(2023, 9, 4), by="game_category")
+    series = SeriesRunner(context, Scope.province()).daily(
+        dt.date(2023, 9, 1), dt.date(2023, 9, 4), by="game_category"
+    )
     assert [(p.period, p.key, p.amount_fen, p.prior_amount_fen) for p in series.points] == [
         (dt.date(2023, 9, 3), "instant", 1_000_00, 500_00),
         (dt.date(2023, 9, 4), "draw", 7_777_00, 9_999_00),
@@ -129,11 +165,18 @@ def test_a_city_users_figures_exclude_the_other_cities(context, ganzhou_user):
     ytd = YearToDateRunner(context, Scope.for_user(ganzhou_user)).run(AS_OF, by="city")
     assert (ytd.total.amount_fen, ytd.total.prior_amount_fen) == (3_000_00, 1_500_00)
     assert [g.name for g in ytd.groups] == ["赣州市"]
-    stations = {g.key for g in YearToDateRunner(context, Scope.for_user(ganzhou_user)).run(AS_OF, by="station").groups}
+    stations = {
+        g.key
+        for g in YearToDateRunner(context, Scope.for_user(ganzhou_user))
+        .run(AS_OF, by="station")
+        .groups
+    }
     assert stations == {"36110214", "36110001"}
 
 
-def test_a_market_manager_and_an_owner_see_their_stations_only(context, market_manager_user, owner_user):
+def test_a_market_manager_and_an_owner_see_their_stations_only(
+    context, market_manager_user, owner_user
+):
     for user in (market_manager_user, owner_user):
         ytd = YearToDateRunner(context, Scope.for_user(user)).run(AS_OF)
         assert (ytd.total.amount_fen, ytd.total.prior_amount_fen) == (2_000_00, 1_500_00)

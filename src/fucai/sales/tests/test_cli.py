@@ -21,23 +21,52 @@ def imported(network, store, write_csv, tmp_path, monkeypatch):
 
 def test_the_summary_json_has_the_documented_keys_and_yuan_strings(imported, capsys):
     capsys.readouterr()
-    call_command("sales", "summary", "--as-of", "2023-09-03", "--by", "city,game_category", "--format", "json")
+    call_command(
+        "sales",
+        "summary",
+        "--as-of",
+        "2023-09-03",
+        "--by",
+        "city,game_category",
+        "--format",
+        "json",
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["as_of"] == "2023-09-03"
     assert data["window"] == {"start": "2023-01-01", "end": "2023-09-03"}
     assert data["prior_window"] == {"start": "2022-01-01", "end": "2022-09-03"}
-    assert data["total"] == {"amount_yuan": "6500.00", "prior_amount_yuan": "5400.00", "yoy_pct": "20.4",
-                             "record_high": True}
+    assert data["total"] == {
+        "amount_yuan": "6500.00",
+        "prior_amount_yuan": "5400.00",
+        "yoy_pct": "20.4",
+        "record_high": True,
+    }
     assert data["by_category"]["instant"]["yoy_pct"] == "360.0"
     assert data["groups"][0] == {
-        "key": "360400/draw", "name": f"九江市 / {GameCategory.DRAW.label}", "keys": {"city": "360400", "game_category": "draw"},
-        "amount_yuan": "2500.00", "prior_amount_yuan": "3400.00", "yoy_pct": "-26.5", "record_high": False}
+        "key": "360400/draw",
+        "name": f"九江市 / {GameCategory.DRAW.label}",
+        "keys": {"city": "360400", "game_category": "draw"},
+        "amount_yuan": "2500.00",
+        "prior_amount_yuan": "3400.00",
+        "yoy_pct": "-26.5",
+        "record_high": False,
+    }
 
 
 def test_the_summary_for_a_ganzhou_user_excludes_jiujiang(imported, capsys, ganzhou_user):
     capsys.readouterr()
-    call_command("sales", "summary", "--as-of", "2023-09-03", "--by", "city", "--user", "ganzhou_user",
-                 "--format", "json")
+    call_command(
+        "sales",
+        "summary",
+        "--as-of",
+        "2023-09-03",
+        "--by",
+        "city",
+        "--user",
+        "ganzhou_user",
+        "--format",
+        "json",
+    )
     data = json.loads(capsys.readouterr().out)
     assert [g["name"] for g in data["groups"]] == ["赣州市"]
     assert data["total"]["amount_yuan"] == "3000.00"
@@ -52,7 +81,18 @@ def test_the_summary_as_a_table_and_as_excel(imported, capsys, tmp_path):
     assert text.splitlines()[2].split() == ["total", "6500.00", "5400.00", "20.4%", "yes"]
     assert "36040001" in text and "36110001" not in text
     out = tmp_path / "summary.xlsx"
-    call_command("sales", "summary", "--as-of", "2023-09-03", "--by", "city", "--format", "xlsx", "--out", str(out))
+    call_command(
+        "sales",
+        "summary",
+        "--as-of",
+        "2023-09-03",
+        "--by",
+        "city",
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+    )
     wb = load_workbook(out)
     assert [c.value for c in wb["概要"][2]] == ["total", "合计", 6500, 5400, 20.4, "是"]
     assert [c.value for c in wb["分组"][2]][:3] == ["360400", "九江市", 3500]

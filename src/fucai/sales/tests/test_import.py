@@ -23,7 +23,9 @@ def facts(store) -> list[tuple]:
 
 
 def test_it_imports_a_good_daily_file_into_integer_fen(network, store, write_csv):
-    outcome = import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    outcome = import_files(
+        [write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3)
+    )
     assert outcome.ok
     assert facts(store) == [
         (dt.date(2023, 3, 1), "36040001", "3d", 8820, 44),
@@ -33,7 +35,12 @@ def test_it_imports_a_good_daily_file_into_integer_fen(network, store, write_csv
     ]
     assert store.read_daily().schema.field("amount_fen").type == pa.int64()
     record = SalesImport.objects.get()
-    assert (record.status, record.rows, record.fact_rows, record.amount_fen) == (ImportStatus.SUCCEEDED, 4, 4, 204870)
+    assert (record.status, record.rows, record.fact_rows, record.amount_fen) == (
+        ImportStatus.SUCCEEDED,
+        4,
+        4,
+        204870,
+    )
     assert (record.first_day, record.last_day) == (dt.date(2023, 3, 1), dt.date(2023, 3, 2))
     assert len(record.file_sha256) == 64
 
@@ -46,7 +53,9 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(network, stor
     assert not outcome.ok
     assert outcome.error_count == 1
     assert [str(e) for e in outcome.errors] == [
-        "bad.csv, row 4, column amount: malformed amount '12.345': yuan with at most two decimals, e.g. 1234.50"]
+        "bad.csv, row 4, column amount: malformed amount '12.345': "
+        "yuan with at most two decimals, e.g. 1234.50"
+    ]
     assert store.manifest() == before
     record = SalesImport.objects.get(file_name="bad.csv")
     assert (record.status, record.error_count) == (ImportStatus.FAILED, 1)
@@ -77,7 +86,9 @@ def test_it_names_every_kind_of_bad_row(network, store, write_csv):
         (10, "date", "date_out_of_range"),
     ]
     assert str(outcome.errors[6]) == (
-        "many.csv, row 9, column game: game 'qlc' again: same station, day and game as row 8 of many.csv")
+        "many.csv, row 9, column game: "
+        "game 'qlc' again: same station, day and game as row 8 of many.csv"
+    )
     assert store.manifest().version == 0
 
 
@@ -98,44 +109,73 @@ def test_a_corrected_file_replaces_the_station_days_it_covers(network, store, wr
         ["36110214", "2023-03-01", "ssq", "1300.00", "650"],  # instant of that station-day dropped
         ["36040001", "2023-03-01", "3d", "90.00", "45"],
     ]
-    assert import_files([write_csv("fix.csv", corrected)], store=store, today=dt.date(2023, 9, 3)).ok
+    assert import_files(
+        [write_csv("fix.csv", corrected)], store=store, today=dt.date(2023, 9, 3)
+    ).ok
     assert facts(store) == [
         (dt.date(2023, 3, 1), "36040001", "3d", 9000, 45),
         (dt.date(2023, 3, 1), "36110214", "ssq", 130000, 650),
-        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),  # a station-day the file does not cover stays
+        (
+            dt.date(2023, 3, 2),
+            "36110214",
+            "kl8",
+            41000,
+            205,
+        ),  # a station-day the file does not cover stays
     ]
 
 
-def test_draw_games_are_rejected_in_the_spring_festival_but_instant_tickets_sell(network, store, write_csv):
-    rows = [["36110214", "2023-01-20", "ssq", "100.00", "50"], ["36110214", "2023-01-20", "即开票", "60.00", "6"]]
+def test_draw_games_are_rejected_in_the_spring_festival_but_instant_tickets_sell(
+    network, store, write_csv
+):
+    rows = [
+        ["36110214", "2023-01-20", "ssq", "100.00", "50"],
+        ["36110214", "2023-01-20", "即开票", "60.00", "6"],
+    ]
     outcome = import_files([write_csv("cny.csv", rows)], store=store, today=dt.date(2023, 9, 3))
     assert [str(e) for e in outcome.errors] == [
-        "cny.csv, row 2, column game: draw game 'ssq' does not sell on 2023-01-20 2023年春节休市"]
-    assert import_files([write_csv("cny2.csv", rows[1:])], store=store, today=dt.date(2023, 9, 3)).ok
+        "cny.csv, row 2, column game: game 'ssq' does not sell on 2023-01-20 2023年春节休市"
+    ]
+    assert import_files(
+        [write_csv("cny2.csv", rows[1:])], store=store, today=dt.date(2023, 9, 3)
+    ).ok
     assert facts(store) == [(dt.date(2023, 1, 20), "36110214", "instant", 6000, 6)]
 
 
 def test_a_sale_before_the_station_opened_is_rejected(network, store, write_csv):
-    rows = [["36110001", "2023-02-28", "ssq", "10.00", "5"], ["36110001", "2023-03-01", "ssq", "10.00", "5"]]
+    rows = [
+        ["36110001", "2023-02-28", "ssq", "10.00", "5"],
+        ["36110001", "2023-03-01", "ssq", "10.00", "5"],
+    ]
     outcome = import_files([write_csv("early.csv", rows)], store=store, today=dt.date(2023, 9, 3))
     assert [str(e) for e in outcome.errors] == [
-        "early.csv, row 2, column date: station 36110001 was not open on 2023-02-28"]
+        "early.csv, row 2, column date: station 36110001 was not open on 2023-02-28"
+    ]
 
 
 def test_a_sale_after_the_station_closed_is_rejected(network, store, write_csv):
     network["stations"]["xunyang"].transition("closed", dt.date(2023, 8, 1))
-    rows = [["36040001", "2023-07-31", "ssq", "10.00", "5"], ["36040001", "2023-08-01", "ssq", "10.00", "5"]]
+    rows = [
+        ["36040001", "2023-07-31", "ssq", "10.00", "5"],
+        ["36040001", "2023-08-01", "ssq", "10.00", "5"],
+    ]
     outcome = import_files([write_csv("late.csv", rows)], store=store, today=dt.date(2023, 9, 3))
     assert [(e.row, e.code) for e in outcome.errors] == [(3, "station_not_open")]
 
 
-def test_a_city_user_imports_only_its_own_stations(network, store, write_csv, ganzhou_user, owner_user):
-    outcome = import_files([write_csv("gz.csv", GOOD_ROWS)], user=ganzhou_user, store=store,
-                           today=dt.date(2023, 9, 3))
+def test_a_city_user_imports_only_its_own_stations(
+    network, store, write_csv, ganzhou_user, owner_user
+):
+    outcome = import_files(
+        [write_csv("gz.csv", GOOD_ROWS)], user=ganzhou_user, store=store, today=dt.date(2023, 9, 3)
+    )
     assert [str(e) for e in outcome.errors] == [
-        "gz.csv, row 4, column station_code: station 36040001 belongs to 九江市, outside your scope"]
+        "gz.csv, row 4, column station_code: station 36040001 belongs to 九江市, outside your scope"
+    ]
     ours = [r for r in GOOD_ROWS if r[0].startswith("3611")]
-    assert import_files([write_csv("gz2.csv", ours)], user=ganzhou_user, store=store, today=dt.date(2023, 9, 3)).ok
+    assert import_files(
+        [write_csv("gz2.csv", ours)], user=ganzhou_user, store=store, today=dt.date(2023, 9, 3)
+    ).ok
     assert SalesImport.objects.get(file_name="gz2.csv").city == ganzhou_user.city
     with pytest.raises(ImportRefused):
         import_files([write_csv("own.csv", ours)], user=owner_user, store=store)
@@ -149,14 +189,18 @@ def test_ticket_level_transactions_are_aggregated_to_daily_facts(network, store,
         ["36110214", "2023-03-02T08:00:00", "刮刮乐", "20", "T3"],
         ["36040001", "2023/03/01 12:00:00", "快乐8", "4.00", "T4"],
     ]
-    assert import_files([write_csv("tickets.csv", rows, header)], store=store, today=dt.date(2023, 9, 3)).ok
+    assert import_files(
+        [write_csv("tickets.csv", rows, header)], store=store, today=dt.date(2023, 9, 3)
+    ).ok
     assert facts(store) == [
         (dt.date(2023, 3, 1), "36040001", "kl8", 400, 1),
         (dt.date(2023, 3, 1), "36110214", "ssq", 1200, 2),
         (dt.date(2023, 3, 2), "36110214", "instant", 2000, 1),
     ]
     rows.append(["36110214", "2023-03-01 21:00:00", "ssq", "2.00", "T1"])
-    outcome = import_files([write_csv("dup.csv", rows, header)], store=store, today=dt.date(2023, 9, 3))
+    outcome = import_files(
+        [write_csv("dup.csv", rows, header)], store=store, today=dt.date(2023, 9, 3)
+    )
     assert [(e.row, e.code) for e in outcome.errors] == [(6, "duplicate_ticket")]
 
 
@@ -166,7 +210,8 @@ def test_two_files_of_a_batch_may_not_cover_the_same_station_day(network, store,
     outcome = import_files([a, b], store=store, today=dt.date(2023, 9, 3))
     assert [str(e) for e in outcome.errors] == [
         "b.csv, row 2, column station_code: station 36110214 on 2023-03-01 is also in a.csv; "
-        "each station-day comes from one file"]
+        "each station-day comes from one file"
+    ]
     assert SalesImport.objects.get(file_name="a.csv").status == ImportStatus.FAILED
 
 
@@ -180,20 +225,40 @@ def test_excel_and_parquet_files_are_read_like_csv(network, store, tmp_path):
     ws.append(["36110214", dt.date(2023, 3, 1), "双色球", 1200.5, 600])
     ws.append(["36110214", dt.date(2023, 3, 1), "临川四梦", 30, 3])
     wb.save(tmp_path / "day.xlsx")
-    pq.write_table(pa.table({
-        "station_code": ["36040001"], "date": pa.array([dt.date(2023, 3, 1)], pa.date32()),
-        "game": ["qlc"], "amount": pa.array([0.1 + 0.2]), "tickets": [1],
-    }), tmp_path / "day.parquet")
-    outcome = import_files([tmp_path / "day.xlsx", tmp_path / "day.parquet"], store=store, today=dt.date(2023, 9, 3))
+    pq.write_table(
+        pa.table(
+            {
+                "station_code": ["36040001"],
+                "date": pa.array([dt.date(2023, 3, 1)], pa.date32()),
+                "game": ["qlc"],
+                "amount": pa.array([0.1 + 0.2]),
+                "tickets": [1],
+            }
+        ),
+        tmp_path / "day.parquet",
+    )
+    outcome = import_files(
+        [tmp_path / "day.xlsx", tmp_path / "day.parquet"], store=store, today=dt.date(2023, 9, 3)
+    )
     assert [str(e) for e in outcome.errors] == [
         "day.parquet, row 1, column amount: malformed amount '0.30000000000000004': "
-        "yuan with at most two decimals, e.g. 1234.50"]
-    pq.write_table(pa.table({
-        "station_code": ["36040001"], "date": pa.array([dt.date(2023, 3, 1)], pa.date32()),
-        "game": ["qlc"], "amount": pa.array([0.3]), "tickets": [1],
-    }), tmp_path / "day.parquet")
-    assert import_files([tmp_path / "day.xlsx", tmp_path / "day.parquet"], store=store,
-                        today=dt.date(2023, 9, 3)).ok
+        "yuan with at most two decimals, e.g. 1234.50"
+    ]
+    pq.write_table(
+        pa.table(
+            {
+                "station_code": ["36040001"],
+                "date": pa.array([dt.date(2023, 3, 1)], pa.date32()),
+                "game": ["qlc"],
+                "amount": pa.array([0.3]),
+                "tickets": [1],
+            }
+        ),
+        tmp_path / "day.parquet",
+    )
+    assert import_files(
+        [tmp_path / "day.xlsx", tmp_path / "day.parquet"], store=store, today=dt.date(2023, 9, 3)
+    ).ok
     assert facts(store) == [
         (dt.date(2023, 3, 1), "36040001", "qlc", 30, 1),
         (dt.date(2023, 3, 1), "36110214", "instant", 3000, 3),
@@ -202,10 +267,13 @@ def test_excel_and_parquet_files_are_read_like_csv(network, store, tmp_path):
 
 
 def test_a_missing_column_is_named(network, store, write_csv):
-    path = write_csv("cols.csv", [["36110214", "2023-03-01", "ssq", "1.00"]], header=DAILY_HEADER_NO_TICKETS)
+    path = write_csv(
+        "cols.csv", [["36110214", "2023-03-01", "ssq", "1.00"]], header=DAILY_HEADER_NO_TICKETS
+    )
     outcome = import_files([path], store=store)
     assert [str(e) for e in outcome.errors] == [
-        "cols.csv, column tickets: missing column(s) tickets (see docs/formats.md)"]
+        "cols.csv, column tickets: missing column(s) tickets (see docs/formats.md)"
+    ]
 
 
 DAILY_HEADER_NO_TICKETS = ["station_code", "date", "game", "amount"]

@@ -24,7 +24,8 @@ def spark():
     from pyspark.sql import SparkSession
 
     session = (
-        SparkSession.builder.master("local[1]").appName("fucai-parity")
+        SparkSession.builder.master("local[1]")
+        .appName("fucai-parity")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -48,21 +49,31 @@ def run_everything(context: AnalyticsContext, ganzhou_user) -> dict:
     return {
         "ytd_city_category": ytd.run(AS_OF, by="city,game_category").to_dict(),
         "ytd_manager_selling_days": ytd.run(
-            dt.date(2023, 2, 1), by="market_manager,party_member", compare="selling_days").to_dict(),
-        "ranking_ganzhou": RankingRunner(context, ganzhou).run(AS_OF, by="station", order="growth").to_dict(),
+            dt.date(2023, 2, 1), by="market_manager,party_member", compare="selling_days"
+        ).to_dict(),
+        "ranking_ganzhou": RankingRunner(context, ganzhou)
+        .run(AS_OF, by="station", order="growth")
+        .to_dict(),
         "monthly": series.monthly(AS_OF, by="game_category").to_dict(),
         "daily": series.daily(dt.date(2023, 1, 15), dt.date(2023, 3, 5), by="scene").to_dict(),
         "share": MarketShareRunner(context, province).run(AS_OF).to_dict(),
     }
 
 
-def test_duckdb_and_spark_give_identical_results(network, store, write_csv, tmp_path, spark, ganzhou_user):
+def test_duckdb_and_spark_give_identical_results(
+    network, store, write_csv, tmp_path, spark, ganzhou_user
+):
     import ibis
 
-    assert import_files([write_csv("history.csv", HISTORY), write_mof_workbook(tmp_path / "mof.xlsx")],
-                        store=store, today=dt.date(2023, 12, 31)).ok
+    assert import_files(
+        [write_csv("history.csv", HISTORY), write_mof_workbook(tmp_path / "mof.xlsx")],
+        store=store,
+        today=dt.date(2023, 12, 31),
+    ).ok
     on_duckdb = run_everything(AnalyticsContext("duckdb", store), ganzhou_user)
-    on_spark = run_everything(AnalyticsContext("pyspark", store, con=ibis.pyspark.connect(spark)), ganzhou_user)
+    on_spark = run_everything(
+        AnalyticsContext("pyspark", store, con=ibis.pyspark.connect(spark)), ganzhou_user
+    )
     assert on_duckdb["ytd_city_category"]["total"]["amount_yuan"] == "6500.00"
     assert on_duckdb["ranking_ganzhou"]["entries"][0]["key"] == "36110214"
     assert on_duckdb["share"]["national_rank"] == 3

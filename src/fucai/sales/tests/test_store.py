@@ -9,12 +9,14 @@ import textwrap
 import pyarrow as pa
 import pytest
 
-from fucai.sales.store import DAILY, MONTHLY, DAILY_SCHEMA, SalesStore
+from fucai.sales.store import DAILY, DAILY_SCHEMA, MONTHLY, SalesStore
 
 
 def daily(rows: list[tuple]) -> pa.Table:
     cols = list(zip(*rows, strict=True))
-    return pa.table([pa.array(c, f.type) for c, f in zip(cols, DAILY_SCHEMA, strict=True)], schema=DAILY_SCHEMA)
+    return pa.table(
+        [pa.array(c, f.type) for c, f in zip(cols, DAILY_SCHEMA, strict=True)], schema=DAILY_SCHEMA
+    )
 
 
 BEFORE = [
@@ -40,17 +42,24 @@ CRASHING_WRITER = textwrap.dedent("""
             if name == stage:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-    rows = [(dt.date(2022, 3, 1), "36110214", "ssq", 99900, 1), (dt.date(2023, 3, 1), "36110214", "ssq", 99900, 1)]
+    rows = [(dt.date(2022, 3, 1), "36110214", "ssq", 99900, 1),
+            (dt.date(2023, 3, 1), "36110214", "ssq", 99900, 1)]
     cols = list(zip(*rows))
-    Crashing(root).write_facts(pa.table([pa.array(c, f.type) for c, f in zip(cols, DAILY_SCHEMA)], schema=DAILY_SCHEMA))
+    arrays = [pa.array(c, f.type) for c, f in zip(cols, DAILY_SCHEMA)]
+    Crashing(root).write_facts(pa.table(arrays, schema=DAILY_SCHEMA))
     print("finished")
 """)
 
 
 def run_crashing_writer(root, stage: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    return subprocess.run([sys.executable, "-c", CRASHING_WRITER, str(root), stage],
-                          capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", CRASHING_WRITER, str(root), stage],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 def test_a_commit_writes_year_partitions_sorted_with_monthly_rollups(tmp_path):
@@ -61,8 +70,20 @@ def test_a_commit_writes_year_partitions_sorted_with_monthly_rollups(tmp_path):
     assert manifest.files(DAILY)[1].startswith("daily/year=2023/v000001-")
     assert manifest.rows[MONTHLY] == {2022: 1, 2023: 3}
     assert store.read_daily().to_pylist()[1:3] == [
-        {"date": dt.date(2023, 3, 1), "station_code": "36110214", "game": "instant", "amount_fen": 5000, "tickets": 5},
-        {"date": dt.date(2023, 3, 1), "station_code": "36110214", "game": "ssq", "amount_fen": 20000, "tickets": 100},
+        {
+            "date": dt.date(2023, 3, 1),
+            "station_code": "36110214",
+            "game": "instant",
+            "amount_fen": 5000,
+            "tickets": 5,
+        },
+        {
+            "date": dt.date(2023, 3, 1),
+            "station_code": "36110214",
+            "game": "ssq",
+            "amount_fen": 20000,
+            "tickets": 100,
+        },
     ]
 
 
@@ -77,10 +98,12 @@ def test_a_writer_killed_before_the_manifest_swap_leaves_the_previous_state(tmp_
     assert store.manifest() == manifest
     assert store.read_daily().equals(data)
     leftovers = store.gc(grace=dt.timedelta(0))
-    # the new daily and monthly files of 2022 and 2023, never referenced (and the unswapped manifest)
+    # the new daily and monthly files of 2022 and 2023, never referenced (and the unswapped
+    # manifest)
     assert len([p for p in leftovers if p.suffix == ".parquet"]) == 4
     assert [p.name for p in leftovers if p.suffix == ".tmp"] == (
-        [] if stage == "partitions_written" else [leftovers[-1].name])
+        [] if stage == "partitions_written" else [leftovers[-1].name]
+    )
     assert not list(tmp_path.rglob("*.tmp"))
     assert store.read_daily().equals(data)
 
@@ -91,7 +114,11 @@ def test_a_writer_killed_right_after_the_swap_leaves_the_new_state(tmp_path):
     result = run_crashing_writer(tmp_path, "swapped")
     assert result.returncode == -9
     assert store.manifest().version == 2
-    assert [r["amount_fen"] for r in store.read_daily().to_pylist()] == [99900, 99900, 3000]  # the instant row of the replaced station-day went
+    assert [r["amount_fen"] for r in store.read_daily().to_pylist()] == [
+        99900,
+        99900,
+        3000,
+    ]  # the instant row of the replaced station-day went
 
 
 def test_an_error_between_writing_and_swapping_leaves_the_previous_state(tmp_path):
@@ -119,4 +146,55 @@ def test_superseded_files_are_collected_only_after_the_grace_period(tmp_path):
     deleted = store.gc(grace=dt.timedelta(0))
     assert set(old_files) <= set(deleted)
     assert store.manifest().retired == {}
-    assert [r["amount_fen"] for r in store.read_daily().to_pylist()] == [99900, 99900, 3000]  # the instant row of the replaced station-day went
+    assert [r["amount_fen"] for r in store.read_daily().to_pylist()] == [
+        99900,
+        99900,
+        3000,
+    ]  # the instant row of the replaced station-day went
+
+
+def test_clearing_the_store_retires_every_file(tmp_path):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    files = [tmp_path / p for p in store.manifest().files(DAILY)]
+    cleared = store.clear()
+    assert cleared.years() == [] and store.read_daily().num_rows == 0
+    assert all(p.exists() for p in files)
+    assert set(files) <= set(store.gc(grace=dt.timedelta(0)))
+
+
+def test_rebuilding_the_rollups_gives_the_same_sums(tmp_path):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    import pyarrow.parquet as pq
+
+    before = pq.read_table(store.paths(MONTHLY)[1]).to_pylist()
+    store.rebuild_rollups()
+    assert store.manifest().version == 2
+    assert (
+        pq.read_table(store.paths(MONTHLY)[1]).to_pylist()
+        == before
+        == [
+            {
+                "month": dt.date(2023, 3, 1),
+                "station_code": "36040001",
+                "game": "3d",
+                "amount_fen": 3000,
+                "tickets": 15,
+            },
+            {
+                "month": dt.date(2023, 3, 1),
+                "station_code": "36110214",
+                "game": "instant",
+                "amount_fen": 5000,
+                "tickets": 5,
+            },
+            {
+                "month": dt.date(2023, 3, 1),
+                "station_code": "36110214",
+                "game": "ssq",
+                "amount_fen": 20000,
+                "tickets": 100,
+            },
+        ]
+    )

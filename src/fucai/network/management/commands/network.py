@@ -12,8 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from fucai.network.summary import GROUP_BYS, network_summary
 
 FIGURE_KEYS = (
-    "open_stations", "open_at_year_start", "net_new_this_year", "opened_this_year",
-    "closed_this_year", "core_urban_new_this_year", "jobs_created_this_year",
+    "open_stations",
+    "open_at_year_start",
+    "net_new_this_year",
+    "opened_this_year",
+    "closed_this_year",
+    "core_urban_new_this_year",
+    "jobs_created_this_year",
 )
 
 

@@ -1,9 +1,9 @@
 """`fucai sales …`: import sales files, and sales figures as of a date.
 
-    fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-MM]
-    fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
-                        [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
-    fucai sales status | gc [--grace-hours H] | refresh-dimensions | rebuild-rollups
+fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-MM]
+fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
+                    [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
+fucai sales status | gc [--grace-hours H] | refresh-dimensions | rebuild-rollups
 """
 
 from __future__ import annotations
@@ -55,9 +55,15 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="validate and import sales files (all or nothing)")
         imp.add_argument("paths", nargs="+", help="CSV, Excel or Parquet files (docs/formats.md)")
-        imp.add_argument("--user", help="import as this user (a city agency imports its own stations only)")
-        imp.add_argument("--kind", choices=("daily", "tickets", "mof"), help="default: detected from the file")
-        imp.add_argument("--period", type=parse_period, help="YYYY-MM of a Ministry of Finance table")
+        imp.add_argument(
+            "--user", help="import as this user (a city agency imports its own stations only)"
+        )
+        imp.add_argument(
+            "--kind", choices=("daily", "tickets", "mof"), help="default: detected from the file"
+        )
+        imp.add_argument(
+            "--period", type=parse_period, help="YYYY-MM of a Ministry of Finance table"
+        )
         imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
         summary = sub.add_parser("summary", help="year to date as of a date, year on year")
@@ -68,12 +74,16 @@ class Command(BaseCommand):
         summary.add_argument("--compare", choices=COMPARES, default="calendar")
         summary.add_argument("--format", choices=SUMMARY_FORMATS, default="table")
         summary.add_argument("--out", help="write to this file (required for xlsx)")
-        summary.add_argument("--backend", choices=("duckdb", "pyspark"), help="default: FUCAI_ANALYTICS_BACKEND")
+        summary.add_argument(
+            "--backend", choices=("duckdb", "pyspark"), help="default: FUCAI_ANALYTICS_BACKEND"
+        )
 
         sub.add_parser("status", help="the store's partitions and the last imports")
         gc = sub.add_parser("gc", help="delete superseded store files")
         gc.add_argument("--grace-hours", type=float, default=1.0)
-        sub.add_parser("refresh-dimensions", help="rewrite the dimension snapshot if the network changed")
+        sub.add_parser(
+            "refresh-dimensions", help="rewrite the dimension snapshot if the network changed"
+        )
         sub.add_parser("rebuild-rollups", help="rewrite the monthly rollups from the daily facts")
 
     def handle(self, *args, **options) -> None:
@@ -89,8 +99,12 @@ class Command(BaseCommand):
         try:
             with acting_as(user, "command"):
                 outcome = import_files(
-                    options["paths"], user=user, kind=options["kind"], period=options["period"],
-                    progress=not options["no_progress"] and sys.stderr.isatty())
+                    options["paths"],
+                    user=user,
+                    kind=options["kind"],
+                    period=options["period"],
+                    progress=not options["no_progress"] and sys.stderr.isatty(),
+                )
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         if not outcome.ok:
@@ -103,11 +117,14 @@ class Command(BaseCommand):
             days = f"{record.first_day} … {record.last_day}" if record.first_day else "-"
             self.stdout.write(
                 f"{record.file_name}: {record.get_kind_display()}, {record.rows:,} rows, "
-                f"{record.fact_rows:,} daily facts, {record.amount_yuan} yuan, days {days}")
+                f"{record.fact_rows:,} daily facts, {record.amount_yuan} yuan, days {days}"
+            )
         commit = outcome.commit
         if commit is not None:
             changed = ", ".join(map(str, commit.changed_years)) or "none (same content)"
-            self.stdout.write(f"store version {commit.manifest.version}; years rewritten: {changed}")
+            self.stdout.write(
+                f"store version {commit.manifest.version}; years rewritten: {changed}"
+            )
 
     # -- summary ---------------------------------------------------------------------------------
     def do_summary(self, options) -> None:
@@ -121,7 +138,9 @@ class Command(BaseCommand):
         scope = Scope.province() if user is None else Scope.for_user(user)
         context = AnalyticsContext(backend=options["backend"])
         try:
-            ytd = YearToDateRunner(context, scope).run(options["as_of"], by=options["by"], compare=options["compare"])
+            ytd = YearToDateRunner(context, scope).run(
+                options["as_of"], by=options["by"], compare=options["compare"]
+            )
         except AnalyticsError as exc:
             raise CommandError(str(exc)) from None
         data = ytd.to_dict()
@@ -137,7 +156,11 @@ class Command(BaseCommand):
             write_summary_xlsx(data, Path(out))
             self.stdout.write(f"wrote {out}")
             return
-        text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else render_summary(data)
+        text = (
+            json.dumps(data, ensure_ascii=False, indent=2)
+            if fmt == "json"
+            else render_summary(data)
+        )
         if out:
             Path(out).write_text(text + "\n", encoding="utf-8")
             self.stdout.write(f"wrote {out}")
@@ -151,12 +174,17 @@ class Command(BaseCommand):
 
         store = SalesStore()
         manifest = store.manifest()
-        self.stdout.write(f"store {store.root}: version {manifest.version}, written {manifest.written_at or '-'}")
+        self.stdout.write(
+            f"store {store.root}: version {manifest.version}, written {manifest.written_at or '-'}"
+        )
         for year in manifest.years():
-            self.stdout.write(f"  {year}: {manifest.rows[DAILY][year]:>12,} daily rows  {manifest.partitions[DAILY][year]}")
+            rows, path = manifest.rows[DAILY][year], manifest.partitions[DAILY][year]
+            self.stdout.write(f"  {year}: {rows:>12,} daily rows  {path}")
         for record in SalesImport.objects.order_by("-started_at", "-pk")[:10]:
-            self.stdout.write(f"  #{record.pk} {record.started_at:%Y-%m-%d %H:%M} {record.file_name} "
-                              f"{record.get_status_display()} {record.rows:,} rows {record.error_count} errors")
+            self.stdout.write(
+                f"  #{record.pk} {record.started_at:%Y-%m-%d %H:%M} {record.file_name} "
+                f"{record.get_status_display()} {record.rows:,} rows {record.error_count} errors"
+            )
 
     def do_gc(self, options) -> None:
         from fucai.sales.store import SalesStore
@@ -182,8 +210,12 @@ FIGURE_HEAD = ("amount_yuan", "prior_amount_yuan", "yoy_pct", "record_high")
 
 def _figure_cells(figures: dict) -> list[str]:
     yoy = figures["yoy_pct"]
-    return [figures["amount_yuan"], figures["prior_amount_yuan"], "-" if yoy is None else f"{yoy}%",
-            "yes" if figures["record_high"] else ""]
+    return [
+        figures["amount_yuan"],
+        figures["prior_amount_yuan"],
+        "-" if yoy is None else f"{yoy}%",
+        "yes" if figures["record_high"] else "",
+    ]
 
 
 def render_summary(data: dict) -> str:
@@ -201,8 +233,11 @@ def render_summary(data: dict) -> str:
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)) for r in rows]
     share = data.get("market_share")
     if share:
-        lines.append(f"market share {share['period']}: welfare {share['welfare_share_pct']}% of {share['region']}'s "
-                     f"lottery sales; national rank {share['national_rank']} of {share['regions_ranked']}")
+        lines.append(
+            f"market share {share['period']}: welfare {share['welfare_share_pct']}% of "
+            f"{share['region']}'s lottery sales; national rank {share['national_rank']} "
+            f"of {share['regions_ranked']}"
+        )
     return "\n".join(lines)
 
 
@@ -215,23 +250,44 @@ def write_summary_xlsx(data: dict, path: Path) -> None:
 
     def figure_row(label: str, name: str, f: dict) -> list:
         yoy = f["yoy_pct"]
-        return [label, name, Decimal(f["amount_yuan"]), Decimal(f["prior_amount_yuan"]),
-                None if yoy is None else Decimal(yoy), "是" if f["record_high"] else ""]
+        return [
+            label,
+            name,
+            Decimal(f["amount_yuan"]),
+            Decimal(f["prior_amount_yuan"]),
+            None if yoy is None else Decimal(yoy),
+            "是" if f["record_high"] else "",
+        ]
 
-    columns = [Column("键"), Column("名称"), Column("本期销量（元）", number_format="#,##0.00"),
-               Column("同期销量（元）", number_format="#,##0.00"), Column("同比（%）", number_format="0.0"),
-               Column("创历史新高")]
+    columns = [
+        Column("键"),
+        Column("名称"),
+        Column("本期销量（元）", number_format="#,##0.00"),
+        Column("同期销量（元）", number_format="#,##0.00"),
+        Column("同比（%）", number_format="0.0"),
+        Column("创历史新高"),
+    ]
     wb = Workbook()
     ws = wb.active
     ws.title = "概要"
     rows = [figure_row("total", "合计", data["total"])]
-    rows += [figure_row(k, {"draw": "电脑票", "instant": "即开票"}.get(k, k), v) for k, v in data["by_category"].items()]
+    rows += [
+        figure_row(k, {"draw": "电脑票", "instant": "即开票"}.get(k, k), v)
+        for k, v in data["by_category"].items()
+    ]
     write_table(ws, columns, rows)
     groups = wb.create_sheet("分组")
     write_table(groups, columns, [figure_row(g["key"], g["name"], g) for g in data["groups"]])
     info = wb.create_sheet("口径")
-    write_table(info, ["项目", "值"], [
-        ["截至", data["as_of"]], ["范围", data["scope"]], ["本期", f"{data['window']['start']} 至 {data['window']['end']}"],
-        ["同期", f"{data['prior_window']['start']} 至 {data['prior_window']['end']}"], ["比较方式", data["compare"]],
-    ])
+    write_table(
+        info,
+        ["项目", "值"],
+        [
+            ["截至", data["as_of"]],
+            ["范围", data["scope"]],
+            ["本期", f"{data['window']['start']} 至 {data['window']['end']}"],
+            ["同期", f"{data['prior_window']['start']} 至 {data['prior_window']['end']}"],
+            ["比较方式", data["compare"]],
+        ],
+    )
     wb.save(path)
