@@ -88,7 +88,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = env_dir("FUCAI_STATIC_ROOT", DATA_DIR / "static")
 # Every asset (ECharts, htmx, CSS, fonts) ships inside the package and is served by the app itself:
 # lottery centres run on intranets without a CDN.
 WHITENOISE_USE_FINDERS = True
