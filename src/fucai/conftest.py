@@ -11,6 +11,15 @@ from fucai.accounts.choices import Role
 from fucai.network.choices import StationOperation, StationScene, StationStatus
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory):
+    """Tests never write to the real FUCAI_DATA_DIR (e.g. the sales store `fucai demo` fills)."""
+    from django.test import override_settings
+
+    with override_settings(DATA_DIR=tmp_path_factory.mktemp("data")):
+        yield
+
+
 @pytest.fixture
 def ganzhou(db):
     from fucai.geo.models import Division

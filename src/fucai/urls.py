@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("fucai.core.urls")),
     path("geo/", include("fucai.geo.urls")),
     path("network/", include("fucai.network.urls")),
+    path("sales/", include("fucai.sales.urls")),
 ]

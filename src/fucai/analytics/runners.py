@@ -222,16 +222,9 @@ class Runner:
         self, rows, groupings: Sequence[str], extra: Sequence[str] = ("window",)
     ) -> list[dict]:
         """Sum amount_fen of `rows` by `extra` columns and the groupings' keys (one query)."""
-        needs_join = any(
-            g in STATION_COLUMNS or g in GAME_COLUMNS or g == "market_manager" for g in groupings
-        )
-        if needs_join:  # aggregate before joining the dimensions: far fewer rows to join
-            detail = [
-                *extra,
-                "station_code",
-                "game",
-                *(["date"] if "market_manager" in groupings else []),
-            ]
+        by_station = any(g in STATION_COLUMNS for g in groupings)
+        if "market_manager" not in groupings:  # sum before joining the dimensions: fewer rows
+            detail = [*extra, *(["station_code"] if by_station else []), "game"]
             rows = rows.group_by(list(dict.fromkeys(detail))).aggregate(
                 amount_fen=rows.amount_fen.sum()
             )
@@ -402,51 +395,70 @@ class RankingRunner(Runner):
 
 class SeriesRunner(Runner):
     """Monthly series (this year to the as-of day against last year's same months) and daily
-    series, optionally per group."""
+    series, optionally per group; each in one query (the current and the prior year's periods
+    as two labelled windows)."""
+
+    CURRENT, PRIOR = 0, 1
 
     @cached_result
     def monthly(self, as_of: dt.date, by: str | None = None) -> Series:
+        """Every month from January of the previous year to the as-of month (that month up to
+        the as-of day), each with the same month a year earlier (up to the same day)."""
         groupings = parse_by(by)
         start = dt.date(as_of.year - 1, 1, 1)
-        rows = self._by_month(start, as_of, groupings)
-        prior_end = same_day_in(as_of.year - 1, as_of)
-        prior_rows = self._by_month(dt.date(as_of.year - 2, 1, 1), prior_end, groupings, shift=True)
-        return self._series("month", start, as_of, groupings, rows, prior_rows)
+        windows = [
+            (self.CURRENT, start, as_of),
+            (self.PRIOR, dt.date(as_of.year - 2, 1, 1), same_day_in(as_of.year - 1, as_of)),
+        ]
+        parts = [self._month_rows(label, a, b, groupings) for label, a, b in windows]
+        rows = self.grouped(_union(parts), groupings, extra=("window", "period"))
+        shift = {self.CURRENT: lambda p: p, self.PRIOR: lambda p: p.replace(year=p.year + 1)}
+        return self._series("month", start, as_of, groupings, rows, shift)
 
     @cached_result
     def daily(self, start: dt.date, end: dt.date, by: str | None = None) -> Series:
+        """Every day in [start, end], each with the same day a year earlier."""
         if end < start:
             raise AnalyticsError("the series ends before it starts")
         groupings = parse_by(by)
-        rows = self._by_day(start, end, groupings)
-        prior = self._by_day(
-            same_day_in(start.year - 1, start), same_day_in(end.year - 1, end), groupings
-        )
-        prior_rows = [
-            {**r, "period": same_day_in(r["period"].year + 1, r["period"])} for r in prior
+        prior = (same_day_in(start.year - 1, start), same_day_in(end.year - 1, end))
+        d = self.tables["daily"]
+        parts = [
+            d.filter((d.date >= a) & (d.date <= b)).select(
+                window=ibis.literal(label, type="int64"),
+                period=d.date,
+                station_code=d.station_code,
+                game=d.game,
+                amount_fen=d.amount_fen,
+                date=d.date,
+            )
+            for label, a, b in ((self.CURRENT, start, end), (self.PRIOR, *prior))
         ]
-        return self._series("day", start, end, groupings, rows, prior_rows)
+        rows = self.grouped(_union(parts), groupings, extra=("window", "period"))
+        shift = {self.CURRENT: lambda p: p, self.PRIOR: lambda p: same_day_in(p.year + 1, p)}
+        return self._series("day", start, end, groupings, rows, shift)
 
-    def _by_month(self, start: dt.date, end: dt.date, groupings, shift: bool = False) -> list[dict]:
-        """Amounts per month in [start, end] (whole months from the rollup, the last partial month
-        from the daily facts; all from daily facts when grouping by market manager). With shift,
-        months are moved one year on, to pair with this year's."""
+    def _month_rows(self, label: int, start: dt.date, end: dt.date, groupings):
+        """Rows of [start, end] labelled by month: whole months from the rollup, the last
+        partial month from the daily facts (all from daily facts for market managers)."""
+        tag = ibis.literal(label, type="int64")
         d = self.tables["daily"]
         if "market_manager" in groupings:
-            rows = d.filter((d.date >= start) & (d.date <= end)).select(
+            return d.filter((d.date >= start) & (d.date <= end)).select(
+                window=tag,
                 period=d.date.truncate("M").cast("date"),
                 station_code=d.station_code,
                 game=d.game,
                 amount_fen=d.amount_fen,
                 date=d.date,
             )
-            return self._shifted(self.grouped(rows, groupings, extra=("period",)), shift)
         parts = []
         months = full_months(start, end)
         if months is not None:
             m = self.tables["monthly"]
             parts.append(
                 m.filter((m.month >= months[0]) & (m.month <= months[1])).select(
+                    window=tag,
                     period=m.month,
                     station_code=m.station_code,
                     game=m.game,
@@ -457,56 +469,44 @@ class SeriesRunner(Runner):
         if tail <= end:
             parts.append(
                 d.filter((d.date >= tail) & (d.date <= end)).select(
+                    window=tag,
                     period=ibis.literal(month_start(end), type="date"),
                     station_code=d.station_code,
                     game=d.game,
                     amount_fen=d.amount_fen,
                 )
             )
-        rows = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
-        return self._shifted(self.grouped(rows, groupings, extra=("period",)), shift)
+        return _union(parts)
 
-    @staticmethod
-    def _shifted(rows: list[dict], shift: bool) -> list[dict]:
-        if not shift:
-            return rows
-        return [{**r, "period": r["period"].replace(year=r["period"].year + 1)} for r in rows]
-
-    def _by_day(self, start: dt.date, end: dt.date, groupings) -> list[dict]:
-        d = self.tables["daily"]
-        rows = d.filter((d.date >= start) & (d.date <= end)).select(
-            period=d.date,
-            station_code=d.station_code,
-            game=d.game,
-            amount_fen=d.amount_fen,
-            date=d.date,
-        )
-        return self.grouped(rows, groupings, extra=("period",))
-
-    def _series(self, freq, start, end, groupings, rows, prior_rows) -> Series:
+    def _series(self, freq, start, end, groupings, rows, shift) -> Series:
         names = GroupNames(self.context)
-        current: dict[tuple, int] = defaultdict(int)
-        prior: dict[tuple, int] = defaultdict(int)
-        for target, source in ((current, rows), (prior, prior_rows)):
-            for r in source:
-                key = tuple(r.get(f"k_{g}", "") for g in groupings)
-                target[(r["period"], key)] += r["amount_fen"] or 0
-        points = []
-        for period, key in sorted(set(current) | set(prior)):
-            if not start <= period <= end:
-                continue
-            points.append(
-                SeriesPoint(
-                    period=period,
-                    key="/".join(key),
-                    name=" / ".join(names.name(g, k) for g, k in zip(groupings, key, strict=True)),
-                    amount_fen=current.get((period, key), 0),
-                    prior_amount_fen=prior.get((period, key), 0),
-                )
+        amounts: dict[int, dict[tuple, int]] = {
+            self.CURRENT: defaultdict(int),
+            self.PRIOR: defaultdict(int),
+        }
+        for r in rows:
+            key = tuple(r.get(f"k_{g}", "") for g in groupings)
+            period = shift[r["window"]](r["period"])
+            amounts[r["window"]][(period, key)] += r["amount_fen"] or 0
+        current, prior = amounts[self.CURRENT], amounts[self.PRIOR]
+        points = [
+            SeriesPoint(
+                period=period,
+                key="/".join(key),
+                name=" / ".join(names.name(g, k) for g, k in zip(groupings, key, strict=True)),
+                amount_fen=current.get((period, key), 0),
+                prior_amount_fen=prior.get((period, key), 0),
             )
+            for period, key in sorted(set(current) | set(prior))
+            if start <= period <= end
+        ]
         return Series(
             freq=freq, start=start, end=end, by=",".join(groupings) or None, points=points
         )
+
+
+def _union(parts: list):
+    return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
 
 class MarketShareRunner(Runner):
@@ -519,23 +519,33 @@ class MarketShareRunner(Runner):
 
         region = region or short_region(GroupNames(self.context).province[1])
         mof = self.tables["mof"]
-        this_year = mof.filter((mof.year == as_of.year) & (mof.month <= as_of.month))
-        latest = this_year.month.max().to_pyarrow().as_py()
-        if latest is None:
+        year = mof.filter((mof.year == as_of.year) & (mof.month <= as_of.month))
+        # (a window function inside filter() compiles wrongly for Spark: mutate, then filter)
+        marked = year.mutate(latest=year.month.max().over())
+        latest = marked.filter(marked.month == marked.latest).drop("latest")
+        ranked = latest.mutate(
+            rank=ibis.cases(
+                (
+                    (latest.region != NATIONAL) & latest.ytd_amount_fen.notnull(),
+                    ibis.rank().over(
+                        group_by=[
+                            latest.lottery,
+                            latest.region == NATIONAL,
+                            latest.ytd_amount_fen.isnull(),
+                        ],
+                        order_by=ibis.desc(latest.ytd_amount_fen),
+                    )
+                    + 1,
+                ),
+                else_=ibis.null("int64"),
+            )
+        )
+        rows = ranked.to_pyarrow().to_pylist()
+        if not rows:
             return None
-        period = this_year.filter(this_year.month == latest)
-        welfare = period.filter(
-            (period.lottery == str(MofLottery.WELFARE))
-            & (period.region != NATIONAL)
-            & period.ytd_amount_fen.notnull()
-        )
-        ranked = welfare.mutate(
-            rank=ibis.rank().over(order_by=ibis.desc(welfare.ytd_amount_fen)) + 1
-        )
-        rows = period.to_pyarrow().to_pylist()
-        ranks = {
-            r["region"]: r["rank"] for r in ranked.select("region", "rank").to_pyarrow().to_pylist()
-        }
+        latest_month = rows[0]["month"]
+        welfare = str(MofLottery.WELFARE)
+        ranks = {r["region"]: r["rank"] for r in rows if r["lottery"] == welfare and r["rank"]}
         cell = {(r["region"], r["lottery"]): r for r in rows}
         own_welfare = cell.get((region, str(MofLottery.WELFARE)))
         if own_welfare is None:
@@ -544,7 +554,7 @@ class MarketShareRunner(Runner):
         national = cell.get((NATIONAL, str(MofLottery.WELFARE))) or {}
         return MarketShare(
             year=as_of.year,
-            month=latest,
+            month=latest_month,
             region=region,
             welfare_ytd_fen=own_welfare["ytd_amount_fen"] or 0,
             sports_ytd_fen=own_sports.get("ytd_amount_fen") or 0,

@@ -27,6 +27,12 @@ MENU: list[tuple[str, list[NavItem]]] = [
         ],
     ),
     (
+        _("Sales"),
+        [
+            NavItem(_("Sales cockpit"), "sales:cockpit"),
+        ],
+    ),
+    (
         _("Administration"),
         [
             NavItem(_("Audit"), "core:audit"),

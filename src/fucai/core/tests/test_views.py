@@ -62,6 +62,7 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "network:station_list",
         "network:map",
         "network:import",
+        "sales:cockpit",
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)

@@ -55,7 +55,6 @@ def expected_marker(seed: int, manifest: Manifest) -> dict:
     return {
         "seed": seed,
         "version": SALES_DEMO_VERSION,
-        "store_version": manifest.version,
         "partitions": {
             ds: {str(y): p for y, p in sorted(manifest.partitions.get(ds, {}).items())}
             for ds in DATASETS
@@ -146,8 +145,8 @@ def tables_fingerprint(tables: Iterable[pa.Table]) -> str:
         for table in tables:
             con.register("_t", table)
             con.execute(
-                "INSERT INTO _all SELECT date, CAST(station_code AS VARCHAR), CAST(game AS VARCHAR), "
-                "amount_fen, tickets FROM _t"
+                "INSERT INTO _all SELECT date, CAST(station_code AS VARCHAR), "
+                "CAST(game AS VARCHAR), amount_fen, tickets FROM _t"
             )
             con.unregister("_t")
         return fingerprint(con, "_all")
@@ -175,7 +174,7 @@ class SalesDemoBuilder:
     def foreign_data(self, ctx) -> str | None:
         store = self.store
         manifest = store.manifest()
-        if not any(manifest.files(ds) for ds in DATASETS) or read_marker(store):
+        if not any(manifest.files(ds) for ds in DATASETS) or (store.root / MARKER).exists():
             return None
         return _(
             "the sales store %(path)s holds %(rows)s daily facts that `fucai demo` did not build; "

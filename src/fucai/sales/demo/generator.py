@@ -149,7 +149,7 @@ class DemoSalesGenerator:
         game_codes = pa.array([g.code for g in self.shape.games], pa.string())
         return pa.table(
             {
-                "date": pa.array(self.shape.days[span][day]).cast(pa.date32()),
+                "date": pa.array(self.shape.days[span][day], pa.int32()).view(pa.date32()),
                 "station_code": pa.DictionaryArray.from_arrays(
                     pa.array(station.astype(np.int32)), pa.array(self.stations.codes, pa.string())
                 ),

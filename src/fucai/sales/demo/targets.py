@@ -58,7 +58,7 @@ def segment_end(year: int) -> dt.date:
 
 def nearest(value: Fraction | float, unit: int) -> int:
     """The multiple of `unit` nearest to `value` (halves away from zero are fine here)."""
-    return int(round(Fraction(value) / unit)) * unit
+    return round(Fraction(value) / unit) * unit
 
 
 def split(total: int, instant_share: float) -> dict[str, int]:

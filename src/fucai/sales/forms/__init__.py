@@ -1,1 +1,5 @@
-"""Forms of the sales app (the upload form comes with the cockpit)."""
+"""Forms of the sales app: the cockpit's as-of form."""
+
+from fucai.sales.forms.cockpit import CockpitForm, Preset, SalesSpan
+
+__all__ = ["CockpitForm", "Preset", "SalesSpan"]

@@ -19,7 +19,7 @@ def pytest_configure(config):
 DAILY_HEADER = ["station_code", "date", "game", "amount", "tickets"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def english():
     """The tests read error sentences in English (the UI default is Simplified Chinese)."""
     from django.utils import translation

@@ -16,6 +16,8 @@ from fucai.analytics.runners import (
 from fucai.analytics.scope import Scope, ScopeRequired
 from fucai.sales.ingest.importer import import_files
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # A small history, in yuan, whose year-to-date figures are worked out by hand in the tests.
 HISTORY = [
     ["36040001", "2021-08-10", "ssq", "1000.00", "500"],

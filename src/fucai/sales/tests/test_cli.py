@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from fucai.sales.choices import GameCategory
 from fucai.sales.tests.test_analytics import HISTORY
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def imported(network, store, write_csv, tmp_path, monkeypatch):

@@ -9,6 +9,8 @@ from fucai.sales.choices import ImportStatus
 from fucai.sales.ingest.importer import ImportRefused, import_files
 from fucai.sales.models import SalesImport
 
+pytestmark = pytest.mark.usefixtures("english")
+
 GOOD_ROWS = [
     ["36110214", "2023-03-01", "ssq", "1200.00", "600"],
     ["36110214", "2023-03-01", "即开票", "350.50", "35"],

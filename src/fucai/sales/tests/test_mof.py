@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.runners import MarketShareRunner
 from fucai.analytics.scope import Scope
@@ -10,6 +12,8 @@ from fucai.sales.choices import ImportKind, ImportStatus
 from fucai.sales.ingest.importer import import_files
 from fucai.sales.models import MofReport, SalesImport
 from fucai.sales.tests.mof_workbook import ROWS, write_mof_workbook
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_the_ministry_table_is_imported_in_fen_per_region_and_lottery(db, store, tmp_path):

@@ -16,7 +16,7 @@ from fucai.sales.tests.mof_workbook import write_mof_workbook
 from fucai.sales.tests.test_analytics import AS_OF, HISTORY
 
 pyspark = pytest.importorskip("pyspark")
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(scope="module")

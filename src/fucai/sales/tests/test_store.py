@@ -11,6 +11,8 @@ import pytest
 
 from fucai.sales.store import DAILY, DAILY_SCHEMA, MONTHLY, SalesStore
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def daily(rows: list[tuple]) -> pa.Table:
     cols = list(zip(*rows, strict=True))

@@ -1,0 +1,442 @@
+"""The demo's sales (`fucai demo`): built once for the module into a temporary data directory,
+then checked through the analytics runners against every figure of the seed report, and against
+the rules of the generator (closures, open days, rhythm, ramp-up, determinism)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from fucai.analytics.backends import AnalyticsContext
+from fucai.analytics.runners import SeriesRunner, YearToDateRunner
+from fucai.analytics.scope import Scope
+from fucai.core.models import ObjectChange
+from fucai.network.demo.targets import DEMO_SEED
+from fucai.network.demo.writer import wipe_network
+from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
+from fucai.sales.demo.builder import (
+    MARKER,
+    SalesDemoBuilder,
+    store_fingerprint,
+    tables_fingerprint,
+)
+from fucai.sales.demo.calibrate import CalibrationError, YearCells, boost_groups, integerize
+from fucai.sales.demo.generator import DemoSalesGenerator
+from fucai.sales.demo.targets import YEARS, cell_targets
+from fucai.sales.store import DAILY, SalesStore
+
+AS_OF = dt.date(2023, 9, 3)
+YEAR_END = dt.date(2023, 12, 31)
+YI = Decimal(100_000_000)
+
+
+def run_demo(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (network, users, sales) built once, its sales store in a temporary directory;
+    the network and users are removed again when the module is done."""
+    from fucai.accounts.models import User
+
+    data_dir = tmp_path_factory.mktemp("demo-sales")
+    with override_settings(DATA_DIR=data_dir), django_db_blocker.unblock():
+        last_change = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        out, err = run_demo()
+        store = SalesStore(data_dir / "sales")
+        context = AnalyticsContext(backend="duckdb", store=store)
+        yield SimpleNamespace(out=out, err=err, store=store, context=context, data_dir=data_dir)
+        User.objects.filter(email__endswith="@demo.fucai.invalid").delete()
+        wipe_network()
+        ObjectChange.objects.filter(pk__gt=last_change).delete()
+
+
+@pytest.fixture
+def demo_db(demo, db):
+    return demo
+
+
+def ytd(demo, as_of: dt.date, **options):
+    return YearToDateRunner(demo.context, Scope.province()).run(as_of, **options)
+
+
+def yi(fen: int) -> Decimal:
+    """Fen as 亿元 rounded to 0.01, as the report writes it."""
+    return (Decimal(fen) / 100 / YI).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def facts(demo) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the store's daily facts as view `d`."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    paths = [str(p) for p in demo.store.paths(DAILY)]
+    con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({paths!r})")
+    return con
+
+
+# --- the seed report's figures, through the analytics ------------------------------------------
+
+
+def test_the_year_to_date_on_3_september_gives_the_seed_figures(demo_db):
+    result = ytd(demo_db, AS_OF)
+    assert (result.window.start, result.window.end) == (dt.date(2023, 1, 1), AS_OF)
+    assert (result.prior_window.start, result.prior_window.end) == (
+        dt.date(2022, 1, 1),
+        dt.date(2022, 9, 3),
+    )
+    assert result.total.amount_fen == 2_606_000_000_00
+    assert yi(result.total.amount_fen) == Decimal("26.06")
+    assert result.total.yoy_pct == Decimal("26.6")
+    instant = result.by_category["instant"]
+    assert instant.amount_fen == 575_000_000_00
+    assert yi(instant.amount_fen) == Decimal("5.75")
+    assert instant.yoy_pct == Decimal("116.9")
+    assert instant.record_high is True
+    assert result.history[2021] < result.history[2022] < result.history[2023]
+
+
+def test_the_instant_record_beats_every_earlier_year_of_the_store(demo_db):
+    instant = {
+        year: ytd(demo_db, AS_OF.replace(year=year), history=False).by_category["instant"]
+        for year in YEARS
+    }
+    assert instant[2023].amount_fen == 575_000_000_00
+    assert instant[2023].amount_fen > 2 * max(instant[2021].amount_fen, instant[2022].amount_fen)
+    assert instant[2022].prior_amount_fen == instant[2021].amount_fen
+
+
+def test_the_full_year_2023_gives_the_public_figure(demo_db):
+    result = ytd(demo_db, YEAR_END)
+    assert result.total.amount_fen == 4_063_000_000_00
+    assert yi(result.total.amount_fen) == Decimal("40.63")
+    assert result.total.yoy_pct == Decimal("31.0")
+    assert result.total.yoy_pct.quantize(Decimal("1")) == Decimal("31")
+
+
+def test_the_15_jiujiang_partner_outlets_sold_over_15_million_yuan_this_year(demo_db):
+    partner = PartnerOrganisation.objects.get()
+    assert Station.objects.filter(partner=partner, opened_on__year=2023).count() == 15
+    groups = {g.key: g for g in ytd(demo_db, AS_OF, by="partner").groups}
+    outlets = groups[str(partner.pk)]
+    assert outlets.amount_fen > 15_000_000_00
+    assert outlets.prior_amount_fen == 0  # they opened in 2023
+
+
+def test_stations_of_party_member_owners_sold_over_60_million_yuan_this_year(demo_db):
+    groups = {g.key: g for g in ytd(demo_db, AS_OF, by="party_member").groups}
+    assert groups["yes"].amount_fen > 60_000_000_00
+    assert groups["yes"].amount_fen + groups["no"].amount_fen == 2_606_000_000_00
+
+
+def test_the_cli_summary_prints_the_seed_figures(demo_db, settings):
+    settings.DATA_DIR = demo_db.data_dir
+    out = io.StringIO()
+    call_command("sales", "summary", "--as-of", "2023-09-03", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["total"] == {
+        "amount_yuan": "2606000000.00",
+        "prior_amount_yuan": "2058451816.00",
+        "yoy_pct": "26.6",
+        "record_high": True,
+    }
+    assert data["by_category"]["instant"]["amount_yuan"] == "575000000.00"
+    assert data["by_category"]["instant"]["yoy_pct"] == "116.9"
+    assert data["by_category"]["instant"]["record_high"] is True
+    out = io.StringIO()
+    call_command("sales", "summary", "--as-of", "2023-12-31", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["total"]["amount_yuan"], data["total"]["yoy_pct"]) == ("4063000000.00", "31.0")
+
+
+# --- the shape of the data ---------------------------------------------------------------------
+
+
+def daily_by(demo, start: dt.date, end: dt.date, by: str) -> dict[tuple[dt.date, str], int]:
+    series = SeriesRunner(demo.context, Scope.province()).daily(start, end, by=by)
+    return {(p.period, p.key): p.amount_fen for p in series.points}
+
+
+def test_draw_games_sell_nothing_during_the_2023_spring_festival_while_instant_tickets_sell(
+    demo_db,
+):
+    amounts = daily_by(demo_db, dt.date(2023, 1, 17), dt.date(2023, 1, 30), "game_category")
+    closed = [dt.date(2023, 1, 19) + dt.timedelta(days=i) for i in range(10)]
+    assert all(amounts.get((day, "draw"), 0) == 0 for day in closed)
+    assert all(amounts[(day, "instant")] > 1_000_000_00 for day in closed)
+    for day in (dt.date(2023, 1, 18), dt.date(2023, 1, 29)):
+        assert amounts[(day, "draw")] > 5_000_000_00
+
+
+def test_draw_games_also_stop_for_every_other_closure_of_the_calendar(demo_db):
+    from fucai.sales.selling_days import SalesCalendar
+
+    closed = SalesCalendar.load().closed_days(dt.date(2021, 1, 1), YEAR_END)
+    assert len(closed) == 3 * 14  # 春节 and 国庆, three years
+    con = facts(demo_db)
+    con.register("closed", pa.table({"day": pa.array(closed, pa.date32())}))
+    draw_inside = con.execute(
+        "SELECT count(*) FROM d JOIN closed ON d.date = closed.day WHERE d.game <> 'instant'"
+    ).fetchone()
+    instant_inside = con.execute(
+        "SELECT count(DISTINCT date) FROM d JOIN closed ON d.date = closed.day "
+        "WHERE d.game = 'instant'"
+    ).fetchone()
+    assert draw_inside == (0,)
+    assert instant_inside == (len(closed),)
+
+
+def test_no_station_sells_on_a_day_it_was_not_open(demo_db):
+    changes = list(
+        StationStatusChange.objects.order_by("station__code", "date", "pk").values_list(
+            "station__code", "date", "status"
+        )
+    )
+    last_of_day = {}
+    for code, day, status in changes:
+        last_of_day[(code, day)] = status  # the last change of a day wins
+    con = facts(demo_db)
+    con.register(
+        "changes",
+        pa.table(
+            {
+                "code": [k[0] for k in last_of_day],
+                "day": pa.array([k[1] for k in last_of_day], pa.date32()),
+                "status": list(last_of_day.values()),
+            }
+        ),
+    )
+    status_counts = dict(
+        con.execute("""
+        WITH station_days AS (SELECT DISTINCT station_code, date FROM d)
+        SELECT coalesce(c.status, 'none'), count(*) FROM station_days s
+        ASOF LEFT JOIN changes c ON s.station_code = c.code AND s.date >= c.day
+        GROUP BY ALL""").fetchall()
+    )
+    assert set(status_counts) == {"open"}
+    # not vacuous: stations that closed or were suspended sold while they were open
+    stopped = set(
+        StationStatusChange.objects.filter(status__in=["closed", "suspended"]).values_list(
+            "station__code", flat=True
+        )
+    )
+    selling = {code for (code,) in con.execute("SELECT DISTINCT station_code FROM d").fetchall()}
+    assert len(stopped & selling) > 500
+
+
+def test_stations_sell_on_almost_every_day_they_are_open(demo_db):
+    day = dt.date(2023, 6, 30)
+    open_stations = Station.objects.open_on(day).count()
+    con = facts(demo_db)
+    selling = con.execute(
+        "SELECT count(DISTINCT station_code) FROM d WHERE date = ?", [day]
+    ).fetchone()[0]
+    assert 0.97 * open_stations <= selling < open_stations  # a few are off for the day
+
+
+def test_amounts_are_whole_bets_and_tickets_follow_the_amounts(demo_db):
+    con = facts(demo_db)
+    odd = con.execute("""
+        SELECT count(*) FROM d WHERE amount_fen <= 0 OR tickets <= 0
+            OR (game <> 'instant' AND amount_fen % 200 <> 0) OR amount_fen % 100 <> 0""").fetchone()
+    assert odd == (0,)
+    games = [g for (g,) in con.execute("SELECT DISTINCT game FROM d ORDER BY 1").fetchall()]
+    assert games == ["3d", "instant", "kl8", "qlc", "ssq"]
+    rows = con.execute("SELECT count(*) FROM d").fetchone()[0]
+    assert 20_000_000 < rows < 32_000_000
+
+
+def weekday_index(demo, game: str) -> list[float]:
+    """A game's mean daily amount per ISO weekday (Mon … Sun) in spring 2023, over the mean."""
+    amounts = daily_by(demo, dt.date(2023, 3, 6), dt.date(2023, 6, 25), "game")
+    per_day = defaultdict(list)
+    for (day, key), amount in amounts.items():
+        if key == game:
+            per_day[day.isoweekday()].append(amount)
+    means = [float(np.mean(per_day[d])) for d in range(1, 8)]
+    return [m / float(np.mean(means)) for m in means]
+
+
+def test_double_colour_ball_peaks_on_its_draw_days_and_seven_happy_on_its_own(demo_db):
+    ssq = weekday_index(demo_db, "ssq")  # draws Tue, Thu, Sun
+    assert min(ssq[1], ssq[3], ssq[6]) > max(ssq[0], ssq[2], ssq[4], ssq[5])
+    qlc = weekday_index(demo_db, "qlc")  # draws Mon, Wed, Fri
+    assert min(qlc[0], qlc[2], qlc[4]) > max(qlc[1], qlc[3], qlc[5], qlc[6])
+
+
+def test_weekends_sell_more_than_weekdays(demo_db):
+    for game in ("3d", "kl8", "instant"):
+        index = weekday_index(demo_db, game)
+        assert min(index[5], index[6]) > max(index[:4]), game
+
+
+def test_new_stations_ramp_up_over_their_first_months(demo_db):
+    opened = dict(
+        Station.objects.filter(
+            opened_on__range=(dt.date(2023, 1, 2), dt.date(2023, 4, 30))
+        ).values_list("code", "opened_on")
+    )
+    assert len(opened) > 300
+    con = facts(demo_db)
+    con.register(
+        "opened",
+        pa.table({"code": list(opened), "day": pa.array(list(opened.values()), pa.date32())}),
+    )
+    first, settled = con.execute("""
+        WITH per_day AS (
+            SELECT d.station_code, date_diff('day', o.day, d.date) AS age, sum(amount_fen) AS amount
+            FROM d JOIN opened o ON d.station_code = o.code GROUP BY ALL)
+        SELECT avg(amount) FILTER (WHERE age < 14),
+               avg(amount) FILTER (WHERE age BETWEEN 90 AND 120)
+        FROM per_day""").fetchone()
+    assert first < 0.6 * settled
+    before = con.execute(
+        "SELECT count(*) FROM d JOIN opened o ON d.station_code = o.code WHERE d.date < o.day"
+    ).fetchone()
+    assert before == (0,)
+
+
+def test_shopping_complex_and_dedicated_stations_sell_more(demo_db):
+    groups = {g.key: g.amount_fen for g in ytd(demo_db, AS_OF, by="scene,operation").groups}
+    counts = defaultdict(int)
+    for scene, operation in Station.objects.open_on(AS_OF).values_list("scene", "operation"):
+        counts[f"{scene}/{operation}"] += 1
+
+    def per_station(key: str) -> float:
+        return groups[key] / counts[key]
+
+    assert per_station("shopping_complex/dedicated") > 2 * per_station("street/shared")
+    assert per_station("street/dedicated") > per_station("street/shared")
+    assert per_station("business_district/dedicated") > per_station("supermarket/shared")
+
+
+def test_instant_tickets_surge_through_2023(demo_db):
+    series = SeriesRunner(demo_db.context, Scope.province()).monthly(YEAR_END, by="game_category")
+    instant = {
+        p.period.month: (p.amount_fen, p.prior_amount_fen)
+        for p in series.points
+        if p.key == "instant" and p.period.year == 2023
+    }
+    assert sorted(instant) == list(range(1, 13))
+    assert instant[1][0] > 1.3 * instant[1][1]  # January: the surge begins
+    assert all(now > 1.8 * before for month, (now, before) in instant.items() if month > 1)
+    assert instant[12][0] > 1.5 * instant[1][0]
+
+
+# --- the build -------------------------------------------------------------------------------
+
+
+def test_the_build_reports_the_rows_of_each_year_within_a_minute(demo_db):
+    lines = [
+        (float(m.group(1)), m.group(2), int(m.group(3).replace(",", "")))
+        for m in re.finditer(r"^\[\s*([\d.]+)s\] (.*?)\s+([\d,]+)$", demo_db.err, re.M)
+    ]
+    years = [(seconds, count) for seconds, label, count in lines if re.search(r"202[123]", label)]
+    assert len(years) == 3
+    assert sum(count for _, count in years) == demo_db.store.manifest().row_count()
+    selling = next(seconds for seconds, _, count in lines if count == 6227)  # stations selling
+    assert years[-1][0] - selling < 60  # the sales step; ~35 s on 2 cores
+
+
+def test_the_same_seed_gives_the_same_store(demo_db):
+    generator = DemoSalesGenerator.from_database(DEMO_SEED)
+    assert tables_fingerprint(table for _, table in generator.tables()) == store_fingerprint(
+        demo_db.store
+    )
+
+
+def test_another_seed_gives_other_sales(demo_db):
+    ours = DemoSalesGenerator.from_database(DEMO_SEED).natural(2021)
+    theirs = DemoSalesGenerator.from_database(DEMO_SEED + 1).natural(2021)
+    assert ours.shape == theirs.shape
+    assert not np.array_equal(ours, theirs)
+
+
+def test_running_the_demo_again_changes_nothing(demo_db):
+    manifest = demo_db.store.manifest()
+    with override_settings(DATA_DIR=demo_db.data_dir):
+        _, err = run_demo()
+    assert "nothing to do" in err or "无需" in err
+    assert demo_db.store.manifest() == manifest
+
+
+def test_the_builder_refuses_a_store_it_did_not_build(demo_db, tmp_path):
+    store = SalesStore(tmp_path / "sales")
+    builder = SalesDemoBuilder(store)
+    ctx = SimpleNamespace(seed=DEMO_SEED)
+    assert builder.foreign_data(ctx) is None  # empty
+    store.write_facts(
+        pa.table(
+            {
+                "date": pa.array([dt.date(2023, 3, 1)], pa.date32()),
+                "station_code": ["36110214"],
+                "game": ["ssq"],
+                "amount_fen": [200_00],
+                "tickets": [10],
+            }
+        )
+    )
+    assert "1 daily facts" in builder.foreign_data(ctx)
+    (store.root / MARKER).write_text("{}")
+    assert builder.foreign_data(ctx) is None  # the demo's own store may be wiped
+    builder.wipe(ctx)
+    assert store.manifest().row_count() == 0
+    assert store.manifest().retired  # old files are retired, deleted later by gc
+    assert not builder.is_current(ctx)
+
+
+# --- calibration helpers -------------------------------------------------------------------------
+
+
+def test_integerize_hits_the_target_exactly_with_the_largest_remainders():
+    values = np.array([1.2, 0.9, 3.5, 0.0, 2.4])
+    assert integerize(values, 8).tolist() == [1, 1, 4, 0, 2]
+    assert integerize(values, 7).tolist() == [1, 1, 3, 0, 2]
+    assert integerize(values, 6).tolist() == [1, 0, 3, 0, 2]
+    assert integerize(values, 5).tolist() == [0, 0, 3, 0, 2]
+    with pytest.raises(CalibrationError):
+        integerize(values, 20)
+
+
+def test_boost_groups_lifts_a_group_below_its_floor_and_leaves_others_alone():
+    days, stations = 10, 4
+    values = np.ones((days, stations))
+    in_ytd = np.arange(days) < 6
+    cells = YearCells(by_category={"draw": values}, in_ytd=in_ytd)
+    targets = {("draw", "ytd"): 600.0, ("draw", "rest"): 400.0}
+    small = np.array([True, False, False, False])
+    boost = boost_groups(cells, targets, [("small", small, 300.0)])
+    factors = cells.factors(targets, boost)
+    assert cells.group_ytd(small, factors, boost) >= 300.0
+    assert boost[1] == boost[2] == boost[3] == 1.0
+    assert (values @ boost * factors["draw"] * in_ytd).sum() == pytest.approx(600.0)
+    unchanged = boost_groups(cells, targets, [("small", small, 100.0)])
+    assert unchanged.tolist() == [1.0] * stations
+
+
+def test_the_targets_reproduce_the_report_whatever_the_natural_split():
+    natural = {
+        (y, c, s): 1.0 + (c == "draw")
+        for y in YEARS
+        for c in ("draw", "instant")
+        for s in ("ytd", "rest")
+    }
+    targets = cell_targets(natural)
+    assert targets[(2023, "draw", "ytd")] + targets[(2023, "instant", "ytd")] == 2_606_000_000_00
+    assert sum(v for (y, _, _), v in targets.items() if y == 2023) == 4_063_000_000_00
+    assert targets[(2023, "instant", "ytd")] == 575_000_000_00
+    assert all(v % 100 == 0 for v in targets.values())
