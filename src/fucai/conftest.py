@@ -20,6 +20,15 @@ def isolated_data_dir(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def tasks_run_inline():
+    """Background jobs (django-q2) run inline in tests, as with FUCAI_TASKS_SYNC=true."""
+    from django.test import override_settings
+
+    with override_settings(TASKS_SYNC=True):
+        yield
+
+
 @pytest.fixture
 def ganzhou(db):
     from fucai.geo.models import Division

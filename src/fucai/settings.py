@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from fucai.env import env_bool, env_database, env_dir, env_list, env_secret_key
+from fucai.env import env_bool, env_database, env_dir, env_int, env_list, env_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_dir("FUCAI_DATA_DIR", Path.cwd() / "var")
@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "ninja",  # serves the OpenAPI docs' Swagger UI from its own static files, not a CDN
+    "django_q",  # background worker for long jobs started from the web (`fucai qcluster`)
     "fucai.core",
     "fucai.accounts",
     "fucai.geo",
@@ -93,6 +94,22 @@ STATIC_ROOT = env_dir("FUCAI_STATIC_ROOT", DATA_DIR / "static")
 # lottery centres run on intranets without a CDN.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Long jobs started from the web (sales imports) run in django-q2's worker, `fucai qcluster`, with
+# the database as broker. FUCAI_TASKS_SYNC=true runs them inline in the web request instead (tests).
+TASKS_SYNC = env_bool("FUCAI_TASKS_SYNC", default=False)
+TASK_TIMEOUT = 4 * 3600  # seconds; an import of a national-scale file stays well within it
+Q_CLUSTER = {
+    "name": "fucai",
+    "orm": "default",
+    "workers": env_int("FUCAI_WORKERS", default=2, minimum=1),
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_TIMEOUT + 600,  # never hand a running import to a second worker
+    "max_attempts": 1,  # an import is not retried behind the user's back
+    "ack_failures": True,
+    "catch_up": False,
+    "sync": TASKS_SYNC,
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -9,17 +9,22 @@ with `FUCAI_DATA_DIR` on storage every executor mounts at the same path (docs/fo
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import ibis
+import ibis.expr.operations as ops
+import pyarrow as pa
 
 from fucai.sales.dimensions import DimensionSnapshot, current_dimensions
-from fucai.sales.store import DAILY, MONTHLY, Manifest, SalesStore
+from fucai.sales.store import DAILY, DATASETS, YTD, Manifest, SalesStore
+from fucai.sales.store import SCHEMAS as STORE_SCHEMAS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -64,7 +69,10 @@ def spark_session():
 def connect(backend: str | None = None):
     backend = backend or configured_backend()
     if backend == DUCKDB:
-        return ibis.duckdb.connect()
+        con = ibis.duckdb.connect()
+        # store files never change once written (a new version has new names): keep their footers
+        con.raw_sql("SET parquet_metadata_cache = true")
+        return con
     if backend == PYSPARK:
         return ibis.pyspark.connect(spark_session())
     raise ValueError(f"unknown analytics backend {backend!r}")
@@ -82,29 +90,53 @@ class SalesTables:
     dims: DimensionSnapshot
     _tables: dict = field(default_factory=dict)
 
-    def table(self, name: str) -> ir.Table:
-        if name not in self._tables:
-            self._tables[name] = self._load(name)
-        return self._tables[name]
+    def table(self, name: str, columns: Sequence[str] | None = None) -> ir.Table:
+        """A table of the store or of the dimension snapshot; with `columns`, a view of just
+        those (the ytd rollup has 369 columns, which every expression would otherwise carry)."""
+        key = (name, tuple(columns) if columns else None)
+        if key not in self._tables:
+            self._tables[key] = self._load(name, key[1])
+        return self._tables[key]
 
     def _paths(self, name: str) -> list[str]:
-        if name in (DAILY, MONTHLY):
+        if name in DATASETS:
             paths = self.store.paths(name, self.manifest) or [self.store.empty_file(name)]
         else:
             paths = [self.dims.files[name]]
         return [str(p) for p in paths]
 
-    def _view_name(self, name: str) -> str:
-        tag = self.manifest.version if name in (DAILY, MONTHLY) else self.dims.fingerprint[:12]
+    def _view_name(self, name: str, columns: tuple[str, ...] | None) -> str:
+        tag = self.manifest.version if name in DATASETS else self.dims.fingerprint[:12]
+        if columns:
+            tag = f"{tag}_{hashlib.sha1(','.join(columns).encode()).hexdigest()[:10]}"
         return f"fucai_{name}_{tag}"
 
-    def _load(self, name: str) -> ir.Table:
-        paths, view = self._paths(name), self._view_name(name)
+    def _load(self, name: str, columns: tuple[str, ...] | None) -> ir.Table:
+        paths, view = self._paths(name), self._view_name(name, columns)
         if self.backend == PYSPARK:
-            session = self.con._session
-            session.read.parquet(*paths).createOrReplaceTempView(view)
+            frame = self.con._session.read.parquet(*paths)
+            (frame.select(*columns) if columns else frame).createOrReplaceTempView(view)
             return self.con.table(view)
-        return self.con.read_parquet(paths, table_name=view)
+        if not columns:
+            return self.con.read_parquet(paths, table_name=view)
+        listing = ", ".join(_sql_text(p) for p in paths)
+        projection = ", ".join(f'"{c}"' for c in columns)
+        self.con.raw_sql(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS "
+            f"SELECT {projection} FROM read_parquet([{listing}])"
+        )
+        if name not in STORE_SCHEMAS:
+            return self.con.table(view)
+        # the store's schema is known: no need to ask DuckDB (and parse its answer)
+        schema = ibis.Schema.from_pyarrow(
+            pa.schema([STORE_SCHEMAS[name].field(c) for c in columns])
+        )
+        return ops.DatabaseTable(view, schema=schema, source=self.con).to_expr()
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal for an internal path (never user input)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 class AnalyticsContext:
@@ -114,6 +146,7 @@ class AnalyticsContext:
     def __init__(
         self, backend: str | None = None, store: SalesStore | None = None, con=None
     ) -> None:
+        from fucai.analytics.slices import SliceCache
         from fucai.sales.selling_days import SalesCalendar
 
         self.backend = backend or configured_backend()
@@ -127,6 +160,8 @@ class AnalyticsContext:
             dims=current_dimensions(self.store),
         )
         self.calendar: SalesCalendar = SalesCalendar.load()
+        self.slices = SliceCache()  # rollup slices by scope (fucai.analytics.slices)
+        self.memo: dict = {}  # small per-context values (names of group keys, per language)
         manifest = self.tables.manifest
         self.cache_key = (
             str(self.store.root),
@@ -162,6 +197,14 @@ class AnalyticsContext:
 
     def data_years(self) -> list[int]:
         return self.manifest.years(DAILY)
+
+    @property
+    def has_ytd(self) -> bool:
+        """Does every year of daily facts have its ytd rollup? (A store written before the
+        rollup existed has none until `fucai sales rebuild-rollups`; runners then read the
+        monthly rollup and the daily facts.)"""
+        rollups = self.manifest.partitions.get(YTD, {})
+        return all(year in rollups for year in self.data_years())
 
 
 # -- process-wide caches --------------------------------------------------------------------------

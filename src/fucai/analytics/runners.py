@@ -5,10 +5,18 @@ Scope; it reads tables only through `ScopedTables`, so the scope filter is appli
 (fucai.analytics.scope). The Ibis part aggregates (the same expression runs on DuckDB and
 Spark); the small results are finished in Python with exact integers (fen) and Decimal.
 
-Reading strategy: a window of days is split into whole months, read from the monthly rollup,
-and the remaining days at its edges, read from the daily facts, so a year to date touches
-~12 × stations × games rollup rows plus a few days of facts. Grouping by market manager needs
-the day of each sale (managers change mid-month), so it reads daily facts only.
+Reading strategy. Year-to-date windows and monthly series read the store's ytd rollup (one row
+per station × game and year, one column per day holding the amount sold since 1 January): a
+year to date as of D is the column of D, a month the difference of two month-end columns. A
+runner fetches a *slice* — the scoped rollup rows with the needed day columns, joined with the
+station and game dimensions, ≈ stations × games × years rows — with one Ibis expression, and
+groups it in Arrow (exact int64 sums). Slices are kept per context (store version + dimension
+snapshot) and scope, so the cockpit's runners for one as-of day share one fetch.
+
+Grouping by market manager needs the day of each sale (managers change mid-month), and a store
+written before the ytd rollup existed has none: those read whole months from the monthly rollup
+and the days at the edges from the daily facts, aggregated by the backend. Daily series read the
+daily facts.
 
 Definitions (docs/formats.md, "Analytics"):
 - year to date as of D: [1 January of D's year, D]; prior window (compare="calendar"): the
@@ -27,13 +35,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
 import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from fucai.analytics.backends import AnalyticsContext, cached_result
+from fucai.analytics.backends import DUCKDB, AnalyticsContext, cached_result
 from fucai.analytics.results import (
     Figures,
     GroupFigures,
@@ -45,8 +58,16 @@ from fucai.analytics.results import (
     Window,
     YearToDate,
 )
-from fucai.analytics.scope import Scope
+from fucai.analytics.scope import Scope, scope_mask
+from fucai.analytics.slices import (
+    BASE_COLUMNS,
+    MONTH_ENDS,
+    DimensionLookup,
+    RollupFiles,
+    RollupSlice,
+)
 from fucai.sales.choices import GameCategory, MofLottery
+from fucai.sales.store import ytd_column
 
 GROUPINGS = (
     "province",
@@ -125,34 +146,49 @@ class GroupNames:
     """Human names of group keys, from the dimension snapshot and the choices' labels."""
 
     def __init__(self, context: AnalyticsContext) -> None:
-        self.dims = context.dims
+        self.dims = DimensionLookup.of(context)
+        self._maps: dict[str, dict[str, str]] = {}
+
+    @classmethod
+    def of(cls, context: AnalyticsContext) -> GroupNames:
+        """The context's names in the active language (built once per context and language)."""
+        key = ("names", get_language())
+        if key not in context.memo:
+            context.memo[key] = cls(context)
+        return context.memo[key]
 
     def _map(self, table: str, key: str, name: str) -> dict[str, str]:
         t = self.dims.table(table)
         return dict(zip(t[key].to_pylist(), t[name].to_pylist(), strict=True))
 
-    @cached_property
-    def _maps(self) -> dict[str, dict[str, str]]:
+    def _names(self, grouping: str) -> dict[str, str]:
+        """Key → name of one grouping (built on first use)."""
+        if grouping not in self._maps:
+            self._maps[grouping] = self._build(grouping)
+        return self._maps[grouping]
+
+    def _build(self, grouping: str) -> dict[str, str]:
         from fucai.network.choices import StationOperation, StationScene
 
-        return {
-            "city": self._map("stations", "city_code", "city_name"),
-            "county": self._map("stations", "county_code", "county_name"),
-            "station": self._map("stations", "station_code", "station_name"),
-            "partner": {
-                **self._map("stations", "partner_code", "partner_name"),
-                "": _("无合作组织"),
-            },
-            "market_manager": {
-                **self._map("assignments", "manager_code", "manager_name"),
-                "": _("未分配"),
-            },
-            "game": self._map("games", "game", "game_name"),
-            "game_category": {str(c.value): str(c.label) for c in GameCategory},
-            "scene": {str(c.value): str(c.label) for c in StationScene},
-            "operation": {str(c.value): str(c.label) for c in StationOperation},
-            "party_member": {"yes": _("党员业主"), "no": _("非党员业主")},
+        station_names = {"city": "city_name", "county": "county_name", "station": "station_name"}
+        if grouping in station_names:
+            return self._map("stations", STATION_COLUMNS[grouping], station_names[grouping])
+        if grouping == "partner":
+            return {**self._map("stations", "partner_code", "partner_name"), "": _("无合作组织")}
+        if grouping == "market_manager":
+            return {**self._map("assignments", "manager_code", "manager_name"), "": _("未分配")}
+        if grouping == "game":
+            return self._map("games", "game", "game_name")
+        choices = {
+            "game_category": GameCategory,
+            "scene": StationScene,
+            "operation": StationOperation,
         }
+        if grouping in choices:
+            return {str(c.value): str(c.label) for c in choices[grouping]}
+        if grouping == "party_member":
+            return {"yes": _("党员业主"), "no": _("非党员业主")}
+        return {}
 
     @cached_property
     def province(self) -> tuple[str, str]:
@@ -164,7 +200,34 @@ class GroupNames:
     def name(self, grouping: str, key: str) -> str:
         if grouping == "province":
             return self.province[1]
-        return str(self._maps.get(grouping, {}).get(key, key))
+        return str(self._names(grouping).get(key, key))
+
+
+# -- summing in Arrow ------------------------------------------------------------------------------
+def full_key(key: Sequence[str], groupings: Sequence[str]) -> tuple[str, ...]:
+    """A group's key per grouping, "" for the province (which has no key column)."""
+    values = iter(key)
+    return tuple("" if g == "province" else next(values) for g in groupings)
+
+
+def summed(rows: pa.Table, keys: Sequence[str]) -> dict[tuple, int]:
+    """{key tuple: sum of amount_fen} over the rows (exact int64 sums)."""
+    sums = summed_columns(rows, keys, ("amount_fen",))
+    return {key: values[0] for key, values in sums.items()}
+
+
+def summed_columns(
+    rows: pa.Table, keys: Sequence[str], columns: Sequence[str]
+) -> dict[tuple, list[int]]:
+    """{key tuple: [sum of each column]} over the rows (exact int64 sums)."""
+    if rows.num_rows == 0:
+        return {}
+    out = rows.group_by(list(keys), use_threads=False).aggregate([(c, "sum") for c in columns])
+    key_lists = [out[k].to_pylist() for k in keys]
+    value_lists = [pc.fill_null(out[f"{c}_sum"], 0).to_pylist() for c in columns]
+    return dict(
+        zip(zip(*key_lists, strict=True), map(list, zip(*value_lists, strict=True)), strict=True)
+    )
 
 
 # -- the runners ----------------------------------------------------------------------------------
@@ -175,6 +238,56 @@ class Runner:
         self.context = context
         self.scope = scope
         self.tables = context.scoped(scope)
+
+    # -- the ytd rollup --------------------------------------------------------------------------
+    def uses_rollup(self, groupings: Sequence[str]) -> bool:
+        """Can these groupings be answered from the ytd rollup (see the module docstring)?"""
+        return self.context.has_ytd and "market_manager" not in groupings
+
+    def rollup_parts(self, columns: Iterable[str]) -> list[tuple[RollupSlice, set[str]]]:
+        """Slices of the scoped ytd rollup holding these day columns (fucai.analytics.slices),
+        each with the columns to read from it."""
+        return self.context.slices.covering(
+            self.scope, columns, self._fetch_slice, DimensionLookup.of(self.context)
+        )
+
+    def _fetch_slice(self, columns: tuple[str, ...]) -> pa.Table:
+        """The scoped rollup's rows with these day columns. In process (DuckDB), a column
+        projection of the rollup files needs no query engine: they are read with Arrow and
+        scoped in memory (fucai.analytics.scope.scope_mask, the rules of apply_scope); on other
+        backends the same rows come from an Ibis expression."""
+        if self.context.backend != DUCKDB:
+            return self.tables.projected("ytd", (*BASE_COLUMNS, *columns)).to_pyarrow()
+        rows = RollupFiles.of(self.context).read(columns)
+        if self.scope.everything:
+            return rows
+        lookup = DimensionLookup.of(self.context)
+        city = lookup.station_attribute(lookup.station_index(rows["station_code"]), "city_code")
+        return rows.filter(scope_mask(self.scope, rows["station_code"], city))
+
+    def rollup_rows(self, ends: dict[int, dt.date], groupings: Sequence[str]) -> pa.Table:
+        """Year to date (1 January … end) of each year in `ends`, per station and game, as rows
+        (window, k_<grouping>…, amount_fen) for `summed`."""
+        columns = {year: ytd_column(end) for year, end in ends.items()}
+        tables = []
+        for part, use in self.rollup_parts(set(columns.values())):
+            years = part.table["year"].to_numpy()
+            amount = np.zeros(len(years), np.int64)
+            keep = np.zeros(len(years), bool)
+            for year, column in columns.items():
+                if column in use:
+                    mine = years == year
+                    amount[mine] = part.table[column].to_numpy()[mine]
+                    keep |= mine
+            keep &= amount != 0  # a pair that sold nothing in the window: no row, as with facts
+            mask = pa.array(keep)
+            keys = {f"k_{g}": part.key(g).filter(mask) for g in groupings if g != "province"}
+            tables.append(
+                pa.table(
+                    {"window": years[keep].astype(np.int64), **keys, "amount_fen": amount[keep]}
+                )
+            )
+        return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
     # one window of days as rows (window label, station_code, game, amount_fen [, date])
     def _days(self, start: dt.date, end: dt.date, label, with_date: bool):
@@ -220,7 +333,7 @@ class Runner:
 
     def grouped(
         self, rows, groupings: Sequence[str], extra: Sequence[str] = ("window",)
-    ) -> list[dict]:
+    ) -> pa.Table:
         """Sum amount_fen of `rows` by `extra` columns and the groupings' keys (one query)."""
         by_station = any(g in STATION_COLUMNS for g in groupings)
         if "market_manager" not in groupings:  # sum before joining the dimensions: fewer rows
@@ -261,7 +374,69 @@ class Runner:
         expr = joined.group_by([*(joined[c] for c in extra), *keys]).aggregate(
             amount_fen=joined.amount_fen.sum()
         )
-        return expr.to_pyarrow().to_pylist()
+        return expr.to_pyarrow()
+
+
+@dataclass(frozen=True)
+class GroupMatrix:
+    """Amounts of every group (rows) in every window (columns, years in ascending order), with
+    the groups' keys as one list per grouping ("" for the province)."""
+
+    by: tuple[str, ...]
+    years: tuple[int, ...]
+    keys: list[list[str]]
+    amounts: np.ndarray
+
+    @classmethod
+    def of(cls, rows: pa.Table, by: tuple[str, ...], years: Sequence[int]) -> GroupMatrix:
+        """Sum the rows (window, k_<grouping>…, amount_fen) per group and window."""
+        columns = [f"k_{g}" for g in by if g != "province"]
+        out = rows.group_by([*columns, "window"], use_threads=False).aggregate(
+            [("amount_fen", "sum")]
+        )
+        if columns:
+            combined = (
+                out[columns[0]]
+                if len(columns) == 1
+                else pc.binary_join_element_wise(*(out[c] for c in columns), "\x1f")
+            )
+            unique = pc.unique(combined)
+            group = pc.index_in(combined, value_set=unique).to_numpy().astype(np.int64)
+            _, first = np.unique(group, return_index=True)
+            taken = {c: out[c].take(pa.array(first)).to_pylist() for c in columns}
+        else:
+            group, taken = np.zeros(out.num_rows, np.int64), {}
+            unique = [""] if out.num_rows else []
+        years = tuple(sorted(years))
+        amounts = np.zeros((len(unique), len(years)), np.int64)
+        window = np.searchsorted(np.array(years), out["window"].to_numpy())
+        np.add.at(amounts, (group, window), pc.fill_null(out["amount_fen_sum"], 0).to_numpy())
+        empty = [""] * len(unique)
+        keys = [empty if g == "province" else taken[f"k_{g}"] for g in by]
+        return cls(by, years, keys, amounts)
+
+    def __len__(self) -> int:
+        return len(self.amounts)
+
+    def key(self, i: int) -> tuple[str, ...]:
+        return tuple(k[i] for k in self.keys)
+
+    def by_year(self, i: int) -> dict[int, int]:
+        return dict(zip(self.years, self.amounts[i].tolist(), strict=True))
+
+    def column(self, year: int) -> np.ndarray:
+        return self.amounts[:, self.years.index(year)]
+
+
+@dataclass(frozen=True)
+class WindowSums:
+    """Year-to-date amounts (fen) per window (year): in total, per game category and per group."""
+
+    by: tuple[str, ...]
+    windows: dict[int, Window]
+    total: dict[int, int]
+    category: dict[tuple[str, int], int]
+    groups: GroupMatrix | None
 
 
 class YearToDateRunner(Runner):
@@ -276,18 +451,34 @@ class YearToDateRunner(Runner):
         compare: str = "calendar",
         history: bool = True,
     ) -> YearToDate:
+        sums = self.sums(as_of, by, compare, history)
+        return self._assemble(as_of, compare, sums)
+
+    def sums(
+        self, as_of: dt.date, by: str | Iterable[str] | None, compare: str, history: bool
+    ) -> WindowSums:
         by = parse_by(by)
         if compare not in COMPARES:
             raise AnalyticsError(f"compare must be one of {', '.join(COMPARES)}")
         windows = self.windows(as_of, compare, history)
         groupings = list(by) if "game_category" in by else [*by, "game_category"]
-        rows = self.grouped(
-            self.window_rows(
-                [(y, w.start, w.end) for y, w in windows.items()], with_date="market_manager" in by
-            ),
-            groupings,
+        if self.uses_rollup(groupings):
+            rows = self.rollup_rows({y: w.end for y, w in windows.items()}, groupings)
+        else:
+            rows = self.grouped(
+                self.window_rows(
+                    [(y, w.start, w.end) for y, w in windows.items()],
+                    with_date="market_manager" in by,
+                ),
+                groupings,
+            )
+        return WindowSums(
+            by=by,
+            windows=windows,
+            total={y: a for (y,), a in summed(rows, ["window"]).items()},
+            category=dict(summed(rows, ["k_game_category", "window"])),
+            groups=GroupMatrix.of(rows, by, list(windows)) if by else None,
         )
-        return self._assemble(as_of, compare, by, windows, rows)
 
     def windows(self, as_of: dt.date, compare: str, history: bool = True) -> dict[int, Window]:
         """The window of every year compared: the as-of year, the year before and, with history,
@@ -303,39 +494,16 @@ class YearToDateRunner(Runner):
         ends[as_of.year] = as_of
         return {y: Window(dt.date(y, 1, 1), ends[y]) for y in sorted(years)}
 
-    def _assemble(self, as_of, compare, by, windows, rows) -> YearToDate:
-        year, prior = as_of.year, as_of.year - 1
-        earlier = [y for y in windows if y < year]
-        total: dict[int, int] = defaultdict(int)
-        category: dict[tuple[str, int], int] = defaultdict(int)
-        groups: dict[tuple[str, ...], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for row in rows:
-            y, amount = row["window"], row["amount_fen"] or 0
-            total[y] += amount
-            category[(row["k_game_category"], y)] += amount
-            if by:
-                groups[tuple(row.get(f"k_{g}", "") for g in by)][y] += amount
-
-        def figures(by_year) -> Figures:
-            current = by_year.get(year, 0)
-            record = (
-                current > 0 and bool(earlier) and all(current > by_year.get(y, 0) for y in earlier)
-            )
-            return Figures(current, by_year.get(prior, 0), record)
-
-        names = GroupNames(self.context)
-        province = names.province[0]
-        group_list = [
-            GroupFigures(
-                key="/".join(key),
-                name=" / ".join(names.name(g, k) for g, k in zip(by, key, strict=True)),
-                keys=dict(zip(by, key, strict=True)),
-                figures=figures(amounts),
-            )
-            for key, amounts in (
-                (self._province_key(k, by, province), a) for k, a in groups.items()
-            )
-        ]
+    def _assemble(self, as_of: dt.date, compare: str, sums: WindowSums) -> YearToDate:
+        year, prior, windows = as_of.year, as_of.year - 1, sums.windows
+        figures = FiguresOf(year, [y for y in windows if y < year])
+        builder = GroupBuilder(GroupNames.of(self.context), sums.by, figures)
+        groups = sums.groups
+        group_list = (
+            [builder.build(groups.key(i), groups.by_year(i)) for i in range(len(groups))]
+            if groups is not None
+            else []
+        )
         group_list.sort(key=lambda g: (-g.amount_fen, g.key))
         return YearToDate(
             as_of=as_of,
@@ -343,18 +511,58 @@ class YearToDateRunner(Runner):
             scope=self.scope.label,
             window=windows[year],
             prior_window=windows[prior],
-            total=figures(total),
+            total=figures(sums.total),
             by_category={
-                str(c): figures({y: category[(c, y)] for y in windows}) for c in CATEGORIES
+                str(c): figures({y: sums.category.get((c, y), 0) for y in windows})
+                for c in CATEGORIES
             },
-            by=by,
+            by=sums.by,
             groups=group_list,
-            history={y: total.get(y, 0) for y in windows},
+            history={y: sums.total.get(y, 0) for y in windows},
         )
 
-    @staticmethod
-    def _province_key(key: tuple[str, ...], by: tuple[str, ...], province: str) -> tuple[str, ...]:
-        return tuple(province if g == "province" else k for g, k in zip(by, key, strict=True))
+
+@dataclass(frozen=True)
+class FiguresOf:
+    """Figures of the as-of year from amounts by year: the prior year's amount and whether it
+    is a record high against the earlier years."""
+
+    year: int
+    earlier: list[int]
+
+    def __call__(self, by_year: dict[int, int]) -> Figures:
+        current = by_year.get(self.year, 0)
+        record = (
+            current > 0
+            and bool(self.earlier)
+            and all(current > by_year.get(y, 0) for y in self.earlier)
+        )
+        return Figures(current, by_year.get(self.year - 1, 0), record)
+
+
+@dataclass(frozen=True)
+class GroupBuilder:
+    """GroupFigures of a group key (the province's key is its division code)."""
+
+    names: GroupNames
+    by: tuple[str, ...]
+    figures: FiguresOf
+
+    def key_text(self, key: tuple[str, ...]) -> str:
+        return "/".join(self._keys(key))
+
+    def _keys(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        province = self.names.province[0] if "province" in self.by else ""
+        return tuple(province if g == "province" else k for g, k in zip(self.by, key, strict=True))
+
+    def build(self, key: tuple[str, ...], amounts: dict[int, int]) -> GroupFigures:
+        keys = self._keys(key)
+        return GroupFigures(
+            key="/".join(keys),
+            name=" / ".join(self.names.name(g, k) for g, k in zip(self.by, keys, strict=True)),
+            keys=dict(zip(self.by, keys, strict=True)),
+            figures=self.figures(amounts),
+        )
 
 
 class RankingRunner(Runner):
@@ -373,24 +581,44 @@ class RankingRunner(Runner):
     ) -> Ranking:
         if order not in ORDERS:
             raise AnalyticsError(f"order must be one of {', '.join(ORDERS)}")
-        ytd = YearToDateRunner(self.context, self.scope).run(
-            as_of, by=(by,), compare=compare, history=False
-        )
-        groups, without = list(ytd.groups), []
+        sums = YearToDateRunner(self.context, self.scope).sums(as_of, (by,), compare, history=False)
+        year, prior = as_of.year, as_of.year - 1
+        figures = FiguresOf(year, [y for y in sums.windows if y < year])
+        builder = GroupBuilder(GroupNames.of(self.context), sums.by, figures)
+        groups = sums.groups
+        amount, base = groups.column(year), groups.column(prior)
+        without = []
         if order == "growth":
-            without = [g for g in groups if g.prior_amount_fen == 0]
-            groups = [g for g in groups if g.prior_amount_fen != 0]
-
-        def measure(g: GroupFigures):
-            if order == "growth":
-                return Fraction(g.amount_fen - g.prior_amount_fen, g.prior_amount_fen)
-            return Fraction(g.amount_fen)
-
-        groups.sort(key=lambda g: (measure(g) if bottom else -measure(g), g.key))
-        entries = [RankedGroup(rank=i + 1, group=g) for i, g in enumerate(groups[: max(top, 0)])]
+            without = [
+                builder.build(groups.key(i), groups.by_year(i)) for i in np.flatnonzero(base == 0)
+            ]
+            without.sort(key=lambda g: (-g.amount_fen, g.key))
+        chosen = self._order(groups, builder, amount, base, order, bottom)[: max(top, 0)]
+        entries = [
+            RankedGroup(rank=n + 1, group=builder.build(groups.key(i), groups.by_year(i)))
+            for n, i in enumerate(chosen)
+        ]
         return Ranking(
             as_of=as_of, by=by, order=order, bottom=bottom, entries=entries, without_base=without
         )
+
+    @staticmethod
+    def _order(groups, builder, amount, base, order: str, bottom: bool) -> list[int]:
+        """Group indices by the measure (descending, or ascending for the bottom), then key;
+        groups without a prior amount are left out of a growth ranking."""
+        if groups.by in (("province",), ()) or len(groups.by) > 1:
+            texts = [builder.key_text(groups.key(i)) for i in range(len(groups))]
+        else:
+            texts = groups.keys[0]
+        if order == "growth":  # exact: two growth rates may differ beyond a float's digits
+            ranked = [i for i in range(len(groups)) if base[i] != 0]
+            sign = 1 if bottom else -1
+            ranked.sort(
+                key=lambda i: (sign * Fraction(int(amount[i] - base[i]), int(base[i])), texts[i])
+            )
+            return ranked
+        measure = amount if bottom else -amount
+        return np.lexsort((np.array(texts, dtype=str), measure)).tolist()
 
 
 class SeriesRunner(Runner):
@@ -406,6 +634,8 @@ class SeriesRunner(Runner):
         the as-of day), each with the same month a year earlier (up to the same day)."""
         groupings = parse_by(by)
         start = dt.date(as_of.year - 1, 1, 1)
+        if self.uses_rollup(groupings):
+            return self._monthly_from_rollup(as_of, groupings)
         windows = [
             (self.CURRENT, start, as_of),
             (self.PRIOR, dt.date(as_of.year - 2, 1, 1), same_day_in(as_of.year - 1, as_of)),
@@ -414,6 +644,55 @@ class SeriesRunner(Runner):
         rows = self.grouped(_union(parts), groupings, extra=("window", "period"))
         shift = {self.CURRENT: lambda p: p, self.PRIOR: lambda p: p.replace(year=p.year + 1)}
         return self._series("month", start, as_of, groupings, rows, shift)
+
+    def _monthly_from_rollup(self, as_of: dt.date, groupings: tuple[str, ...]) -> Series:
+        """The monthly series as differences of month-end columns of the ytd rollup: sums per
+        year and group of the month ends and of the as-of day (and its day a year earlier)."""
+        year = as_of.year
+        days = (ytd_column(as_of), ytd_column(same_day_in(year - 1, as_of)))
+        keys = [f"k_{g}" for g in groupings if g != "province"]
+        sums: dict[tuple, dict[str, int]] = defaultdict(dict)
+        years = pa.array(range(year - 2, year + 1), pa.int32())
+        for part, use in self.rollup_parts({*MONTH_ENDS, *days}):
+            columns = sorted(use)
+            mask = pc.is_in(part.table["year"], value_set=years)
+            table = pa.table(
+                {
+                    "year": part.table["year"].filter(mask),
+                    **{f"k_{g}": part.key(g).filter(mask) for g in groupings if g != "province"},
+                    **{c: part.table[c].filter(mask) for c in columns},
+                }
+            )
+            for (y, *key), values in summed_columns(table, ["year", *keys], columns).items():
+                sums[(y, tuple(key))].update(zip(columns, values, strict=True))
+
+        def amount(y: int, key: tuple, month: int, end: str | None = None) -> int:
+            values = sums.get((y, key), {})
+            before = values.get(MONTH_ENDS[month - 2], 0) if month > 1 else 0
+            return values.get(end or MONTH_ENDS[month - 1], 0) - before
+
+        names = GroupNames.of(self.context)
+        periods = [(year - 1, m) for m in range(1, 13)]
+        periods += [(year, m) for m in range(1, as_of.month + 1)]
+        points = []
+        for key in {key for _year, key in sums}:
+            full = full_key(key, groupings)
+            name = " / ".join(names.name(g, k) for g, k in zip(groupings, full, strict=True))
+            for y, month in periods:
+                partial = (y, month) == (year, as_of.month)
+                current = amount(y, key, month, days[0] if partial else None)
+                prior = amount(y - 1, key, month, days[1] if partial else None)
+                if current or prior:
+                    point = SeriesPoint(dt.date(y, month, 1), "/".join(full), name, current, prior)
+                    points.append((point.period, full, point))
+        points.sort(key=lambda p: p[:2])
+        return Series(
+            freq="month",
+            start=dt.date(year - 1, 1, 1),
+            end=as_of,
+            by=",".join(groupings) or None,
+            points=[p for _, _, p in points],
+        )
 
     @cached_result
     def daily(self, start: dt.date, end: dt.date, by: str | None = None) -> Series:
@@ -479,12 +758,12 @@ class SeriesRunner(Runner):
         return _union(parts)
 
     def _series(self, freq, start, end, groupings, rows, shift) -> Series:
-        names = GroupNames(self.context)
+        names = GroupNames.of(self.context)
         amounts: dict[int, dict[tuple, int]] = {
             self.CURRENT: defaultdict(int),
             self.PRIOR: defaultdict(int),
         }
-        for r in rows:
+        for r in rows.to_pylist():
             key = tuple(r.get(f"k_{g}", "") for g in groupings)
             period = shift[r["window"]](r["period"])
             amounts[r["window"]][(period, key)] += r["amount_fen"] or 0
@@ -517,7 +796,7 @@ class MarketShareRunner(Runner):
     def run(self, as_of: dt.date, region: str | None = None) -> MarketShare | None:
         from fucai.sales.ingest.mof import NATIONAL, short_region
 
-        region = region or short_region(GroupNames(self.context).province[1])
+        region = region or short_region(GroupNames.of(self.context).province[1])
         mof = self.tables["mof"]
         year = mof.filter((mof.year == as_of.year) & (mof.month <= as_of.month))
         # (a window function inside filter() compiles wrongly for Spark: mutate, then filter)

@@ -9,6 +9,7 @@ through `apply_scope`. It fails closed: no scope, or a table without a known rul
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ PUBLIC = "public"
 TABLE_RULES = {
     "daily": BY_STATION,
     "monthly": BY_STATION,
+    "ytd": BY_STATION,
     "stations": BY_STATION,
     "assignments": BY_STATION,
     "games": PUBLIC,  # the games catalogue
@@ -93,9 +95,11 @@ class Scope:
         return "stations:" + ",".join(sorted(self.station_codes or ()))
 
 
-def apply_scope(table: ir.Table, name: str, scope: Scope, stations: ir.Table) -> ir.Table:
+def apply_scope(
+    table: ir.Table, name: str, scope: Scope, stations: ir.Table | Callable[[], ir.Table]
+) -> ir.Table:
     """`table` (the store's table `name`) restricted to `scope`. `stations` is the unscoped
-    station dimension, used to find a city's stations."""
+    station dimension (or a function giving it), used to find a city's stations."""
     if not isinstance(scope, Scope):
         raise ScopeRequired(f"no scope given for table {name!r}")
     rule = TABLE_RULES.get(name)
@@ -108,11 +112,29 @@ def apply_scope(table: ir.Table, name: str, scope: Scope, stations: ir.Table) ->
     if scope.city_code is not None:
         if "city_code" in table.columns:
             return table.filter(table.city_code == scope.city_code)
+        stations = stations() if callable(stations) else stations
         city = stations.filter(stations.city_code == scope.city_code).select("station_code")
         return table.semi_join(city, "station_code")
     if not scope.station_codes:
         return table.filter(ibis.literal(False))
     return table.filter(table.station_code.isin(sorted(scope.station_codes)))
+
+
+def scope_mask(scope: Scope, station_codes, city_codes):
+    """Which of some rows (Arrow arrays of their station's code and city) `scope` may see: the
+    rules of apply_scope, for rows already in memory (a narrower scope's share of a wider
+    scope's rows; a station without a city is in no city)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(scope, Scope):
+        raise ScopeRequired("no scope given")
+    if scope.everything:
+        return pa.array([True] * len(station_codes), pa.bool_())
+    if scope.city_code is not None:
+        return pc.fill_null(pc.equal(city_codes, scope.city_code), False)
+    codes = pa.array(sorted(scope.station_codes or ()), pa.string())
+    return pc.is_in(station_codes, value_set=codes)
 
 
 class ScopedTables:
@@ -130,5 +152,17 @@ class ScopedTables:
     def __getitem__(self, name: str) -> ir.Table:
         if name not in self._cache:
             raw = self._tables.table(name)
-            self._cache[name] = apply_scope(raw, name, self.scope, self._tables.table("stations"))
+            self._cache[name] = apply_scope(raw, name, self.scope, self._stations)
         return self._cache[name]
+
+    def projected(self, name: str, columns: Sequence[str]) -> ir.Table:
+        """Some columns of a table, scoped: for wide tables (the ytd rollup has a column per
+        day), projecting before the scope's join keeps the expression small."""
+        key = (name, tuple(columns))
+        if key not in self._cache:
+            raw = self._tables.table(name, columns)
+            self._cache[key] = apply_scope(raw, name, self.scope, self._stations)
+        return self._cache[key]
+
+    def _stations(self) -> ir.Table:
+        return self._tables.table("stations")

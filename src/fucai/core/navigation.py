@@ -30,6 +30,7 @@ MENU: list[tuple[str, list[NavItem]]] = [
         _("Sales"),
         [
             NavItem(_("Sales cockpit"), "sales:cockpit"),
+            NavItem(_("Sales import"), "sales:import_list", editors_only=True),
         ],
     ),
     (
@@ -56,4 +57,15 @@ def menu_for(user) -> list[dict]:
                 continue
         if entries:
             groups.append({"title": title, "items": entries})
+    _mark_deeper(groups)
     return groups
+
+
+def _mark_deeper(groups: list[dict]) -> None:
+    """Give each entry the URLs of the entries below it (/sales/imports/ under /sales/), so that
+    only the most specific entry is shown as the current section."""
+    urls = [entry["url"] for group in groups for entry in group["items"]]
+    for group in groups:
+        for entry in group["items"]:
+            base = entry["url"]
+            entry["deeper"] = [u for u in urls if u != base and base != "/" and u.startswith(base)]

@@ -5,6 +5,7 @@ Layout (docs/formats.md, "Store layout")::
     sales/manifest.json                              which file is current for each partition
     sales/daily/year=2023/v000012-3f9a1c2b.parquet   date, station_code, game, amount_fen, tickets
     sales/monthly/year=2023/v000012-8d0e4a77.parquet month, station_code, game, amount_fen, tickets
+    sales/ytd/year=2023/v000012-1c5e0b9d.parquet     year, station_code, game, d0101 … d1231
     sales/dims.json, sales/dims/<hash>/*.parquet     dimension snapshot (fucai.sales.dimensions)
     sales/_empty/<dataset>.parquet                   a zero-row file per dataset, for empty stores
     sales/.lock                                      held by whoever writes
@@ -16,10 +17,21 @@ the previous files, all still on disk; after it, the new ones. A process killed 
 leaves one of the two states, both complete. Superseded files are listed as retired in the
 manifest and deleted by `gc()` once they have been retired longer than the grace period, so a
 reader that picked up the old manifest a moment ago can still open its files.
+
+Rollups, written with their year's daily partition in the same commit (so always exact):
+
+- monthly: amount and tickets per month × station × game;
+- ytd (year to date by day of year): one row per station × game sold in the year, one int64
+  column per day of a leap-year calendar (`d0101` … `d1231`, `d0229` included) holding the
+  amount sold from 1 January to the end of that day. A year to date as of any day is then one
+  column of ~stations × games rows, and a month's amount the difference of two columns; a day
+  without sales (or after the year's last fact, or 29 February of a common year) repeats the
+  day before.
 """
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import fcntl
@@ -28,15 +40,19 @@ import os
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 DAILY = "daily"
 MONTHLY = "monthly"
-DATASETS = (DAILY, MONTHLY)
+YTD = "ytd"
+DATASETS = (DAILY, MONTHLY, YTD)
 
 DAILY_SCHEMA = pa.schema(
     [
@@ -53,7 +69,25 @@ MONTHLY_SCHEMA = pa.schema(
         *list(DAILY_SCHEMA)[1:],
     ]
 )
-SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA}
+
+
+def ytd_column(day: dt.date) -> str:
+    """The ytd rollup's column holding the year to date at the end of `day`."""
+    return f"d{day.month:02d}{day.day:02d}"
+
+
+LEAP_DAYS = [dt.date(2000, 1, 1) + dt.timedelta(days=i) for i in range(366)]
+YTD_COLUMNS = tuple(ytd_column(d) for d in LEAP_DAYS)  # d0101 … d1231, d0229 included
+YTD_SCHEMA = pa.schema(
+    [
+        pa.field("year", pa.int32(), nullable=False),
+        pa.field("station_code", pa.string(), nullable=False),
+        pa.field("game", pa.string(), nullable=False),
+        *[pa.field(c, pa.int64(), nullable=False) for c in YTD_COLUMNS],
+    ]
+)
+SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA, YTD: YTD_SCHEMA}
+YTD_BLOCK = 1_000_000  # station × game cells per block: bounds memory at 366 × 8 bytes a cell
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -64,6 +98,11 @@ ROW_GROUP_SIZE = 122_880  # ≈ 4 days of a province's rows: date filters skip m
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _partition_name(dataset: str, year: int, version: int) -> str:
+    """A new, never used file name of one partition (relative to the store's root)."""
+    return f"{dataset}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
 
 
 def _sql_str(value: str | Path) -> str:
@@ -167,6 +206,95 @@ class StoreError(RuntimeError):
     pass
 
 
+def _ranked(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes of a string column numbered in the sort order of its distinct values (so comparing
+    codes compares the strings), and those values in order. A dictionary-encoded column is
+    ranked through its dictionary."""
+    if pa.types.is_dictionary(column.type):
+        array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        order = pc.sort_indices(array.dictionary).to_numpy()
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        return rank[array.indices.to_numpy()], array.dictionary.take(pa.array(order))
+    values = pc.unique(column)
+    values = values.take(pc.sort_indices(values))
+    return pc.index_in(column, value_set=values).to_numpy().astype(np.int64), values
+
+
+@dataclass(frozen=True)
+class YearToDateRollup:
+    """One year's facts as arrays, ready to be summed into the ytd rollup: per fact its column
+    (day of the leap-year calendar), station and game, ranked in string order."""
+
+    year: int
+    column: np.ndarray
+    station: np.ndarray
+    game: np.ndarray
+    amount_fen: np.ndarray
+    stations: pa.Array
+    games: pa.Array
+
+    @classmethod
+    def of(cls, con, source: str, year: int) -> YearToDateRollup:
+        """From the DuckDB table `source` (one year's daily facts), read in its stored order."""
+        rows = con.sql(
+            f"SELECT CAST(dayofyear(date) - 1 AS INTEGER) AS doy, station_code, game, amount_fen "
+            f"FROM {source}"
+        ).to_arrow_table()
+        doy = rows["doy"].to_numpy()
+        station, stations = _ranked(rows["station_code"])
+        game, games = _ranked(rows["game"])
+        column = doy + ((doy >= 59) & (not calendar.isleap(year)))  # common years skip d0229
+        return cls(year, column, station, game, rows["amount_fen"].to_numpy(), stations, games)
+
+    @classmethod
+    def from_arrow(cls, rows: pa.Table, year: int) -> YearToDateRollup:
+        """From one year's daily facts as Arrow (text columns may be dictionary-encoded)."""
+        days = rows["date"].combine_chunks().cast(pa.int32()).to_numpy()
+        doy = days - (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days
+        station, stations = _ranked(rows["station_code"])
+        game, games = _ranked(rows["game"])
+        column = doy + ((doy >= 59) & (not calendar.isleap(year)))
+        amounts = rows["amount_fen"].combine_chunks().to_numpy()
+        return cls(year, column, station, game, amounts, stations, games)
+
+    @property
+    def in_store_order(self) -> bool:
+        """Are the facts already sorted by (date, station_code, game), without duplicates?"""
+        if len(self.column) < 2:
+            return True
+        key = (self.column * len(self.stations) + self.station) * len(self.games) + self.game
+        return bool(np.all(key[1:] > key[:-1]))
+
+    def blocks(self, cells: int = YTD_BLOCK) -> Iterator[pa.Table]:
+        """The rollup's rows (station × game pairs with facts, in order), a block of stations
+        at a time so that a block's days × pairs matrix stays within `cells` × 366 int64."""
+        n_games = max(len(self.games), 1)
+        per_block = max(1, cells // n_games)
+        for lo in range(0, len(self.stations), per_block):
+            hi = min(lo + per_block, len(self.stations))
+            block = (self.station >= lo) & (self.station < hi)
+            yield self._block(lo, hi, block)
+
+    def _block(self, lo: int, hi: int, block: np.ndarray) -> pa.Table:
+        n_games = len(self.games)
+        pair = (self.station[block] - lo) * n_games + self.game[block]
+        cumulative = np.zeros((len(YTD_COLUMNS), (hi - lo) * n_games), np.int64)
+        np.add.at(cumulative, (self.column[block], pair), self.amount_fen[block])
+        np.cumsum(cumulative, axis=0, out=cumulative)
+        seen = np.zeros(cumulative.shape[1], bool)
+        seen[pair] = True
+        pairs = np.flatnonzero(seen)
+        cumulative = cumulative[:, pairs]
+        columns = [
+            pa.array(np.full(len(pairs), self.year, np.int32)),
+            self.stations.take(pa.array(pairs // n_games + lo)),
+            self.games.take(pa.array(pairs % n_games)),
+            *(pa.array(day) for day in cumulative),
+        ]
+        return pa.Table.from_arrays(columns, schema=YTD_SCHEMA)
+
+
 class SalesStore:
     """Reads and atomically rewrites the Parquet fact store (see the module docstring)."""
 
@@ -222,19 +350,30 @@ class SalesStore:
         """Called between the steps of a commit; a no-op hook that tests use to crash the writer."""
 
     def replace_station_days(
-        self, con, facts: str, import_ids: tuple[int, ...] = (), *, progress=None, lock: bool = True
+        self,
+        con,
+        facts: str,
+        import_ids: tuple[int, ...] = (),
+        *,
+        progress=None,
+        lock: bool = True,
+        arrow: pa.Table | None = None,
     ) -> CommitResult:
         """Make the facts in DuckDB table `facts` the store's rows for every (station, day) they
         cover: older rows of those station-days (all games) go, rows of other station-days stay.
 
         `con` is a DuckDB connection holding `facts` (date, station_code, game, amount_fen,
         tickets) without duplicates. Years whose content would not change keep their file.
+        `arrow`, if given, holds the same rows as an Arrow table (text columns may be
+        dictionary-encoded): a year the store does not have yet is then written from it.
         """
         ctx = self.locked() if lock else contextlib.nullcontext()
         with ctx:
-            return self._replace(con, facts, import_ids, progress)
+            return self._replace(con, facts, import_ids, progress, arrow)
 
-    def _replace(self, con, facts: str, import_ids: tuple[int, ...], progress) -> CommitResult:
+    def _replace(
+        self, con, facts: str, import_ids: tuple[int, ...], progress, arrow: pa.Table | None = None
+    ) -> CommitResult:
         manifest = self.manifest()
         version = manifest.version + 1
         years = [
@@ -247,7 +386,12 @@ class SalesStore:
         changed, unchanged = [], []
         for year in years:
             old = manifest.partitions.get(DAILY, {}).get(year)
-            written = self._write_year(con, facts, year, self.root / old if old else None, version)
+            if old is None and arrow is not None:
+                written = self._write_new_year(con, facts, year, arrow, version)
+            else:
+                written = self._write_year(
+                    con, facts, year, self.root / old if old else None, version
+                )
             if progress is not None:
                 progress(year)
             if written is None:
@@ -283,20 +427,18 @@ class SalesStore:
     def _write_year(
         self, con, facts: str, year: int, old: Path | None, version: int
     ) -> dict | None:
-        """Write the merged daily partition and its monthly rollup for `year`; None if unchanged."""
+        """Write the merged daily partition and its rollups for `year`; None if unchanged."""
         lo, hi = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        # a view, not a copy: `facts` may be Arrow data the importer holds (copying a year of
+        # text columns into DuckDB costs more than reading them twice)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _new_year AS "
+            f"CREATE OR REPLACE TEMP VIEW _new_year AS "
             f"SELECT date, station_code, game, amount_fen, tickets "
-            f"FROM {facts} WHERE date >= ? AND date < ?",
-            [lo, hi],
+            f"FROM {facts} WHERE date >= DATE '{lo}' AND date < DATE '{hi}'"
         )
-        daily_rel = f"{DAILY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
-        monthly_rel = f"{MONTHLY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
-        order = "ORDER BY date, station_code, game"
-        if old is None:
-            merged = f"SELECT * FROM _new_year {order}"
-        else:
+        rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
+        source = "_new_year"
+        if old is not None:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _new_keys AS "
                 "SELECT DISTINCT station_code, date FROM _new_year"
@@ -304,14 +446,62 @@ class SalesStore:
             old_sql = f"read_parquet({_sql_str(old)})"
             if self._same_rows(con, old_sql):
                 return None
-            merged = (
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _merged AS "
                 f"SELECT date, station_code, game, amount_fen, tickets FROM {old_sql} "
                 f"ANTI JOIN _new_keys USING (station_code, date) "
-                f"UNION ALL SELECT * FROM _new_year {order}"
+                f"UNION ALL SELECT * FROM _new_year"
             )
-        daily_rows = self._copy(con, merged, self.root / daily_rel)
-        monthly_rows = self._write_monthly(con, self.root / daily_rel, self.root / monthly_rel)
-        return {DAILY: (daily_rel, daily_rows), MONTHLY: (monthly_rel, monthly_rows)}
+            source = "_merged"
+        ytd = YearToDateRollup.of(con, source, year)
+        order = "" if ytd.in_store_order else " ORDER BY date, station_code, game"
+        daily_rows = self._copy(con, f"SELECT * FROM {source}{order}", self.root / rel[DAILY])
+        monthly_rows = self._write_monthly(con, self.root / rel[DAILY], self.root / rel[MONTHLY])
+        ytd_rows = self._write_ytd(ytd, self.root / rel[YTD])
+        con.execute("DROP TABLE IF EXISTS _merged")
+        return {
+            DAILY: (rel[DAILY], daily_rows),
+            MONTHLY: (rel[MONTHLY], monthly_rows),
+            YTD: (rel[YTD], ytd_rows),
+        }
+
+    def _write_new_year(self, con, facts: str, year: int, arrow: pa.Table, version: int) -> dict:
+        """A year the store does not have, from Arrow rows: the daily file is written as it is
+        (Arrow writes dictionary-encoded text without re-encoding it) while the ytd rollup is
+        built beside it; rows out of the store's order go through DuckDB's sort instead."""
+        dates = arrow["date"]
+        lo, hi = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        rows = arrow.filter(pc.and_(pc.greater_equal(dates, lo), pc.less(dates, hi)))
+        ytd = YearToDateRollup.from_arrow(rows, year)
+        if not ytd.in_store_order:
+            return self._write_year(con, facts, year, None, version)
+        rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
+        with ThreadPoolExecutor(1) as pool:
+            ytd_rows = pool.submit(self._write_ytd, ytd, self.root / rel[YTD])
+            daily = rows.select(DAILY_SCHEMA.names)
+            daily_rows = self._write_arrow(daily, self.root / rel[DAILY])
+            monthly_rows = self._write_monthly(
+                con, self.root / rel[DAILY], self.root / rel[MONTHLY]
+            )
+            return {
+                DAILY: (rel[DAILY], daily_rows),
+                MONTHLY: (rel[MONTHLY], monthly_rows),
+                YTD: (rel[YTD], ytd_rows.result()),
+            }
+
+    @staticmethod
+    def _write_arrow(table: pa.Table, final: Path) -> int:
+        """Write a daily partition from Arrow (as _copy does from DuckDB): temporary name,
+        fsync, rename. Without the Arrow schema in the file, text reads back as text."""
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.tmp")
+        pq.write_table(
+            table, tmp, compression="zstd", row_group_size=ROW_GROUP_SIZE, store_schema=False
+        )
+        fsync_file(tmp)
+        os.replace(tmp, final)
+        fsync_dir(final.parent)
+        return table.num_rows
 
     def _write_monthly(self, con, daily: Path, target: Path) -> int:
         """The monthly rollup of one daily partition: exact sums per month × station × game."""
@@ -322,6 +512,29 @@ class SalesStore:
             f"FROM read_parquet({_sql_str(daily)}) GROUP BY ALL ORDER BY month, station_code, game"
         )
         return self._copy(con, query, target)
+
+    @staticmethod
+    def _write_ytd(ytd: YearToDateRollup, final: Path) -> int:
+        """Write the ytd rollup of a year (blocks of stations as row groups), fsync, rename."""
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.tmp")
+        rows = 0
+        # day columns are near-unique int64: delta-encoded rather than dictionary-encoded, they
+        # are written and read in half the time
+        with pq.ParquetWriter(
+            tmp,
+            YTD_SCHEMA,
+            compression="zstd",
+            use_dictionary=["year", "station_code", "game"],
+            column_encoding=dict.fromkeys(YTD_COLUMNS, "DELTA_BINARY_PACKED"),
+        ) as writer:
+            for block in ytd.blocks():
+                writer.write_table(block)
+                rows += block.num_rows
+        fsync_file(tmp)
+        os.replace(tmp, final)
+        fsync_dir(final.parent)
+        return rows
 
     @staticmethod
     def _same_rows(con, old_sql: str) -> bool:
@@ -361,9 +574,8 @@ class SalesStore:
         table = table.select(DAILY_SCHEMA.names).cast(DAILY_SCHEMA)
         con = duckdb.connect()
         try:
-            con.register("_facts_arrow", table)
-            con.execute("CREATE TEMP TABLE _facts AS SELECT * FROM _facts_arrow")
-            return self.replace_station_days(con, "_facts", import_ids)
+            con.register("_facts", table)
+            return self.replace_station_days(con, "_facts", import_ids, arrow=table)
         finally:
             con.close()
 
@@ -386,7 +598,8 @@ class SalesStore:
             return new
 
     def rebuild_rollups(self) -> Manifest:
-        """Rewrite every monthly rollup from the daily files (after a change of definition)."""
+        """Rewrite every rollup (monthly, ytd) from the daily files: after a change of
+        definition, or for a store written before a rollup existed."""
         import duckdb
 
         with self.locked():
@@ -397,14 +610,23 @@ class SalesStore:
             retired = dict(manifest.retired)
             con = duckdb.connect()
             try:
-                for year, rel in manifest.partitions.get(DAILY, {}).items():
-                    monthly_rel = (
-                        f"{MONTHLY}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
-                    )
-                    n = self._write_monthly(con, self.root / rel, self.root / monthly_rel)
-                    if parts[MONTHLY].get(year):
-                        retired[parts[MONTHLY][year]] = _now()
-                    parts[MONTHLY][year], rows[MONTHLY][year] = monthly_rel, n
+                for year, daily in manifest.partitions.get(DAILY, {}).items():
+                    rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
+                    counts = {
+                        MONTHLY: self._write_monthly(
+                            con, self.root / daily, self.root / rel[MONTHLY]
+                        ),
+                        YTD: self._write_ytd(
+                            YearToDateRollup.of(
+                                con, f"read_parquet({_sql_str(self.root / daily)})", year
+                            ),
+                            self.root / rel[YTD],
+                        ),
+                    }
+                    for ds, n in counts.items():
+                        if parts[ds].get(year):
+                            retired[parts[ds][year]] = _now()
+                        parts[ds][year], rows[ds][year] = rel[ds], n
             finally:
                 con.close()
             new = replace(

@@ -7,18 +7,26 @@ user's own scope: a city agency sees its city, a market manager their territory.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.results import Figures
-from fucai.core.excel import xlsx_response
+from fucai.core.excel import Column, table_workbook, xlsx_response
+from fucai.core.scope import VIEW
 from fucai.sales.cockpit import Cards, Cockpit, sales_span
 from fucai.sales.forms import CockpitForm
+from fucai.sales.forms.imports import SalesImportForm
+from fucai.sales.ingest.importer import ImportRefused, import_scope
+from fucai.sales.jobs import ImportBatch, enqueue_import, store_uploads
+from fucai.sales.models import SalesImport
 from fucai.sales.tables.cockpit import delta_class, money, pct_text
 
 EXPORTS = ("ranking", "games", "monthly")
@@ -172,3 +180,101 @@ def map_json(request: HttpRequest) -> JsonResponse:
     level the stations that sold, sized on the map by year-to-date amount."""
     board, _form = _cockpit(request)
     return _json(board.map_json(request.GET.get("city") or None))
+
+
+# -- web import of sales files ---------------------------------------------------------------------
+# Who: the provincial centre and the city agencies (editors); a city agency imports its own
+# stations only (the importer's import_scope). Which imports they see: SalesImport's row scope —
+# the province sees every import, a city agency the imports made by its city's users (the
+# province's own imports, which carry no city, are not listed for a city).
+IMPORTS_PER_PAGE = 50
+
+
+def _importer_only(request: HttpRequest) -> None:
+    if not request.user.can_edit_master_data:
+        raise PermissionDenied(_("Only the provincial centre and city agencies import sales."))
+
+
+def _import_batch(request: HttpRequest, batch) -> ImportBatch:
+    _importer_only(request)
+    found = ImportBatch.for_user(batch, request.user)
+    if found is None:
+        raise Http404(_("No such import."))
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new(request: HttpRequest) -> HttpResponse:
+    """Upload sales files; the worker imports them and the import's page follows its progress."""
+    _importer_only(request)
+    form = SalesImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            import_scope(request.user)
+        except ImportRefused as exc:
+            raise PermissionDenied(str(exc)) from None
+        data = form.cleaned_data
+        ticket = store_uploads(
+            data["files"],
+            request.user,
+            dry_run=data["dry_run"],
+            kind=data["kind"],
+            period=data["period"],
+        )
+        enqueue_import(ticket)
+        return redirect("sales:import_detail", batch=ticket.batch)
+    status = 400 if form.is_bound else 200
+    return render(request, "sales/import_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def import_list(request: HttpRequest) -> HttpResponse:
+    """The sales imports in the user's scope, newest first."""
+    _importer_only(request)
+    records = SalesImport.objects.restrict(request.user, VIEW).select_related("city")
+    page = Paginator(records, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "sales/import_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, batch) -> HttpResponse:
+    """One upload: its status and progress bar (polled), then what it imported or its errors."""
+    return render(request, "sales/import_detail.html", {"batch": _import_batch(request, batch)})
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, batch) -> HttpResponse:
+    """The status block for htmx polling; JSON (state, progress in %) for anything else."""
+    found = _import_batch(request, batch)
+    if request.htmx:
+        return render(request, "sales/import_status.html", {"batch": found})
+    response = JsonResponse(
+        {
+            "batch": found.batch,
+            "state": found.state,
+            "progress": found.progress,
+            "finished": found.finished,
+            "dry_run": found.dry_run,
+            "rows": found.rows,
+            "error_count": found.error_count,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def import_errors(request: HttpRequest, batch) -> HttpResponse:
+    """The errors of a refused upload as an Excel table (file, row, column, reason)."""
+    found = _import_batch(request, batch)
+    columns = [Column(_("File")), Column(_("Row")), Column(_("Column")), Column(_("Reason"))]
+    rows = [(e.file, e.row, e.column, e.message) for e in found.errors]
+    title = _("Import errors")
+    started = found.started_at and timezone.localtime(found.started_at)
+    filename = f"{title} {started:%Y-%m-%d %H%M}" if started else title
+    return xlsx_response(table_workbook(columns, rows, title=title), filename)

@@ -37,6 +37,8 @@ def sign_class(value) -> str:
 def nav_active(item: dict, path: str) -> bool:
     """Whether a menu entry is the current section: its URL is the path or (not for /) a prefix."""
     url = item.get("url", "")
+    if any(path.startswith(deeper) for deeper in item.get("deeper", ())):
+        return False  # a more specific entry is the current one
     return path == url or (url != "/" and path.startswith(url))
 
 

@@ -63,6 +63,7 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "network:map",
         "network:import",
         "sales:cockpit",
+        "sales:import_list",
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)

@@ -57,6 +57,9 @@ class SalesImport(models.Model):
     errors = models.JSONField(_("first errors"), default=list, blank=True)
     message = models.CharField(_("message"), max_length=300, blank=True)
     store_version = models.PositiveIntegerField(_("store version"), null=True, blank=True)
+    dry_run = models.BooleanField(
+        _("dry run"), default=False, help_text=_("Checked only: nothing was committed.")
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_city_field = "city"

@@ -374,7 +374,7 @@ def test_running_the_demo_again_changes_nothing(demo_db):
     assert demo_db.store.manifest() == manifest
 
 
-def test_the_builder_refuses_a_store_it_did_not_build(demo_db, tmp_path):
+def test_the_builder_refuses_a_store_it_did_not_build(demo_db, tmp_path, english):
     store = SalesStore(tmp_path / "sales")
     builder = SalesDemoBuilder(store)
     ctx = SimpleNamespace(seed=DEMO_SEED)

@@ -100,9 +100,9 @@ def test_a_writer_killed_before_the_manifest_swap_leaves_the_previous_state(tmp_
     assert store.manifest() == manifest
     assert store.read_daily().equals(data)
     leftovers = store.gc(grace=dt.timedelta(0))
-    # the new daily and monthly files of 2022 and 2023, never referenced (and the unswapped
-    # manifest)
-    assert len([p for p in leftovers if p.suffix == ".parquet"]) == 4
+    # the new daily, monthly and ytd files of 2022 and 2023, never referenced (and the
+    # unswapped manifest)
+    assert len([p for p in leftovers if p.suffix == ".parquet"]) == 6
     assert [p.name for p in leftovers if p.suffix == ".tmp"] == (
         [] if stage == "partitions_written" else [leftovers[-1].name]
     )

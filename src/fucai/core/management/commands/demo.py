@@ -44,7 +44,8 @@ class Command(BaseCommand):
     help = (
         "Build the demo province (Jiangxi; a station network with history from 2021, calibrated "
         "to the 2023 report: 5,706 stations open on 2023-09-03, +876 since 2023-01-01), print "
-        "its figures and the demo logins, then serve the app on 127.0.0.1:8000. The build is "
+        "its figures and the demo logins, then serve the app on 127.0.0.1:8000 (with the "
+        "background worker, see `fucai serve`). The build is "
         "deterministic for a seed. Running it again is safe: if the database already holds the "
         "demo of the same seed and version, nothing is rebuilt; otherwise (another seed, a newer "
         "version, demo data changed) all demo data (stations, owners, managers, territories, "
@@ -76,7 +77,8 @@ class Command(BaseCommand):
         self.print_figures()
         self.print_logins(builders, options["port"])
         if not options["no_serve"]:
-            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+            # runserver with the background worker (web imports), stopped with the server
+            call_command("serve", f"127.0.0.1:{options['port']}")
 
     def build(self, builders: list, ctx: DemoContext, rebuild: bool) -> None:
         if not rebuild and all(builder.is_current(ctx) for builder in builders):
