@@ -138,6 +138,13 @@ def machine_facts() -> dict[str, str]:
             text=True,
             check=False,
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        commit += " + uncommitted changes" if dirty else ""
     except OSError:
         commit = ""
     return {

@@ -237,11 +237,15 @@ def store_matches(imported, generated) -> bool:
 
     def fingerprint(store) -> tuple:
         files = ", ".join(f"'{p}'" for p in store.paths("daily"))
-        return duckdb.connect().execute(
-            f"SELECT count(*), sum(amount_fen), sum(tickets), "
-            f"sum(hash(date, station_code, game, amount_fen, tickets)::HUGEINT) "
-            f"FROM read_parquet([{files}])"
-        ).fetchone()
+        return (
+            duckdb.connect()
+            .execute(
+                f"SELECT count(*), sum(amount_fen), sum(tickets), "
+                f"sum(hash(date, station_code, game, amount_fen, tickets)::HUGEINT) "
+                f"FROM read_parquet([{files}])"
+            )
+            .fetchone()
+        )
 
     return fingerprint(imported) == fingerprint(generated)
 

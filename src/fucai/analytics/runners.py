@@ -8,10 +8,11 @@ Spark); the small results are finished in Python with exact integers (fen) and D
 Reading strategy. Year-to-date windows and monthly series read the store's ytd rollup (one row
 per station × game and year, one column per day holding the amount sold since 1 January): a
 year to date as of D is the column of D, a month the difference of two month-end columns. A
-runner fetches a *slice* — the scoped rollup rows with the needed day columns, joined with the
-station and game dimensions, ≈ stations × games × years rows — with one Ibis expression, and
-groups it in Arrow (exact int64 sums). Slices are kept per context (store version + dimension
-snapshot) and scope, so the cockpit's runners for one as-of day share one fetch.
+runner takes a *slice* — the scoped rollup rows with the needed day columns, ≈ stations × games
+× years rows; on Spark from an Ibis expression, in process (DuckDB) by reading the columns with
+Arrow and scoping them with scope.scope_mask — and groups it in Arrow (exact int64 sums), with
+group keys from the dimension snapshot. Slices are kept per context (store version + dimension
+snapshot) and scope (fucai.analytics.slices), so the cockpit's runners for one day share them.
 
 Grouping by market manager needs the day of each sale (managers change mid-month), and a store
 written before the ytd rollup existed has none: those read whole months from the monthly rollup

@@ -1,9 +1,10 @@
 """Slices of the ytd rollup, kept in memory per analytics context and scope.
 
 A slice is the scoped rollup's rows — year, station_code, game — with some of its day columns
-(the year to date at the end of those days), fetched with one Ibis expression through
-ScopedTables. Group keys (city, county, scene, …, game category) are looked up in the
-context's dimension snapshot by station code and game, as the backend's joins would.
+(the year to date at the end of those days): read from the rollup files with Arrow (in process,
+RollupFiles) and scoped by scope.scope_mask, or on Spark fetched with an Ibis expression through
+ScopedTables. Group keys (city, county, scene, …, game category) are looked up in the context's
+dimension snapshot by station code and game, as the backend's joins would.
 
 The cache answers a request for day columns with the slices it holds for the scope, fetching
 only the columns none of them has (and, with a scope's first fetch, the month ends that the

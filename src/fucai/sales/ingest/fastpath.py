@@ -54,7 +54,9 @@ class Coded:
 
     @classmethod
     def of(cls, column: pa.ChunkedArray) -> Coded:
-        encoded = pc.dictionary_encode(column)  # one dictionary, shared by every chunk
+        """From a text column, or a dictionary column whose chunks share one dictionary (the
+        CSV reader's, unified)."""
+        encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
         if not encoded.num_chunks:
             return cls(pa.array([], pa.string()), np.zeros(0, np.int32))
         index = np.concatenate([chunk.indices.to_numpy() for chunk in encoded.chunks])

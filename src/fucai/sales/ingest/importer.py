@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 from django.db import transaction
 from django.utils import timezone
@@ -260,7 +261,10 @@ class SalesImporter:
             if f.raw is None or f.raw.kind != kind or f.errors:
                 continue
             t = f.raw.table
-            parts.append(t.add_column(0, "file_no", pa.array([f.number] * t.num_rows, pa.int32())))
+            if len(self.files) > 1:  # files may differ in which columns are dictionaries
+                t = pa.table([_as_text(c) for c in t.columns], names=t.column_names)
+            number = pa.array(np.full(t.num_rows, f.number, np.int32))
+            parts.append(t.add_column(0, "file_no", number))
         return pa.concat_tables(parts) if parts else None
 
     def _validate(self, con) -> tuple[int, list[RowError]]:
@@ -437,6 +441,10 @@ class SalesImporter:
         SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(
             progress=percent
         )
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def _month_end(year: int, month: int) -> dt.date:

@@ -193,3 +193,28 @@ def test_a_city_served_from_the_provinces_slice_equals_a_city_fetched_alone(impo
     context.slices.covering = covering
     assert answers(context, ganzhou) == alone
     assert fetched == []  # everything came from the province's slices, narrowed in memory
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [Scope.province(), Scope.city("360700"), Scope.stations({"36110214", "36040002"})],
+    ids=["all", "city", "stations"],
+)
+def test_a_slice_read_with_arrow_holds_the_rows_the_ibis_expression_gives(imported, scope):
+    from fucai.analytics.runners import Runner
+
+    runner = Runner(AnalyticsContext(backend="duckdb", store=imported), scope)
+    columns = ("d0228", "d0903")
+    by_arrow = runner._fetch_slice(columns)
+    by_ibis = runner.tables.projected("ytd", ("year", "station_code", "game", *columns))
+
+    def rows(table):
+        return sorted(tuple(r.values()) for r in table.to_pylist())
+
+    assert rows(by_arrow) == rows(by_ibis.to_pyarrow())
+    assert (
+        len(by_arrow)
+        == {"all": 10, "city": 4, "stations": 3}[
+            "all" if scope.everything else "city" if scope.city_code else "stations"
+        ]
+    )
