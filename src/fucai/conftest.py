@@ -10,6 +10,8 @@ import pytest
 from fucai.accounts.choices import Role
 from fucai.network.choices import StationOperation, StationScene, StationStatus
 
+pytest_plugins = ["fucai.core.testing.browser"]  # browser_page and friends, for browser tests
+
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_data_dir(tmp_path_factory):

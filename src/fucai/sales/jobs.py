@@ -12,9 +12,7 @@ With `settings.TASKS_SYNC` (env FUCAI_TASKS_SYNC, on in the tests) the job runs 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import logging
 import uuid
@@ -144,47 +142,6 @@ def enqueue_import(ticket: UploadTicket) -> str:
     )
 
 
-class _ReadOnlyStore:
-    """The sales store for a dry run: its lock and manifest, and nothing that writes (a dry run
-    that tried to commit would fail instead)."""
-
-    def __init__(self, store) -> None:
-        self._store = store
-
-    def locked(self, *args, **kwargs):
-        return self._store.locked(*args, **kwargs)
-
-    def manifest(self):
-        return self._store.manifest()
-
-
-class SalesImportChecker(SalesImporter):
-    """A dry run: reads and validates a batch exactly as an import does, and commits nothing.
-    Its SalesImport records say `dry_run`; they succeed when the files have no error."""
-
-    def __init__(self, paths, **options) -> None:
-        from fucai.sales.store import SalesStore
-
-        store = _ReadOnlyStore(options.pop("store", None) or SalesStore())
-        super().__init__(paths, store=store, **options)
-
-    def _record(self, number: int, path: Path):
-        file = super()._record(number, path)
-        file.record.dry_run = True
-        file.record.save(update_fields=["dry_run"])
-        return file
-
-    def _commit(self, con) -> ImportOutcome:
-        self._file_stats(con)
-        now = timezone.now()
-        for file in self.files:
-            file.record.status, file.record.progress = ImportStatus.SUCCEEDED, 100
-            file.record.finished_at = now
-            file.record.message = _("Dry run: no errors found; nothing was imported.")
-            file.record.save()
-        return ImportOutcome(self.batch, [file.record for file in self.files])
-
-
 def run_import(batch: str) -> dict:
     """The worker's job: import (or check) the files of an upload as its user."""
     from django.contrib.auth import get_user_model
@@ -209,16 +166,14 @@ def run_import(batch: str) -> dict:
 def _import(ticket: UploadTicket, user) -> ImportOutcome:
     if user is None:
         raise ImportRefused(_("The uploading user no longer exists."))
-    importer_class = SalesImportChecker if ticket.dry_run else SalesImporter
-    period = tuple(ticket.period) if ticket.period else None
-    # The importer counts its steps (and so the progress it records) on its progress bar, which
-    # must be on; the bar's own drawing is not wanted in the worker's log.
-    importer = importer_class(
-        ticket.paths, user=user, kind=ticket.kind, period=period, progress=True
-    )
-    importer.batch = uuid.UUID(ticket.batch)  # the records join the upload's batch
-    with contextlib.redirect_stderr(io.StringIO()):
-        return importer.run()
+    return SalesImporter(
+        ticket.paths,
+        user=user,
+        kind=ticket.kind,
+        period=tuple(ticket.period) if ticket.period else None,
+        dry_run=ticket.dry_run,
+        batch=uuid.UUID(ticket.batch),  # the records join the upload's batch
+    ).run()
 
 
 def _refused(ticket: UploadTicket, reason: str) -> dict:

@@ -35,11 +35,12 @@ import calendar
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -87,12 +88,14 @@ YTD_SCHEMA = pa.schema(
     ]
 )
 SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA, YTD: YTD_SCHEMA}
-YTD_BLOCK = 1_000_000  # station × game cells per block: bounds memory at 366 × 8 bytes a cell
+MONTH_OF_COLUMN = np.array([d.month - 1 for d in LEAP_DAYS])  # ytd column → month (0-11)
+YTD_BLOCK = 250_000  # station × game pairs summed at once: 366 × 17 bytes each (≈ 1.6 GB)
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 KEEP_IMPORT_IDS = 200
 DEFAULT_GRACE = dt.timedelta(hours=1)
+EPOCH = dt.date(1970, 1, 1)
 ROW_GROUP_SIZE = 122_880  # ≈ 4 days of a province's rows: date filters skip most row groups
 
 
@@ -132,6 +135,21 @@ def write_json_atomic(path: Path, data: dict, before_swap=None) -> None:
         before_swap()
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+UNORDERED = object()  # _write_new_year's answer for rows not in store order
+
+
+def _split_years(table: pa.Table | None, years: list[int]) -> dict[int, pa.Table]:
+    """The rows of each year: slices (no copy) when the rows are in date order, else filters."""
+    if table is None or not years:
+        return {}
+    days = table["date"].combine_chunks().cast(pa.int32()).to_numpy()
+    bounds = {y: [(dt.date(y + k, 1, 1) - EPOCH).days for k in (0, 1)] for y in years}
+    if len(days) < 2 or np.all(days[1:] >= days[:-1]):
+        cut = {y: np.searchsorted(days, b) for y, b in bounds.items()}
+        return {y: table.slice(lo, hi - lo) for y, (lo, hi) in cut.items()}
+    return {y: table.filter(pa.array((days >= lo) & (days < hi))) for y, (lo, hi) in bounds.items()}
 
 
 @dataclass(frozen=True)
@@ -222,43 +240,47 @@ def _ranked(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
 
 
 @dataclass(frozen=True)
-class YearToDateRollup:
-    """One year's facts as arrays, ready to be summed into the ytd rollup: per fact its column
-    (day of the leap-year calendar), station and game, ranked in string order."""
+class YearRollups:
+    """One year's facts as arrays, ready to be summed into the year's rollups: per fact its
+    column (day of the leap-year calendar), station and game, ranked in string order, amount
+    and tickets. Sums are exact integer sums (numpy int64)."""
 
     year: int
     column: np.ndarray
     station: np.ndarray
     game: np.ndarray
     amount_fen: np.ndarray
+    tickets: np.ndarray
     stations: pa.Array
     games: pa.Array
 
     @classmethod
-    def of(cls, con, source: str, year: int) -> YearToDateRollup:
-        """From the DuckDB table `source` (one year's daily facts), read in its stored order."""
+    def of(cls, con, source: str, year: int) -> YearRollups:
+        """From the DuckDB relation `source` (one year's daily facts), in its order."""
         rows = con.sql(
-            f"SELECT CAST(dayofyear(date) - 1 AS INTEGER) AS doy, station_code, game, amount_fen "
-            f"FROM {source}"
+            f"SELECT date, station_code, game, amount_fen, tickets FROM {source}"
         ).to_arrow_table()
-        doy = rows["doy"].to_numpy()
-        station, stations = _ranked(rows["station_code"])
-        game, games = _ranked(rows["game"])
-        column = doy + ((doy >= 59) & (not calendar.isleap(year)))  # common years skip d0229
-        return cls(year, column, station, game, rows["amount_fen"].to_numpy(), stations, games)
+        return cls.from_arrow(rows, year)
 
     @classmethod
-    def from_arrow(cls, rows: pa.Table, year: int) -> YearToDateRollup:
+    def from_arrow(cls, rows: pa.Table, year: int) -> YearRollups:
         """From one year's daily facts as Arrow (text columns may be dictionary-encoded)."""
         days = rows["date"].combine_chunks().cast(pa.int32()).to_numpy()
-        doy = days - (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days
         station, stations = _ranked(rows["station_code"])
         game, games = _ranked(rows["game"])
-        column = doy + ((doy >= 59) & (not calendar.isleap(year)))
-        amounts = rows["amount_fen"].combine_chunks().to_numpy()
-        return cls(year, column, station, game, amounts, stations, games)
+        column = ytd_columns_of(days, year)
+        return cls(
+            year,
+            column,
+            station,
+            game,
+            rows["amount_fen"].combine_chunks().to_numpy(),
+            rows["tickets"].combine_chunks().to_numpy(),
+            stations,
+            games,
+        )
 
-    @property
+    @functools.cached_property
     def in_store_order(self) -> bool:
         """Are the facts already sorted by (date, station_code, game), without duplicates?"""
         if len(self.column) < 2:
@@ -266,33 +288,262 @@ class YearToDateRollup:
         key = (self.column * len(self.stations) + self.station) * len(self.games) + self.game
         return bool(np.all(key[1:] > key[:-1]))
 
-    def blocks(self, cells: int = YTD_BLOCK) -> Iterator[pa.Table]:
-        """The rollup's rows (station × game pairs with facts, in order), a block of stations
-        at a time so that a block's days × pairs matrix stays within `cells` × 366 int64."""
+    def tables(self, pairs: int = YTD_BLOCK) -> tuple[pa.Table, list[pa.Table]]:
+        """The monthly rollup and the ytd rollup's blocks, summed a block of stations at a time
+        so that a block's days × pairs matrices stay within `pairs` station × game pairs."""
         n_games = max(len(self.games), 1)
-        per_block = max(1, cells // n_games)
+        per_block = max(1, pairs // n_games)
+        monthly, ytd = [], []
         for lo in range(0, len(self.stations), per_block):
             hi = min(lo + per_block, len(self.stations))
-            block = (self.station >= lo) & (self.station < hi)
-            yield self._block(lo, hi, block)
+            block = (
+                slice(None)  # one block (a province): no selection
+                if lo == 0 and hi == len(self.stations)
+                else (self.station >= lo) & (self.station < hi)
+            )
+            sums = YearSums(self.year, self.stations[lo:hi], self.games)
+            sums.add(
+                self.column[block],
+                (self.station[block] - lo) * n_games + self.game[block],
+                self.amount_fen[block],
+                self.tickets[block],
+                unique=self.in_store_order,
+            )
+            monthly.append(sums.monthly())
+            ytd.append(sums.ytd())
+        if len(monthly) == 1:
+            return monthly[0], ytd
+        order = [("month", "ascending"), ("station_code", "ascending"), ("game", "ascending")]
+        return pa.concat_tables(monthly).sort_by(order), ytd
 
-    def _block(self, lo: int, hi: int, block: np.ndarray) -> pa.Table:
+
+class YearSums:
+    """A year's facts over fixed stations × games (both in string order), summed as they
+    arrive into days × pairs matrices of the leap-year calendar (amount, tickets, whether a
+    fact was there); the monthly and ytd rollups come out of them. Exact (int64)."""
+
+    def __init__(self, year: int, stations: pa.Array, games: pa.Array) -> None:
+        self.year, self.stations, self.games = year, stations, games
+        shape = (len(YTD_COLUMNS), len(stations) * len(games))
+        self.amount = np.zeros(shape, np.int64)
+        self.tickets = np.zeros(shape, np.int64)
+        self.seen = np.zeros(shape, bool)
+
+    def add(self, column, pair, amount, tickets, unique: bool) -> None:
+        """Facts by ytd column and pair (station index × len(games) + game index); `unique`:
+        no two share a (column, pair) cell (facts in store order), so placing them is enough."""
+        cells = (column, pair)
+        if unique:
+            self.amount[cells], self.tickets[cells] = amount, tickets
+        else:
+            np.add.at(self.amount, cells, amount)
+            np.add.at(self.tickets, cells, tickets)
+        self.seen[cells] = True
+
+    def monthly(self) -> pa.Table:
+        """The monthly rollup: amount and tickets per month × station × game with facts, in
+        that order."""
+        starts = np.flatnonzero(np.diff(MONTH_OF_COLUMN, prepend=-1))  # each month's first column
+        amount = np.add.reduceat(self.amount, starts, axis=0)
+        tickets = np.add.reduceat(self.tickets, starts, axis=0)
+        seen = np.logical_or.reduceat(self.seen, starts, axis=0)
+        cell = np.flatnonzero(seen)  # month × pairs + pair: (month, station, game) order
+        month, pair = np.divmod(cell, seen.shape[1])
         n_games = len(self.games)
-        pair = (self.station[block] - lo) * n_games + self.game[block]
-        cumulative = np.zeros((len(YTD_COLUMNS), (hi - lo) * n_games), np.int64)
-        np.add.at(cumulative, (self.column[block], pair), self.amount_fen[block])
-        np.cumsum(cumulative, axis=0, out=cumulative)
-        seen = np.zeros(cumulative.shape[1], bool)
-        seen[pair] = True
-        pairs = np.flatnonzero(seen)
-        cumulative = cumulative[:, pairs]
+        first_days = np.array([(dt.date(self.year, m, 1) - EPOCH).days for m in range(1, 13)])
+        columns = [
+            pa.array(first_days[month].astype(np.int32)).cast(pa.date32()),
+            self.stations.take(pa.array(pair // n_games)),
+            self.games.take(pa.array(pair % n_games)),
+            pa.array(amount.reshape(-1)[cell]),
+            pa.array(tickets.reshape(-1)[cell]),
+        ]
+        return pa.Table.from_arrays(columns, schema=MONTHLY_SCHEMA)
+
+    def ytd(self) -> pa.Table:
+        """The ytd rollup's rows: the pairs with facts, in order, with their year to date."""
+        n_games = len(self.games)
+        pairs = np.flatnonzero(self.seen.any(axis=0))
+        cumulative = np.cumsum(self.amount[:, pairs], axis=0)
         columns = [
             pa.array(np.full(len(pairs), self.year, np.int32)),
-            self.stations.take(pa.array(pairs // n_games + lo)),
+            self.stations.take(pa.array(pairs // n_games)),
             self.games.take(pa.array(pairs % n_games)),
             *(pa.array(day) for day in cumulative),
         ]
         return pa.Table.from_arrays(columns, schema=YTD_SCHEMA)
+
+
+@dataclass(frozen=True)
+class FactBlock:
+    """A block of daily facts in store order: an Arrow table (DAILY_SCHEMA's columns, station
+    and game codes dictionary-encoded on fixed dictionaries in string order) and the integer
+    arrays it was built from."""
+
+    table: pa.Table
+    day: np.ndarray  # days since 1970
+    station: np.ndarray  # index in the station dictionary
+    game: np.ndarray  # index in the game dictionary
+    amount_fen: np.ndarray
+    tickets: np.ndarray
+
+    def slice(self, lo: int, hi: int) -> FactBlock:
+        return FactBlock(
+            self.table.slice(lo, hi - lo),
+            *(a[lo:hi] for a in (self.day, self.station, self.game, self.amount_fen, self.tickets)),
+        )
+
+
+class YearStream:
+    """Writes the partitions of years the store does not have while their facts arrive in
+    store order (an import streaming a large file): each year's daily file a block at a time,
+    its rollups summed alongside and written as soon as the stream has passed the year, on a
+    thread of its own (Parquet encoding and numpy release the GIL) while the caller checks the
+    next block. Nothing is visible until `commit_written` swaps the manifest; `abort()`
+    deletes what was written. The caller holds the writer lock."""
+
+    PENDING = 2  # blocks queued for the writing thread at most (bounds memory)
+
+    def __init__(self, store: SalesStore, stations: pa.Array, games: pa.Array) -> None:
+        manifest = store.manifest()
+        self.store, self.version = store, manifest.version + 1
+        self.stored = set(manifest.years())
+        self.stations, self.games = stations, games
+        self.open: dict[int, _OpenYear] = {}  # years being written
+        self.years: list[_OpenYear] = []  # every year begun, open or closed
+        self.closed: dict[int, dict] = {}  # year → {dataset: (file, rows)}, by the thread
+        self.passed: set[int] = set()  # years handed to the thread to close
+        self._pool = ThreadPoolExecutor(1)
+        self._pending: list = []
+
+    @property
+    def started(self) -> bool:
+        """Has anything been written (so that giving up means deleting it)?"""
+        return bool(self.years)
+
+    def add(self, block: FactBlock) -> bool:
+        """Queue a block (after every earlier one in store order); False, queueing nothing,
+        if it holds a year the store has or the year's matrices would exceed YTD_BLOCK pairs."""
+        if not len(block.day):
+            return True
+        if len(self.stations) * len(self.games) > YTD_BLOCK:
+            return False
+        first, last = (int((EPOCH + dt.timedelta(days=int(d))).year) for d in block.day[[0, -1]])
+        if any(y in self.stored or y in self.passed for y in range(first, last + 1)):
+            return False
+        for year in [y for y in self.open if y < first]:  # the stream has passed it
+            self.passed.add(year)
+            self._queue(self._close, self.open.pop(year))
+        for year in range(first, last + 1):
+            lo, hi = np.searchsorted(
+                block.day, [(dt.date(year + k, 1, 1) - EPOCH).days for k in (0, 1)]
+            )
+            if hi > lo:
+                self._queue(self._year(year).add, block.slice(int(lo), int(hi)))
+        return True
+
+    def _queue(self, fn, *args) -> None:
+        while len(self._pending) >= self.PENDING:
+            self._pending.pop(0).result()  # raises what the thread raised
+        self._pending.append(self._pool.submit(fn, *args))
+
+    def _year(self, year: int) -> _OpenYear:
+        if year not in self.open:
+            self.open[year] = _OpenYear(self, year)
+            self.years.append(self.open[year])
+        return self.open[year]
+
+    def _close(self, year: _OpenYear) -> None:
+        self.closed[year.year] = year.finish()
+
+    def finish(self) -> dict[int, dict]:
+        """Close every year: {year: {dataset: (file, rows)}} for commit_written."""
+        for year in list(self.open):
+            self._queue(self._close, self.open.pop(year))
+        self._drain()
+        return dict(sorted(self.closed.items()))
+
+    def abort(self) -> None:
+        """Delete every file written (the writing thread stopped first)."""
+        with contextlib.suppress(Exception):
+            self._drain()
+        for year in self.years:
+            year.abort()
+        self.open, self.years, self.closed, self.passed = {}, [], {}, set()
+
+    def _drain(self) -> None:
+        try:
+            while self._pending:
+                self._pending.pop(0).result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+class _OpenYear:
+    """One year of a YearStream: its daily file being written, its rollups being summed."""
+
+    def __init__(self, stream: YearStream, year: int) -> None:
+        self.store, self.year = stream.store, year
+        self.rel = {ds: _partition_name(ds, year, stream.version) for ds in DATASETS}
+        self.final = self.store.root / self.rel[DAILY]
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.final.with_name(f".{self.final.name}.tmp")
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+        self.sums = YearSums(year, stream.stations, stream.games)
+
+    def add(self, block: FactBlock) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(
+                self.tmp, block.table.schema, **_daily_options(block.table)
+            )
+        self.writer.write_table(block.table, row_group_size=ROW_GROUP_SIZE)
+        self.rows += block.table.num_rows
+        pair = block.station.astype(np.int64) * len(self.sums.games) + block.game
+        column = ytd_columns_of(block.day, self.year)
+        self.sums.add(column, pair, block.amount_fen, block.tickets, unique=True)
+
+    def finish(self) -> dict:
+        self.writer.close()
+        fsync_file(self.tmp)
+        os.replace(self.tmp, self.final)
+        fsync_dir(self.final.parent)
+        root, rel = self.store.root, self.rel
+        monthly = self.store._write_arrow(self.sums.monthly(), root / rel[MONTHLY])
+        ytd = self.store._write_ytd([self.sums.ytd()], root / rel[YTD])
+        return {
+            DAILY: (rel[DAILY], self.rows),
+            MONTHLY: (rel[MONTHLY], monthly),
+            YTD: (rel[YTD], ytd),
+        }
+
+    def abort(self) -> None:
+        """Delete this year's files, written or half-written."""
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+        for rel in self.rel.values():
+            (self.store.root / rel).unlink(missing_ok=True)
+
+
+def _daily_options(table: pa.Table) -> dict:
+    """Parquet options of daily partitions and monthly rollups: zstd; amounts (near-unique)
+    delta-encoded, not dictionary-encoded (a smaller file, written faster); the other
+    columns repeat and keep their dictionaries. Without the Arrow schema in the file, text
+    reads back as text."""
+    return {
+        "compression": "zstd",
+        "store_schema": False,
+        "use_dictionary": [c for c in table.column_names if c != "amount_fen"],
+        "column_encoding": {"amount_fen": "DELTA_BINARY_PACKED"},
+    }
+
+
+def ytd_columns_of(day: np.ndarray, year: int) -> np.ndarray:
+    """The ytd column (day of the leap-year calendar) of day numbers (since 1970) of `year`."""
+    doy = day - (dt.date(year, 1, 1) - EPOCH).days
+    return doy + ((doy >= 59) & (not calendar.isleap(year)))  # common years skip d0229
 
 
 class SalesStore:
@@ -380,25 +631,34 @@ class SalesStore:
             int(r[0])
             for r in con.execute(f"SELECT DISTINCT year(date) FROM {facts} ORDER BY 1").fetchall()
         ]
+        written = self._write_years(con, facts, years, manifest, version, arrow)
+        return self._swap(manifest, version, written, import_ids, progress)
+
+    def commit_written(
+        self, written: dict[int, dict], import_ids: tuple[int, ...] = (), progress=None
+    ) -> CommitResult:
+        """Commit partitions a YearStream wrote (for years the store did not have); the
+        caller holds the writer lock since it read the manifest's version."""
+        manifest = self.manifest()
+        return self._swap(manifest, manifest.version + 1, written.items(), import_ids, progress)
+
+    def _swap(
+        self, manifest: Manifest, version: int, written, import_ids: tuple[int, ...], progress
+    ) -> CommitResult:
+        """Swap in the next manifest naming the partitions `written` ((year, {dataset: (file,
+        rows)} or None if unchanged) pairs) in place of the years' current ones."""
         new_parts = {ds: dict(manifest.partitions.get(ds, {})) for ds in DATASETS}
         new_rows = {ds: dict(manifest.rows.get(ds, {})) for ds in DATASETS}
         retired = dict(manifest.retired)
         changed, unchanged = [], []
-        for year in years:
-            old = manifest.partitions.get(DAILY, {}).get(year)
-            if old is None and arrow is not None:
-                written = self._write_new_year(con, facts, year, arrow, version)
-            else:
-                written = self._write_year(
-                    con, facts, year, self.root / old if old else None, version
-                )
+        for year, files in written:
             if progress is not None:
                 progress(year)
-            if written is None:
+            if files is None:
                 unchanged.append(year)
                 continue
             changed.append(year)
-            for ds, (rel, rows) in written.items():
+            for ds, (rel, rows) in files.items():
                 previous = new_parts[ds].get(year)
                 if previous:
                     retired[previous] = _now()
@@ -423,6 +683,31 @@ class SalesStore:
         )
         self.checkpoint("swapped")
         return CommitResult(new, tuple(changed), tuple(unchanged))
+
+    def _write_years(
+        self, con, facts: str, years: list[int], manifest: Manifest, version: int, arrow
+    ) -> Iterator[tuple[int, dict | None]]:
+        """Write each year's partitions; yield (year, what was written or None if unchanged) in
+        the calling thread. Years the store does not have yet, given as Arrow rows in store
+        order, are written two at a time (Parquet encoding and the rollups release the GIL);
+        the others are merged with their stored file one after another through `con`."""
+        stored = manifest.partitions.get(DAILY, {})
+        fresh = [y for y in years if y not in stored] if arrow is not None else []
+        with ThreadPoolExecutor(2) as pool:
+            jobs = {
+                y: pool.submit(self._write_new_year, y, rows, version)
+                for y, rows in _split_years(arrow, fresh).items()
+            }
+            for year in years:
+                written = jobs[year].result() if year in jobs else UNORDERED
+                if written is not UNORDERED:
+                    yield year, written
+                    continue
+                old = stored.get(year)
+                yield (
+                    year,
+                    self._write_year(con, facts, year, self.root / old if old else None, version),
+                )
 
     def _write_year(
         self, con, facts: str, year: int, old: Path | None, version: int
@@ -453,68 +738,45 @@ class SalesStore:
                 f"UNION ALL SELECT * FROM _new_year"
             )
             source = "_merged"
-        ytd = YearToDateRollup.of(con, source, year)
-        order = "" if ytd.in_store_order else " ORDER BY date, station_code, game"
+        rollups = YearRollups.of(con, source, year)
+        order = "" if rollups.in_store_order else " ORDER BY date, station_code, game"
         daily_rows = self._copy(con, f"SELECT * FROM {source}{order}", self.root / rel[DAILY])
-        monthly_rows = self._write_monthly(con, self.root / rel[DAILY], self.root / rel[MONTHLY])
-        ytd_rows = self._write_ytd(ytd, self.root / rel[YTD])
         con.execute("DROP TABLE IF EXISTS _merged")
-        return {
-            DAILY: (rel[DAILY], daily_rows),
-            MONTHLY: (rel[MONTHLY], monthly_rows),
-            YTD: (rel[YTD], ytd_rows),
-        }
+        return {DAILY: (rel[DAILY], daily_rows), **self._write_rollups(rollups, rel)}
 
-    def _write_new_year(self, con, facts: str, year: int, arrow: pa.Table, version: int) -> dict:
-        """A year the store does not have, from Arrow rows: the daily file is written as it is
-        (Arrow writes dictionary-encoded text without re-encoding it) while the ytd rollup is
-        built beside it; rows out of the store's order go through DuckDB's sort instead."""
-        dates = arrow["date"]
-        lo, hi = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-        rows = arrow.filter(pc.and_(pc.greater_equal(dates, lo), pc.less(dates, hi)))
-        ytd = YearToDateRollup.from_arrow(rows, year)
-        if not ytd.in_store_order:
-            return self._write_year(con, facts, year, None, version)
+    def _write_new_year(self, year: int, rows: pa.Table, version: int) -> dict | object:
+        """A year the store does not have, from Arrow rows; UNORDERED, writing nothing, if they
+        are not in store order (DuckDB sorts them then). The daily file is written as it is
+        (Arrow writes dictionary-encoded text without re-encoding it), the rollups are summed
+        from the same rows. Runs in a worker thread: no DuckDB, no Django."""
+        rollups = YearRollups.from_arrow(rows, year)
+        if not rollups.in_store_order:
+            return UNORDERED
         rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
-        with ThreadPoolExecutor(1) as pool:
-            ytd_rows = pool.submit(self._write_ytd, ytd, self.root / rel[YTD])
-            daily = rows.select(DAILY_SCHEMA.names)
-            daily_rows = self._write_arrow(daily, self.root / rel[DAILY])
-            monthly_rows = self._write_monthly(
-                con, self.root / rel[DAILY], self.root / rel[MONTHLY]
-            )
-            return {
-                DAILY: (rel[DAILY], daily_rows),
-                MONTHLY: (rel[MONTHLY], monthly_rows),
-                YTD: (rel[YTD], ytd_rows.result()),
-            }
+        daily_rows = self._write_arrow(rows.select(DAILY_SCHEMA.names), self.root / rel[DAILY])
+        return {DAILY: (rel[DAILY], daily_rows), **self._write_rollups(rollups, rel)}
+
+    def _write_rollups(self, rollups: YearRollups, rel: dict[str, str]) -> dict:
+        """Write a year's monthly and ytd rollups; {dataset: (file, rows)}."""
+        monthly_table, ytd_blocks = rollups.tables()
+        monthly = self._write_arrow(monthly_table, self.root / rel[MONTHLY])
+        ytd = self._write_ytd(ytd_blocks, self.root / rel[YTD])
+        return {MONTHLY: (rel[MONTHLY], monthly), YTD: (rel[YTD], ytd)}
 
     @staticmethod
     def _write_arrow(table: pa.Table, final: Path) -> int:
-        """Write a daily partition from Arrow (as _copy does from DuckDB): temporary name,
-        fsync, rename. Without the Arrow schema in the file, text reads back as text."""
+        """Write a daily partition or a monthly rollup from Arrow (as _copy does from DuckDB):
+        temporary name, fsync, rename."""
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
-        pq.write_table(
-            table, tmp, compression="zstd", row_group_size=ROW_GROUP_SIZE, store_schema=False
-        )
+        pq.write_table(table, tmp, row_group_size=ROW_GROUP_SIZE, **_daily_options(table))
         fsync_file(tmp)
         os.replace(tmp, final)
         fsync_dir(final.parent)
         return table.num_rows
 
-    def _write_monthly(self, con, daily: Path, target: Path) -> int:
-        """The monthly rollup of one daily partition: exact sums per month × station × game."""
-        query = (
-            f"SELECT CAST(date_trunc('month', date) AS DATE) AS month, station_code, game, "
-            f"CAST(sum(amount_fen) AS BIGINT) AS amount_fen, "
-            f"CAST(sum(tickets) AS BIGINT) AS tickets "
-            f"FROM read_parquet({_sql_str(daily)}) GROUP BY ALL ORDER BY month, station_code, game"
-        )
-        return self._copy(con, query, target)
-
     @staticmethod
-    def _write_ytd(ytd: YearToDateRollup, final: Path) -> int:
+    def _write_ytd(blocks: Iterable[pa.Table], final: Path) -> int:
         """Write the ytd rollup of a year (blocks of stations as row groups), fsync, rename."""
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
@@ -528,7 +790,7 @@ class SalesStore:
             use_dictionary=["year", "station_code", "game"],
             column_encoding=dict.fromkeys(YTD_COLUMNS, "DELTA_BINARY_PACKED"),
         ) as writer:
-            for block in ytd.blocks():
+            for block in blocks:
                 writer.write_table(block)
                 rows += block.num_rows
         fsync_file(tmp)
@@ -600,35 +862,20 @@ class SalesStore:
     def rebuild_rollups(self) -> Manifest:
         """Rewrite every rollup (monthly, ytd) from the daily files: after a change of
         definition, or for a store written before a rollup existed."""
-        import duckdb
-
         with self.locked():
             manifest = self.manifest()
             version = manifest.version + 1
             parts = {ds: dict(manifest.partitions.get(ds, {})) for ds in DATASETS}
             rows = {ds: dict(manifest.rows.get(ds, {})) for ds in DATASETS}
             retired = dict(manifest.retired)
-            con = duckdb.connect()
-            try:
-                for year, daily in manifest.partitions.get(DAILY, {}).items():
-                    rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
-                    counts = {
-                        MONTHLY: self._write_monthly(
-                            con, self.root / daily, self.root / rel[MONTHLY]
-                        ),
-                        YTD: self._write_ytd(
-                            YearToDateRollup.of(
-                                con, f"read_parquet({_sql_str(self.root / daily)})", year
-                            ),
-                            self.root / rel[YTD],
-                        ),
-                    }
-                    for ds, n in counts.items():
-                        if parts[ds].get(year):
-                            retired[parts[ds][year]] = _now()
-                        parts[ds][year], rows[ds][year] = rel[ds], n
-            finally:
-                con.close()
+            for year, daily in manifest.partitions.get(DAILY, {}).items():
+                facts = pq.read_table(self.root / daily, schema=DAILY_SCHEMA)
+                rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
+                written = self._write_rollups(YearRollups.from_arrow(facts, year), rel)
+                for ds, (name, n) in written.items():
+                    if parts[ds].get(year):
+                        retired[parts[ds][year]] = _now()
+                    parts[ds][year], rows[ds][year] = name, n
             new = replace(
                 manifest,
                 version=version,
@@ -662,7 +909,7 @@ class SalesStore:
                 else:
                     keep[rel] = when
             young = set(keep) | prune_retired_dimensions(self, cutoff, deleted, self._unlink)
-            for path in self._data_files():
+            for path in list(self._data_files()):  # listed first: unlinking prunes directories
                 rel = str(path.relative_to(self.root))
                 if rel in live or rel in young:
                     continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,18 +34,22 @@ from fucai.analytics.backends import forget_contexts
 from fucai.sales.choices import ImportKind, ImportStatus
 from fucai.sales.ingest import validate as checks
 from fucai.sales.ingest.errors import RowError
-from fucai.sales.ingest.fastpath import CleanDaily, check_daily
+from fucai.sales.ingest.fastpath import CleanDaily, DailyChecker, check_daily
 from fucai.sales.ingest.mof import MofTable, parse_mof_workbook
 from fucai.sales.ingest.readers import (
+    CSV_SUFFIXES,
+    DailyStream,
     FileError,
     RawFile,
     is_mof_workbook,
     read_sales_file,
     sha256_of,
 )
-from fucai.sales.store import CommitResult, SalesStore
+from fucai.sales.store import CommitResult, SalesStore, YearStream
 
 MAX_ERRORS = 200
+STEPS = ("parsed", "rows", "rules")  # the steps of the checks, after reading the files
+RESTREAM = object()  # _check_stream's answer: stream the file again, keeping its facts
 ERRORS_PER_RECORD = 50
 
 # per file: first and last day, amount, and daily facts (a daily row is one; tickets are summed)
@@ -89,6 +94,7 @@ class _File:
     raw: RawFile | None = None
     mof: MofTable | None = None
     errors: list[RowError] = field(default_factory=list)
+    sha256: str = ""
 
 
 def import_scope(user) -> set[str] | None:
@@ -137,8 +143,17 @@ class SalesImporter:
         progress: bool = False,
         today: dt.date | None = None,
         max_errors: int = MAX_ERRORS,
+        fast: bool = True,
+        dry_run: bool = False,
+        batch: uuid.UUID | None = None,
     ) -> None:
+        """`dry_run`: read and check exactly as an import does, commit nothing (the records
+        say dry_run, and succeed when the files have no error). `batch`: the id the records
+        share (the web upload's). `fast=False` always runs the full checks (tests compare
+        both paths)."""
         self.paths = [Path(p) for p in paths]
+        self.fast = fast
+        self.dry_run = dry_run
         self.user = user
         self.kind = kind
         self.period = period
@@ -146,19 +161,22 @@ class SalesImporter:
         self.show_progress = progress
         self.today = today or timezone.localdate()
         self.max_errors = max_errors
-        self.batch = uuid.uuid4()
+        self.batch = batch or uuid.uuid4()
         self.allowed = import_scope(user)
         self.files: list[_File] = []
         self._bar = None
         self._clean: CleanDaily | None = None
+        self._percent = 0
+        self._done, self._total = 0.0, 0
 
     # -- orchestration -------------------------------------------------------------------------
     def run(self) -> ImportOutcome:
         from tqdm import tqdm
 
         self.files = [self._record(i, p) for i, p in enumerate(self.paths)]
+        self._total = len(self.files) + len(STEPS) + 3  # + facts, stats, the records
         self._bar = tqdm(
-            total=len(self.files) + 6,
+            total=self._total,
             disable=not self.show_progress,
             file=sys.stderr,
             desc=_("import"),
@@ -178,17 +196,20 @@ class SalesImporter:
     def _run(self) -> ImportOutcome:
         import duckdb
 
-        for f in self.files:
-            self._read(f)
-            self._step()
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
         try:
-            self._clean = self._fast(con)
-            if self._clean is not None:
-                con.register("facts", self._clean.facts)
-                for _step in ("parsed", "rows", "rules"):  # the full checks' steps
+            self._clean = self._stream(con) if self.fast else None
+            if self._clean is None:
+                for f in self.files:
+                    self._read(f)
                     self._step()
+                self._clean = self._fast(con)
+                if self._clean is not None:
+                    self._step(len(STEPS))
+            if self._clean is not None:
+                if self._clean.facts is not None:
+                    con.register("facts", self._clean.facts)
                 return self._commit(con)
             error_count, row_errors = self._validate(con)
             file_errors = [e for f in self.files for e in f.errors]
@@ -197,6 +218,71 @@ class SalesImporter:
             return self._commit(con)
         finally:
             con.close()
+
+    def _stream(self, con) -> CleanDaily | None:
+        """A batch of one daily CSV file that breaks no rule, checked block by block as Arrow
+        parses it (fucai.sales.ingest.fastpath); None if the batch is not one such file or a
+        block breaks a rule: the file is then read whole and fully checked.
+
+        Years the store does not have are written while the file streams (store.YearStream),
+        if the file is in store order; when that turns out not to hold after blocks were
+        written, they are deleted and the file streams again, kept in memory this time."""
+        if len(self.files) != 1 or self.kind not in (None, ImportKind.DAILY):
+            return None
+        f = self.files[0]
+        if not f.path.is_file() or f.path.suffix.lower() not in CSV_SUFFIXES:
+            return None
+        for name, table in checks.reference_tables(self.allowed).items():
+            con.register(name, table)
+        self._bar_mark = self._done
+        with ThreadPoolExecutor(1) as pool:  # hashing releases the GIL: beside the parsing
+            digest = pool.submit(sha256_of, f.path)
+            clean = self._check_stream(con, f.path, write=not self.dry_run)
+            if clean is RESTREAM:
+                clean = self._check_stream(con, f.path, write=False)
+            f.sha256 = digest.result()
+        if clean is None:
+            return None
+        self._stream_progress(1.0)
+        f.record.kind, f.record.rows, f.record.file_sha256 = ImportKind.DAILY, clean.rows, f.sha256
+        f.record.save(update_fields=["kind", "rows", "file_sha256"])
+        return clean
+
+    def _check_stream(self, con, path: Path, write: bool):
+        """Run the fast checks over the file's blocks (CleanDaily, None or RESTREAM); the
+        reading and checking steps advance with the share of the file read."""
+        try:
+            stream = DailyStream(path)
+        except FileError:
+            return None
+        checker = DailyChecker(con, self.allowed is not None, self.today, keep=not write)
+        writer = YearStream(self.store, checker.codes, checker.game_codes) if write else None
+        clean = None
+        try:
+            for block in stream.blocks():
+                if not checker.add(block):
+                    return None
+                if writer is not None and not (checker.ordered and writer.add(checker.last)):
+                    if writer.started:
+                        return RESTREAM
+                    writer.abort()  # nothing written yet: keep the facts instead
+                    checker.keep, writer = True, None
+                    checker.blocks.append(checker.last.table)
+                self._stream_progress(stream.fraction())
+            clean = checker.finish(writer.finish() if writer is not None else None)
+            return clean
+        except FileError:
+            return None
+        finally:
+            stream.close()
+            if writer is not None and clean is None:
+                writer.abort()
+
+    def _stream_progress(self, fraction: float) -> None:
+        """Reading the file and its checks (1 + len(STEPS) steps) done up to `fraction`."""
+        target = self._bar_mark + (1 + len(STEPS)) * fraction
+        if target > self._done:
+            self._step(target - self._done)
 
     # -- reading -------------------------------------------------------------------------------
     def _record(self, number: int, path: Path) -> _File:
@@ -209,16 +295,24 @@ class SalesImporter:
             user_name=getattr(self.user, "username", "") or "",
             city_id=getattr(self.user, "city_id", None) if self.allowed is not None else None,
             file_name=path.name,
-            file_sha256=sha256_of(path) if exists else "",
             file_size=path.stat().st_size if exists else 0,
             kind=self.kind or ImportKind.DAILY,
+            dry_run=self.dry_run,
         )
         return _File(number=number, path=path, label=path.name, record=record)
 
     def _read(self, f: _File) -> None:
         if not f.path.is_file():
             f.errors.append(RowError(f.label, None, "", "not_found"))
+            f.record.save(update_fields=["kind", "rows"])
             return
+        with ThreadPoolExecutor(1) as pool:  # hashing releases the GIL: beside the parsing
+            digest = pool.submit(lambda: f.sha256 or sha256_of(f.path))
+            self._read_content(f)
+            f.sha256 = f.record.file_sha256 = digest.result()
+        f.record.save(update_fields=["kind", "rows", "file_sha256"])
+
+    def _read_content(self, f: _File) -> None:
         try:
             if self.kind == ImportKind.MOF or (self.kind is None and is_mof_workbook(f.path)):
                 self._read_mof(f)
@@ -231,7 +325,6 @@ class SalesImporter:
             f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value))
         except Exception as exc:
             f.errors.append(RowError(f.label, None, "", "unreadable_excel", str(exc)[:200]))
-        f.record.save(update_fields=["kind", "rows"])
 
     def _read_mof(self, f: _File) -> None:
         f.record.kind = ImportKind.MOF
@@ -246,7 +339,7 @@ class SalesImporter:
     def _fast(self, con) -> CleanDaily | None:
         """A batch of one daily file that breaks no rule, proved so by the fast path
         (fucai.sales.ingest.fastpath); None sends the batch through the full checks."""
-        if len(self.files) != 1:
+        if len(self.files) != 1 or not self.fast:
             return None
         f = self.files[0]
         if f.errors or f.raw is None or f.raw.kind != ImportKind.DAILY:
@@ -345,15 +438,24 @@ class SalesImporter:
 
     def _commit(self, con) -> ImportOutcome:
         """Commit the checked rows (the table `facts`) to the store; record the success."""
+        if self.dry_run:
+            return self._checked(con)
         if self._clean is None:  # the fast path registered its facts already
             checks.build_facts(con, self._has_tickets)
         self._file_stats(con)
         self._step()
-        years = con.execute("SELECT count(DISTINCT year(date)) FROM facts").fetchone()[0]
+        ids = tuple(f.record.pk for f in self.files if f.mof is None)  # the sales files
+        written = self._clean.written if self._clean is not None else None
+        if written is not None:  # the stream wrote the partitions already
+            years = len(written)
+        else:
+            years = con.execute("SELECT count(DISTINCT year(date)) FROM facts").fetchone()[0]
         self._bar.total += years
-        ids = tuple(f.record.pk for f in self.files if f.raw is not None)
+        self._total += years
         commit = None
-        if years:
+        if written is not None:
+            commit = self.store.commit_written(written, ids, progress=lambda _: self._step())
+        elif years:
             commit = self.store.replace_station_days(
                 con,
                 "facts",
@@ -370,6 +472,17 @@ class SalesImporter:
         self._step()
         forget_contexts()
         return ImportOutcome(self.batch, [f.record for f in self.files], [], 0, commit)
+
+    def _checked(self, con) -> ImportOutcome:
+        """A dry run found no error: say so, and leave the store alone."""
+        self._file_stats(con)
+        now = timezone.now()
+        for f in self.files:
+            f.record.status, f.record.progress = ImportStatus.SUCCEEDED, 100
+            f.record.finished_at = now
+            f.record.message = _("Dry run: no errors found; nothing was imported.")
+            f.record.save()
+        return ImportOutcome(self.batch, [f.record for f in self.files])
 
     def _file_stats(self, con) -> None:
         if self._clean is not None:
@@ -433,11 +546,16 @@ class SalesImporter:
             status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now()
         )
 
-    def _step(self) -> None:
+    def _step(self, amount: float = 1) -> None:
+        """Advance the bar; the import records show the new percentage (when it changed)."""
         from fucai.sales.models import SalesImport
 
-        self._bar.update(1)
-        percent = min(99, int(100 * self._bar.n / max(self._bar.total, 1)))
+        self._bar.update(amount)
+        self._done += amount  # counted here: a disabled bar (--no-progress) counts nothing
+        percent = min(99, int(100 * self._done / max(self._total, 1)))
+        if percent <= self._percent:  # unchanged, or the total grew (the years to write)
+            return
+        self._percent = percent
         SalesImport.objects.filter(batch=self.batch, status=ImportStatus.RUNNING).update(
             progress=percent
         )

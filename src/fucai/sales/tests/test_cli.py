@@ -105,3 +105,21 @@ def test_a_failed_import_exits_with_an_error_and_names_the_row(network, store, w
     with pytest.raises(CommandError, match="1 error"):
         call_command("sales", "import", str(bad), "--no-progress")
     assert "bad.csv, row 2, column amount" in capsys.readouterr().err
+
+
+def test_a_dry_run_checks_the_file_and_imports_nothing(network, store, write_csv, capsys):
+    from fucai.sales.models import SalesImport
+
+    call_command(
+        "sales", "import", str(write_csv("check.csv", HISTORY)), "--dry-run", "--no-progress"
+    )
+    assert "dry run: no errors found; nothing was imported." in capsys.readouterr().out
+    assert store.manifest().version == 0
+    record = SalesImport.objects.get()
+    assert (record.dry_run, record.status, record.rows) == (True, "succeeded", len(HISTORY))
+    bad = [*HISTORY, ["36110214", "2023-03-01", "ssq", "12.345", "1"]]
+    with pytest.raises(CommandError, match="1 error"):
+        call_command(
+            "sales", "import", str(write_csv("bad.csv", bad)), "--dry-run", "--no-progress"
+        )
+    assert store.manifest().version == 0

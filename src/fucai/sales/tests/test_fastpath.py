@@ -13,7 +13,7 @@ import pytest
 
 from fucai.sales.ingest import validate
 from fucai.sales.ingest.fastpath import check_daily
-from fucai.sales.ingest.importer import SalesImporter, import_files
+from fucai.sales.ingest.importer import import_files
 from fucai.sales.ingest.readers import read_sales_file
 from fucai.sales.models import SalesImport
 from fucai.sales.store import SalesStore
@@ -39,9 +39,8 @@ def test_a_clean_file_takes_the_fast_path_and_stores_what_the_full_checks_store(
     assert clean is not None and (clean.rows, clean.amount_fen) == (5, 205620)
     assert import_files([path], store=store, today=TODAY).ok
     quick = SalesImport.objects.get()
-    monkeypatch.setattr(SalesImporter, "_fast", lambda self, con: None)
     full_store = SalesStore(tmp_path / "full")
-    assert import_files([path], store=full_store, today=TODAY).ok
+    assert import_files([path], store=full_store, today=TODAY, fast=False).ok
     full = SalesImport.objects.exclude(pk=quick.pk).get()
     assert facts(store) == facts(full_store)
     assert (dt.date(2023, 3, 2), "36040001", "ssq", 750, 3) in facts(store)

@@ -32,10 +32,11 @@ CORRECTION = [
     (dt.date(2023, 3, 1), "36110214", "ssq", 999_00, 1),
 ]
 
-CRASHING_WRITER = textwrap.dedent("""
+# a SalesStore that kills its own process (SIGKILL) at the checkpoint named by argv[2]
+CRASHING_STORE = textwrap.dedent("""
     import datetime as dt, os, signal, sys
-    import pyarrow as pa
-    from fucai.sales.store import DAILY_SCHEMA, SalesStore
+    import numpy as np, pyarrow as pa
+    from fucai.sales.store import DAILY_SCHEMA, FactBlock, SalesStore, YearStream
 
     root, stage = sys.argv[1], sys.argv[2]
 
@@ -43,7 +44,8 @@ CRASHING_WRITER = textwrap.dedent("""
         def checkpoint(self, name):
             if name == stage:
                 os.kill(os.getpid(), signal.SIGKILL)
-
+""")
+CRASHING_WRITER = CRASHING_STORE + textwrap.dedent("""
     rows = [(dt.date(2022, 3, 1), "36110214", "ssq", 99900, 1),
             (dt.date(2023, 3, 1), "36110214", "ssq", 99900, 1)]
     cols = list(zip(*rows))
@@ -53,10 +55,10 @@ CRASHING_WRITER = textwrap.dedent("""
 """)
 
 
-def run_crashing_writer(root, stage: str) -> subprocess.CompletedProcess:
+def run_crashing_writer(root, stage: str, script: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     return subprocess.run(
-        [sys.executable, "-c", CRASHING_WRITER, str(root), stage],
+        [sys.executable, "-c", script or CRASHING_WRITER, str(root), stage],
         capture_output=True,
         text=True,
         timeout=120,
@@ -200,3 +202,66 @@ def test_rebuilding_the_rollups_gives_the_same_sums(tmp_path):
             },
         ]
     )
+
+
+CRASHING_STREAM = CRASHING_STORE + textwrap.dedent("""
+    store = Crashing(root)
+    stations, games = pa.array(["36040001", "36110214"]), pa.array(["3d", "ssq"])
+    day = np.array([(dt.date(y, m, d) - dt.date(1970, 1, 1)).days
+                    for y, m, d in ((2024, 12, 31), (2025, 1, 2))], np.int32)
+    station, game = np.array([1, 1], np.int32), np.array([1, 0], np.int32)
+    fen, tickets = np.array([100, 200]), np.array([1, 2])
+    table = pa.table({
+        "date": pa.array(day).cast(pa.date32()),
+        "station_code": pa.DictionaryArray.from_arrays(pa.array(station), stations),
+        "game": pa.DictionaryArray.from_arrays(pa.array(game), games),
+        "amount_fen": pa.array(fen), "tickets": pa.array(tickets)})
+    stream = YearStream(store, stations, games)
+    stream.add(FactBlock(table, day, station, game, fen, tickets))
+    if stage == "streaming":
+        os.kill(os.getpid(), signal.SIGKILL)
+    store.commit_written(stream.finish())
+    print("finished")
+""")
+
+
+@pytest.mark.parametrize("stage", ["streaming", "partitions_written", "manifest_written"])
+def test_a_streaming_writer_killed_before_the_swap_leaves_the_previous_state(tmp_path, stage):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    manifest, data = store.manifest(), store.read_daily()
+    result = run_crashing_writer(tmp_path, stage, CRASHING_STREAM)
+    assert result.returncode == -9, result.stderr
+    assert store.manifest() == manifest
+    assert store.read_daily().equals(data)
+    store.gc(grace=dt.timedelta(0))
+    assert not list(tmp_path.rglob("*.tmp"))
+    files = [p.relative_to(tmp_path).parts for p in tmp_path.rglob("*") if p.is_file()]
+    assert not [f for f in files if {"year=2024", "year=2025"} & set(f)]
+    assert store.read_daily().equals(data)
+
+
+def test_a_streaming_writer_commits_new_years_with_their_rollups(tmp_path):
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(BEFORE))
+    result = run_crashing_writer(tmp_path, "none", CRASHING_STREAM)
+    assert result.stdout.strip() == "finished", result.stderr
+    manifest = store.manifest()
+    assert manifest.years() == [2022, 2023, 2024, 2025]
+    assert manifest.rows[MONTHLY] == {2022: 1, 2023: 3, 2024: 1, 2025: 1}
+    assert store.read_daily().to_pylist()[-2:] == [
+        {
+            "date": dt.date(2024, 12, 31),
+            "station_code": "36110214",
+            "game": "ssq",
+            "amount_fen": 100,
+            "tickets": 1,
+        },
+        {
+            "date": dt.date(2025, 1, 2),
+            "station_code": "36110214",
+            "game": "3d",
+            "amount_fen": 200,
+            "tickets": 2,
+        },
+    ]

@@ -64,6 +64,9 @@ class Command(BaseCommand):
         imp.add_argument(
             "--period", type=parse_period, help="YYYY-MM of a Ministry of Finance table"
         )
+        imp.add_argument(
+            "--dry-run", action="store_true", help="check as an import does, import nothing"
+        )
         imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
         summary = sub.add_parser("summary", help="year to date as of a date, year on year")
@@ -104,6 +107,7 @@ class Command(BaseCommand):
                     kind=options["kind"],
                     period=options["period"],
                     progress=not options["no_progress"] and sys.stderr.isatty(),
+                    dry_run=options["dry_run"],
                 )
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
@@ -113,6 +117,8 @@ class Command(BaseCommand):
             shown = len(outcome.errors)
             more = f" (first {shown} shown)" if shown < outcome.error_count else ""
             raise CommandError(f"{outcome.error_count} error(s){more}; nothing was imported.")
+        if options["dry_run"]:
+            self.stdout.write("dry run: no errors found; nothing was imported.")
         for record in outcome.imports:
             days = f"{record.first_day} … {record.last_day}" if record.first_day else "-"
             self.stdout.write(
@@ -202,7 +208,7 @@ class Command(BaseCommand):
         from fucai.sales.store import SalesStore
 
         manifest = SalesStore().rebuild_rollups()
-        self.stdout.write(f"store version {manifest.version}: monthly rollups rewritten")
+        self.stdout.write(f"store version {manifest.version}: monthly and ytd rollups rewritten")
 
 
 FIGURE_HEAD = ("amount_yuan", "prior_amount_yuan", "yoy_pct", "record_high")
