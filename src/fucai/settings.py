@@ -111,6 +111,10 @@ Q_CLUSTER = {
     "sync": TASKS_SYNC,
 }
 
+# Uploaded sales files are kept for this many days after their import finished (its records keep
+# the file's name and SHA-256 for good); `fucai sales gc` removes older ones.
+UPLOAD_RETENTION_DAYS = env_int("FUCAI_UPLOAD_RETENTION_DAYS", default=90, minimum=1)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 LOGGING = {

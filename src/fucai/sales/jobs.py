@@ -176,6 +176,40 @@ def _import(ticket: UploadTicket, user) -> ImportOutcome:
     ).run()
 
 
+def prune_uploads(older_than: dt.timedelta) -> list[str]:
+    """Delete the upload directories of finished imports queued longer than `older_than` ago
+    (directories without a readable ticket too, judged by their age); the SalesImport records
+    stay, with each file's name and SHA-256. Returns the batches removed."""
+    import shutil
+
+    root = upload_root()
+    if not root.is_dir():
+        return []
+    cutoff = timezone.now() - older_than
+    removed = []
+    for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+        if _prunable(directory, cutoff):
+            shutil.rmtree(directory, ignore_errors=True)
+            removed.append(directory.name)
+    return removed
+
+
+def _prunable(directory: Path, cutoff: dt.datetime) -> bool:
+    try:
+        ticket = UploadTicket.load(directory.name)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        ticket = None
+    if ticket is None:  # not an upload fucai finished writing: only its age counts
+        modified = dt.datetime.fromtimestamp(directory.stat().st_mtime, dt.UTC)
+        return modified < cutoff
+    if dt.datetime.fromisoformat(ticket.queued_at) >= cutoff:
+        return False
+    from fucai.sales.models import SalesImport
+
+    records = list(SalesImport.objects.filter(batch=ticket.batch))
+    return ImportBatch(ticket.batch, ticket, records).finished  # refused before a record too
+
+
 def _refused(ticket: UploadTicket, reason: str) -> dict:
     logger.warning("sales import %s refused: %s", ticket.batch, reason)
     ticket.error = reason[:500]

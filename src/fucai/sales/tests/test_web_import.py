@@ -410,3 +410,35 @@ def test_serve_runs_the_worker_beside_the_server_and_stops_it_on_exit(monkeypatc
     monkeypatch.setattr(serve, "call_command", lambda *a, **k: None)
     call_command("serve", stderr=io.StringIO())
     assert len(workers) == 1
+
+
+# -- keeping uploads -------------------------------------------------------------------------------
+def test_gc_removes_the_uploads_of_old_finished_imports_and_keeps_the_rest(
+    client, network, store, province_admin, settings
+):
+    from django.core.management import call_command
+
+    from fucai.sales.jobs import upload_root
+
+    login(client, province_admin)
+    done = upload(client, csv_upload("old.csv", GOOD_ROWS))
+    recent = upload(client, csv_upload("recent.csv", GOOD_ROWS[:1]))
+    settings.TASKS_SYNC = False  # this one waits in the queue
+    waiting = upload(client, csv_upload("waiting.csv", GOOD_ROWS[:1]))
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=100)).isoformat()
+    for batch in (done, waiting):
+        ticket = UploadTicket.load(batch)
+        ticket.queued_at = old
+        ticket.save()
+    stray = upload_root() / "not-a-batch"
+    stray.mkdir()
+    os.utime(stray, (0, 0))  # a leftover directory from 1970
+
+    out = io.StringIO()
+    call_command("sales", "gc", stdout=out)
+    assert "removed 2 upload(s)" in out.getvalue() and "90 day(s)" in out.getvalue()
+    assert sorted(p.name for p in upload_root().iterdir()) == sorted([recent, waiting])
+    record = SalesImport.objects.get(batch=done)  # the record stays, with the file's hash
+    assert (record.file_name, len(record.file_sha256)) == ("old.csv", 64)
+    call_command("sales", "gc", "--upload-days", "1", stdout=io.StringIO())
+    assert sorted(p.name for p in upload_root().iterdir()) == sorted([recent, waiting])

@@ -1,9 +1,9 @@
 """`fucai sales …`: import sales files, and sales figures as of a date.
 
-fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-MM]
+fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-MM] [--dry-run]
 fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
                     [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
-fucai sales status | gc [--grace-hours H] | refresh-dimensions | rebuild-rollups
+fucai sales status | gc [--grace-hours H] [--upload-days N] | refresh-dimensions | rebuild-rollups
 """
 
 from __future__ import annotations
@@ -82,8 +82,15 @@ class Command(BaseCommand):
         )
 
         sub.add_parser("status", help="the store's partitions and the last imports")
-        gc = sub.add_parser("gc", help="delete superseded store files")
+        gc = sub.add_parser(
+            "gc", help="delete superseded store files and the uploads of old finished imports"
+        )
         gc.add_argument("--grace-hours", type=float, default=1.0)
+        gc.add_argument(
+            "--upload-days",
+            type=int,
+            help="keep uploads this many days (default FUCAI_UPLOAD_RETENTION_DAYS, 90)",
+        )
         sub.add_parser(
             "refresh-dimensions", help="rewrite the dimension snapshot if the network changed"
         )
@@ -193,10 +200,21 @@ class Command(BaseCommand):
             )
 
     def do_gc(self, options) -> None:
+        from django.conf import settings
+
+        from fucai.sales.jobs import prune_uploads
         from fucai.sales.store import SalesStore
 
         deleted = SalesStore().gc(grace=dt.timedelta(hours=options["grace_hours"]))
-        self.stdout.write(f"deleted {len(deleted)} file(s)")
+        days = options["upload_days"]
+        days = settings.UPLOAD_RETENTION_DAYS if days is None else days
+        if days < 1:
+            raise CommandError("--upload-days must be at least 1")
+        uploads = prune_uploads(dt.timedelta(days=days))
+        self.stdout.write(
+            f"deleted {len(deleted)} store file(s); removed {len(uploads)} upload(s) of imports "
+            f"finished and queued more than {days} day(s) ago"
+        )
 
     def do_refresh_dimensions(self, options) -> None:
         from fucai.sales.dimensions import current_dimensions
