@@ -601,3 +601,20 @@ def test_the_openapi_docs_are_served_without_a_cdn(db):
         schema["paths"]
     )
     assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+
+
+def test_the_map_scope_follows_the_station_scope_for_every_role(
+    province_admin, jiujiang_user, owner_user, party_user, market_manager_user
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from fucai.geo.api.scope import visible_city_codes
+
+    assert visible_city_codes(province_admin) is None
+    assert visible_city_codes(party_user) is None  # a Party user without a city: the province
+    assert visible_city_codes(jiujiang_user) == {"360400"}
+    assert visible_city_codes(owner_user) == {"360700"}
+    assert visible_city_codes(market_manager_user) == {"360700"}
+    assert visible_city_codes(AnonymousUser()) == set()
+    owner_user.is_active = False
+    assert visible_city_codes(owner_user) == set()
