@@ -81,6 +81,11 @@ def browser_page(monkeypatch, browser_locale):
         page.js_errors = errors
         yield page
         browser.close()
+        # Inside Playwright's event loop Django keeps this thread's connections apart (asgiref's
+        # Local is per context): close them here, or PostgreSQL cannot drop the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def shot(page, name: str) -> None:
