@@ -167,6 +167,7 @@ class SalesImporter:
         self._bar = None
         self._clean: CleanDaily | None = None
         self._percent = 0
+        self._references: dict | None = None
         self._done, self._total = 0.0, 0
 
     # -- orchestration -------------------------------------------------------------------------
@@ -232,8 +233,7 @@ class SalesImporter:
         f = self.files[0]
         if not f.path.is_file() or f.path.suffix.lower() not in CSV_SUFFIXES:
             return None
-        for name, table in checks.reference_tables(self.allowed).items():
-            con.register(name, table)
+        self._register_references(con)
         self._bar_mark = self._done
         with ThreadPoolExecutor(1) as pool:  # hashing releases the GIL: beside the parsing
             digest = pool.submit(sha256_of, f.path)
@@ -344,9 +344,16 @@ class SalesImporter:
         f = self.files[0]
         if f.errors or f.raw is None or f.raw.kind != ImportKind.DAILY:
             return None
-        for name, table in checks.reference_tables(self.allowed).items():
-            con.register(name, table)
+        self._register_references(con)
         return check_daily(con, f.raw.table, self.allowed is not None, self.today)
+
+    def _register_references(self, con) -> None:
+        """The reference tables (stations, opening spans, games, suspensions, scope) in `con`,
+        read from the database once per import whichever checks run."""
+        if self._references is None:
+            self._references = checks.reference_tables(self.allowed)
+        for name, table in self._references.items():
+            con.register(name, table)
 
     def _raw_table(self, kind: str) -> pa.Table | None:
         parts = []
@@ -367,9 +374,7 @@ class SalesImporter:
             con.register("raw_daily", daily)
         if tickets is not None:
             con.register("raw_tickets", tickets)
-        refs = checks.reference_tables(self.allowed)
-        for name, table in refs.items():
-            con.register(name, table)
+        self._register_references(con)
         self._has_tickets = tickets is not None
         count = checks.validate(
             con,

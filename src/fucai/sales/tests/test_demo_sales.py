@@ -26,6 +26,7 @@ from fucai.core.models import ObjectChange
 from fucai.network.demo.targets import DEMO_SEED
 from fucai.network.demo.writer import wipe_network
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
+from fucai.network.tests.test_demo import run_demo
 from fucai.sales.demo.builder import (
     MARKER,
     SalesDemoBuilder,
@@ -40,12 +41,6 @@ from fucai.sales.store import DAILY, SalesStore
 AS_OF = dt.date(2023, 9, 3)
 YEAR_END = dt.date(2023, 12, 31)
 YI = Decimal(100_000_000)
-
-
-def run_demo(*args: str) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("demo", "--no-serve", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -196,5 +196,9 @@
       });
   }
 
-  window.fucai = { barChart: barChart, miniMap: miniMap, networkMap: networkMap };
+  // init, getJSON and FONT are shared with the other pages' scripts (the sales cockpit)
+  window.fucai = {
+    barChart: barChart, miniMap: miniMap, networkMap: networkMap,
+    init: init, getJSON: getJSON, FONT: FONT
+  };
 })();

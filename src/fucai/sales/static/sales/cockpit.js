@@ -9,7 +9,9 @@
   var INK = "#374151";
   var NO_BASE = "#f3d9a4";  // sold this year, nothing in last year's window: no YoY to colour by
   var NO_BASE_VALUE = 1e9;  // stands for "no YoY" in the visual map (never shown as a number)
-  var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+  var FONT = window.fucai.FONT;  // fucai/charts.js, loaded before this file
+  var init = window.fucai.init;
+  var getJSON = window.fucai.getJSON;
   var GAME_COLOURS = ["#c8102e", "#5470c6", "#fac858", "#91cc75", "#73c0de", "#9a60b4", "#fc8452"];
   // YoY bands: red for growth, green for decline (the Chinese convention of the cards).
   var YOY_PIECES = [
@@ -21,17 +23,6 @@
     { gte: -10, lt: 0, label: "-10% – 0", color: "#bfe3c9" },
     { lt: -10, label: "< -10%", color: "#4f9f68" }
   ];
-
-  function init(el) {
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    window.addEventListener("resize", function () { chart.resize(); });
-    return chart;
-  }
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(url + ": " + r.status); } return r.json(); });
-  }
 
   function wan(yuan) {  // "26060000.00" yuan → 2606 (万元), for drawing only
     return yuan === null || yuan === undefined ? null : Math.round(Number(yuan) / 100) / 100;
