@@ -121,12 +121,27 @@ def network(db, ganzhou, jiujiang):
     return {"stations": stations, "manager": manager, "territory": territory, "veteran": veteran}
 
 
-def _user(username: str, role: str, **extra):
-    from fucai.accounts.models import User
+def make_user(username: str, *roles, city=None, **anchors):
+    """A user holding `roles` (each a Role, or a (Role, {anchor: value}) pair), all anchored to
+    `city` and `anchors` (market_manager=, station_owner=, county=) where the role takes them."""
+    from fucai.accounts.choices import ROLE_ANCHOR
+    from fucai.accounts.models import RoleAssignment, User
 
-    return User.objects.create_user(
-        username=username, password="pw-for-tests-1", role=role, **extra
-    )
+    user = User.objects.create_user(username=username, password="pw-for-tests-1", city=city)
+    for role in roles:
+        role, extra = role if isinstance(role, tuple) else (role, {})
+        fields = {"city": city} if role in (Role.CITY, Role.PARTY, Role.ADMIN) else {}
+        anchor = ROLE_ANCHOR.get(role)
+        if anchor and anchor != "city":
+            fields[anchor] = anchors.get(anchor)
+        if role == Role.CITY and "county" in anchors:
+            fields["county"] = anchors["county"]
+        RoleAssignment.objects.create(user=user, role=role, **{**fields, **extra})
+    return user
+
+
+def _user(username: str, role: str, **extra):
+    return make_user(username, role, **extra)
 
 
 @pytest.fixture
@@ -159,4 +174,4 @@ def party_user(db):
     return _user("party_user", Role.PARTY)
 
 
-__all__ = ["Decimal", "make_station"]
+__all__ = ["Decimal", "make_station", "make_user"]

@@ -4,15 +4,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from fucai.accounts.models import User
+from fucai.accounts.models import RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    fields = ("role", "city", "county", "market_manager", "station_owner", "granted_by")
+    readonly_fields = ("granted_by",)
+    autocomplete_fields = ("market_manager", "station_owner")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "city", "is_active")
-    list_filter = ("role", "city", "is_active")
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Role and scope"), {"fields": ("role", "city", "market_manager", "station_owner")}),
-    )
-    autocomplete_fields = ("market_manager", "station_owner")
+    list_display = ("username", "last_name", "first_name", "city", "is_active")
+    list_filter = ("city", "is_active", "role_assignments__role")
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Agency"), {"fields": ("city",)}))
+    inlines = (RoleAssignmentInline,)

@@ -8,3 +8,9 @@ class AccountsConfig(AppConfig):
     name = "fucai.accounts"
     label = "accounts"
     verbose_name = _("accounts")
+
+    def ready(self) -> None:
+        from fucai.accounts.grants import build_grant
+        from fucai.core.grant import register_provider
+
+        register_provider(build_grant)

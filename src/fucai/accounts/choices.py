@@ -5,14 +5,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a user is in the lottery centre; decides which rows they see (see fucai.core.scope)."""
+    """What a person is in the lottery centre. A user holds any number of role assignments
+    (fucai.accounts.models.RoleAssignment); fucai.accounts.grants turns them into one grant."""
 
     PROVINCE = "province", _("Provincial centre")
     CITY = "city", _("City agency")
+    ADMIN = "admin", _("User administrator")
     MANAGER = "manager", _("Market manager")
     OWNER = "owner", _("Station owner")
     PARTY = "party", _("Party affairs")
 
 
-# Roles that may create, change and delete master data within their scope.
-EDITOR_ROLES = frozenset({Role.PROVINCE, Role.CITY})
+# What each role is anchored to: the assignment's field that must be set ("" = nothing; the
+# city is optional for Party affairs and user administrators: none means the whole province).
+ROLE_ANCHOR = {
+    Role.PROVINCE: "",
+    Role.CITY: "city",
+    Role.ADMIN: "",
+    Role.MANAGER: "market_manager",
+    Role.OWNER: "station_owner",
+    Role.PARTY: "",
+}

@@ -23,11 +23,12 @@ SPECIAL_STATION_CODE = "36110214"
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    role: str
+    roles: tuple[str, ...]
     description: object
     superuser: bool = False
-    city_code: str = ""
+    city_code: str = ""  # the agency the account belongs to, and the city of its city roles
     anchor: str = ""  # "manager" or "owner": anchored to station 36110214's manager or owner
+    display_name: tuple[str, str] = ("", "")  # fictional (last, first)
 
     @property
     def email(self) -> str:
@@ -35,18 +36,48 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("admin", Role.PROVINCE, _("provincial centre (superuser)"), superuser=True),
-    DemoUser("ganzhou", Role.CITY, _("赣州 city agency"), city_code="360700"),
-    DemoUser("jiujiang", Role.CITY, _("九江 city agency"), city_code="360400"),
+    DemoUser(
+        "admin",
+        (Role.PROVINCE,),
+        _("provincial centre (superuser)"),
+        superuser=True,
+        display_name=("林", "省中"),
+    ),
+    DemoUser(
+        "ganzhou",
+        (Role.CITY, Role.ADMIN, Role.PARTY),
+        _("赣州 city agency, its user administrator and Party secretary"),
+        city_code="360700",
+        display_name=("钟", "赣华"),
+    ),
+    DemoUser(
+        "jiujiang",
+        (Role.CITY,),
+        _("九江 city agency"),
+        city_code="360400",
+        display_name=("周", "浔阳"),
+    ),
     DemoUser(
         "manager",
-        Role.MANAGER,
+        (Role.MANAGER,),
         _("market manager of the 赣州 territory of station 36110214"),
         anchor="manager",
+        display_name=("刘", "兴管"),
     ),
-    DemoUser("owner", Role.OWNER, _("owner of station 36110214 (兴国县)"), anchor="owner"),
-    DemoUser("party", Role.PARTY, _("Party affairs, whole province")),
+    DemoUser(
+        "owner",
+        (Role.OWNER,),
+        _("owner of station 36110214 (兴国县)"),
+        anchor="owner",
+        display_name=("谢", "潋江"),
+    ),
+    DemoUser(
+        "party", (Role.PARTY,), _("Party affairs, whole province"), display_name=("郭", "红旗")
+    ),
 )
+
+
+DEMO_NAMES = tuple(spec.username for spec in DEMO_USERS)
 
 
 def demo_users_exist() -> bool:
@@ -78,14 +109,34 @@ def expected_anchors() -> dict[str, int | None]:
 
 def user_fields(spec: DemoUser, anchors: dict[str, int | None]) -> dict:
     return {
-        "role": spec.role,
         "email": spec.email,
+        "last_name": spec.display_name[0],
+        "first_name": spec.display_name[1],
         "is_superuser": spec.superuser,
         "is_staff": spec.superuser,
         "is_active": True,
         "city_id": anchors[spec.city_code] if spec.city_code else None,
-        "market_manager_id": anchors["manager"] if spec.anchor == "manager" else None,
-        "station_owner_id": anchors["owner"] if spec.anchor == "owner" else None,
+    }
+
+
+def role_rows(spec: DemoUser, anchors: dict[str, int | None]) -> set[tuple]:
+    """(role, city, market manager, owner) of each of the demo user's role assignments."""
+    city = anchors[spec.city_code] if spec.city_code else None
+    return {
+        (
+            role,
+            city if role in (Role.CITY, Role.ADMIN, Role.PARTY) else None,
+            anchors["manager"] if role == Role.MANAGER else None,
+            anchors["owner"] if role == Role.OWNER else None,
+        )
+        for role in spec.roles
+    }
+
+
+def stored_role_rows(user) -> set[tuple]:
+    return {
+        (a.role, a.city_id, a.market_manager_id, a.station_owner_id)
+        for a in user.role_assignments.all()
     }
 
 
@@ -107,6 +158,9 @@ class DemoUsersBuilder:
             getattr(stored[spec.username], field) == value
             for spec in DEMO_USERS
             for field, value in user_fields(spec, anchors).items()
+        ) and all(
+            stored_role_rows(stored[spec.username]) == role_rows(spec, anchors)
+            for spec in DEMO_USERS
         )
 
     def foreign_data(self, ctx) -> str | None:
@@ -129,7 +183,7 @@ class DemoUsersBuilder:
         User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
 
     def build(self, ctx) -> None:
-        from fucai.accounts.models import User
+        from fucai.accounts.models import RoleAssignment, User
 
         anchors = expected_anchors()
         missing = [key for key in ("manager", "owner") if anchors[key] is None]
@@ -144,6 +198,18 @@ class DemoUsersBuilder:
             for spec in DEMO_USERS
         ]
         User.objects.bulk_create(users)
+        by_name = {u.username: u for u in User.objects.filter(username__in=list(DEMO_NAMES))}
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(
+                user=by_name[spec.username],
+                role=role,
+                city_id=city,
+                market_manager_id=manager,
+                station_owner_id=owner,
+            )
+            for spec in DEMO_USERS
+            for role, city, manager, owner in sorted(role_rows(spec, anchors))
+        )
         ctx.progress(gettext("demo users"), len(users))
 
     def logins(self) -> list[tuple[str, str, str]]:

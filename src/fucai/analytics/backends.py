@@ -184,7 +184,7 @@ class AnalyticsContext:
     def scoped(self, scope: Scope) -> ScopedTables:
         from fucai.analytics.scope import ScopedTables
 
-        return ScopedTables(self.tables, scope)
+        return ScopedTables(self.tables, scope, context=self)
 
     def data_years(self) -> list[int]:
         return self.manifest.years(DAILY)

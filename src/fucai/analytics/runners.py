@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from fucai.analytics.backends import DUCKDB, AnalyticsContext, cached_result
+from fucai.analytics.backends import AnalyticsContext, cached_result
 from fucai.analytics.results import (
     Figures,
     GroupFigures,
@@ -59,12 +59,11 @@ from fucai.analytics.results import (
     Window,
     YearToDate,
 )
-from fucai.analytics.scope import Scope, scope_mask
+from fucai.analytics.scope import Scope
 from fucai.analytics.slices import (
     BASE_COLUMNS,
     MONTH_ENDS,
     DimensionLookup,
-    RollupFiles,
     RollupSlice,
 )
 from fucai.sales.choices import GameCategory, MofLottery
@@ -253,18 +252,8 @@ class Runner:
         )
 
     def _fetch_slice(self, columns: tuple[str, ...]) -> pa.Table:
-        """The scoped rollup's rows with these day columns. In process (DuckDB), a column
-        projection of the rollup files needs no query engine: they are read with Arrow and
-        scoped in memory (fucai.analytics.scope.scope_mask, the rules of apply_scope); on other
-        backends the same rows come from an Ibis expression."""
-        if self.context.backend != DUCKDB:
-            return self.tables.projected("ytd", (*BASE_COLUMNS, *columns)).to_pyarrow()
-        rows = RollupFiles.of(self.context).read(columns)
-        if self.scope.everything:
-            return rows
-        lookup = DimensionLookup.of(self.context)
-        city = lookup.station_attribute(lookup.station_index(rows["station_code"]), "city_code")
-        return rows.filter(scope_mask(self.scope, rows["station_code"], city))
+        """The scoped rollup's rows with these day columns (through ScopedTables)."""
+        return self.tables.rollup_columns(BASE_COLUMNS, columns)
 
     def rollup_rows(self, ends: dict[int, dt.date], groupings: Sequence[str]) -> pa.Table:
         """Year to date (1 January … end) of each year in `ends`, per station and game, as rows

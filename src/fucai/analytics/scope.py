@@ -1,10 +1,11 @@
 """Row scope for analytics: the one place that filters Ibis tables by what the caller may see.
 
-A `Scope` is resolved from a user with the same rules as fucai.core.scope (province and
-superusers: everything; a city agency: its city; Party affairs: its city or the province; market
-managers and station owners: the stations `Station.objects.restrict(user)` gives them). Runners
-never touch a backend table directly: they get `ScopedTables`, whose every table has gone
-through `apply_scope`. It fails closed: no scope, or a table without a known rule, raises.
+A `Scope` is resolved from the caller's grant (fucai.core.grant): everything, or the union of
+some cities (by adcode) and some stations (by code; a county's or a market manager's or an
+owner's stations, as `Station.objects.restrict` gives them). Runners never touch a backend table
+directly: they get `ScopedTables`, whose every table — Ibis expressions and the in-process fast
+path over the rollup files alike — has gone through this module. It fails closed: no scope, or a
+table without a known rule, raises.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from typing import TYPE_CHECKING
 
 import ibis
 
-from fucai.accounts.choices import Role
-
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
 
 BY_STATION = "station"
 PUBLIC = "public"
@@ -45,18 +45,16 @@ class ScopeError(PermissionError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose sales a computation may read: everything, one city (by adcode), or a set of
-    stations."""
+    """Whose sales a computation may read: everything, or some cities and some stations."""
 
     label: str
     everything: bool = False
-    city_code: str | None = None
-    station_codes: frozenset[str] | None = None
+    city_codes: frozenset[str] = frozenset()
+    station_codes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        kinds = [self.everything, self.city_code is not None, self.station_codes is not None]
-        if sum(kinds) != 1:
-            raise ValueError("a Scope is exactly one of: everything, a city, a set of stations")
+        if self.everything and (self.city_codes or self.station_codes):
+            raise ValueError("a Scope of everything lists no cities or stations")
 
     @classmethod
     def province(cls, label: str = "全省") -> Scope:
@@ -64,35 +62,69 @@ class Scope:
 
     @classmethod
     def city(cls, code: str, label: str = "") -> Scope:
-        return cls(label=label or code, city_code=code)
+        return cls(label=label or code, city_codes=frozenset({code}))
 
     @classmethod
     def stations(cls, codes, label: str = "") -> Scope:
-        return cls(label=label or f"{len(set(codes))} stations", station_codes=frozenset(codes))
+        codes = frozenset(codes)
+        return cls(label=label or f"{len(codes)} stations", station_codes=codes)
 
     @classmethod
     def for_user(cls, user) -> Scope:
         """The user's scope; raises ScopeRequired for no user or an inactive one."""
-        from fucai.network.models import Station
+        from fucai.core.grant import grant_for
 
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             raise ScopeRequired("analytics need a signed-in, active user")
-        if user.is_superuser or user.role == Role.PROVINCE:
-            return cls.province()
-        if user.role in (Role.CITY, Role.PARTY) and user.city_id:
-            return cls.city(user.city.code, user.city.name)
-        if user.role == Role.PARTY:
-            return cls.province()
-        codes = Station.objects.restrict(user).values_list("code", flat=True)
-        return cls.stations(codes, getattr(user, "scope_label", "") or user.username)
+        return cls.for_grant(grant_for(user))
+
+    @classmethod
+    def for_grant(cls, grant) -> Scope:
+        """The analytics face of a grant's view reach."""
+        from django.db.models import Q
+
+        from fucai.geo.models import Division
+        from fucai.network.models import Station
+
+        reach = grant.view
+        if reach.everything:
+            return cls.province(grant.label or "全省")
+        cities = Division.objects.filter(pk__in=reach.cities).values_list("code", flat=True)
+        stations = Station.objects.none()
+        if reach.counties or reach.stations:
+            stations = Station.objects.filter(
+                Q(county__in=reach.counties) | Q(pk__in=reach.stations)
+            )
+        return cls(
+            label=grant.label,
+            city_codes=frozenset(cities),
+            station_codes=frozenset(stations.values_list("code", flat=True)),
+        )
+
+    @property
+    def city_code(self) -> str | None:
+        """The one city this scope is, when it is exactly one city."""
+        if len(self.city_codes) == 1 and not self.station_codes:
+            return next(iter(self.city_codes))
+        return None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.city_codes or self.station_codes)
+
+    def within_city(self, code: str, name: str = "") -> Scope:
+        """This scope narrowed to one city (never widened): the whole city if the scope holds
+        it, else the scope itself (its stations there are what it sees of the city)."""
+        if self.everything or code in self.city_codes:
+            return Scope.city(code, name or code)
+        return self
 
     @property
     def cache_key(self) -> str:
         if self.everything:
             return "all"
-        if self.city_code is not None:
-            return f"city:{self.city_code}"
-        return "stations:" + ",".join(sorted(self.station_codes or ()))
+        cities = ",".join(sorted(self.city_codes))
+        return f"cities:{cities}|stations:" + ",".join(sorted(self.station_codes))
 
 
 def apply_scope(
@@ -109,15 +141,17 @@ def apply_scope(
         return table
     if "station_code" not in table.columns:
         raise ScopeError(f"table {name!r} has no station_code to scope by")
-    if scope.city_code is not None:
-        if "city_code" in table.columns:
-            return table.filter(table.city_code == scope.city_code)
-        stations = stations() if callable(stations) else stations
-        city = stations.filter(stations.city_code == scope.city_code).select("station_code")
-        return table.semi_join(city, "station_code")
-    if not scope.station_codes:
+    if scope.is_empty:
         return table.filter(ibis.literal(False))
-    return table.filter(table.station_code.isin(sorted(scope.station_codes)))
+    codes = sorted(scope.station_codes)
+    if not scope.city_codes:
+        return table.filter(table.station_code.isin(codes))
+    cities = sorted(scope.city_codes)
+    if "city_code" in table.columns:
+        return table.filter(table.city_code.isin(cities) | table.station_code.isin(codes))
+    stations = stations() if callable(stations) else stations
+    seen = stations.filter(stations.city_code.isin(cities) | stations.station_code.isin(codes))
+    return table.semi_join(seen.select("station_code"), "station_code")
 
 
 def scope_mask(scope: Scope, station_codes, city_codes):
@@ -131,21 +165,22 @@ def scope_mask(scope: Scope, station_codes, city_codes):
         raise ScopeRequired("no scope given")
     if scope.everything:
         return pa.array([True] * len(station_codes), pa.bool_())
-    if scope.city_code is not None:
-        return pc.fill_null(pc.equal(city_codes, scope.city_code), False)
-    codes = pa.array(sorted(scope.station_codes or ()), pa.string())
-    return pc.is_in(station_codes, value_set=codes)
+    cities = pa.array(sorted(scope.city_codes), pa.string())
+    codes = pa.array(sorted(scope.station_codes), pa.string())
+    in_city = pc.fill_null(pc.is_in(city_codes, value_set=cities), False)
+    return pc.or_(in_city, pc.is_in(station_codes, value_set=codes))
 
 
 class ScopedTables:
     """The store's tables for one scope: the only way a runner reads data."""
 
-    def __init__(self, tables, scope: Scope) -> None:
+    def __init__(self, tables, scope: Scope, context=None) -> None:
         if not isinstance(scope, Scope):
             raise ScopeRequired(
                 "runners need a Scope (use Scope.for_user(user) or Scope.province())"
             )
         self._tables = tables
+        self._context = context
         self.scope = scope
         self._cache: dict[str, ir.Table] = {}
 
@@ -166,3 +201,20 @@ class ScopedTables:
 
     def _stations(self) -> ir.Table:
         return self._tables.table("stations")
+
+    def rollup_columns(self, base: Sequence[str], columns: Sequence[str]) -> pa.Table:
+        """The scoped ytd rollup's `base` columns and these day columns, as Arrow. In process
+        (DuckDB) the rollup files are read with Arrow and scoped in memory by scope_mask (the
+        rules of apply_scope), which needs no query engine; elsewhere through Ibis."""
+        from fucai.analytics.backends import DUCKDB
+        from fucai.analytics.slices import DimensionLookup, RollupFiles
+
+        context = self._context
+        if context is None or context.backend != DUCKDB:
+            return self.projected("ytd", (*base, *columns)).to_pyarrow()
+        rows = RollupFiles.of(context).read(tuple(columns))
+        if self.scope.everything:
+            return rows
+        lookup = DimensionLookup.of(context)
+        city = lookup.station_attribute(lookup.station_index(rows["station_code"]), "city_code")
+        return rows.filter(scope_mask(self.scope, rows["station_code"], city))

@@ -22,6 +22,7 @@ AUDITED_MODELS = (
     "network.Territory",
     "network.PartnerOrganisation",
     "accounts.User",
+    "accounts.RoleAssignment",
 )
 IGNORED_FIELDS = frozenset({"password", "last_login", "created", "updated", "recorded_at"})
 
@@ -63,7 +64,7 @@ def _record(instance: models.Model, action: str, changes: dict) -> None:
 
     actor = current_actor()
     user = actor.user if actor else None
-    station_path = getattr(type(instance), "scope_station_field", None)
+    paths = getattr(type(instance), "scope_paths", None)
     ObjectChange.objects.create(
         user=user,
         user_name=getattr(user, "username", "") or "",
@@ -72,8 +73,8 @@ def _record(instance: models.Model, action: str, changes: dict) -> None:
         object_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
-        city_id=_resolve_id(instance, getattr(type(instance), "scope_city_field", None)),
-        station_id=_resolve_id(instance, station_path) if station_path is not None else None,
+        city_id=_resolve_id(instance, paths.city) if paths else None,
+        station_id=_resolve_id(instance, paths.station) if paths else None,
         changes=changes,
     )
 

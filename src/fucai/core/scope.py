@@ -1,92 +1,138 @@
-"""Row scope: the one place that decides which rows a user may see or change.
+"""Row scope: the one place that turns a grant (fucai.core.grant) into a queryset filter.
 
-Every list, detail page, API endpoint and export starts from `Model.objects.restrict(user, action)`.
-A model says how it hangs off the network with two attributes:
+Every list, detail page, API endpoint and export starts from `Model.objects.restrict(user,
+action)`. A model opts in by declaring how it hangs off the network, in its own app:
 
-- `scope_city_field`: the lookup path to its city (a geo.Division of level prefecture);
-- `scope_station_field`: the lookup path to its station ("" for Station itself), or None.
+    class Station(models.Model):
+        scope_paths = ScopePaths(city="city", county="county", station="")
 
-Rules (fail closed: anything not covered sees nothing):
+Each path is a lookup from the model to the anchor (`""` is the row itself); a reach anchor the
+model has no path for gives nothing (fail closed). `persons` maps a person kind ("manager",
+"owner") to the path of that person's record, so one sees one's own record. A model governed by
+a capability instead of the plain view/change reach (user accounts: `manage_users`) says so with
+`capability`. A model without `scope_paths` is seen by nobody through `restrict()`.
 
-- provincial centre and superusers: everything;
-- city agency: rows of its city;
-- Party affairs: read-only, its city if it has one, else the province;
-- market manager: read-only, rows of the stations currently assigned to them;
-- station owner: read-only, rows of their own stations.
+`ObjectChange`-like tables that point at rows of many models say which field holds the content
+type (`content_type`): their rows about a capability-governed model follow that capability.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from fucai.accounts.choices import Role
+from fucai.core.grant import CHANGE, VIEW, Grant, Reach, grant_for
 
-if TYPE_CHECKING:
-    from fucai.accounts.models import User
+__all__ = [
+    "CHANGE",
+    "VIEW",
+    "RestrictedQuerySet",
+    "ScopePaths",
+    "scope_q",
+]
 
-VIEW = "view"
-CHANGE = "change"
 _NOTHING = Q(pk__in=[])
 
 
-def _join(prefix: str | None, field: str) -> str:
-    return f"{prefix}__{field}" if prefix else field
+@dataclass(frozen=True)
+class ScopePaths:
+    """How a model's rows hang off the network, one lookup path per kind of anchor."""
+
+    city: str | None = None
+    county: str | None = None
+    station: str | None = None
+    branch: str | None = None
+    persons: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    capability: str | None = None
+    content_type: str | None = None
 
 
-def managed_station_ids(manager_id: int, on=None):
-    """Ids of the stations assigned to a market manager on a day (today by default)."""
-    from fucai.network.models import StationAssignment
-
-    day = on or timezone.localdate()
-    return (
-        StationAssignment.objects.active_on(day).filter(manager_id=manager_id).values("station_id")
-    )
+def _join(prefix: str, suffix: str) -> str:
+    return f"{prefix}__{suffix}" if prefix else suffix
 
 
-def scope_q(model: type[models.Model], user: User | None, action: str = VIEW) -> Q | None:
-    """The filter for `user` on `model`; None means no filter (everything)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return _NOTHING
-    if user.is_superuser or user.role == Role.PROVINCE:
+def _in(path: str | None, ids) -> Q | None:
+    if path is None or not ids:
         return None
-    city_field = getattr(model, "scope_city_field", None)
-    station_field = getattr(model, "scope_station_field", None)
-    if user.role == Role.CITY:
-        if city_field is None or user.city_id is None:
-            return _NOTHING
-        return Q(**{city_field: user.city_id})
-    if action != VIEW:
+    return Q(**{_join(path, "pk__in" if path == "" else "in"): sorted(ids)})
+
+
+def reach_q(paths: ScopePaths, reach: Reach) -> Q | None:
+    """The filter for one reach on a model with these paths; None means everything."""
+    if reach.everything:
+        return None
+    parts = [
+        _in(paths.city, reach.cities),
+        _in(paths.county, reach.counties),
+        _in(paths.station, reach.stations),
+        _in(paths.branch, reach.branches),
+    ]
+    parts += [_in(path, reach.persons_of(kind)) for kind, path in paths.persons.items()]
+    parts = [p for p in parts if p is not None]
+    if not parts:
         return _NOTHING
-    if user.role == Role.PARTY:
-        if city_field is None:
-            return _NOTHING
-        return None if user.city_id is None else Q(**{city_field: user.city_id})
-    if station_field is None:
-        return _own_person_q(model, user)
-    if user.role == Role.MANAGER and user.market_manager_id:
-        return Q(**{_join(station_field, "pk__in"): managed_station_ids(user.market_manager_id)})
-    if user.role == Role.OWNER and user.station_owner_id:
-        return Q(**{_join(station_field, "owner_id"): user.station_owner_id})
-    return _NOTHING
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
 
 
-def _own_person_q(model: type[models.Model], user: User) -> Q:
-    """Managers see their own MarketManager row; owners their own StationOwner row."""
-    label = model._meta.label
-    if label == "network.MarketManager" and user.market_manager_id:
-        return Q(pk=user.market_manager_id)
-    if label == "network.Territory" and user.market_manager_id:
-        return Q(manager_id=user.market_manager_id)
-    if label == "network.StationOwner" and user.station_owner_id:
-        return Q(pk=user.station_owner_id)
-    return _NOTHING
+def scope_paths(model: type[models.Model]) -> ScopePaths | None:
+    return getattr(model, "scope_paths", None)
+
+
+def scope_q(model: type[models.Model], user, action: str = VIEW) -> Q | None:
+    """The filter for `user` (or a Grant) on `model`; None means no filter (everything)."""
+    grant = grant_for(user)
+    paths = scope_paths(model)
+    if paths is None:
+        return _NOTHING
+    if paths.capability:
+        return reach_q(paths, grant.capability(paths.capability))
+    q = reach_q(paths, grant.reach(action))
+    if paths.content_type:
+        return _with_content_types(paths, grant, q)
+    return q
+
+
+def _gated_models() -> dict[str, list[type[models.Model]]]:
+    """Models whose rows follow a capability, by capability."""
+    gated: dict[str, list[type[models.Model]]] = {}
+    for model in apps.get_models():
+        paths = scope_paths(model)
+        if paths is not None and paths.capability:
+            gated.setdefault(paths.capability, []).append(model)
+    return gated
+
+
+def _with_content_types(paths: ScopePaths, grant: Grant, q: Q | None) -> Q | None:
+    """Rows about capability-governed models (user accounts) follow that capability's reach;
+    all other rows the plain view reach."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ct_field = _join(paths.content_type, "in")
+    gated = {
+        capability: [ct.pk for ct in ContentType.objects.get_for_models(*models_).values()]
+        for capability, models_ in _gated_models().items()
+    }
+    if not gated:
+        return q
+    outside = ~Q(**{ct_field: [pk for ids in gated.values() for pk in ids]})
+    result = outside if q is None else q & outside
+    for capability, ids in gated.items():
+        part = reach_q(paths, grant.capability(capability))
+        about = Q(**{ct_field: ids})
+        result |= about if part is None else about & part
+    return result
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: User | None, action: str = VIEW) -> RestrictedQuerySet:
+    def restrict(self, user, action: str = VIEW) -> RestrictedQuerySet:
+        """The rows `user` (or a Grant) may see (`view`) or change (`change`)."""
         q = scope_q(self.model, user, action)
         return self if q is None else self.filter(q)

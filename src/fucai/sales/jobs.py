@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from fucai.core.grant import IMPORT_SALES, grant_for
 from fucai.sales.choices import ImportStatus
 from fucai.sales.ingest.errors import RowError
 from fucai.sales.ingest.importer import ImportOutcome, ImportRefused, SalesImporter
@@ -94,10 +95,12 @@ class UploadTicket:
         return cls(**json.loads(path.read_text()))
 
     def visible_to(self, user) -> bool:
-        """The uploader, their city agency and the provincial centre see a waiting upload."""
-        if user.is_provincial or user.pk == self.user_id:
+        """The uploader and whoever may import the sales of the uploader's agency (its city
+        agency, the provincial centre) see a waiting upload."""
+        if user.pk == self.user_id:
             return True
-        return self.city_id is not None and user.city_id == self.city_id
+        reach = grant_for(user).capability(IMPORT_SALES)
+        return reach.everything or (self.city_id is not None and self.city_id in reach.cities)
 
 
 def store_uploads(

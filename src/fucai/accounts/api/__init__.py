@@ -11,8 +11,8 @@ router = Router(tags=["accounts"])
 
 class MeOut(Schema):
     username: str
-    role: str
-    role_label: str
+    roles: list[str]
+    roles_label: str
     scope: str
     city: str | None
     can_edit: bool
@@ -23,8 +23,8 @@ def me(request):
     user = auth_user(request)
     return {
         "username": user.username,
-        "role": user.role,
-        "role_label": str(user.get_role_display()),
+        "roles": sorted({a.role for a in user.role_assignments.all()}),
+        "roles_label": user.roles_label,
         "scope": user.scope_label,
         "city": user.city.code if user.city_id else None,
         "can_edit": user.can_edit_master_data,

@@ -1,4 +1,5 @@
+from fucai.accounts.models.role import RoleAssignment
 from fucai.accounts.models.token import ApiToken
 from fucai.accounts.models.user import User
 
-__all__ = ["ApiToken", "User"]
+__all__ = ["ApiToken", "RoleAssignment", "User"]

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fucai.core.choices import ChangeAction
-from fucai.core.scope import RestrictedQuerySet
+from fucai.core.scope import RestrictedQuerySet, ScopePaths
 
 
 class ObjectChange(models.Model):
@@ -56,8 +56,7 @@ class ObjectChange(models.Model):
     changes = models.JSONField(_("changes"), default=dict, help_text=_("{field: [before, after]}"))
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "city"
-    scope_station_field = "station"
+    scope_paths = ScopePaths(city="city", station="station", content_type="object_type")
 
     class Meta:
         ordering = ["-time", "-pk"]

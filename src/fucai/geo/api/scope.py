@@ -22,13 +22,27 @@ def visible_city_codes(user) -> set[str] | None:
 
 
 def _home_cities(user) -> set[str]:
-    """The adcodes of the cities the user belongs to: their own, their market manager's, their
-    station owner's."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    """The adcodes of the cities the user's grant is anchored in: its cities, its counties'
+    cities, the cities of its market-manager and owner records."""
+    from django.db.models import Q
+
+    from fucai.core.grant import grant_for
+    from fucai.geo.models import Division
+    from fucai.network.models import MarketManager, StationOwner
+
+    reach = grant_for(user).view
+    if reach.is_empty:
         return set()
-    cities = (
-        user.city,
-        getattr(user.market_manager, "city", None),
-        getattr(user.station_owner, "city", None),
+    city_ids = set(reach.cities)
+    city_ids |= set(
+        MarketManager.objects.filter(pk__in=reach.persons_of("manager")).values_list(
+            "city_id", flat=True
+        )
     )
-    return {city.code for city in cities if city is not None}
+    city_ids |= set(
+        StationOwner.objects.filter(pk__in=reach.persons_of("owner")).values_list(
+            "city_id", flat=True
+        )
+    )
+    found = Division.objects.filter(Q(pk__in=city_ids) | Q(children__pk__in=reach.counties))
+    return set(found.values_list("code", flat=True))

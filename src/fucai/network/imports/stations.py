@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fucai.accounts.choices import Role
 from fucai.core.context import acting_as
+from fucai.core.grant import grant_for
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.imports import cells
 from fucai.network.imports.cells import CellError, Masked
@@ -224,8 +224,6 @@ def check_can_import(user) -> None:
         raise PermissionDenied(
             _("Only the provincial centre and city agencies may import stations.")
         )
-    if not user.is_provincial and user.role == Role.CITY and user.city_id is None:
-        raise PermissionDenied(_("This city-agency account has no city."))
 
 
 def header(key: str) -> str:
@@ -237,7 +235,8 @@ class StationFileImporter:
 
     def __init__(self, filename: str, user) -> None:
         self.filename, self.user = filename, user
-        self.scope_city_id = None if user is None or user.is_provincial else user.city_id
+        # where the user may import: None for a system command (no --user)
+        self.reach = None if user is None else grant_for(user).change
         self.errors: list[RowError] = []
         self.places = DivisionIndex()
         self.stations: dict[str, Station] = {}
@@ -390,9 +389,11 @@ class StationFileImporter:
         if row.ok("code", "county"):
             for message in station_code_errors(values["code"], county):
                 self.error(row.number, "code", message)
-        if self.scope_city_id is None:
+        if self.reach is None or self.reach.everything:
             return
-        if station is not None and station.city_id != self.scope_city_id:
+        if station is not None and not self.reach.includes_place(
+            station.city_id, station.county_id
+        ):
             self.error(
                 row.number,
                 "code",
@@ -402,7 +403,7 @@ class StationFileImporter:
                 )
                 % {"code": station.code, "city": station.county.parent.name},
             )
-        elif row.ok("county") and county.parent_id != self.scope_city_id:
+        elif row.ok("county") and not self.reach.includes_place(county.parent_id, county.pk):
             self.error(
                 row.number,
                 "county",
@@ -517,8 +518,8 @@ class StationFileImporter:
             found = self.owners_by_id.get(given)
             if (
                 found is not None
-                and self.scope_city_id is not None
-                and found.city_id != self.scope_city_id
+                and self.reach is not None
+                and not self.reach.includes_place(found.city_id)
             ):
                 self.error(
                     row.number,

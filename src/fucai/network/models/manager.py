@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fucai.core.scope import RestrictedQuerySet
+from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import ManagerStatus
 
 
@@ -30,8 +30,7 @@ class MarketManager(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "city"
-    scope_station_field = None
+    scope_paths = ScopePaths(city="city", persons={"manager": ""})
 
     class Meta:
         ordering = ["employee_code"]
@@ -65,8 +64,7 @@ class Territory(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "city"
-    scope_station_field = None
+    scope_paths = ScopePaths(city="city", persons={"manager": "manager"})
 
     class Meta:
         ordering = ["code"]
@@ -107,8 +105,9 @@ class StationAssignment(models.Model):
     valid_to = models.DateField(_("valid to (exclusive)"), null=True, blank=True)
 
     objects = StationAssignmentQuerySet.as_manager()
-    scope_city_field = "station__city"
-    scope_station_field = "station"
+    scope_paths = ScopePaths(
+        city="station__city", county="station__county", station="station"
+    )
 
     class Meta:
         ordering = ["station", "valid_from"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fucai.core.scope import RestrictedQuerySet
+from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import PartnerKind
 
 
@@ -27,7 +27,7 @@ class PartnerOrganisation(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "city"
+    scope_paths = ScopePaths(city="city")
 
     class Meta:
         ordering = ["name"]

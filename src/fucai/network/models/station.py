@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from fucai.core.scope import RestrictedQuerySet
+from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import STATUS_TRANSITIONS, StationOperation, StationScene, StationStatus
 
 STATION_CODE_RE = re.compile(r"^36\d{6}$")
@@ -51,8 +51,7 @@ class StationOwner(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "city"
-    scope_station_field = None
+    scope_paths = ScopePaths(city="city", persons={"owner": ""})
 
     class Meta:
         ordering = ["name", "pk"]
@@ -151,8 +150,7 @@ class Station(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StationQuerySet.as_manager()
-    scope_city_field = "city"
-    scope_station_field = ""
+    scope_paths = ScopePaths(city="city", county="county", station="")
 
     class Meta:
         ordering = ["code"]
@@ -232,8 +230,9 @@ class StationStatusChange(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "station__city"
-    scope_station_field = "station"
+    scope_paths = ScopePaths(
+        city="station__city", county="station__county", station="station"
+    )
 
     class Meta:
         ordering = ["station", "date", "pk"]

@@ -29,8 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fucai.accounts.choices import Role
 from fucai.analytics.backends import forget_contexts
+from fucai.core.grant import IMPORT_SALES, grant_for
 from fucai.sales.choices import ImportKind, ImportStatus
 from fucai.sales.ingest import validate as checks
 from fucai.sales.ingest.errors import RowError
@@ -106,10 +106,11 @@ def import_scope(user) -> set[str] | None:
         return None
     if not user.is_active:
         raise ImportRefused(_("This account is inactive."))
-    if user.is_superuser or user.role == Role.PROVINCE:
+    reach = grant_for(user).capability(IMPORT_SALES)
+    if reach.everything:
         return None
-    if user.role == Role.CITY and user.city_id:
-        return set(Station.objects.restrict(user, "change").values_list("code", flat=True))
+    if not reach.is_empty:
+        return set(Station.objects.restrict(user, IMPORT_SALES).values_list("code", flat=True))
     raise ImportRefused(_("Only the provincial centre and city agencies import sales."))
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fucai.core.scope import RestrictedQuerySet
+from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.sales.choices import ImportKind, ImportStatus
 
 
@@ -62,8 +62,7 @@ class SalesImport(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    scope_city_field = "city"
-    scope_station_field = None
+    scope_paths = ScopePaths(city="city")
 
     class Meta:
         ordering = ["-started_at", "-pk"]
