@@ -105,9 +105,7 @@ class StationAssignment(models.Model):
     valid_to = models.DateField(_("valid to (exclusive)"), null=True, blank=True)
 
     objects = StationAssignmentQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        city="station__city", county="station__county", station="station"
-    )
+    scope_paths = ScopePaths(city="station__city", county="station__county", station="station")
 
     class Meta:
         ordering = ["station", "valid_from"]

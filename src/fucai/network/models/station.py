@@ -230,9 +230,7 @@ class StationStatusChange(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_paths = ScopePaths(
-        city="station__city", county="station__county", station="station"
-    )
+    scope_paths = ScopePaths(city="station__city", county="station__county", station="station")
 
     class Meta:
         ordering = ["station", "date", "pk"]
