@@ -7,13 +7,14 @@ starts from `Model.objects.restrict(auth_user(request), action)`; see docs/api.m
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from fucai.accounts.api import router as accounts_router
 from fucai.core.api.audit import router as audit_router
 from fucai.core.api.auth import SessionAuth, TokenAuth, act_as_api_user
+from fucai.core.errors import error_texts
 from fucai.geo.api import router as geo_router
 from fucai.network.api import router as network_router
 
@@ -46,3 +47,11 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request, {"detail": " ".join(exc.messages), "errors": errors}, status=422
     )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    """404 in the caller's language, never saying why (out of scope and absent look the same):
+    the words of the 404 page and of an unknown /api/ address."""
+    _title, reason = error_texts(404)
+    return api.create_response(request, {"detail": reason}, status=404)

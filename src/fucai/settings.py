@@ -117,9 +117,19 @@ UPLOAD_RETENTION_DAYS = env_int("FUCAI_UPLOAD_RETENTION_DAYS", default=90, minim
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# A refused request (403, 404, 400) is logged on one line with its reason, without a traceback:
+# on django.request (so every handler gets the short record) and on the console handler (which
+# also prints django.security.*'s records). Server errors keep their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "fucai.core.errors.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}
+    },
+    "loggers": {"django.request": {"filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The page a failed CSRF check shows ("this page has expired"), in the app's shell.
+CSRF_FAILURE_VIEW = "fucai.core.errors.csrf_failure"

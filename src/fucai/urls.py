@@ -21,3 +21,9 @@ urlpatterns = [
     path("network/", include("fucai.network.urls")),
     path("sales/", include("fucai.sales.urls")),
 ]
+
+# Error pages in the app's shell and the user's language; JSON under /api/ (fucai/core/errors.py).
+handler400 = "fucai.core.errors.bad_request"
+handler403 = "fucai.core.errors.permission_denied"
+handler404 = "fucai.core.errors.page_not_found"
+handler500 = "fucai.core.errors.server_error"
