@@ -17,6 +17,7 @@ from fucai.core.api.auth import SessionAuth, TokenAuth, act_as_api_user
 from fucai.core.errors import error_texts
 from fucai.geo.api import router as geo_router
 from fucai.network.api import router as network_router
+from fucai.sales.api import router as sales_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -38,6 +39,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/network", network_router)
 api.add_router("/geo", geo_router)
 api.add_router("/audit", audit_router)
+api.add_router("/sales", sales_router)
 
 
 @api.exception_handler(ValidationError)

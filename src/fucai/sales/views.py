@@ -1,4 +1,4 @@
-"""The province sales cockpit (issue 3, item 8) and its chart endpoints.
+"""The province sales cockpit (issue 3, item 8); its charts call /api/sales/cockpit/….
 
 Every figure comes from fucai.sales.cockpit, which asks the analytics runners with the request
 user's own scope: a city agency sees its city, a market manager their territory.
@@ -52,12 +52,6 @@ def _cockpit(request: HttpRequest) -> tuple[Cockpit, CockpitForm]:
     form = CockpitForm.for_request(request, span)
     cockpit = Cockpit(request.user, form.as_of_date, form.compare_rule, context=context)
     return cockpit, form
-
-
-def _json(data: dict) -> JsonResponse:
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @login_required
@@ -123,9 +117,9 @@ def _chart_config(board: Cockpit) -> dict:
         "level": board.map_level,
         "cities": board.cities,
         "urls": {
-            "monthly": reverse("sales:monthly_json") + query,
-            "games": reverse("sales:games_json") + query,
-            "map": reverse("sales:map_json") + query,
+            "monthly": reverse("api:sales_cockpit_monthly") + query,
+            "games": reverse("api:sales_cockpit_games") + query,
+            "map": reverse("api:sales_cockpit_map") + query,
             "cityBoundaries": reverse("geo:boundaries", args=["city"]),
             "countyBoundaries": reverse("geo:boundaries", args=["county"]),
             "station": reverse("network:station_detail", args=["__code__"]),
@@ -155,31 +149,6 @@ def _chart_labels(board: Cockpit) -> dict:
         "rings": _("Outer ring %(year)s, inner ring %(prior)s same period")
         % {"year": year, "prior": prior},
     }
-
-
-@login_required
-@require_GET
-def monthly_json(request: HttpRequest) -> JsonResponse:
-    """This year's months (to the as-of day) against last year's, amounts in yuan."""
-    board, _form = _cockpit(request)
-    return _json(board.monthly_json())
-
-
-@login_required
-@require_GET
-def games_json(request: HttpRequest) -> JsonResponse:
-    """Year to date by game against last year's same window, with shares."""
-    board, _form = _cockpit(request)
-    return _json(board.games_json())
-
-
-@login_required
-@require_GET
-def map_json(request: HttpRequest) -> JsonResponse:
-    """Regions (cities, or a city's counties with `?city=<adcode>`) with their YoY, and at county
-    level the stations that sold, sized on the map by year-to-date amount."""
-    board, _form = _cockpit(request)
-    return _json(board.map_json(request.GET.get("city") or None))
 
 
 # -- web import of sales files ---------------------------------------------------------------------

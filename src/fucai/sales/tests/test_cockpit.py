@@ -37,6 +37,12 @@ FACTS = [
     ["36040001", "2023-09-04", "ssq", "77770000.00", "100"],  # the last day with a sale
 ]
 YUAN = 100  # fen
+# the cockpit's chart data, served by the sales API (fucai.sales.api.cockpit)
+CHARTS = {
+    "monthly": "api:sales_cockpit_monthly",
+    "games": "api:sales_cockpit_games",
+    "map": "api:sales_cockpit_map",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +86,11 @@ def _sheet(response) -> list[tuple]:
 
 
 # -- the page -------------------------------------------------------------------------------------
-def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
-    for name in ("sales:cockpit", "sales:map_json", "sales:monthly_json", "sales:games_json"):
-        response = client.get(reverse(name))
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+def test_an_anonymous_visitor_is_sent_to_the_login_page_and_the_chart_api_refuses(client):
+    response = client.get(reverse("sales:cockpit"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for name in CHARTS.values():
+        assert client.get(reverse(name)).status_code == 401
 
 
 def test_the_menu_offers_the_cockpit(client, province_admin):
@@ -172,9 +179,9 @@ def test_an_empty_store_renders_zeros_and_a_notice(client, network, store, provi
     assert "还没有导入销售数据" in response.content.decode()
 
 
-# -- chart endpoints ------------------------------------------------------------------------------
+# -- chart data (the sales API) ------------------------------------------------------------------
 def test_the_monthly_json_pairs_this_years_months_with_last_years(client, facts, province_admin):
-    data = _get(client, province_admin, "sales:monthly_json").json()
+    data = _get(client, province_admin, CHARTS["monthly"]).json()
     assert (data["year"], data["prior_year"]) == (2023, 2022)
     months = {m["month"]: m for m in data["months"]}
     assert len(months) == 12
@@ -198,7 +205,7 @@ def test_the_monthly_json_pairs_this_years_months_with_last_years(client, facts,
 
 
 def test_the_games_json_gives_each_games_amount_yoy_and_share(client, facts, province_admin):
-    data = _get(client, province_admin, "sales:games_json").json()
+    data = _get(client, province_admin, CHARTS["games"]).json()
     games = {
         g["key"]: (g["amount_yuan"], g["prior_amount_yuan"], g["yoy_pct"], g["share_pct"])
         for g in data["games"]
@@ -216,14 +223,14 @@ def test_the_games_json_gives_each_games_amount_yoy_and_share(client, facts, pro
 def test_the_province_map_colours_cities_and_drills_down_to_counties_and_stations(
     client, facts, province_admin
 ):
-    cities = _get(client, province_admin, "sales:map_json").json()
+    cities = _get(client, province_admin, CHARTS["map"]).json()
     assert cities["level"] == "city"
     assert [(r["code"], r["yoy_pct"]) for r in cities["regions"]] == [
         ("360400", "14.3"),
         ("360700", "100.0"),
     ]
     assert cities["stations"] == []
-    ganzhou = _get(client, province_admin, "sales:map_json", city="360700").json()
+    ganzhou = _get(client, province_admin, CHARTS["map"], city="360700").json()
     assert (ganzhou["level"], ganzhou["city"]) == ("county", "360700")
     assert [(r["code"], r["name"], r["amount_yuan"], r["yoy_pct"]) for r in ganzhou["regions"]] == [
         ("360732", "兴国县", "200000000.00", "33.3"),
@@ -295,16 +302,16 @@ def test_a_city_whose_last_sale_is_older_still_opens_on_the_stores_last_day(
 
 
 def test_a_ganzhou_users_charts_and_map_hold_only_ganzhou(client, facts, ganzhou_user):
-    games = _get(client, ganzhou_user, "sales:games_json").json()
+    games = _get(client, ganzhou_user, CHARTS["games"]).json()
     assert games["total"]["amount_yuan"] == "300000000.00"
-    months = _get(client, ganzhou_user, "sales:monthly_json").json()["months"]
+    months = _get(client, ganzhou_user, CHARTS["monthly"]).json()["months"]
     march = months[2]  # 九江's 240M in March are not theirs
     assert (march["amount_yuan"], march["same_period_yuan"]) == ("100000000.00", "0.00")
-    data = _get(client, ganzhou_user, "sales:map_json").json()
+    data = _get(client, ganzhou_user, CHARTS["map"]).json()
     assert (data["level"], data["city"]) == ("county", "360700")
     assert {r["code"] for r in data["regions"]} == {"360732", "360702"}
     assert {s["code"] for s in data["stations"]} == {"36110214", "36110001"}
-    assert _get(client, ganzhou_user, "sales:map_json", city="360400").status_code == 403
+    assert _get(client, ganzhou_user, CHARTS["map"], city="360400").status_code == 403
 
 
 def test_a_ganzhou_users_export_holds_only_ganzhous_counties(client, facts, ganzhou_user):
@@ -321,10 +328,10 @@ def test_a_market_manager_sees_only_their_territory(client, facts, market_manage
     assert _card(html, "stations") == "在营站点 1 年内净增 0 年初 1 个"
     ranking = _table(html, "ranking-table")
     assert len(ranking) == 1 and ranking[0][:2] == ["1", "兴国县0214投注站"]
-    data = _get(client, market_manager_user, "sales:map_json").json()
+    data = _get(client, market_manager_user, CHARTS["map"]).json()
     assert [r["code"] for r in data["regions"]] == ["360732"]
     assert [s["code"] for s in data["stations"]] == ["36110214"]
-    games = _get(client, market_manager_user, "sales:games_json").json()
+    games = _get(client, market_manager_user, CHARTS["games"]).json()
     assert {g["key"]: g["amount_yuan"] for g in games["games"]} == {
         "kl8": "170000000.00",
         "instant": "30000000.00",

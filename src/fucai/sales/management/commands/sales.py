@@ -142,8 +142,8 @@ class Command(BaseCommand):
     # -- summary ---------------------------------------------------------------------------------
     def do_summary(self, options) -> None:
         from fucai.analytics.backends import AnalyticsContext
-        from fucai.analytics.runners import MarketShareRunner, YearToDateRunner
         from fucai.analytics.scope import Scope
+        from fucai.sales.summary import sales_summary
 
         if options["format"] == "xlsx" and not options["out"]:
             raise CommandError("--format xlsx needs --out FILE.xlsx")
@@ -151,16 +151,16 @@ class Command(BaseCommand):
         scope = Scope.province() if user is None else Scope.for_user(user)
         context = AnalyticsContext(backend=options["backend"])
         try:
-            ytd = YearToDateRunner(context, scope).run(
-                options["as_of"], by=options["by"], compare=options["compare"]
+            data = sales_summary(
+                context,
+                scope,
+                options["as_of"],
+                by=options["by"],
+                compare=options["compare"],
+                top=options["top"],
             )
         except AnalyticsError as exc:
             raise CommandError(str(exc)) from None
-        data = ytd.to_dict()
-        if options["top"] is not None:
-            data["groups"] = data["groups"][: max(options["top"], 0)]
-        share = MarketShareRunner(context, scope).run(options["as_of"])
-        data["market_share"] = share.to_dict() if share else None
         self._emit(data, options)
 
     def _emit(self, data: dict, options) -> None:

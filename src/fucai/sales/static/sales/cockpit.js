@@ -1,6 +1,7 @@
 /* The sales cockpit's charts and map, drawn with the vendored Apache ECharts (window.echarts).
-   Every figure comes from the cockpit's JSON endpoints (amounts as exact yuan strings); they are
-   turned into numbers here only to be drawn. */
+   Every figure comes from the sales API, /api/sales/cockpit/… (amounts as exact yuan strings);
+   they are turned into numbers here only to be drawn. Station, county and game names go into
+   tooltip HTML through esc() only. Started by the page's #cockpit-config (json_script). */
 (function () {
   "use strict";
 
@@ -292,4 +293,8 @@
 
   window.fucaiCockpit = { start: start, monthlyChart: monthlyChart, gamesChart: gamesChart,
                           salesMap: salesMap };
+
+  // The page's configuration comes as JSON (json_script), so the page needs no inline script.
+  var config = document.getElementById("cockpit-config");
+  if (config) { start(JSON.parse(config.textContent)); }
 })();
