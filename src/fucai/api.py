@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from fucai.accounts.api import router as accounts_router
-from fucai.core.api.audit import router as audit_router
-from fucai.core.api.auth import SessionAuth, TokenAuth, act_as_api_user
+from fucai.accounts.api.auth import SessionAuth, TokenAuth
+from fucai.core.api.auth import act_as_api_user
 from fucai.core.errors import error_texts
-from fucai.geo.api import router as geo_router
-from fucai.network.api import router as network_router
-from fucai.sales.api import router as sales_router
+from fucai.core.registry import api_routers
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -35,11 +33,8 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
 )
 api.add_decorator(act_as_api_user)
-api.add_router("/accounts", accounts_router)
-api.add_router("/network", network_router)
-api.add_router("/geo", geo_router)
-api.add_router("/audit", audit_router)
-api.add_router("/sales", sales_router)
+for prefix, router in api_routers():  # each module's router, from its apps.py (fucai.core.registry)
+    api.add_router(prefix, import_string(router.replace(":", ".")))
 
 
 @api.exception_handler(ValidationError)

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fucai.api import api
+from fucai.core.registry import url_includes
 
 # The admin site bypasses row scope, so only superusers (provincial administrators) may use it.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -16,10 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("", include("fucai.core.urls")),
-    path("geo/", include("fucai.geo.urls")),
-    path("network/", include("fucai.network.urls")),
-    path("sales/", include("fucai.sales.urls")),
+    # each module's pages, from its apps.py (fucai.core.registry)
+    *(path(prefix, include(module)) for prefix, module in url_includes()),
 ]
 
 # Error pages in the app's shell and the user's language; JSON under /api/ (fucai/core/errors.py).

@@ -12,5 +12,14 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from fucai.accounts.grants import build_grant
         from fucai.core.grant import register_provider
+        from fucai.core.registry import Module, register
 
         register_provider(build_grant)
+        register(
+            Module(
+                label="accounts",
+                api=("/accounts", "fucai.accounts.api:router"),
+                demo_builders=((20, "fucai.accounts.demo.DemoUsersBuilder"),),
+                access="fucai.accounts.access",
+            )
+        )

@@ -20,19 +20,10 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 
-BY_STATION = "station"
-PUBLIC = "public"
+from fucai.core.registry import PUBLIC, analytics_rule
 
-# how each table of the store is scoped; a table missing here cannot be read by a runner
-TABLE_RULES = {
-    "daily": BY_STATION,
-    "monthly": BY_STATION,
-    "ytd": BY_STATION,
-    "stations": BY_STATION,
-    "assignments": BY_STATION,
-    "games": PUBLIC,  # the games catalogue
-    "mof": PUBLIC,  # the Ministry of Finance's published provincial table
-}
+# How each table of the store is scoped is declared by the module that provides it (the sales
+# app's `analytics_tables`, fucai.core.registry); a table nobody declares cannot be read.
 
 
 class ScopeRequired(PermissionError):
@@ -134,7 +125,7 @@ def apply_scope(
     station dimension (or a function giving it), used to find a city's stations."""
     if not isinstance(scope, Scope):
         raise ScopeRequired(f"no scope given for table {name!r}")
-    rule = TABLE_RULES.get(name)
+    rule = analytics_rule(name)
     if rule is None:
         raise ScopeError(f"table {name!r} has no scope rule")
     if rule == PUBLIC or scope.everything:

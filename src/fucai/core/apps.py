@@ -11,5 +11,28 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from fucai.core import audit
+        from fucai.core.registry import MenuGroup, MenuItem, Module, register
 
         audit.connect()
+        register(
+            Module(
+                label="core",
+                urls=("", "fucai.core.urls"),
+                api=("/audit", "fucai.core.api.audit:router"),
+                menu=(
+                    MenuGroup(
+                        "network",
+                        _("Network"),
+                        10,
+                        (MenuItem(_("Overview"), "core:overview", order=0),),
+                    ),
+                    MenuGroup(
+                        "admin",
+                        _("Administration"),
+                        90,
+                        (MenuItem(_("Audit"), "core:audit", order=90),),
+                    ),
+                ),
+                access="fucai.core.access",
+            )
+        )

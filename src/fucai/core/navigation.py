@@ -1,53 +1,22 @@
-"""The navigation menu: groups of entries, each naming a URL and whether only editors may see it.
-Entries whose URL does not exist (yet) are left out, so the menu shows only what exists."""
+"""The navigation menu, assembled from what each module registers (fucai.core.registry): groups
+of entries, each naming a URL and optionally the capability a user's grant must carry. Entries
+whose URL does not exist are left out, so the menu shows only what exists."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    editors_only: bool = False
-
-
-MENU: list[tuple[str, list[NavItem]]] = [
-    (
-        _("Network"),
-        [
-            NavItem(_("Overview"), "core:overview"),
-            NavItem(_("Stations"), "network:station_list"),
-            NavItem(_("Map"), "network:map"),
-            NavItem(_("Import"), "network:import", editors_only=True),
-        ],
-    ),
-    (
-        _("Sales"),
-        [
-            NavItem(_("Sales cockpit"), "sales:cockpit"),
-            NavItem(_("Sales import"), "sales:import_list", editors_only=True),
-        ],
-    ),
-    (
-        _("Administration"),
-        [
-            NavItem(_("Audit"), "core:audit"),
-        ],
-    ),
-]
+from fucai.core.grant import grant_for
+from fucai.core.registry import menu_groups
 
 
 def menu_for(user) -> list[dict]:
+    grant = grant_for(user)
     groups = []
-    for title, items in MENU:
+    for group in menu_groups():
         entries = []
-        for item in items:
-            if item.editors_only and not user.can_edit_master_data:
+        for item in group.items:
+            if item.capability and not grant.can(item.capability):
                 continue
             try:
                 entries.append(
@@ -56,7 +25,7 @@ def menu_for(user) -> list[dict]:
             except NoReverseMatch:
                 continue
         if entries:
-            groups.append({"title": title, "items": entries})
+            groups.append({"title": group.title, "items": entries})
     _mark_deeper(groups)
     return groups
 

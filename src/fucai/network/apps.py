@@ -10,4 +10,28 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Station network")
 
     def ready(self) -> None:
+        from fucai.core.grant import EDIT_MASTER_DATA
+        from fucai.core.registry import MenuGroup, MenuItem, Module, register
         from fucai.network import signals  # noqa: F401
+
+        register(
+            Module(
+                label="network",
+                urls=("network/", "fucai.network.urls"),
+                api=("/network", "fucai.network.api:router"),
+                menu=(
+                    MenuGroup(
+                        "network",
+                        _("Network"),
+                        10,
+                        (
+                            MenuItem(_("Stations"), "network:station_list", order=10),
+                            MenuItem(_("Map"), "network:map", order=20),
+                            MenuItem(_("Import"), "network:import", EDIT_MASTER_DATA, order=30),
+                        ),
+                    ),
+                ),
+                demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
+                access="fucai.network.access",
+            )
+        )

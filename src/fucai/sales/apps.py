@@ -8,3 +8,40 @@ class SalesConfig(AppConfig):
     name = "fucai.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from fucai.core.grant import IMPORT_SALES
+        from fucai.core.registry import PUBLIC, STATION, MenuGroup, MenuItem, Module, register
+
+        register(
+            Module(
+                label="sales",
+                urls=("sales/", "fucai.sales.urls"),
+                api=("/sales", "fucai.sales.api:router"),
+                menu=(
+                    MenuGroup(
+                        "sales",
+                        _("Sales"),
+                        20,
+                        (
+                            MenuItem(_("Sales cockpit"), "sales:cockpit", order=10),
+                            MenuItem(
+                                _("Sales import"), "sales:import_list", IMPORT_SALES, order=20
+                            ),
+                        ),
+                    ),
+                ),
+                # the sales store's tables (fucai.sales.store) and how analytics scope them
+                analytics_tables={
+                    "daily": STATION,
+                    "monthly": STATION,
+                    "ytd": STATION,
+                    "stations": STATION,
+                    "assignments": STATION,
+                    "games": PUBLIC,  # the games catalogue
+                    "mof": PUBLIC,  # the Ministry of Finance's published provincial table
+                },
+                demo_builders=((30, "fucai.sales.demo.builder.SalesDemoBuilder"),),
+                access="fucai.sales.access",
+            )
+        )

@@ -96,3 +96,18 @@ class NetworkDemoBuilder:
 
     def build(self, ctx) -> None:
         write_plan(self.plan(ctx), ctx.progress)
+
+    def figures(self) -> str:
+        """The network figures of the demo's day, for `fucai demo`'s closing message."""
+        from fucai.network.demo.targets import DEMO_AS_OF, YEAR_START
+        from fucai.network.management.commands.network import render_table
+        from fucai.network.summary import network_summary
+
+        stations = Station.objects.all()
+        summary = network_summary(stations, DEMO_AS_OF)
+        at_start = network_summary(stations, YEAR_START)
+        opening = _("  open on %(day)s: %(count)s") % {
+            "day": YEAR_START.isoformat(),
+            "count": f"{at_start.open_stations:,}",
+        }
+        return render_table(summary.to_dict()) + "\n" + opening

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-DEMO_VERSION = "1"
-DEMO_SEED = 20230903
+from fucai.core.demo import DEMO_SEED, DEMO_VERSION
+
+__all__ = ["DEMO_SEED", "DEMO_VERSION"]  # and the figures below
 HISTORY_START = dt.date(2021, 1, 1)
 DEMO_AS_OF = dt.date(2023, 9, 3)
 YEAR_START = dt.date(2023, 1, 1)

@@ -1,13 +1,15 @@
 """`fucai demo`: build the demo province and serve it.
 
-The demo is made by a list of builder steps (BUILDERS). A builder is any class with
+The demo is made by builder steps that each module registers (`demo_builders` in its apps.py,
+fucai.core.registry), in their declared order. A builder is any class with
 - `label`: what it builds, for the progress display;
 - `is_current(ctx) -> bool`: whether the database already holds exactly what it would build;
 - `foreign_data(ctx) -> str | None`: a reason not to wipe (data the demo did not make), or None;
 - `wipe(ctx)`: remove what it builds;
 - `build(ctx)`: build it, reporting `ctx.progress(step, count)`;
-and optionally `logins() -> [(username, password, description)]`. Later demo data (sales, Party
-work, grants, …) is added by appending a builder; wiping runs in reverse order.
+and optionally `logins() -> [(username, password, description)]` and `figures() -> str` (what it
+built, printed at the end). Later demo data (Party work, grants, …) is added by registering a
+builder; wiping runs in reverse order.
 """
 
 from __future__ import annotations
@@ -22,13 +24,8 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from fucai.network.demo.targets import DEMO_AS_OF, DEMO_SEED, DEMO_VERSION, YEAR_START
-
-BUILDERS: tuple[str, ...] = (
-    "fucai.network.demo.builder.NetworkDemoBuilder",
-    "fucai.accounts.demo.DemoUsersBuilder",
-    "fucai.sales.demo.builder.SalesDemoBuilder",
-)
+from fucai.core.demo import DEMO_SEED, DEMO_VERSION
+from fucai.core.registry import demo_builders
 
 
 @dataclass
@@ -71,10 +68,10 @@ class Command(BaseCommand):
         self.started = time.monotonic()
         self.progress(_("migrating the database"))
         call_command("migrate", verbosity=0, interactive=False)
-        builders = [import_string(path)() for path in BUILDERS]
+        builders = [import_string(path)() for path in demo_builders()]
         ctx = DemoContext(seed=options["seed"], progress=self.progress)
         self.build(builders, ctx, rebuild=options["rebuild"])
-        self.print_figures()
+        self.print_figures(builders)
         self.print_logins(builders, options["port"])
         if not options["no_serve"]:
             # runserver with the background worker (web imports), stopped with the server
@@ -106,20 +103,11 @@ class Command(BaseCommand):
         figure = f"{count:>9,}" if count is not None else " " * 9
         self.stderr.write(f"[{time.monotonic() - self.started:6.1f}s] {step:<44}{figure}")
 
-    def print_figures(self) -> None:
-        from fucai.network.management.commands.network import render_table
-        from fucai.network.models import Station
-        from fucai.network.summary import network_summary
-
-        stations = Station.objects.all()
-        summary = network_summary(stations, DEMO_AS_OF)
-        at_start = network_summary(stations, YEAR_START)
-        self.stdout.write("")
-        self.stdout.write(render_table(summary.to_dict()))
-        self.stdout.write(
-            _("  open on %(day)s: %(count)s")
-            % {"day": YEAR_START.isoformat(), "count": f"{at_start.open_stations:,}"}
-        )
+    def print_figures(self, builders: list) -> None:
+        for builder in builders:
+            if hasattr(builder, "figures"):
+                self.stdout.write("")
+                self.stdout.write(builder.figures())
 
     def print_logins(self, builders: list, port: int) -> None:
         logins = [
