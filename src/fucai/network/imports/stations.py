@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from fucai.accounts.choices import Role
 from fucai.core.context import acting_as
+from fucai.core.scope import CHANGE
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.imports import cells
 from fucai.network.imports.cells import CellError, Masked
@@ -347,12 +349,9 @@ class StationFileImporter:
     def _load(self, parsed: list[ParsedRow]) -> None:
         """Fetch in bulk what the rows refer to: stations, their last status, owners, partners."""
         codes = [r.values["code"] for r in parsed if r.ok("code")]
-        self.stations = {
-            s.code: s
-            for s in Station.objects.filter(code__in=codes).select_related(
-                "owner", "county__parent"
-            )
-        }
+        # Only what the user may change: another city's station looks like a new code.
+        stations = self._changeable(Station.objects).filter(code__in=codes)
+        self.stations = {s.code: s for s in stations.select_related("owner", "county__parent")}
         changes = StationStatusChange.objects.filter(station__code__in=codes).order_by(
             "station_id", "date", "pk"
         )
@@ -363,7 +362,12 @@ class StationFileImporter:
         self.owners_by_id = {
             o.id_number: o for o in StationOwner.objects.filter(id_number__in=full_ids)
         }
-        self.partners = {(p.city_id, p.name): p for p in PartnerOrganisation.objects.all()}
+        partners = self._changeable(PartnerOrganisation.objects)
+        self.partners = {(p.city_id, p.name): p for p in partners}
+
+    def _changeable(self, objects):
+        """The rows of `objects` the importing user may change (all for a system command)."""
+        return objects.all() if self.user is None else objects.restrict(self.user, CHANGE)
 
     def _plan(self, row: ParsedRow) -> StationPlan | None:
         errors_before = len(self.errors)
@@ -392,23 +396,24 @@ class StationFileImporter:
                 self.error(row.number, "code", message)
         if self.scope_city_id is None:
             return
-        if station is not None and station.city_id != self.scope_city_id:
-            self.error(
-                row.number,
-                "code",
-                _(
-                    "Station %(code)s belongs to %(city)s; you may import only "
-                    "stations of your own city."
-                )
-                % {"code": station.code, "city": station.county.parent.name},
-            )
-        elif row.ok("county") and county.parent_id != self.scope_city_id:
+        if row.ok("code") and not values["code"].startswith(self._own_code_prefix):
+            # Whether or not such a station exists: the answer must not tell (_load).
+            self.error(row.number, "code", _("The station code does not belong to your city."))
+        if row.ok("county") and county.parent_id != self.scope_city_id:
             self.error(
                 row.number,
                 "county",
                 _("%(county)s is in %(city)s; you may import only stations of your own city.")
                 % {"county": county.name, "city": county.parent.name},
             )
+
+    @cached_property
+    def _own_code_prefix(self) -> str:
+        """What the codes of the importing city's stations start with (36 + its number)."""
+        from fucai.geo.models import Division
+
+        city = Division.objects.filter(pk=self.scope_city_id).first()
+        return city.station_code_prefix if city is not None else "36"
 
     def _check_city_column(self, row: ParsedRow) -> None:
         city, county = row.values.get("city"), row.values.get("county")

@@ -26,7 +26,6 @@ MESSAGES = {
     # rows
     "required": _("a station code is required"),
     "unknown_station": _("unknown station code %(value)s"),
-    "outside_scope": _("station %(value)s belongs to %(detail)s, outside your scope"),
     "bad_date": _("%(value)r is not a date (use YYYY-MM-DD)"),
     "bad_timestamp": _("%(value)r is not a time stamp (use YYYY-MM-DD HH:MM:SS)"),
     "date_out_of_range": _("%(value)s is before 2000 or in the future"),
