@@ -117,3 +117,18 @@ class BoundedDateField(forms.DateField):
         super().validate(value)
         if value is not None:
             check_date(value)
+
+
+# -- uploaded files -------------------------------------------------------------------------------
+def check_upload_size(upload) -> None:
+    """A ValidationError naming the file and the limit (settings.UPLOAD_MAX_MB, env
+    FUCAI_UPLOAD_MAX_MB) when the uploaded file is larger."""
+    from django.conf import settings
+
+    limit = settings.UPLOAD_MAX_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError(
+            _("%(name)s is %(size).1f MB; files of at most %(limit)d MB can be uploaded.")
+            % {"name": upload.name, "size": upload.size / 1024 / 1024, "limit": limit},
+            code="too_large",
+        )

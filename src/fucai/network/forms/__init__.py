@@ -7,12 +7,19 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fucai.core.bounds import BoundedDateField, clamp_date, clean_optional_text, clean_text
+from fucai.core.bounds import (
+    SMALL_INT_MAX,
+    BoundedDateField,
+    check_upload_size,
+    clamp_date,
+    clean_optional_text,
+    clean_text,
+)
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
 
@@ -96,6 +103,10 @@ class StationForm(forms.ModelForm):
         self.fields["partner"].queryset = PartnerOrganisation.objects.restrict(user).order_by(
             "name"
         )
+        for name in ("staff_count", "terminal_count"):  # SQLite itself would store any number
+            self.fields[name].max_value = SMALL_INT_MAX
+            self.fields[name].validators.append(MaxValueValidator(SMALL_INT_MAX))
+            self.fields[name].widget.attrs["max"] = SMALL_INT_MAX
         _style(self)
 
     def clean_name(self) -> str:
@@ -171,7 +182,7 @@ class StationImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Station file (CSV or Excel)"),
-        validators=[FileExtensionValidator(IMPORT_EXTENSIONS)],
+        validators=[FileExtensionValidator(IMPORT_EXTENSIONS), check_upload_size],
     )
     dry_run = forms.BooleanField(
         label=_("Check only (dry run): validate every row and change nothing"), required=False

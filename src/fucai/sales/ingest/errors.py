@@ -13,6 +13,9 @@ MESSAGES = {
     "unreadable_csv": _("cannot read the CSV file: %(value)s"),
     "unreadable_parquet": _("cannot read the Parquet file: %(value)s"),
     "unreadable_excel": _("cannot read the Excel file: %(value)s"),
+    "damaged_excel": _(
+        "the file is damaged or not an Excel (.xlsx) workbook; save it again from Excel"
+    ),
     "empty_file": _("the file has no header row"),
     "missing_column": _("missing column(s) %(value)s (see docs/formats.md)"),
     "duplicate_column": _("column %(value)s appears twice"),
