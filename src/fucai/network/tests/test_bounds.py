@@ -15,7 +15,6 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from fucai.core.bounds import EARLIEST_DATE
 from fucai.core.models import ObjectChange
 from fucai.core.testing.files import damaged_xlsx
 from fucai.network.imports import import_stations
@@ -275,10 +274,6 @@ def test_the_cli_reports_a_damaged_xlsx_without_a_traceback(db, tmp_path, capsys
         call_command("network", "import", str(path))
     err = capsys.readouterr().err
     assert "坏表.xlsx" in err and "Excel" in err
-
-
-def test_the_earliest_date_is_the_year_2000():
-    assert dt.date(2000, 1, 1) == EARLIEST_DATE
 
 
 # -- station create over the API: no existence oracle ---------------------------------------------
