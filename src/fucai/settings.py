@@ -114,6 +114,13 @@ Q_CLUSTER = {
 # Uploaded sales files are kept for this many days after their import finished (its records keep
 # the file's name and SHA-256 for good); `fucai sales gc` removes older ones.
 UPLOAD_RETENTION_DAYS = env_int("FUCAI_UPLOAD_RETENTION_DAYS", default=90, minimum=1)
+# The largest file a page accepts (sales files, station files), in MB; larger ones are refused with
+# a message naming the limit. Django keeps form fields in memory up to 2.5 MB and streams larger
+# uploaded files to a temporary file (removed when the request ends), never into memory.
+UPLOAD_MAX_MB = env_int("FUCAI_UPLOAD_MAX_MB", default=200, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body apart from files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file
+NINJA_PAGINATION_CLASS = "fucai.core.api.paging.Paged"  # pages past the end are empty
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

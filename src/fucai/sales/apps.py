@@ -45,3 +45,9 @@ class SalesConfig(AppConfig):
                 access="fucai.sales.access",
             )
         )
+        from django_q.signals import post_spawn
+
+        from fucai.sales.jobs import settle_interrupted_imports
+
+        # A worker of `fucai qcluster` starting settles the imports a killed one left running.
+        post_spawn.connect(settle_interrupted_imports, dispatch_uid="fucai.sales.settle")

@@ -159,11 +159,49 @@ def run_import(batch: str) -> dict:
         try:
             outcome = _import(ticket, user)
         except ImportRefused as exc:
+            discard_files(ticket)
             return _refused(ticket, str(exc))
         except Exception as exc:
+            discard_files(ticket)
             _refused(ticket, _("The import stopped: %(error)s") % {"error": exc})
             raise
+    if not outcome.ok or ticket.dry_run:
+        discard_files(ticket)
     return {"batch": ticket.batch, "ok": outcome.ok, "errors": outcome.error_count}
+
+
+def discard_files(ticket: UploadTicket) -> None:
+    """Delete the files of an upload that imported nothing (refused, stopped, or a dry run) at
+    once; the ticket stays for the import's page, and the records keep each file's SHA-256.
+    Imported files are kept for FUCAI_UPLOAD_RETENTION_DAYS (prune_uploads)."""
+    for path in ticket.paths:
+        path.unlink(missing_ok=True)
+
+
+def settle_interrupted_imports(**_signal) -> int:
+    """Mark the imports that a stopped worker left "running" as interrupted, and discard their
+    files. Connected to django-q2's post_spawn (fucai.sales.apps): it runs whenever a worker of
+    `fucai qcluster` starts. An import that is really running holds the store's lock (and settles
+    the others itself when it starts): then nothing is done here. Returns the imports settled."""
+    from fucai.sales.ingest.importer import reconcile_interrupted
+    from fucai.sales.models import SalesImport
+    from fucai.sales.store import SalesStore
+
+    store = SalesStore()
+    with store.locked(wait=False) as held:
+        if not held:
+            return 0
+        running = SalesImport.objects.filter(status=ImportStatus.RUNNING)
+        batches = set(running.values_list("batch", flat=True))
+        settled = reconcile_interrupted(store, uuid.uuid4())
+    for batch in batches:
+        ticket = UploadTicket.load(batch)
+        interrupted = SalesImport.objects.filter(batch=batch, status=ImportStatus.INTERRUPTED)
+        if ticket is not None and interrupted.exists():
+            discard_files(ticket)
+    if settled:
+        logger.warning("settled %d sales import(s) left running by a stopped worker", settled)
+    return settled
 
 
 def _import(ticket: UploadTicket, user) -> ImportOutcome:

@@ -587,13 +587,18 @@ class SalesStore:
 
     # -- writing -----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def locked(self, name: str = ".lock") -> Iterator[None]:
-        """Exclusive writer lock (released by the kernel if the process dies)."""
+    def locked(self, name: str = ".lock", wait: bool = True) -> Iterator[bool]:
+        """Exclusive writer lock (released by the kernel if the process dies). With wait=False,
+        yields False at once, without the lock, when another process holds it."""
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / name, "a+") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 

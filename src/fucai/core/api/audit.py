@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fucai.core.api.auth import auth_user
+from fucai.core.api.paging import Paged
 from fucai.core.api.signatures import resolved
+from fucai.core.bounds import OptionalText, clamp_date
 from fucai.core.choices import ChangeAction
 from fucai.core.models import ObjectChange
 from fucai.network.models.station import mask
@@ -73,16 +75,21 @@ class ChangeOut(Schema):
 
 
 class ChangeFilterIn(Schema):
-    object_type: str | None = Field(None, description="app_label.model, e.g. network.station")
-    station: str | None = Field(
+    object_type: OptionalText | None = Field(
+        None, description="app_label.model, e.g. network.station"
+    )
+    station: OptionalText | None = Field(
         None, description="Station code: changes of that station and its parts."
     )
     action: ChangeAction | None = None
-    since: dt.datetime | None = Field(None, description="Changes at or after this time (or date).")
+    since: dt.datetime | None = Field(
+        None,
+        description="Changes at or after this time (or date); clamped into 2000-01-01 … now.",
+    )
 
 
 @router.get("/changes", response=list[ChangeOut], summary="Change records in your scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Paged, page_size=50)
 @resolved
 def list_changes(request, filters: Query[ChangeFilterIn]):
     changes = ObjectChange.objects.restrict(auth_user(request)).select_related(
@@ -98,8 +105,18 @@ def list_changes(request, filters: Query[ChangeFilterIn]):
     if filters.action:
         changes = changes.filter(action=filters.action.value)
     if filters.since:
-        since = filters.since
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since)
-        changes = changes.filter(time__gte=since)
+        changes = changes.filter(time__gte=_since(filters.since))
     return changes
+
+
+def _since(since: dt.datetime) -> dt.datetime:
+    """The time as an aware datetime, its day clamped into the bounds (fucai.core.bounds): before
+    2000 means from 2000-01-01, in the future means from now (nothing)."""
+    day, _notice = clamp_date(since.date())
+    if day < since.date():
+        return timezone.now()
+    if day > since.date():
+        since = dt.datetime.combine(day, dt.time(0))
+    if timezone.is_naive(since):
+        return timezone.make_aware(since)
+    return since

@@ -7,9 +7,11 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fucai.core.api.auth import auth_user
+from fucai.core.api.paging import Paged
+from fucai.core.bounds import clamp_date
 from fucai.network.api.schemas import ManagerOut, PartnerOut, SummaryOut, TerritoryOut
 from fucai.network.models import MarketManager, PartnerOrganisation, Station, Territory
 from fucai.network.summary import GroupBy, network_summary
@@ -27,13 +29,15 @@ def _assigned_today(prefix: str) -> Q:
 
 @router.get("/summary", response=SummaryOut, summary="Network figures as of a date")
 def summary(request, as_of: dt.date | None = None, by: GroupBy | None = None):
-    """Exactly `fucai network summary` (fucai.network.summary), over the stations of your scope."""
+    """Exactly `fucai network summary` (fucai.network.summary), over the stations of your scope.
+    A day before 2000-01-01 or after today is clamped to that bound; `as_of` says the day used."""
     stations = Station.objects.restrict(auth_user(request))
-    return network_summary(stations, as_of or timezone.localdate(), by=by).to_dict()
+    day, _notice = clamp_date(as_of or timezone.localdate())
+    return network_summary(stations, day, by=by).to_dict()
 
 
 @router.get("/managers", response=list[ManagerOut], summary="Market managers in your scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Paged, page_size=100)
 def list_managers(request):
     user = auth_user(request)
     territories = Territory.objects.restrict(user).order_by("code")
@@ -49,7 +53,7 @@ def list_managers(request):
 
 
 @router.get("/territories", response=list[TerritoryOut], summary="Territories in your scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Paged, page_size=100)
 def list_territories(request):
     return (
         Territory.objects.restrict(auth_user(request))
@@ -62,7 +66,7 @@ def list_territories(request):
 
 
 @router.get("/partners", response=list[PartnerOut], summary="Partner organisations in your scope")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Paged, page_size=100)
 def list_partners(request):
     return (
         PartnerOrganisation.objects.restrict(auth_user(request))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from fucai.core.bounds import BoundedDate, CleanText, OptionalText, SmallCount
 from fucai.network.choices import StationOperation, StationScene, StationStatus
 from fucai.network.summary import GroupBy
 
@@ -88,12 +89,12 @@ class StationDetailOut(StationOut):
 
 
 class StationFilterIn(Schema):
-    city: str | None = Field(None, description="City adcode, e.g. 360700 (赣州).")
-    county: str | None = Field(None, description="County adcode, e.g. 360732 (兴国县).")
+    city: OptionalText | None = Field(None, description="City adcode, e.g. 360700 (赣州).")
+    county: OptionalText | None = Field(None, description="County adcode, e.g. 360732 (兴国县).")
     scene: StationScene | None = None
     operation: StationOperation | None = None
     status: StationStatus | None = Field(None, description="Current status.")
-    q: str | None = Field(None, description="Part of the code, name or address.")
+    q: OptionalText | None = Field(None, description="Part of the code, name or address.")
     party_member: bool | None = Field(
         None, description="Owner is a Party member who consented to show it (党员先锋示范岗)."
     )
@@ -102,16 +103,16 @@ class StationFilterIn(Schema):
 class StationWriteFields(Schema):
     """The fields a station is created or changed with (owner and partner by id)."""
 
-    name: str = Field(..., min_length=1, max_length=100)
+    name: CleanText = Field(..., max_length=100)
     county: str = Field(..., description="County adcode.")
-    address: str = Field(..., min_length=1, max_length=200)
+    address: CleanText = Field(..., max_length=200)
     lon: Decimal = Field(..., description="Longitude, GCJ-02.")
     lat: Decimal = Field(..., description="Latitude, GCJ-02.")
     scene: StationScene
     operation: StationOperation
-    brand: str = Field("", max_length=40)
-    staff_count: int = Field(1, ge=0)
-    terminal_count: int = Field(1, ge=0)
+    brand: OptionalText = Field("", max_length=40)
+    staff_count: SmallCount = 1
+    terminal_count: SmallCount = 1
     owner: int | None = Field(None, description="Station owner id.")
     partner: int | None = Field(None, description="Partner organisation id.")
 
@@ -121,30 +122,32 @@ class StationCreateIn(StationWriteFields):
     status: StationStatus = Field(
         StationStatus.PLANNED, description="Status the station starts in."
     )
-    status_date: dt.date | None = Field(None, description="Date of that status; default today.")
+    status_date: BoundedDate | None = Field(
+        None, description="Date of that status (2000-01-01 to today); default today."
+    )
 
 
 class StationPatchIn(Schema):
     """Any subset of the writable fields; the code and the status are not changed here."""
 
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: CleanText | None = Field(None, max_length=100)
     county: str | None = None
-    address: str | None = Field(None, min_length=1, max_length=200)
+    address: CleanText | None = Field(None, max_length=200)
     lon: Decimal | None = None
     lat: Decimal | None = None
     scene: StationScene | None = None
     operation: StationOperation | None = None
-    brand: str | None = Field(None, max_length=40)
-    staff_count: int | None = Field(None, ge=0)
-    terminal_count: int | None = Field(None, ge=0)
+    brand: OptionalText | None = Field(None, max_length=40)
+    staff_count: SmallCount | None = None
+    terminal_count: SmallCount | None = None
     owner: int | None = None
     partner: int | None = None
 
 
 class TransitionIn(Schema):
     status: StationStatus
-    date: dt.date
-    note: str = Field("", max_length=200)
+    date: BoundedDate = Field(..., description="2000-01-01 to today.")
+    note: OptionalText = Field("", max_length=200)
 
 
 class StatusChangeOut(Schema):

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fucai.core.api.auth import auth_user
+from fucai.core.api.paging import Paged
 from fucai.core.api.scope import get_changeable, get_visible, require_changeable
 from fucai.core.api.signatures import resolved
+from fucai.core.scope import CHANGE
 from fucai.geo.models import Division
 from fucai.network.api.schemas import (
     StationCreateIn,
@@ -81,7 +83,7 @@ def station_detail(station: Station, user) -> Station:
 
 
 @router.get("/stations", response=list[StationOut], summary="List stations in your scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Paged, page_size=50)
 @resolved
 def list_stations(request, filters: Query[StationFilterIn]):
     stations = Station.objects.restrict(auth_user(request)).select_related(*STATION_RELATED)
@@ -106,7 +108,8 @@ def create_station(request, payload: StationCreateIn):
     try:
         with transaction.atomic():
             station.save()
-            require_changeable(station, user)
+            if not Station.objects.restrict(user, CHANGE).filter(pk=station.pk).exists():
+                raise HttpError(403, not_your_code_message())
             station.transition(
                 payload.status.value, payload.status_date or timezone.localdate(), user=user
             )
@@ -226,14 +229,20 @@ def _check_location(station: Station) -> None:
         )
 
 
-def _refuse_existing_code(code: str, user) -> None:
-    """A taken code: 422 if the user can see that station, else 403 (it is outside their scope).
+def not_your_code_message() -> str:
+    return _("The station code does not belong to your city.")
 
-    Deliberately unscoped: codes are unique province-wide, and the answer must not reveal that a
-    station exists outside the caller's scope."""
+
+def _refuse_existing_code(code: str, user) -> None:
+    """A taken code: 422 if the user can see that station, else the 403 a new code outside their
+    change scope gets too (create_station), word for word.
+
+    Deliberately unscoped: codes are unique province-wide. The answer must not reveal whether a
+    station exists outside the caller's scope: a code of another city (its numbering is the
+    city's, fucai.geo) is refused alike whether or not it is taken."""
     existing = Station.objects.filter(code=code)
     if not existing.exists():
         return
     if not existing.restrict(user).exists():
-        raise HttpError(403, _("You may not register stations there."))
+        raise HttpError(403, not_your_code_message())
     raise ValidationError({"code": [_("A station with this code already exists.")]})

@@ -7,11 +7,19 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.bounds import (
+    SMALL_INT_MAX,
+    BoundedDateField,
+    check_upload_size,
+    clamp_date,
+    clean_optional_text,
+    clean_text,
+)
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
 
@@ -36,9 +44,11 @@ class DateInput(forms.DateInput):
 
 
 class AsOfForm(forms.Form):
-    """The "as of" day of a page's figures; falls back to `default_as_of` when absent or invalid."""
+    """The "as of" day of a page's figures; falls back to `default_as_of` when absent or invalid,
+    and is clamped into 2000-01-01 … today (fucai.core.bounds), with a `notice` saying so."""
 
     as_of_date: dt.date
+    notice: str = ""
 
     as_of = forms.DateField(
         label=_("As of"), widget=DateInput(attrs={"class": "form-control form-control-sm"})
@@ -48,11 +58,13 @@ class AsOfForm(forms.Form):
     def for_request(cls, request) -> AsOfForm:
         form = cls(request.GET if request.GET.get("as_of") else None)
         fallback = default_as_of()
-        form.as_of_date = (
-            form.cleaned_data["as_of"] if form.is_bound and form.is_valid() else fallback
-        )
+        wanted = form.cleaned_data["as_of"] if form.is_bound and form.is_valid() else fallback
+        form.as_of_date, form.notice = clamp_date(wanted)
         if not form.is_bound:
             form.initial = {"as_of": fallback}
+        elif form.notice:  # show the day actually used, not what was typed
+            form.data = form.data.copy()
+            form.data["as_of"] = form.as_of_date.isoformat()
         return form
 
 
@@ -91,7 +103,20 @@ class StationForm(forms.ModelForm):
         self.fields["partner"].queryset = PartnerOrganisation.objects.restrict(user).order_by(
             "name"
         )
+        for name in ("staff_count", "terminal_count"):  # SQLite itself would store any number
+            self.fields[name].max_value = SMALL_INT_MAX
+            self.fields[name].validators.append(MaxValueValidator(SMALL_INT_MAX))
+            self.fields[name].widget.attrs["max"] = SMALL_INT_MAX
         _style(self)
+
+    def clean_name(self) -> str:
+        return clean_text(self.cleaned_data["name"])
+
+    def clean_address(self) -> str:
+        return clean_text(self.cleaned_data["address"])
+
+    def clean_brand(self) -> str:
+        return clean_optional_text(self.cleaned_data["brand"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -119,8 +144,10 @@ class StationTransitionForm(forms.Form):
     """A dated status change of one station (e.g. open → suspended on 2023-08-01)."""
 
     status = forms.ChoiceField(label=_("New status"))
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, validators=[clean_optional_text]
+    )
 
     def __init__(self, *args, station: Station, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate()})
@@ -155,7 +182,7 @@ class StationImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Station file (CSV or Excel)"),
-        validators=[FileExtensionValidator(IMPORT_EXTENSIONS)],
+        validators=[FileExtensionValidator(IMPORT_EXTENSIONS), check_upload_size],
     )
     dry_run = forms.BooleanField(
         label=_("Check only (dry run): validate every row and change nothing"), required=False

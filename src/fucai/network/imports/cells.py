@@ -9,14 +9,13 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fucai.core.bounds import SMALL_INT_MAX, date_problem, text_problem
 from fucai.network.imports.layout import NO_WORDS, YES_WORDS
 from fucai.network.imports.reading import cell_text
 
 COORD_PLACES = Decimal("0.000001")
-MAX_COUNT = 32767
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 0{1,2}:00(?::00)?)?$")
 _PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
@@ -54,6 +53,9 @@ def required_text(value, max_length: int) -> str:
 
 def optional_text(value, max_length: int) -> str:
     text = cell_text(value)
+    problem = text_problem(text) if text else None
+    if problem:
+        raise CellError(problem)
     if len(text) > max_length:
         raise CellError(
             _("At most %(max)d characters; this has %(n)d.") % {"max": max_length, "n": len(text)}
@@ -104,7 +106,7 @@ def count(value, default: int) -> int:
     if not text.isdigit():
         raise CellError(_("Must be a whole number of 0 or more; “%(v)s” is not.") % {"v": text})
     number = int(text)
-    if number > MAX_COUNT:
+    if number > SMALL_INT_MAX:
         raise CellError(_("%(v)d is too large.") % {"v": number})
     return number
 
@@ -168,7 +170,7 @@ def status_date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return _not_future(value)
+        return _bounded(value)
     text = plain(value)
     if not text:
         return None
@@ -179,12 +181,12 @@ def status_date(value) -> dt.date | None:
         day = None
     if day is None:
         raise CellError(_("Not a date: “%(v)s”; write YYYY-MM-DD, e.g. 2023-03-18.") % {"v": text})
-    return _not_future(day)
+    return _bounded(day)
 
 
-def _not_future(day: dt.date) -> dt.date:
-    if day > timezone.localdate():
-        raise CellError(
-            _("%(d)s is in the future; record a status once it has happened.") % {"d": day}
-        )
+def _bounded(day: dt.date) -> dt.date:
+    """The day, if within the bounds of fucai.core.bounds (2000-01-01 to today)."""
+    problem = date_problem(day)
+    if problem:
+        raise CellError(problem)
     return day

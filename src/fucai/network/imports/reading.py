@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -99,10 +98,10 @@ def _xlsx_rows(data: bytes | str) -> list[list]:
         raise FileProblem(_("An Excel file must be read in binary mode."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+    except Exception:  # a damaged workbook fails anywhere in openpyxl (zip, XML, styles, …)
         raise FileProblem(_("The file is not a readable Excel (.xlsx) workbook.")) from None
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
 
 
 def cell_text(value) -> str:

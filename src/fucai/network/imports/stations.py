@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from fucai.core.context import acting_as
 from fucai.core.grant import grant_for
+from fucai.core.scope import CHANGE
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.imports import cells
 from fucai.network.imports.cells import CellError, Masked
@@ -346,12 +348,9 @@ class StationFileImporter:
     def _load(self, parsed: list[ParsedRow]) -> None:
         """Fetch in bulk what the rows refer to: stations, their last status, owners, partners."""
         codes = [r.values["code"] for r in parsed if r.ok("code")]
-        self.stations = {
-            s.code: s
-            for s in Station.objects.filter(code__in=codes).select_related(
-                "owner", "county__parent"
-            )
-        }
+        # Only what the user may change: another city's station looks like a new code.
+        stations = self._changeable(Station.objects).filter(code__in=codes)
+        self.stations = {s.code: s for s in stations.select_related("owner", "county__parent")}
         changes = StationStatusChange.objects.filter(station__code__in=codes).order_by(
             "station_id", "date", "pk"
         )
@@ -362,7 +361,12 @@ class StationFileImporter:
         self.owners_by_id = {
             o.id_number: o for o in StationOwner.objects.filter(id_number__in=full_ids)
         }
-        self.partners = {(p.city_id, p.name): p for p in PartnerOrganisation.objects.all()}
+        partners = self._changeable(PartnerOrganisation.objects)
+        self.partners = {(p.city_id, p.name): p for p in partners}
+
+    def _changeable(self, objects):
+        """The rows of `objects` the importing user may change (all for a system command)."""
+        return objects.all() if self.user is None else objects.restrict(self.user, CHANGE)
 
     def _plan(self, row: ParsedRow) -> StationPlan | None:
         errors_before = len(self.errors)
@@ -391,25 +395,31 @@ class StationFileImporter:
                 self.error(row.number, "code", message)
         if self.reach is None or self.reach.everything:
             return
-        if station is not None and not self.reach.includes_place(
-            station.city_id, station.county_id
-        ):
-            self.error(
-                row.number,
-                "code",
-                _(
-                    "Station %(code)s belongs to %(city)s; you may import only "
-                    "stations of your own city."
-                )
-                % {"code": station.code, "city": station.county.parent.name},
-            )
-        elif row.ok("county") and not self.reach.includes_place(county.parent_id, county.pk):
+        if row.ok("code") and not values["code"].startswith(self._own_code_prefixes):
+            # Whether or not such a station exists: the answer must not tell (_load).
+            self.error(row.number, "code", _("The station code does not belong to your city."))
+        if row.ok("county") and not self.reach.includes_place(county.parent_id, county.pk):
             self.error(
                 row.number,
                 "county",
                 _("%(county)s is in %(city)s; you may import only stations of your own city.")
                 % {"county": county.name, "city": county.parent.name},
             )
+
+    @cached_property
+    @cached_property
+    def _own_code_prefixes(self) -> tuple[str, ...]:
+        """What the codes of the stations the user may import start with (36 + the number of
+        each city of their reach, or of their counties' cities)."""
+        from django.db.models import Q
+
+        from fucai.geo.models import Division
+
+        reach = self.reach
+        cities = Division.objects.filter(
+            Q(pk__in=reach.cities) | Q(children__pk__in=reach.counties)
+        )
+        return tuple({city.station_code_prefix for city in cities}) or ("-",)
 
     def _check_city_column(self, row: ParsedRow) -> None:
         city, county = row.values.get("city"), row.values.get("county")

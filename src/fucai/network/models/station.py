@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.bounds import check_date
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import STATUS_TRANSITIONS, StationOperation, StationScene, StationStatus
 
@@ -175,7 +176,9 @@ class Station(models.Model):
     def transition(
         self, status: str, date: dt.date, user=None, note: str = ""
     ) -> StationStatusChange:
-        """Move the station to `status` on `date`, keeping the change in its history."""
+        """Move the station to `status` on `date` (2000-01-01 to today), keeping the change in its
+        history."""
+        check_date(date)
         allowed = STATUS_TRANSITIONS[self.status]
         last = self.status_changes.order_by("-date", "-pk").first()
         if last is not None and status not in allowed:

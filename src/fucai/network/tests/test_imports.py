@@ -215,8 +215,8 @@ def test_a_ganzhou_user_cannot_import_a_jiujiang_row(network, partner, ganzhou_u
 
     result = import_stations(io.BytesIO(csv_bytes(text)), "mixed.csv", ganzhou_user)
 
-    assert [(e.row, e.column) for e in result.errors] == [(5, "所属县区")]
-    assert "九江市" in result.errors[0].message
+    assert [(e.row, e.column) for e in result.errors] == [(5, "站点编号"), (5, "所属县区")]
+    assert "九江市" in result.errors[1].message
     assert counts() == before
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fucai.core.bounds import clamp_date
 from fucai.network.forms import DateInput
 
 COMPARE_CHOICES = [
@@ -72,6 +73,8 @@ class CockpitForm(forms.Form):
         self.compare_rule = (self.cleaned_data.get("compare") if valid else None) or "calendar"
         if self.is_bound and not valid and "as_of" in self.errors:
             self.notice = _("That is not a date; showing the latest day instead.")
+        if wanted is not None:  # within 2000-01-01 … today first (fucai.core.bounds)
+            wanted, self.notice = clamp_date(wanted)
         if self.span is None:
             self.as_of_date = wanted or today
         else:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.bounds import check_upload_size
 from fucai.sales.choices import ImportKind
 from fucai.sales.ingest.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
 
@@ -69,6 +70,7 @@ class SalesImportForm(forms.Form):
                 _("At most %(n)s files at a time.") % {"n": MAX_FILES}, code="too_many"
             )
         for upload in files:
+            check_upload_size(upload)
             if Path(upload.name).suffix.lower() not in SUFFIXES:
                 raise forms.ValidationError(
                     _("%(name)s: unsupported file type; use %(suffixes)s.")

@@ -13,6 +13,9 @@ MESSAGES = {
     "unreadable_csv": _("cannot read the CSV file: %(value)s"),
     "unreadable_parquet": _("cannot read the Parquet file: %(value)s"),
     "unreadable_excel": _("cannot read the Excel file: %(value)s"),
+    "damaged_excel": _(
+        "the file is damaged or not an Excel (.xlsx) workbook; save it again from Excel"
+    ),
     "empty_file": _("the file has no header row"),
     "missing_column": _("missing column(s) %(value)s (see docs/formats.md)"),
     "duplicate_column": _("column %(value)s appears twice"),
@@ -26,7 +29,6 @@ MESSAGES = {
     # rows
     "required": _("a station code is required"),
     "unknown_station": _("unknown station code %(value)s"),
-    "outside_scope": _("station %(value)s belongs to %(detail)s, outside your scope"),
     "bad_date": _("%(value)r is not a date (use YYYY-MM-DD)"),
     "bad_timestamp": _("%(value)r is not a time stamp (use YYYY-MM-DD HH:MM:SS)"),
     "date_out_of_range": _("%(value)s is before 2000 or in the future"),

@@ -116,15 +116,14 @@ class DailyChecker:
     (a FactBlock); the checker keeps them all for `finish()` unless `keep` is False (the
     caller writes them as they come)."""
 
-    def __init__(self, con, scoped: bool, today: dt.date, keep: bool = True) -> None:
+    def __init__(self, con, today: dt.date, keep: bool = True) -> None:
         self.con = con
         self.keep = keep
         self.last: FactBlock | None = None
         self.rows = self.amount_fen = 0
         self.days = (DAY_SPAN, -1)  # first and last day number seen
-        self.scoped = scoped
         self.today = today
-        known = con.sql(f"SELECT code FROM {'ref_allowed' if scoped else 'ref_stations'}")
+        known = con.sql("SELECT code FROM ref_stations")  # those of the user's scope only
         codes = pc.unique(known.to_arrow_table()["code"].combine_chunks())
         self.codes = codes.take(pc.sort_indices(codes))  # every station the file may name
         games = con.sql("SELECT DISTINCT game, category FROM ref_games ORDER BY game").fetchall()
@@ -346,17 +345,17 @@ class OpenSpans:
         return bool(np.all(found & (self.owner[at] == station) & (day < self.end[at])))
 
 
-def check_daily(con, raw: pa.Table, scoped: bool, today: dt.date) -> CleanDaily | None:
+def check_daily(con, raw: pa.Table, today: dt.date) -> CleanDaily | None:
     """The facts of `raw` (one daily file's text columns, with the reference tables registered
     in `con` as for validate.validate) if it breaks no rule, else None."""
-    return check_blocks(con, [raw], scoped, today, threads=2)
+    return check_blocks(con, [raw], today, threads=2)
 
 
 def check_blocks(
-    con, blocks: Iterable[pa.Table | pa.RecordBatch], scoped: bool, today: dt.date, threads=1
+    con, blocks: Iterable[pa.Table | pa.RecordBatch], today: dt.date, threads=1
 ) -> CleanDaily | None:
     """As check_daily, for a file given as blocks of rows (stops at the first bad block)."""
-    checker = DailyChecker(con, scoped, today)
+    checker = DailyChecker(con, today)
     for block in blocks:
         if not checker.add(block, threads):
             return None

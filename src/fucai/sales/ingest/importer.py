@@ -256,7 +256,7 @@ class SalesImporter:
             stream = DailyStream(path)
         except FileError:
             return None
-        checker = DailyChecker(con, self.allowed is not None, self.today, keep=not write)
+        checker = DailyChecker(con, self.today, keep=not write)
         writer = YearStream(self.store, checker.codes, checker.game_codes) if write else None
         clean = None
         try:
@@ -346,7 +346,7 @@ class SalesImporter:
         if f.errors or f.raw is None or f.raw.kind != ImportKind.DAILY:
             return None
         self._register_references(con)
-        return check_daily(con, f.raw.table, self.allowed is not None, self.today)
+        return check_daily(con, f.raw.table, self.today)
 
     def _register_references(self, con) -> None:
         """The reference tables (stations, opening spans, games, suspensions, scope) in `con`,
@@ -381,7 +381,6 @@ class SalesImporter:
             con,
             daily is not None,
             tickets is not None,
-            self.allowed is not None,
             self.today,
             step=lambda _: self._step(),
             files=len(self.files),

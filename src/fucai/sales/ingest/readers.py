@@ -6,6 +6,7 @@ rejected, not rounded). Column headers may be English or Chinese (docs/formats.m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -109,6 +110,23 @@ class RawFile:
         return self.table.num_rows
 
 
+def damaged_excel(read):
+    """`read(path, …)` with any failure of openpyxl on a damaged workbook (zip, XML, styles, …)
+    as FileError("damaged_excel"), which names the file."""
+
+    @functools.wraps(read)
+    def reading(path: Path, *args, **kwargs):
+        try:
+            return read(path, *args, **kwargs)
+        except FileError:
+            raise
+        except Exception:
+            raise FileError("damaged_excel", path.name) from None
+
+    return reading
+
+
+@damaged_excel
 def is_mof_workbook(path: Path) -> bool:
     if path.suffix.lower() not in EXCEL_SUFFIXES:
         return False
@@ -249,6 +267,7 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+@damaged_excel
 def _read_excel(path: Path) -> tuple[list[str], pa.Table]:
     from openpyxl import load_workbook
 

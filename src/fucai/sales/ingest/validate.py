@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Callable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fucai.network.choices import StationStatus
 from fucai.sales.choices import GameCategory
@@ -28,19 +29,31 @@ EARLIEST = dt.date(2000, 1, 1)
 
 # -- reference tables from the database ----------------------------------------------------------
 def reference_tables(allowed_codes: set[str] | None) -> dict[str, pa.Table]:
+    """The stations (only `allowed_codes` when given: the importing user's), their opening spans,
+    the games and the suspensions. A station outside the user's scope is not there at all, so
+    that a file naming it gets "unknown station code" exactly as for a code that does not exist."""
     from fucai.network.models import Station, StationStatusChange
     from fucai.sales.models import Game, InstantBrand, SalesSuspension
 
     stations = list(Station.objects.values_list("code", "city__name"))
+    if allowed_codes is not None:
+        stations = [s for s in stations if s[0] in allowed_codes]
+    spans = _open_spans(
+        StationStatusChange.objects.order_by("station__code", "date", "pk").values_list(
+            "station__code", "date", "status"
+        )
+    )
+    if allowed_codes is not None:
+        keep = pa.array(sorted(allowed_codes), pa.string())
+        spans = spans.filter(pc.is_in(spans["station_code"], value_set=keep))
     refs = {
         "ref_stations": pa.table(
-            {"code": [c for c, _ in stations], "city_name": [n for _, n in stations]}
+            {
+                "code": pa.array([c for c, _ in stations], pa.string()),
+                "city_name": pa.array([n for _, n in stations], pa.string()),
+            }
         ),
-        "ref_open": _open_spans(
-            StationStatusChange.objects.order_by("station__code", "date", "pk").values_list(
-                "station__code", "date", "status"
-            )
-        ),
+        "ref_open": spans,
     }
     aliases: dict[str, tuple[str, str]] = {}
     for game in Game.objects.filter(is_active=True):
@@ -69,8 +82,6 @@ def reference_tables(allowed_codes: set[str] | None) -> dict[str, pa.Table]:
             "stops_instant": pa.array([s[4] for s in susp], pa.bool_()),
         }
     )
-    if allowed_codes is not None:
-        refs["ref_allowed"] = pa.table({"code": pa.array(sorted(allowed_codes), pa.string())})
     return refs
 
 
@@ -158,12 +169,6 @@ ROW_CHECKS: list[tuple[str, str, str, str]] = [
     ("'amount'", "bad_amount", "amount_text", "NOT amount_ok AND NOT amount_negative"),
     ("'tickets'", "bad_tickets", "tickets_text", "NOT tickets_ok"),
 ]
-
-OUTSIDE_SCOPE = """
-SELECT file_no, "row", 'station_code', 'outside_scope', station_code, city_name, NULL
-FROM checked c
-WHERE station_known AND NOT EXISTS (SELECT 1 FROM ref_allowed a WHERE a.code = c.station_code)
-"""
 
 NOT_OPEN = f"""
 WITH station_days AS (
@@ -263,7 +268,6 @@ def validate(
     con,
     has_daily: bool,
     has_tickets: bool,
-    scoped: bool,
     today: dt.date,
     step: Callable[[str], None] = lambda _: None,
     files: int = 1,
@@ -283,8 +287,6 @@ def validate(
             params,
         )
     step("rows")
-    if scoped:
-        con.execute(f"INSERT INTO errors {OUTSIDE_SCOPE}")
     con.execute(f"INSERT INTO errors {NOT_OPEN}")
     con.execute(f"INSERT INTO errors {SUSPENDED}")
     if con.execute(HAS_DUPLICATES).fetchone()[0]:

@@ -190,7 +190,7 @@ def test_a_ganzhou_user_uploading_a_jiujiang_stations_sales_gets_the_row_refused
             "mixed.csv",
             "4",
             "station_code",
-            "station 36040001 belongs to 九江市, outside your scope",
+            "unknown station code 36040001",
         ]
     ]
     assert store.read_daily().num_rows == 0
