@@ -6,7 +6,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from fucai.env import env_bool, env_database, env_dir, env_int, env_list, env_secret_key
+from fucai.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_dir,
+    env_float,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_text,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_dir("FUCAI_DATA_DIR", Path.cwd() / "var")
@@ -114,6 +124,14 @@ Q_CLUSTER = {
 # Uploaded sales files are kept for this many days after their import finished (its records keep
 # the file's name and SHA-256 for good); `fucai sales gc` removes older ones.
 UPLOAD_RETENTION_DAYS = env_int("FUCAI_UPLOAD_RETENTION_DAYS", default=90, minimum=1)
+
+# Analytics (fucai.analytics.backends): the engine the runners compute on, how often a web process
+# looks for a new store version, and how many runner results it keeps; Spark only with pyspark.
+ANALYTICS_BACKEND = env_choice("FUCAI_ANALYTICS_BACKEND", ("duckdb", "pyspark"), default="duckdb")
+ANALYTICS_RECHECK_SECONDS = env_float("FUCAI_ANALYTICS_RECHECK_SECONDS", default=2.0, minimum=0)
+ANALYTICS_CACHE_SIZE = env_int("FUCAI_ANALYTICS_CACHE_SIZE", default=512, minimum=0)
+SPARK_MASTER = env_text("FUCAI_SPARK_MASTER", default="local[2]")
+SPARK_SHUFFLE_PARTITIONS = env_int("FUCAI_SPARK_SHUFFLE_PARTITIONS", default=4, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
