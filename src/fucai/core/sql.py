@@ -4,7 +4,9 @@
 Names (tables, views, columns) go through `quote_identifier`; values are bound as parameters
 (`con.execute("… read_parquet(?) …", [paths])`). A view's definition cannot hold a parameter in
 DuckDB, so views are made through DuckDB's relational API (`parquet_view`), which takes the values
-as Python objects and writes them into the view itself.
+as Python objects and writes them into the view itself. (DuckDB's relational API refuses to
+run while a result of `con.execute` is not read to its end: use `fetchall()` on connections
+that also make views.)
 """
 
 from __future__ import annotations
