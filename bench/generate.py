@@ -154,12 +154,14 @@ def write_raw_files(con, spec: Spec, started: float) -> None:
     spec.raw.mkdir(parents=True, exist_ok=True)
     con.execute(
         f"COPY (SELECT station_code, date, game, CAST({YUAN_TEXT} AS DECIMAL(18, 2)) AS amount, "
-        f"tickets FROM facts) TO '{spec.parquet}' (FORMAT parquet, COMPRESSION zstd)"
+        "tickets FROM facts) TO ? (FORMAT parquet, COMPRESSION zstd)",
+        [str(spec.parquet)],
     )
     log(f"wrote {spec.parquet.name} ({spec.parquet.stat().st_size / 2**20:,.0f} MiB)", started)
     con.execute(
         f"COPY (SELECT station_code, strftime(date, '%Y-%m-%d') AS date, game, "
-        f"{YUAN_TEXT} AS amount, tickets FROM facts) TO '{spec.csv}' (HEADER, QUOTE '')"
+        f"{YUAN_TEXT} AS amount, tickets FROM facts) TO ? (HEADER, QUOTE '')",
+        [str(spec.csv)],
     )
     log(f"wrote {spec.csv.name} ({spec.csv.stat().st_size / 2**20:,.0f} MiB)", started)
 

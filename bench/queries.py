@@ -97,14 +97,23 @@ def _pairs(rows) -> dict[str, tuple[int, int]]:
 
 
 # -- hand-written DuckDB SQL over the raw Parquet files --------------------------------------------
+def raw_views(con, facts: Path, stations: Path) -> None:
+    """The views raw_sql's statements read (the paths are bound, never spliced into SQL)."""
+    from fucai.core.sql import parquet_view
+
+    parquet_view(con, "facts", [str(facts)])
+    parquet_view(con, "stations", [str(stations)])
+
+
 def _window(year: int) -> str:
     return f"(date BETWEEN DATE '{year}-01-01' AND DATE '{same_day(year)}')"
 
 
-def raw_sql(facts: Path, stations: Path) -> dict[str, str]:
-    """One SQL statement per question. Amounts are decimal yuan in the raw file; sums are
-    turned into fen at the end (exact)."""
-    f, s = f"read_parquet('{facts}')", f"read_parquet('{stations}')"
+def raw_sql() -> dict[str, str]:
+    """One SQL statement per question, over the views `facts` and `stations` of the raw Parquet
+    files (raw_views). Amounts are decimal yuan in the raw file; sums are turned into fen at
+    the end (exact)."""
+    f, s = "facts", "stations"
     fen = "CAST(sum(amount) * 100 AS BIGINT)"
     this, last = AS_OF.year, AS_OF.year - 1
     in_years = " OR ".join(_window(y) for y in YEARS)

@@ -156,12 +156,13 @@ def fresh_process(spec_root: Path) -> float:
 # -- raw SQL and pandas ----------------------------------------------------------------------------
 def bench_raw_sql(spec: dict, reps: int) -> tuple[dict, dict]:
     import duckdb
-    from queries import normalise_sql, raw_sql
+    from queries import normalise_sql, raw_sql, raw_views
 
     raw = Path(spec["root"]) / "raw"
-    statements = raw_sql(raw / "facts.parquet", raw / "stations.parquet")
+    statements = raw_sql()
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    raw_views(con, raw / "facts.parquet", raw / "stations.parquet")
     questions = {q: (lambda sql=sql: con.execute(sql).fetchall()) for q, sql in statements.items()}
     samples, answers = [], None
     for _ in range(reps):
@@ -236,13 +237,14 @@ def store_matches(imported, generated) -> bool:
     import duckdb
 
     def fingerprint(store) -> tuple:
-        files = ", ".join(f"'{p}'" for p in store.paths("daily"))
+        files = [str(p) for p in store.paths("daily")]
         return (
             duckdb.connect()
             .execute(
-                f"SELECT count(*), sum(amount_fen), sum(tickets), "
-                f"sum(hash(date, station_code, game, amount_fen, tickets)::HUGEINT) "
-                f"FROM read_parquet([{files}])"
+                "SELECT count(*), sum(amount_fen), sum(tickets), "
+                "sum(hash(date, station_code, game, amount_fen, tickets)::HUGEINT) "
+                "FROM read_parquet(?)",
+                [files],
             )
             .fetchone()
         )
@@ -252,7 +254,7 @@ def store_matches(imported, generated) -> bool:
 
 COPY_SQL = (
     "CREATE TABLE sales (station_code VARCHAR, date DATE, game VARCHAR, "
-    "amount DECIMAL(18, 2), tickets BIGINT); COPY sales FROM '{csv}' (HEADER)"
+    "amount DECIMAL(18, 2), tickets BIGINT)"
 )
 
 
@@ -266,7 +268,8 @@ def duckdb_copy(csv: Path, database: Path | None) -> float:
     started = time.perf_counter()
     con = duckdb.connect(str(database) if database else ":memory:")
     con.execute("SET enable_progress_bar = false")
-    con.execute(COPY_SQL.format(csv=csv))
+    con.execute(COPY_SQL)
+    con.execute("COPY sales FROM ? (HEADER)", [str(csv)])
     con.close()
     seconds = time.perf_counter() - started
     if database is not None:

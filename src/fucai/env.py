@@ -132,3 +132,49 @@ def env_list(name: str, default: str) -> list[str]:
             f"Environment variable {name}={raw!r} lists nothing; give a comma-separated list."
         )
     return items
+
+
+def env_float(name: str, default: float, minimum: float | None = None) -> float:
+    """A finite decimal number (e.g. seconds), at least `minimum` if given."""
+    import math
+
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not a number."
+        ) from None
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not a finite number.")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} must be at least {minimum:g}."
+        )
+    return value
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` (case-insensitive, surrounding blanks ignored)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not supported; use one of "
+            f"{', '.join(choices)}."
+        )
+    return value
+
+
+def env_text(name: str, default: str) -> str:
+    """A non-blank text (surrounding blanks removed); set but blank is an error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.strip():
+        raise ImproperlyConfigured(f"Environment variable {name} is set but blank.")
+    return raw.strip()

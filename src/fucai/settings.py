@@ -6,7 +6,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from fucai.env import env_bool, env_database, env_dir, env_int, env_list, env_secret_key
+from fucai.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_dir,
+    env_float,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_text,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_dir("FUCAI_DATA_DIR", Path.cwd() / "var")
@@ -121,6 +131,14 @@ UPLOAD_MAX_MB = env_int("FUCAI_UPLOAD_MAX_MB", default=200, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body apart from files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file
 NINJA_PAGINATION_CLASS = "fucai.core.api.paging.Paged"  # pages past the end are empty
+
+# Analytics (fucai.analytics.backends): the engine the runners compute on, how often a web process
+# looks for a new store version, and how many runner results it keeps; Spark only with pyspark.
+ANALYTICS_BACKEND = env_choice("FUCAI_ANALYTICS_BACKEND", ("duckdb", "pyspark"), default="duckdb")
+ANALYTICS_RECHECK_SECONDS = env_float("FUCAI_ANALYTICS_RECHECK_SECONDS", default=2.0, minimum=0)
+ANALYTICS_CACHE_SIZE = env_int("FUCAI_ANALYTICS_CACHE_SIZE", default=512, minimum=0)
+SPARK_MASTER = env_text("FUCAI_SPARK_MASTER", default="local[2]")
+SPARK_SHUFFLE_PARTITIONS = env_int("FUCAI_SPARK_SHUFFLE_PARTITIONS", default=4, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

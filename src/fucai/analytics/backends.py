@@ -3,14 +3,14 @@
 DuckDB (in process) is the default. PySpark runs the same runner code: set
 `FUCAI_ANALYTICS_BACKEND=pyspark` and, for a cluster, `FUCAI_SPARK_MASTER=spark://host:7077`
 with `FUCAI_DATA_DIR` on storage every executor mounts at the same path (docs/formats.md,
-"Running on Spark"). Settings of the same names in Django settings win over the environment.
+"Running on Spark"). fucai.settings reads and checks these variables at start (ANALYTICS_*,
+SPARK_*); the code here only reads django.conf.settings.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 
+from fucai.core.sql import parquet_view
 from fucai.sales.dimensions import DimensionSnapshot, current_dimensions
 from fucai.sales.store import DAILY, DATASETS, YTD, Manifest, SalesStore
 
@@ -30,33 +31,28 @@ if TYPE_CHECKING:
     from fucai.sales.selling_days import SalesCalendar
 
 DUCKDB, PYSPARK = "duckdb", "pyspark"
-BACKENDS = (DUCKDB, PYSPARK)
 _spark_lock = threading.Lock()
 
 
-def setting(name: str, default: str) -> str:
+def configured_backend() -> str:
+    """settings.ANALYTICS_BACKEND (FUCAI_ANALYTICS_BACKEND, checked at start)."""
     from django.conf import settings
 
-    return str(getattr(settings, name, None) or os.environ.get(name) or default)
-
-
-def configured_backend() -> str:
-    backend = setting("FUCAI_ANALYTICS_BACKEND", DUCKDB).lower()
-    if backend not in BACKENDS:
-        raise ValueError(f"FUCAI_ANALYTICS_BACKEND={backend!r}: use one of {', '.join(BACKENDS)}")
-    return backend
+    return settings.ANALYTICS_BACKEND
 
 
 def spark_session():
-    """The process's SparkSession (local[2] unless FUCAI_SPARK_MASTER says otherwise)."""
+    """The process's SparkSession (settings.SPARK_MASTER, local[2] unless FUCAI_SPARK_MASTER
+    says otherwise)."""
+    from django.conf import settings
     from pyspark.sql import SparkSession
 
     with _spark_lock:
         return (
-            SparkSession.builder.master(setting("FUCAI_SPARK_MASTER", "local[2]"))
+            SparkSession.builder.master(settings.SPARK_MASTER)
             .appName("fucai")
             .config("spark.sql.session.timeZone", "Asia/Shanghai")
-            .config("spark.sql.shuffle.partitions", setting("FUCAI_SPARK_SHUFFLE_PARTITIONS", "4"))
+            .config("spark.sql.shuffle.partitions", str(settings.SPARK_SHUFFLE_PARTITIONS))
             .config("spark.ui.enabled", "false")
             .config("spark.sql.ansi.enabled", "false")
             .getOrCreate()
@@ -116,18 +112,8 @@ class SalesTables:
             return self.con.table(view)
         if not columns:
             return self.con.read_parquet(paths, table_name=view)
-        listing = ", ".join(_sql_text(p) for p in paths)
-        projection = ", ".join(f'"{c}"' for c in columns)
-        self.con.raw_sql(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS "
-            f"SELECT {projection} FROM read_parquet([{listing}])"
-        )
+        parquet_view(self.con.con, view, paths, columns)
         return self.con.table(view)
-
-
-def _sql_text(value: str) -> str:
-    """A SQL string literal for an internal path (never user input)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 class AnalyticsContext:
@@ -168,9 +154,9 @@ class AnalyticsContext:
         cls, backend: str | None = None, store: SalesStore | None = None
     ) -> AnalyticsContext:
         """A context kept per process and thread, revalidated at most every
-        FUCAI_ANALYTICS_RECHECK_SECONDS (default 2): a new one is made when the store's
-        manifest, the network (cheap signature) or, at least every 5 minutes, the dimension
-        content changed. Web pages use this; commands make their own."""
+        settings.ANALYTICS_RECHECK_SECONDS (FUCAI_ANALYTICS_RECHECK_SECONDS, default 2): a new
+        one is made when the store's manifest, the network (cheap signature) or, at least every
+        5 minutes, the dimension content changed. Web pages use this; commands make their own."""
         return _current_context(backend or configured_backend(), store or SalesStore())
 
     @property
@@ -273,9 +259,11 @@ _contexts_lock = threading.Lock()
 
 
 def _current_context(backend: str, store: SalesStore) -> AnalyticsContext:
+    from django.conf import settings
+
     key = (str(store.root), backend, threading.get_ident())
     now = time.monotonic()
-    recheck = float(setting("FUCAI_ANALYTICS_RECHECK_SECONDS", "2"))
+    recheck = settings.ANALYTICS_RECHECK_SECONDS
     with _contexts_lock:
         entry = _contexts.get(key)
     if entry is not None and now - entry.checked < recheck:
@@ -332,7 +320,9 @@ class ResultCache:
 
 @functools.cache
 def result_cache() -> ResultCache:
-    return ResultCache(int(setting("FUCAI_ANALYTICS_CACHE_SIZE", "512")))
+    from django.conf import settings
+
+    return ResultCache(settings.ANALYTICS_CACHE_SIZE)
 
 
 def _hashable(value):

@@ -50,6 +50,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fucai.core.sql import quote_identifier
+
 DAILY = "daily"
 MONTHLY = "monthly"
 YTD = "ytd"
@@ -106,11 +108,6 @@ def _now() -> str:
 def _partition_name(dataset: str, year: int, version: int) -> str:
     """A new, never used file name of one partition (relative to the store's root)."""
     return f"{dataset}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
-
-
-def _sql_str(value: str | Path) -> str:
-    """A SQL string literal for an internal path (never user input)."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def fsync_file(path: Path) -> None:
@@ -258,7 +255,7 @@ class YearRollups:
     def of(cls, con, source: str, year: int) -> YearRollups:
         """From the DuckDB relation `source` (one year's daily facts), in its order."""
         rows = con.sql(
-            f"SELECT date, station_code, game, amount_fen, tickets FROM {source}"
+            f"SELECT date, station_code, game, amount_fen, tickets FROM {quote_identifier(source)}"
         ).to_arrow_table()
         return cls.from_arrow(rows, year)
 
@@ -527,6 +524,22 @@ class _OpenYear:
             (self.store.root / rel).unlink(missing_ok=True)
 
 
+def _year_view(con, facts: str, year: int) -> None:
+    """The view `_new_year`: the rows of DuckDB table `facts` in `year`. A view, not a copy:
+    `facts` may be Arrow data the importer holds (copying a year of text columns into DuckDB
+    costs more than reading them twice). Made through the relational API: a view cannot hold
+    bound parameters, and the dates go in as values, not SQL text."""
+    import duckdb
+
+    date = duckdb.ColumnExpression("date")
+    lo, hi = (duckdb.ConstantExpression(dt.date(year + k, 1, 1)) for k in (0, 1))
+    columns = [duckdb.ColumnExpression(c) for c in DAILY_SCHEMA.names]
+    relation = con.sql(f"FROM {quote_identifier(facts)}")
+    relation.filter((date >= lo) & (date < hi)).select(*columns).create_view(
+        "_new_year", replace=True
+    )
+
+
 def _daily_options(table: pa.Table) -> dict:
     """Parquet options of daily partitions and monthly rollups: zstd; amounts (near-unique)
     delta-encoded, not dictionary-encoded (a smaller file, written faster); the other
@@ -632,10 +645,8 @@ class SalesStore:
     ) -> CommitResult:
         manifest = self.manifest()
         version = manifest.version + 1
-        years = [
-            int(r[0])
-            for r in con.execute(f"SELECT DISTINCT year(date) FROM {facts} ORDER BY 1").fetchall()
-        ]
+        query = f"SELECT DISTINCT year(date) FROM {quote_identifier(facts)} ORDER BY 1"
+        years = [int(r[0]) for r in con.execute(query).fetchall()]
         written = self._write_years(con, facts, years, manifest, version, arrow)
         return self._swap(manifest, version, written, import_ids, progress)
 
@@ -718,14 +729,7 @@ class SalesStore:
         self, con, facts: str, year: int, old: Path | None, version: int
     ) -> dict | None:
         """Write the merged daily partition and its rollups for `year`; None if unchanged."""
-        lo, hi = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-        # a view, not a copy: `facts` may be Arrow data the importer holds (copying a year of
-        # text columns into DuckDB costs more than reading them twice)
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW _new_year AS "
-            f"SELECT date, station_code, game, amount_fen, tickets "
-            f"FROM {facts} WHERE date >= DATE '{lo}' AND date < DATE '{hi}'"
-        )
+        _year_view(con, facts, year)
         rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
         source = "_new_year"
         if old is not None:
@@ -733,19 +737,20 @@ class SalesStore:
                 "CREATE OR REPLACE TEMP TABLE _new_keys AS "
                 "SELECT DISTINCT station_code, date FROM _new_year"
             )
-            old_sql = f"read_parquet({_sql_str(old)})"
-            if self._same_rows(con, old_sql):
+            if self._same_rows(con, old):
                 return None
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _merged AS "
-                f"SELECT date, station_code, game, amount_fen, tickets FROM {old_sql} "
-                f"ANTI JOIN _new_keys USING (station_code, date) "
-                f"UNION ALL SELECT * FROM _new_year"
+                "CREATE OR REPLACE TEMP TABLE _merged AS "
+                "SELECT date, station_code, game, amount_fen, tickets FROM read_parquet(?) "
+                "ANTI JOIN _new_keys USING (station_code, date) "
+                "UNION ALL SELECT * FROM _new_year",
+                [str(old)],
             )
             source = "_merged"
         rollups = YearRollups.of(con, source, year)
         order = "" if rollups.in_store_order else " ORDER BY date, station_code, game"
-        daily_rows = self._copy(con, f"SELECT * FROM {source}{order}", self.root / rel[DAILY])
+        query = f"SELECT * FROM {quote_identifier(source)}{order}"
+        daily_rows = self._copy(con, query, self.root / rel[DAILY])
         con.execute("DROP TABLE IF EXISTS _merged")
         return {DAILY: (rel[DAILY], daily_rows), **self._write_rollups(rollups, rel)}
 
@@ -804,19 +809,18 @@ class SalesStore:
         return rows
 
     @staticmethod
-    def _same_rows(con, old_sql: str) -> bool:
-        """Do the new rows equal the stored rows of the same station-days? Both are unique by
-        (station, day, game), so a full join on that key finds every difference."""
-        stored = (
-            f"SELECT date, station_code, game, amount_fen, tickets FROM {old_sql} "
-            f"SEMI JOIN _new_keys USING (station_code, date)"
-        )
+    def _same_rows(con, old: Path) -> bool:
+        """Do the new rows equal the stored rows (file `old`) of the same station-days? Both are
+        unique by (station, day, game), so a full join on that key finds every difference."""
         differences = con.execute(
-            f"SELECT count(*) FROM ({stored}) o "
-            f"FULL JOIN _new_year n USING (date, station_code, game) "
-            f"WHERE o.amount_fen IS DISTINCT FROM n.amount_fen "
-            f"OR o.tickets IS DISTINCT FROM n.tickets"
-        ).fetchone()[0]
+            "SELECT count(*) FROM ("
+            "SELECT date, station_code, game, amount_fen, tickets FROM read_parquet(?) "
+            "SEMI JOIN _new_keys USING (station_code, date)) o "
+            "FULL JOIN _new_year n USING (date, station_code, game) "
+            "WHERE o.amount_fen IS DISTINCT FROM n.amount_fen "
+            "OR o.tickets IS DISTINCT FROM n.tickets",
+            [str(old)],
+        ).fetchall()[0][0]  # read to the end: the relational API (_year_view) needs it so
         return differences == 0
 
     @staticmethod
@@ -825,9 +829,9 @@ class SalesStore:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
         con.execute(
-            f"COPY ({query}) TO {_sql_str(tmp)} "
-            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
-        )
+            f"COPY ({query}) TO ? (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ?)",
+            [str(tmp), ROW_GROUP_SIZE],
+        ).fetchall()
         fsync_file(tmp)
         os.replace(tmp, final)
         fsync_dir(final.parent)

@@ -52,6 +52,19 @@ BAD_VALUES = [
 ]
 
 
+BAD_VALUES += [  # fucai.analytics (settings ANALYTICS_*, SPARK_*)
+    ("FUCAI_ANALYTICS_BACKEND", "spark", "FUCAI_ANALYTICS_BACKEND='spark' is not supported"),
+    ("FUCAI_ANALYTICS_RECHECK_SECONDS", "soon", "FUCAI_ANALYTICS_RECHECK_SECONDS='soon' is not"),
+    ("FUCAI_ANALYTICS_RECHECK_SECONDS", "-1", "FUCAI_ANALYTICS_RECHECK_SECONDS='-1' must be at"),
+    ("FUCAI_ANALYTICS_RECHECK_SECONDS", "nan", "FUCAI_ANALYTICS_RECHECK_SECONDS='nan' is not a"),
+    ("FUCAI_ANALYTICS_CACHE_SIZE", "1k", "FUCAI_ANALYTICS_CACHE_SIZE='1k' is not an integer"),
+    ("FUCAI_ANALYTICS_CACHE_SIZE", "-5", "FUCAI_ANALYTICS_CACHE_SIZE=-5 must be at least 0"),
+    ("FUCAI_SPARK_MASTER", "  ", "FUCAI_SPARK_MASTER is set but blank"),
+    ("FUCAI_SPARK_SHUFFLE_PARTITIONS", "0", "FUCAI_SPARK_SHUFFLE_PARTITIONS=0 must be at least 1"),
+    ("FUCAI_SPARK_SHUFFLE_PARTITIONS", "4.5", "FUCAI_SPARK_SHUFFLE_PARTITIONS='4.5' is not an"),
+]
+
+
 @pytest.mark.parametrize(("name", "value", "message"), BAD_VALUES)
 def test_importing_the_settings_with_a_bad_value_fails_naming_the_variable(
     data_dir, name, value, message
@@ -130,3 +143,24 @@ def test_a_postgresql_url_configures_postgresql(data_dir):
     ]
     result = start(show, data_dir, DATABASE_URL="postgresql://fucai@db.internal:5433/fucai")
     assert result.stdout.strip() == "django.db.backends.postgresql fucai db.internal 5433"
+
+
+def test_analytics_settings_are_read_typed_with_their_defaults(data_dir):
+    show = [
+        sys.executable,
+        "-c",
+        "from fucai import settings as s; print(repr((s.ANALYTICS_BACKEND, "
+        "s.ANALYTICS_RECHECK_SECONDS, s.ANALYTICS_CACHE_SIZE, s.SPARK_MASTER, "
+        "s.SPARK_SHUFFLE_PARTITIONS)))",
+    ]
+    assert start(show, data_dir).stdout.strip() == "('duckdb', 2.0, 512, 'local[2]', 4)"
+    given = start(
+        show,
+        data_dir,
+        FUCAI_ANALYTICS_BACKEND=" PySpark ",
+        FUCAI_ANALYTICS_RECHECK_SECONDS="0.5",
+        FUCAI_ANALYTICS_CACHE_SIZE="0",
+        FUCAI_SPARK_MASTER="spark://spark-master:7077",
+        FUCAI_SPARK_SHUFFLE_PARTITIONS="200",
+    )
+    assert given.stdout.strip() == "('pyspark', 0.5, 0, 'spark://spark-master:7077', 200)"

@@ -407,7 +407,6 @@ class StationFileImporter:
             )
 
     @cached_property
-    @cached_property
     def _own_code_prefixes(self) -> tuple[str, ...]:
         """What the codes of the stations the user may import start with (36 + the number of
         each city of their reach, or of their counties' cities)."""

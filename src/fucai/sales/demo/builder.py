@@ -32,9 +32,9 @@ from fucai.sales.store import (
 MARKER = "demo.json"
 Progress = Callable[[str, int | None], None]
 
-FINGERPRINT_SQL = (
-    "SELECT count(*), coalesce(sum(amount_fen), 0), coalesce(sum(tickets), 0), "
-    "coalesce(sum(hash(date, station_code, game, amount_fen, tickets)::HUGEINT), 0) FROM {source}"
+FINGERPRINT = (
+    "count(*), coalesce(sum(amount_fen), 0), coalesce(sum(tickets), 0), "
+    "coalesce(sum(hash(date, station_code, game, amount_fen, tickets)::HUGEINT), 0)"
 )
 
 
@@ -117,9 +117,10 @@ def write_demo_sales(store: SalesStore, seed: int, progress: Progress) -> int:
     return rows
 
 
-def fingerprint(con, source: str) -> str:
-    """An order-independent hash of daily facts (rows, sums and a hash of every row)."""
-    values = con.execute(FINGERPRINT_SQL.format(source=source)).fetchone()
+def fingerprint(facts) -> str:
+    """An order-independent hash of daily facts, a DuckDB relation (rows, sums and a hash of
+    every row)."""
+    (values,) = facts.aggregate(FINGERPRINT).fetchall()
     return hashlib.sha256(json.dumps([str(v) for v in values]).encode()).hexdigest()
 
 
@@ -128,8 +129,7 @@ def store_fingerprint(store: SalesStore) -> str:
     paths = [str(p) for p in store.paths(DAILY)] or [str(store.empty_file(DAILY))]
     con = _connect()
     try:
-        listing = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
-        return fingerprint(con, f"read_parquet([{listing}])")
+        return fingerprint(con.read_parquet(paths))
     finally:
         con.close()
 
@@ -149,7 +149,7 @@ def tables_fingerprint(tables: Iterable[pa.Table]) -> str:
                 "CAST(game AS VARCHAR), amount_fen, tickets FROM _t"
             )
             con.unregister("_t")
-        return fingerprint(con, "_all")
+        return fingerprint(con.table("_all"))
     finally:
         con.close()
 

@@ -194,3 +194,18 @@ def test_a_runner_without_a_scope_raises(context):
 def test_an_unknown_grouping_is_refused(context):
     with pytest.raises(AnalyticsError, match="cannot group by colour"):
         YearToDateRunner(context, Scope.province()).run(AS_OF, by="colour")
+
+
+def test_the_figures_are_the_same_when_the_data_directory_name_holds_quotes(
+    network, settings, tmp_path, write_csv
+):
+    from fucai.sales.store import SalesStore
+
+    settings.DATA_DIR = tmp_path / 'o\'neil data;-- "x"'
+    store = SalesStore(settings.DATA_DIR / "sales")
+    history = write_csv("history.csv", HISTORY)
+    assert import_files([history], store=store, today=dt.date(2023, 12, 31)).ok
+    context = AnalyticsContext(backend="duckdb", store=store)
+    ytd = YearToDateRunner(context, Scope.province()).run(AS_OF, by="city")
+    assert (ytd.total.amount_fen, ytd.total.prior_amount_fen) == (6_500_00, 5_400_00)
+    assert {g.key: g.amount_fen for g in ytd.groups} == {"360400": 3_500_00, "360700": 3_000_00}

@@ -49,7 +49,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def facts(network, store, write_csv, settings):
-    settings.FUCAI_ANALYTICS_RECHECK_SECONDS = "0"
+    settings.ANALYTICS_RECHECK_SECONDS = 0
     assert import_files(
         [write_csv("facts.csv", FACTS)], store=store, today=dt.date(2023, 12, 31)
     ).ok

@@ -47,7 +47,7 @@ def test_a_changed_station_is_seen_by_the_next_context(imported, network):
 def test_the_kept_context_follows_imports_and_network_changes(
     imported, network, write_csv, settings
 ):
-    settings.FUCAI_ANALYTICS_RECHECK_SECONDS = "0"
+    settings.ANALYTICS_RECHECK_SECONDS = 0
     first = AnalyticsContext.current("duckdb", imported)
     assert AnalyticsContext.current("duckdb", imported) is first
     total = YearToDateRunner(first, Scope.province()).run(AS_OF).total.amount_fen

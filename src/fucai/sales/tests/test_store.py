@@ -265,3 +265,35 @@ def test_a_streaming_writer_commits_new_years_with_their_rollups(tmp_path):
             "tickets": 2,
         },
     ]
+
+
+AWKWARD_DIR = 'o\'neil data;-- "x" [1]'  # a quote, SQL comment, double quotes, brackets
+
+
+def test_the_store_works_in_a_directory_whose_name_holds_quotes_and_sql(tmp_path):
+    from fucai.sales.demo.builder import store_fingerprint, tables_fingerprint
+
+    store = SalesStore(tmp_path / AWKWARD_DIR / "sales")
+    store.write_facts(daily(BEFORE))
+    result = store.write_facts(daily(CORRECTION))  # merges with the stored years' files
+    assert result.changed_years == (2022, 2023)
+    assert [(r["date"], r["game"], r["amount_fen"]) for r in store.read_daily().to_pylist()] == [
+        (dt.date(2022, 3, 1), "ssq", 999_00),
+        (dt.date(2023, 3, 1), "ssq", 999_00),
+        (dt.date(2023, 3, 2), "3d", 30_00),
+    ]
+    assert store.manifest().rows[MONTHLY] == {2022: 1, 2023: 2}
+    assert store.write_facts(daily(CORRECTION)).changed_years == ()  # same rows: files kept
+    assert store_fingerprint(store) == tables_fingerprint([store.read_daily()])
+
+
+def test_the_facts_table_may_have_any_name(tmp_path):
+    import duckdb
+
+    store = SalesStore(tmp_path / "sales")
+    store.write_facts(daily(BEFORE))
+    con = duckdb.connect()
+    name = 'new "facts"; -- of 2023'
+    con.register(name, daily(CORRECTION))
+    assert store.replace_station_days(con, name).changed_years == (2022, 2023)
+    assert store.read_daily().num_rows == 3

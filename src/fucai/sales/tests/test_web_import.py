@@ -73,7 +73,7 @@ def table_rows(html: str, table_id: str) -> list[list[str]]:
 def test_a_province_admin_imports_a_good_daily_csv_and_the_runners_see_it(
     client, network, store, province_admin, settings
 ):
-    settings.FUCAI_ANALYTICS_RECHECK_SECONDS = "0"
+    settings.ANALYTICS_RECHECK_SECONDS = 0
     login(client, province_admin)
     batch = upload(client, csv_upload("day.csv", GOOD_ROWS))
 
