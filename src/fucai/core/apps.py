@@ -21,12 +21,6 @@ class CoreConfig(AppConfig):
                 api=("/audit", "fucai.core.api.audit:router"),
                 menu=(
                     MenuGroup(
-                        "network",
-                        _("Network"),
-                        10,
-                        (MenuItem(_("Overview"), "core:overview", order=0),),
-                    ),
-                    MenuGroup(
                         "admin",
                         _("Administration"),
                         90,

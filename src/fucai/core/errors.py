@@ -100,7 +100,7 @@ def _error(request: HttpRequest, status: int, *, title: str = "", reason: str = 
         "title": title,
         "reason": reason,
         "back_url": _back_url(request),
-        "home_url": reverse("core:overview") if signed_in else "",
+        "home_url": reverse("core:home") if signed_in else "",
         "login_url": "" if signed_in else _login_url(request),
     }
 

@@ -6,6 +6,6 @@ from fucai.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", views.home, name="home"),
     path("audit/", views.audit, name="audit"),
 ]

@@ -11,7 +11,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from fucai.core.grant import EDIT_MASTER_DATA
-        from fucai.core.registry import MenuGroup, MenuItem, Module, register
+        from fucai.core.registry import Landing, MenuGroup, MenuItem, Module, register
         from fucai.network import signals  # noqa: F401
 
         register(
@@ -25,6 +25,7 @@ class NetworkConfig(AppConfig):
                         _("Network"),
                         10,
                         (
+                            MenuItem(_("Overview"), "network:overview", order=0),
                             MenuItem(_("Stations"), "network:station_list", order=10),
                             MenuItem(_("Map"), "network:map", order=20),
                             MenuItem(_("Import"), "network:import", EDIT_MASTER_DATA, order=30),
@@ -33,5 +34,6 @@ class NetworkConfig(AppConfig):
                 ),
                 demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
                 access="fucai.network.access",
+                landing=(Landing("network:overview"),),
             )
         )

@@ -6,6 +6,7 @@ from fucai.network import views
 
 app_name = "network"
 urlpatterns = [
+    path("", views.overview, name="overview"),
     path("stations/", views.station_list, name="station_list"),
     path("stations/<str:code>/", views.station_detail, name="station_detail"),
     path("stations/<str:code>/edit/", views.station_edit, name="station_edit"),

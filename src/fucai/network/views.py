@@ -1,4 +1,4 @@
-"""Pages of the station network: list, detail (with edits), map and import.
+"""Pages of the station network: the overview, list, detail (with edits), map and import.
 
 Every queryset starts from `Model.objects.restrict(user, action)`; a station outside the user's
 scope is a 404, whatever the path (page, edit, JSON, export).
@@ -14,11 +14,13 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from fucai.core.excel import xlsx_response
+from fucai.core.excel import Column, add_notes_sheet, table_workbook, xlsx_response
 from fucai.core.models import ObjectChange
 from fucai.geo.loader import boundaries
 from fucai.network.choices import StationScene
@@ -27,6 +29,7 @@ from fucai.network.filtersets import StationFilterSet, scoped_cities
 from fucai.network.forms import AsOfForm, StationForm, StationImportForm, StationTransitionForm
 from fucai.network.imports import check_can_import, import_stations
 from fucai.network.models import Station, StationAssignment, StationStatusChange
+from fucai.network.summary import network_summary
 from fucai.network.tables import StationTable
 
 PER_PAGE = 50
@@ -214,3 +217,76 @@ def station_import(request: HttpRequest) -> HttpResponse:
         upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
         result = import_stations(upload, upload.name, request.user, dry_run=dry_run)
     return render(request, "network/import.html", {"form": form, "result": result})
+
+
+# -- the overview: network figures as of a day ---------------------------------------------
+GROUPINGS = {
+    "city": gettext_lazy("City"),
+    "county": gettext_lazy("County"),
+    "scene": gettext_lazy("Scene"),
+}
+FIGURES = (
+    ("open_stations", gettext_lazy("Open stations")),
+    ("net_new_this_year", gettext_lazy("Net new since 1 January")),
+    ("opened_this_year", gettext_lazy("Opened this year")),
+    ("closed_this_year", gettext_lazy("Closed this year")),
+    ("core_urban_new_this_year", gettext_lazy("New in core urban scenes")),
+    ("jobs_created_this_year", gettext_lazy("Jobs created this year")),
+    ("open_at_year_start", gettext_lazy("Open at start of year")),
+)
+
+
+def _grouping(request: HttpRequest) -> str:
+    """By city when the user sees several cities, else by county; `?by=` overrides."""
+    wanted = request.GET.get("by")
+    if wanted in GROUPINGS:
+        return wanted
+    return "city" if scoped_cities(request.user).count() > 1 else "county"
+
+
+def _overview_workbook(summary, by: str, user):
+    columns = [Column(_("Code"), number_format="@"), str(GROUPINGS[by])] + [
+        str(label) for _k, label in FIGURES
+    ]
+    rows = [[g.code, g.name] + [getattr(g, key) for key, _l in FIGURES] for g in summary.groups]
+    rows.append(["", _("Total")] + [getattr(summary, key) for key, _l in FIGURES])
+    wb = table_workbook(columns, rows, title=_("Network figures"))
+    add_notes_sheet(
+        wb,
+        _("Notes"),
+        [
+            (_("As of"), summary.as_of),
+            (_("Scope"), user.scope_label),
+            (_("Exported by"), user.username),
+            (_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        ],
+    )
+    return wb
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    as_of_form = AsOfForm.for_request(request)
+    as_of = as_of_form.as_of_date
+    by = _grouping(request)
+    summary = network_summary(Station.objects.restrict(request.user), as_of, by=by)
+    if request.GET.get("format") == "xlsx":
+        filename = _("network figures %(day)s") % {"day": as_of.isoformat()}
+        return xlsx_response(_overview_workbook(summary, by, request.user), filename + ".xlsx")
+    chart = {
+        "names": [g.name for g in summary.groups],
+        "open": [g.open_stations for g in summary.groups],
+        "opened": [g.opened_this_year for g in summary.groups],
+        "labels": {"open": _("Open stations"), "opened": _("Opened this year")},
+    }
+    context = {
+        "as_of_form": as_of_form,
+        "as_of": as_of,
+        "summary": summary,
+        "by": by,
+        "by_label": GROUPINGS[by],
+        "groupings": GROUPINGS,
+        "chart": chart,
+    }
+    return render(request, "network/overview.html", context)

@@ -89,7 +89,7 @@ def test_a_refused_sales_import_shows_the_reason_in_chinese_inside_the_shell(mar
     assert '<html lang="zh-hans">' in body
     assert "无权访问" in body
     assert SALES_REFUSAL_ZH in body
-    assert f'href="{reverse("core:overview")}">返回首页' in body
+    assert f'href="{reverse("core:home")}">返回首页' in body
 
 
 def test_a_refused_sales_import_is_in_english_with_the_language_cookie(market_manager_user):

@@ -31,7 +31,7 @@ def _sheet_rows(response) -> list[tuple]:
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
-    response = client.get(reverse("core:overview"))
+    response = client.get(reverse("network:overview"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -43,22 +43,22 @@ def test_the_login_page_renders_in_chinese_and_logs_in(client, province_admin):
     response = client.post(
         reverse("login"), {"username": "province_admin", "password": "pw-for-tests-1"}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("core:overview")
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
 
 
 def test_the_top_bar_shows_the_user_role_and_scope(client, network, ganzhou_user):
-    html = _client(client, ganzhou_user).get(reverse("core:overview")).content.decode()
+    html = _client(client, ganzhou_user).get(reverse("network:overview")).content.decode()
     assert "ganzhou_user" in html and "市级福彩机构" in html and "赣州市" in html
     assert 'action="/logout/"' in html and 'action="/i18n/setlang/"' in html
 
 
 def test_the_menu_hides_import_from_non_editors(client, network, market_manager_user, ganzhou_user):
     def menu(user) -> list[str]:
-        response = _client(client, user).get(reverse("core:overview"))
+        response = _client(client, user).get(reverse("network:overview"))
         return [item["name"] for group in response.context["nav_menu"] for item in group["items"]]
 
     assert menu(ganzhou_user) == [
-        "core:overview",
+        "network:overview",
         "network:station_list",
         "network:map",
         "network:import",
@@ -67,15 +67,15 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)
-    html = client.get(reverse("core:overview")).content.decode()
+    html = client.get(reverse("network:overview")).content.decode()
     assert reverse("network:import") not in html
 
 
 def test_chinese_is_the_default_and_english_is_one_click_away(client, network, province_admin):
     c = _client(client, province_admin)
-    assert "在营站点" in c.get(reverse("core:overview")).content.decode()
+    assert "在营站点" in c.get(reverse("network:overview")).content.decode()
     c.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = c.get(reverse("core:overview")).content.decode()
+    html = c.get(reverse("network:overview")).content.decode()
     assert "Open stations" in html and "在营站点" not in html
 
 
@@ -91,7 +91,7 @@ def test_english_pages_name_the_scenes_in_english(client, network, province_admi
 
 def test_the_overview_shows_the_province_figures_as_of_a_day(client, network, province_admin):
     response = _client(client, province_admin).get(
-        reverse("core:overview"), {"as_of": "2023-09-03"}
+        reverse("network:overview"), {"as_of": "2023-09-03"}
     )
     assert response.status_code == 200
     summary = response.context["summary"]
@@ -104,18 +104,22 @@ def test_the_overview_shows_the_province_figures_as_of_a_day(client, network, pr
 
 
 def test_the_overview_defaults_to_the_last_recorded_day(client, network, province_admin):
-    response = _client(client, province_admin).get(reverse("core:overview"))
+    response = _client(client, province_admin).get(reverse("network:overview"))
     assert response.context["as_of"] == dt.date(2023, 6, 1)  # the 庐山 station opened last
     assert response.context["summary"].open_stations == 5
 
 
 def test_an_invalid_as_of_falls_back_to_the_default(client, network, province_admin):
-    response = _client(client, province_admin).get(reverse("core:overview"), {"as_of": "yesterday"})
+    response = _client(client, province_admin).get(
+        reverse("network:overview"), {"as_of": "yesterday"}
+    )
     assert response.context["as_of"] == dt.date(2023, 6, 1)
 
 
 def test_a_city_user_sees_only_their_city_by_county(client, network, ganzhou_user):
-    response = _client(client, ganzhou_user).get(reverse("core:overview"), {"as_of": "2023-09-03"})
+    response = _client(client, ganzhou_user).get(
+        reverse("network:overview"), {"as_of": "2023-09-03"}
+    )
     summary = response.context["summary"]
     assert response.context["by"] == "county"
     assert summary.open_stations == 3 and summary.net_new_this_year == 2
@@ -125,7 +129,7 @@ def test_a_city_user_sees_only_their_city_by_county(client, network, ganzhou_use
 
 def test_the_overview_table_exports_to_excel(client, network, province_admin):
     response = _client(client, province_admin).get(
-        reverse("core:overview"), {"as_of": "2023-09-03", "format": "xlsx"}
+        reverse("network:overview"), {"as_of": "2023-09-03", "format": "xlsx"}
     )
     rows = _sheet_rows(response)
     assert rows[0][:3] == ("代码", "城市", "在营站点")
@@ -138,7 +142,7 @@ def test_the_overview_table_exports_to_excel(client, network, province_admin):
 
 def test_a_city_users_overview_export_has_only_their_city(client, network, jiujiang_user):
     response = _client(client, jiujiang_user).get(
-        reverse("core:overview"), {"as_of": "2023-09-03", "format": "xlsx", "by": "city"}
+        reverse("network:overview"), {"as_of": "2023-09-03", "format": "xlsx", "by": "city"}
     )
     assert [r[:3] for r in _sheet_rows(response)[1:]] == [
         ("360400", "九江市", 2),
@@ -190,7 +194,9 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(
     client, network, province_admin
 ):
     c = _client(client, province_admin)
-    html = c.get(reverse("core:overview"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = c.get(
+        reverse("network:overview"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
     assert "在营站点" in html
 
 
@@ -213,7 +219,7 @@ def test_figures_are_written_with_thousands_separators_and_signs():
 def test_an_owner_whose_station_changed_long_ago_still_sees_the_latest_day(
     client, network, owner_user
 ):
-    response = _client(client, owner_user).get(reverse("core:overview"))
+    response = _client(client, owner_user).get(reverse("network:overview"))
     assert response.context["as_of"] == dt.date(2023, 6, 1)  # not 2022-05-01, their own last change
     summary = response.context["summary"]
     assert (summary.open_stations, [g.name for g in summary.groups]) == (1, ["兴国县"])

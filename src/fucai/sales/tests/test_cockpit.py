@@ -95,7 +95,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_and_the_chart_api_refuse
 
 def test_the_menu_offers_the_cockpit(client, province_admin):
     client.force_login(province_admin)
-    response = client.get(reverse("core:overview"))
+    response = client.get(reverse("network:overview"))
     names = [item["name"] for group in response.context["nav_menu"] for item in group["items"]]
     assert "sales:cockpit" in names
     assert "销售驾驶舱" in response.content.decode()

@@ -233,14 +233,14 @@ def test_the_menu_offers_the_sales_import_to_editors_only(
 ):
     def menu(user) -> list[str]:
         client.force_login(user)
-        response = client.get(reverse("core:overview"))
+        response = client.get(reverse("network:overview"))
         return [item["name"] for group in response.context["nav_menu"] for item in group["items"]]
 
     assert "sales:import_list" in menu(province_admin)
     assert "sales:import_list" in menu(ganzhou_user)
     assert "sales:import_list" not in menu(market_manager_user)
     client.force_login(province_admin)
-    assert "销售导入" in client.get(reverse("core:overview")).content.decode()
+    assert "销售导入" in client.get(reverse("network:overview")).content.decode()
     html = client.get(reverse("sales:import_new")).content.decode()
     current = re.findall(r'<a href="([^"]+)" class="active"\s+aria-current="page"', html)
     assert current == [reverse("sales:import_list")]  # not the cockpit at /sales/ as well
