@@ -100,3 +100,76 @@ def test_a_station_named_like_html_shows_as_text_in_its_detail_pages_map_tooltip
     _tooltip_shows_name_as_text(page, "#station-minimap", None, dialogs)
     shot(page, "security-02-minimap-tooltip")
     assert page.js_errors == []
+
+
+# Every main page, and what shows it has finished drawing. The policy is checked on each.
+PAGES = {
+    "/": "#overview-chart canvas",
+    "/network/stations/": "table.table tbody tr",
+    "/network/stations/36040001/": "#station-minimap canvas",
+    "/network/map/?as_of=2023-09-03": "#station-map[data-ready=true]",
+    "/network/import/": "main form",
+    "/sales/": "#monthly-chart canvas",
+    "/sales/imports/": "main h1",
+    "/sales/imports/new/": "main form",
+    "/audit/": "main table",
+    "/api/docs": ".swagger-ui .info",
+}
+# Pages that still carry an inline <script> (allowed by its hash in settings.py). The sales
+# cockpit keeps its one line until its scripts are rewritten (issue 7, the cockpit's move to the
+# API); take it out of this set and its hash out of the policy then: the test fails while a page
+# listed here has no inline script, so the set cannot go stale.
+STILL_INLINE_SCRIPT = {"/sales/"}
+INLINE_SCRIPTS = """() => Array.from(document.scripts).filter(
+  (s) => !s.src && s.type !== "application/json").length"""
+
+# Collects the page's policy violations before any of its scripts runs (Playwright's init scripts
+# are not subject to the page's policy).
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") +
+                              " " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def test_the_main_pages_pass_the_content_security_policy_without_errors(
+    live_server, network, province_admin, browser_page
+):
+    page, base = browser_page, live_server.url
+    page.add_init_script(RECORD_VIOLATIONS)
+    console_errors: list[str] = []
+    page.on(
+        "console", lambda m: m.type == "error" and console_errors.append(f"{page.url} {m.text}")
+    )
+    problems: dict[str, list[str]] = {}
+    inline: set[str] = set()
+
+    def visit(path: str, ready: str) -> None:
+        response = page.goto(f"{base}{path}")
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy, f"{path} has no script policy: {policy!r}"
+        page.wait_for_selector(ready, timeout=20_000)
+        violations = page.evaluate("window.__cspViolations")
+        if violations:
+            problems[path] = violations
+        if page.evaluate(INLINE_SCRIPTS):
+            inline.add(path)
+
+    visit("/login/", "#id_username")
+    log_in(page, base, "province_admin")
+    for path, ready in PAGES.items():
+        visit(path, ready)
+        shot(
+            page, "security-csp-" + (path.strip("/").split("?")[0].replace("/", "-") or "overview")
+        )
+    page.goto(f"{base}/network/map/?as_of=2023-09-03")
+    with page.expect_navigation():
+        page.select_option("#fc-language", "en")  # the switcher's script is a file now
+    assert "Station map" in page.inner_text("h1")
+
+    assert problems == {}
+    assert console_errors == []
+    assert inline == STILL_INLINE_SCRIPT
+    assert page.js_errors == []

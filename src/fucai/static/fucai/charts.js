@@ -29,6 +29,12 @@
     return chart;
   }
 
+  /* The value a template passed with {{ value|json_script:"id" }} (inert data, allowed by the CSP). */
+  function jsonScript(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(url + ": " + r.status); } return r.json(); });
@@ -214,10 +220,10 @@
       });
   }
 
-  // init, getJSON, FONT, escapeHtml and tooltipLines are shared with the other pages' scripts
-  // (the sales cockpit)
+  // init, getJSON, jsonScript, FONT, escapeHtml and tooltipLines are shared with the other pages'
+  // scripts (the sales cockpit)
   window.fucai = {
-    barChart: barChart, miniMap: miniMap, networkMap: networkMap,
-    init: init, getJSON: getJSON, FONT: FONT, escapeHtml: escapeHtml, tooltipLines: tooltipLines
+    barChart: barChart, miniMap: miniMap, networkMap: networkMap, init: init, getJSON: getJSON,
+    jsonScript: jsonScript, FONT: FONT, escapeHtml: escapeHtml, tooltipLines: tooltipLines
   };
 })();
