@@ -178,3 +178,17 @@ def env_text(name: str, default: str) -> str:
     if not raw.strip():
         raise ImproperlyConfigured(f"Environment variable {name} is set but blank.")
     return raw.strip()
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """`Header-Name: value` that a TLS-terminating proxy sets on requests it received over HTTPS,
+    as Django's SECURE_PROXY_SSL_HEADER (`("HTTP_HEADER_NAME", "value")`); unset or empty: none."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not header or not value or not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not 'Header-Name: value'; "
+            "e.g. X-Forwarded-Proto: https."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

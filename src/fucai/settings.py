@@ -14,6 +14,7 @@ from fucai.env import (
     env_float,
     env_int,
     env_list,
+    env_proxy_ssl_header,
     env_secret_key,
     env_text,
 )
@@ -57,7 +58,42 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fucai.core.middleware.CurrentUserMiddleware",
+    "fucai.core.middleware.ContentSecurityPolicyMiddleware",
+    "fucai.core.middleware.NoStoreMiddleware",
 ]
+
+# Security. FUCAI_HTTPS=true when users reach fucai over TLS, directly or through a TLS-terminating
+# proxy (which then names the header it sets in FUCAI_PROXY_SSL_HEADER): cookies travel only over
+# TLS, plain HTTP is redirected, and browsers are told to keep to HTTPS (HSTS). Off by default: the
+# demo is served over plain HTTP on 127.0.0.1.
+HTTPS = env_bool("FUCAI_HTTPS", default=False)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("FUCAI_PROXY_SSL_HEADER")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("FUCAI_HSTS_SECONDS", default=31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading is a promise made to the browsers' lists for a public domain; an intranet host cannot
+# be preloaded, so the directive is not sent and Django's reminder of it is silenced.
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Sent with every response by fucai.core.middleware.ContentSecurityPolicyMiddleware. No inline
+# script anywhere (page data travels in json_script blocks); styles may be inline because ECharts
+# writes style attributes into its tooltips' HTML and htmx adds a <style> for its indicators.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 ROOT_URLCONF = "fucai.urls"
 WSGI_APPLICATION = "fucai.wsgi.application"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from fucai.core.context import acting_as
 
@@ -31,3 +32,39 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends settings.CONTENT_SECURITY_POLICY with every response that has none of its own: the
+    browser runs only fucai's script files, so text from data can never become script."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """Rows from the database stay out of browser and proxy caches: API responses, exports (any
+    attachment) and JSON that its view did not mark cacheable get `Cache-Control: no-store`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _holds_rows(request, response):
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+def _holds_rows(request, response) -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    if response.get("Content-Disposition", "").lower().startswith("attachment"):
+        return True
+    is_json = response.get("Content-Type", "").startswith("application/json")
+    return is_json and not response.has_header("Cache-Control")

@@ -44,7 +44,7 @@ def test_a_province_user_walks_through_overview_list_detail_and_map(
     page.wait_for_url(f"{base}/network/stations/")
     assert page.locator("table.table tbody tr").count() == 5
     page.select_option("#id_city", label="九江市")  # htmx swaps the list in place
-    page.wait_for_function("document.querySelectorAll('table.table tbody tr').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('table.table tbody tr').length === 2")
     assert "city=" in page.url
     assert sorted(page.locator("table.table tbody tr td:first-child").all_inner_texts()) == [
         "36040001",

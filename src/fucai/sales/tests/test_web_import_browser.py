@@ -27,9 +27,11 @@ def _run_queued_task() -> None:
 
 def _wait_for_full_bar(page) -> None:
     """The bar glides to its new width (htmx settles it, Bootstrap transitions it)."""
+    # a function, not an expression: Playwright evaluates expressions with eval(), which the
+    # Content-Security-Policy forbids
     page.wait_for_function(
-        "(b => b.offsetWidth >= b.parentElement.clientWidth - 1)"
-        "(document.getElementById('import-progress'))"
+        "() => { const b = document.getElementById('import-progress');"
+        " return b.offsetWidth >= b.parentElement.clientWidth - 1; }"
     )
 
 

@@ -9,10 +9,30 @@
   };
   var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 
+  /* Text from data (station, county and scene names, codes) made safe to put into HTML. Every
+     tooltip formatter, label formatter or innerHTML built from data goes through it: a station
+     named "<img src=x onerror=...>" must show as text, not run. */
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function escapeHtml(value) {
+    if (value === null || value === undefined) { return ""; }
+    return String(value).replace(/[&<>"']/g, function (c) { return HTML_ESCAPES[c]; });
+  }
+
+  /* Tooltip HTML: lines of data text, each escaped, joined by line breaks. */
+  function tooltipLines() {
+    return Array.prototype.map.call(arguments, escapeHtml).join("<br>");
+  }
+
   function init(el) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     window.addEventListener("resize", function () { chart.resize(); });
     return chart;
+  }
+
+  /* The value a template passed with {{ value|json_script:"id" }} (inert data, allowed by the CSP). */
+  function jsonScript(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
   }
 
   function getJSON(url) {
@@ -59,7 +79,9 @@
     var chart = init(el);
     var option = {
       textStyle: { fontFamily: FONT },
-      tooltip: { trigger: "item", formatter: function (p) { return p.seriesType ? point.code + " " + point.name : p.name; } },
+      tooltip: { trigger: "item", formatter: function (p) {
+        return p.seriesType ? tooltipLines(point.code + " " + point.name) : tooltipLines(p.name);
+      } },
       series: []
     };
     var marker = { type: "effectScatter", symbolSize: 12, itemStyle: { color: RED },
@@ -110,8 +132,10 @@
         tooltip: {
           trigger: "item",
           formatter: function (p) {
-            if (p.seriesType === "scatter") { return p.data.code + " " + p.data.name + "<br>" + p.data.scene; }
-            return p.name;
+            if (p.seriesType === "scatter") {
+              return tooltipLines(p.data.code + " " + p.data.name, p.data.scene);
+            }
+            return tooltipLines(p.name);
           }
         },
         legend: { orient: "vertical", left: 8, bottom: 8, itemWidth: 10, itemHeight: 10,
@@ -196,9 +220,10 @@
       });
   }
 
-  // init, getJSON and FONT are shared with the other pages' scripts (the sales cockpit)
+  // init, getJSON, jsonScript, FONT, escapeHtml and tooltipLines are shared with the other pages'
+  // scripts (the sales cockpit)
   window.fucai = {
-    barChart: barChart, miniMap: miniMap, networkMap: networkMap,
-    init: init, getJSON: getJSON, FONT: FONT
+    barChart: barChart, miniMap: miniMap, networkMap: networkMap, init: init, getJSON: getJSON,
+    jsonScript: jsonScript, FONT: FONT, escapeHtml: escapeHtml, tooltipLines: tooltipLines
   };
 })();

@@ -46,11 +46,7 @@
     return Number(pct) > 0 ? RED : "#1a7f37";
   }
 
-  function esc(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  var esc = window.fucai.escapeHtml;  /* the one HTML escaper (fucai/charts.js) */
 
   function failed(chart, el, labels, error) {
     chart.hideLoading();
