@@ -8,3 +8,11 @@ class AccountsConfig(AppConfig):
     name = "fucai.accounts"
     label = "accounts"
     verbose_name = _("accounts")
+
+    def ready(self) -> None:
+        from fucai.accounts.models import User
+        from fucai.core.audit import AuditSpec, declare
+
+        # Accounts are audited. TODO at merge: declare `audit = AuditSpec()` on User itself.
+        if not hasattr(User, "audit"):
+            declare(User, AuditSpec())
