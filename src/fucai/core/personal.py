@@ -235,9 +235,7 @@ def equal_to(model: type[models.Model], name: str, values: str | Iterable[str]) 
 
 def personal_fields(model: type[models.Model]) -> dict[str, Kind]:
     """The model's personal fields and their kinds."""
-    return {
-        f.name: f.kind for f in model._meta.concrete_fields if isinstance(f, PersonalField)
-    }
+    return {f.name: f.kind for f in model._meta.concrete_fields if isinstance(f, PersonalField)}
 
 
 def same_value(a: str, b: str, kind: Kind | str) -> bool:

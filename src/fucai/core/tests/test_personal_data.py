@@ -319,3 +319,89 @@ def test_a_masked_id_number_with_a_guessed_digit_gets_the_same_answer_right_or_w
     right, wrong = errors("36040*********5678"), errors("36041*********5678")
     assert right == wrong
     assert len(right) == 1
+
+
+# -- reference tables are audited, bulk replacements too ----------------------------------------
+
+
+def test_games_brands_and_sales_suspensions_are_audited(db, province_admin):
+    import datetime as dt
+
+    from fucai.sales.models import Game, InstantBrand, SalesSuspension
+
+    with acting_as(province_admin, "admin"):
+        game = Game.objects.get(code="ssq")
+        game.draw_weekdays = "2,4"
+        game.save()
+        brand = InstantBrand.objects.create(name="测试品牌", game=Game.objects.get(code="instant"))
+        SalesSuspension.objects.create(
+            name="测试休市", start=dt.date(2030, 2, 1), end=dt.date(2030, 2, 7)
+        )
+    changes = ObjectChange.objects.filter(user_name="province_admin").order_by("pk")
+    assert [(c.object_type.model, c.action) for c in changes] == [
+        ("game", "update"),
+        ("instantbrand", "create"),
+        ("salessuspension", "create"),
+    ]
+    assert changes[0].changes == {"draw_weekdays": ["2,4,7", "2,4"]}
+    assert changes[1].object_id == str(brand.pk)
+
+
+def test_replacing_a_month_of_ministry_figures_writes_one_audit_row_with_the_counts(db):
+    from fucai.sales.models import MofReport
+
+    def rows(n: int) -> list:
+        regions = ["江西", "全国", "湖南"][:n]
+        return [MofReport(year=2023, month=8, region=r, lottery="welfare") for r in regions]
+
+    MofReport.objects.replace_month(2023, 8, rows(2), source="mof-2023-08.xlsx")
+    MofReport.objects.replace_month(2023, 8, rows(3), source="mof-2023-08-b.xlsx")
+
+    records = ObjectChange.objects.filter(object_type__model="mofreport").order_by("pk")
+    assert [(r.action, r.object_id, r.changes["rows"]) for r in records] == [
+        ("replace", "2023-08", [0, 2]),
+        ("replace", "2023-08", [2, 3]),
+    ]
+    assert records[1].changes["source"] == [None, "mof-2023-08-b.xlsx"]
+    assert MofReport.objects.count() == 3
+
+
+# -- existing rows are migrated -----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_encrypts_existing_clear_values_and_masks_the_trail_so_far():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("network", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    city = old.get_model("geo", "Division").objects.get(code="360700")
+    owner = old.get_model("network", "StationOwner").objects.create(
+        name="测试业主庚", phone=PHONE_1, id_number=ID_1, city_id=city.pk
+    )
+    kind = old.get_model("contenttypes", "ContentType").objects.get(
+        app_label="network", model="stationowner"
+    )
+    old.get_model("core", "ObjectChange").objects.create(
+        action="create",
+        object_type_id=kind.pk,
+        object_id=str(owner.pk),
+        object_repr="测试业主庚",
+        changes={"phone": [None, PHONE_1], "id_number": [None, ID_1], "name": [None, "测试业主庚"]},
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert PHONE_1 not in _all_stored_text() and ID_1 not in _all_stored_text()
+    migrated = StationOwner.objects.get(pk=owner.pk)
+    assert (migrated.phone, migrated.id_number) == (PHONE_1, ID_1)
+    assert StationOwner.objects.filter(equal_to(StationOwner, "id_number", ID_1)).get() == migrated
+    trail = ObjectChange.objects.get(object_id=str(owner.pk), object_type_id=kind.pk)
+    assert trail.changes == {
+        "phone": [None, "138****5678"],
+        "id_number": [None, "3607**********1234"],
+        "name": [None, "测试业主庚"],
+    }
