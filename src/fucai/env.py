@@ -123,6 +123,36 @@ def env_secret_key(name: str, key_file: Path) -> str:
     return key
 
 
+def env_field_keys(name: str, key_file: Path) -> list[str]:
+    """The personal-data keys (comma-separated Fernet keys, the first encrypts), else one key
+    generated once into the data directory. Rotation: docs/personal-data.md."""
+    from cryptography.fernet import Fernet
+
+    raw = os.environ.get(name)
+    origin = f"Environment variable {name}"
+    if raw is None and key_file.exists():
+        raw, origin = key_file.read_text(), f"Environment variable {name} is not set and {key_file}"
+    if raw is None:
+        key = Fernet.generate_key().decode()
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return [key]
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    if not keys:
+        raise ImproperlyConfigured(f"{origin}: no key given.")
+    for n, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            # The keys themselves are never echoed.
+            raise ImproperlyConfigured(
+                f"{origin}: key {n} is not a Fernet key (32 url-safe base64-encoded bytes); make "
+                "one with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`."
+            ) from None
+    return keys
+
+
 def env_list(name: str, default: str) -> list[str]:
     """A comma-separated list; set but empty is an error (e.g. no allowed host at all)."""
     raw = env_str(name, default)
@@ -178,6 +208,8 @@ def env_text(name: str, default: str) -> str:
     if not raw.strip():
         raise ImproperlyConfigured(f"Environment variable {name} is set but blank.")
     return raw.strip()
+
+
 def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
     """`Header-Name: value` that a TLS-terminating proxy sets on requests it received over HTTPS,
     as Django's SECURE_PROXY_SSL_HEADER (`("HTTP_HEADER_NAME", "value")`); unset or empty: none."""

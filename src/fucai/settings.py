@@ -11,6 +11,7 @@ from fucai.env import (
     env_choice,
     env_database,
     env_dir,
+    env_field_keys,
     env_float,
     env_int,
     env_list,
@@ -24,6 +25,8 @@ DATA_DIR = env_dir("FUCAI_DATA_DIR", Path.cwd() / "var")
 
 DEBUG = env_bool("FUCAI_DEBUG", default=False)
 SECRET_KEY = env_secret_key("FUCAI_SECRET_KEY", DATA_DIR / "secret_key")
+# Personal data at rest (fucai.core.personal): first key encrypts, all decrypt.
+FIELD_KEYS = env_field_keys("FUCAI_FIELD_KEY", DATA_DIR / "field_key")
 ALLOWED_HOSTS = env_list("FUCAI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [

@@ -1,30 +1,63 @@
-"""Audit trail: signal handlers that record every create, change and delete of audited models."""
+"""Audit trail: signal handlers that record every create, change and delete of audited models,
+every view of unmasked personal data and every bulk replacement of rows.
+
+A model opts in by declaring `audit = AuditSpec(...)` on itself; core imports no domain app. Its
+personal fields (`fucai.core.personal.PersonalField`, plus any named in `AuditSpec.personal`) are
+stored in the trail masked, never in clear; blind indexes are left out.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from fucai.core.choices import ChangeAction
 from fucai.core.context import current_actor
+from fucai.core.personal import BlindIndexField, Kind, kind_of, mask, personal_fields
+from fucai.core.signals import bulk_replaced, personal_data_viewed
 
-AUDITED_MODELS = (
-    "network.Station",
-    "network.StationStatusChange",
-    "network.StationOwner",
-    "network.StationAssignment",
-    "network.MarketManager",
-    "network.Territory",
-    "network.PartnerOrganisation",
-    "accounts.User",
-    "accounts.RoleAssignment",
-)
 IGNORED_FIELDS = frozenset({"password", "last_login", "created", "updated", "recorded_at"})
+
+
+@dataclass(frozen=True)
+class AuditSpec:
+    """How a model is audited, declared on the model as `audit = AuditSpec(...)`. `personal` names
+    fields masked in the trail beyond its PersonalFields (field -> kind, e.g.
+    {"contact_name": "name"}); `ignored` names fields left out of the trail."""
+
+    personal: dict[str, str] = field(default_factory=dict)
+    ignored: frozenset[str] = frozenset()
+
+
+def spec_of(model: type[models.Model]) -> AuditSpec | None:
+    spec = getattr(model, "audit", None)
+    return spec if isinstance(spec, AuditSpec) else None
+
+
+def masked_fields(model: type[models.Model] | None) -> dict[str, Kind]:
+    """Field name -> kind of every value of `model` that the trail shows only masked."""
+    if model is None:
+        return {}
+    spec = spec_of(model)
+    extra = {name: kind_of(kind) for name, kind in (spec.personal if spec else {}).items()}
+    return {**personal_fields(model), **extra}
+
+
+def masked_changes(model: type[models.Model] | None, changes: dict) -> dict:
+    """The {field: [before, after]} of a record with every personal value masked (the one
+    function pages, exports and the API show the trail through)."""
+    masks = masked_fields(model)
+    out = {}
+    for name, values in (changes or {}).items():
+        kind = masks.get(name)
+        if kind is not None and isinstance(values, list):
+            values = [mask(v, kind) if isinstance(v, str) else v for v in values]
+        out[name] = values
+    return out
 
 
 def _json_value(value):
@@ -36,11 +69,16 @@ def _json_value(value):
 
 
 def snapshot(instance: models.Model) -> dict:
-    """The instance's concrete field values, JSON-ready, keyed by field name."""
+    """The instance's concrete field values, JSON-ready, keyed by field name (in clear: mask with
+    masked_changes before storing)."""
+    spec = spec_of(type(instance)) or AuditSpec()
     return {
         f.name: _json_value(getattr(instance, f.attname))
         for f in instance._meta.concrete_fields
-        if f.name not in IGNORED_FIELDS and not f.primary_key
+        if f.name not in IGNORED_FIELDS
+        and f.name not in spec.ignored
+        and not f.primary_key
+        and not isinstance(f, BlindIndexField)
     }
 
 
@@ -59,23 +97,35 @@ def _resolve_id(instance: models.Model, path: str | None):
     return getattr(obj, f"{last}_id", None)
 
 
-def _record(instance: models.Model, action: str, changes: dict) -> None:
+def _write(model, action: str, changes: dict, **fields) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
     from fucai.core.models import ObjectChange
 
     actor = current_actor()
     user = actor.user if actor else None
-    paths = getattr(type(instance), "scope_paths", None)
     ObjectChange.objects.create(
         user=user,
         user_name=getattr(user, "username", "") or "",
         source=actor.source if actor else "system",
         action=action,
-        object_type=ContentType.objects.get_for_model(instance),
+        object_type=ContentType.objects.get_for_model(model),
+        changes=masked_changes(model, changes),
+        **fields,
+    )
+
+
+def _record(instance: models.Model, action: str, changes: dict) -> None:
+    model = type(instance)
+    paths = getattr(model, "scope_paths", None)
+    _write(
+        model,
+        action,
+        changes,
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         city_id=_resolve_id(instance, paths.city) if paths else None,
         station_id=_resolve_id(instance, paths.station) if paths else None,
-        changes=changes,
     )
 
 
@@ -104,10 +154,49 @@ def _after_delete(sender, instance, **kwargs) -> None:
     _record(instance, ChangeAction.DELETE, {k: [v, None] for k, v in snapshot(instance).items()})
 
 
+def _viewed(sender, instance, fields, reason: str = "", **kwargs) -> None:
+    """Someone was shown personal values of `instance` in full."""
+    values = {name: [None, getattr(instance, name)] for name in fields}
+    if reason:
+        values["reason"] = [None, reason]
+    _record(instance, ChangeAction.VIEW, values)
+
+
+def _replaced(sender, label: str, deleted: int, created: int, source: str = "", **kwargs) -> None:
+    """Rows of `sender` replaced in bulk (no per-row signals): one row saying what and how many."""
+    name = str(sender._meta.verbose_name_plural)
+    _write(
+        sender,
+        ChangeAction.REPLACE,
+        {"rows": [deleted, created], "source": [None, source]},
+        object_id=str(label)[:40],
+        object_repr=f"{name} {label}"[:200],
+    )
+
+
+def audited_models() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if spec_of(m) is not None]
+
+
+def _connect_model(model: type[models.Model]) -> None:
+    uid = f"fucai-audit-{model._meta.label}"
+    pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
+    post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+def declare(model: type[models.Model], spec: AuditSpec) -> None:
+    """Audit a model one cannot edit (e.g. a contrib model) as if it declared `audit = spec`."""
+    model.audit = spec
+    _connect_model(model)
+
+
 def connect() -> None:
-    for label in AUDITED_MODELS:
-        model = apps.get_model(label)
-        uid = f"fucai-audit-{label}"
-        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
-        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
-        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    """Receivers for every model that declares an AuditSpec (senders named, so that bulk deletes
+    of other models stay fast), and for the custom signals."""
+    for model in audited_models():
+        _connect_model(model)
+    personal_data_viewed.connect(_viewed, dispatch_uid="fucai-audit-viewed")
+    bulk_replaced.connect(_replaced, dispatch_uid="fucai-audit-replaced")

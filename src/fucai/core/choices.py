@@ -8,3 +8,5 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     DELETE = "delete", _("Deleted")
+    VIEW = "view", _("Personal data shown")
+    REPLACE = "replace", _("Replaced in bulk")

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from fucai.core.audit import AUDITED_MODELS
+from fucai.core.audit import audited_models
 from fucai.core.choices import ChangeAction
 from fucai.core.models import ObjectChange
 
 
 def audited_type_choices() -> list[tuple[int, str]]:
     """(content type id, model name) of every audited model, for the object-type filter."""
-    models = [apps.get_model(label) for label in AUDITED_MODELS]
+    models = audited_models()
     types = ContentType.objects.get_for_models(*models)
     return [(types[m].pk, str(m._meta.verbose_name)) for m in models]
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from fucai.core.admin import PersonalDataAdmin
 from fucai.network.models import (
     MarketManager,
     PartnerOrganisation,
@@ -37,7 +38,7 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StationOwner)
-class StationOwnerAdmin(admin.ModelAdmin):
+class StationOwnerAdmin(PersonalDataAdmin):
     list_display = (
         "name",
         "city",
@@ -51,7 +52,7 @@ class StationOwnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarketManager)
-class MarketManagerAdmin(admin.ModelAdmin):
+class MarketManagerAdmin(PersonalDataAdmin):
     list_display = ("employee_code", "name", "city", "status")
     list_filter = ("status", "city")
     search_fields = ("employee_code", "name")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("stations/<str:code>/", views.station_detail, name="station_detail"),
     path("stations/<str:code>/edit/", views.station_edit, name="station_edit"),
     path("stations/<str:code>/transition/", views.station_transition, name="station_transition"),
+    path("stations/<str:code>/owner-phone/", views.owner_phone, name="owner_phone"),
     path("map/", views.station_map, name="map"),
     path("map/stations.json", views.map_stations, name="map_stations"),
     path("import/", views.station_import, name="import"),

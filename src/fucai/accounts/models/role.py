@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fucai.accounts.choices import ROLE_ANCHOR, Role
+from fucai.core.audit import AuditSpec
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 
 
@@ -70,6 +71,7 @@ class RoleAssignment(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="user__city", capability="manage_users")
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["user", "role", "pk"]

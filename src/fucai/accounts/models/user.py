@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
 from fucai.core.grant import EDIT_MASTER_DATA, Grant, grant_for
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 
@@ -34,6 +35,7 @@ class User(AbstractUser):
 
     objects = FucaiUserManager()
     scope_paths = ScopePaths(city="city", capability="manage_users")
+    audit = AuditSpec()
 
     class Meta:
         verbose_name = _("user")

@@ -13,26 +13,12 @@ from ninja.pagination import paginate
 from fucai.core.api.auth import auth_user
 from fucai.core.api.paging import Paged
 from fucai.core.api.signatures import resolved
+from fucai.core.audit import masked_changes
 from fucai.core.bounds import OptionalText, clamp_date
 from fucai.core.choices import ChangeAction
 from fucai.core.models import ObjectChange
-from fucai.network.models.station import mask
 
 router = Router(tags=["audit"])
-
-# Personal identifiers are masked in the trail as everywhere else: field name -> (keep start, end).
-MASKED_FIELDS = {"phone": (3, 4), "id_number": (4, 4)}
-
-
-def masked_changes(changes: dict) -> dict:
-    """The {field: [before, after]} of a record with phone and ID numbers masked."""
-    out = {}
-    for field, values in changes.items():
-        keep = MASKED_FIELDS.get(field)
-        if keep and isinstance(values, list):
-            values = [mask(v, *keep) if isinstance(v, str) else v for v in values]
-        out[field] = values
-    return out
 
 
 class ChangeOut(Schema):
@@ -71,7 +57,7 @@ class ChangeOut(Schema):
 
     @staticmethod
     def resolve_changes(obj) -> dict:
-        return masked_changes(obj.changes)
+        return masked_changes(obj.object_type.model_class(), obj.changes)
 
 
 class ChangeFilterIn(Schema):

@@ -6,6 +6,8 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from fucai.core.audit import masked_changes
+
 register = template.Library()
 
 
@@ -71,7 +73,7 @@ def describe_changes(change, cache: dict | None = None) -> list[dict]:
     `cache` keeps names of related objects across records (for exports)."""
     model = change.object_type.model_class()
     rows = []
-    for name, pair in (change.changes or {}).items():
+    for name, pair in masked_changes(model, change.changes).items():
         before, after = ([*list(pair), None, None])[:2]
         try:
             field = model._meta.get_field(name) if model else None

@@ -106,7 +106,7 @@ def test_an_owners_create_change_and_delete_are_recorded(network, ganzhou_user, 
     ).order_by("pk")
     assert [r.action for r in records] == ["create", "update", "delete"]
     assert records[1].changes == {
-        "phone": ["13700001111", "13700002222"],
+        "phone": ["137****1111", "137****2222"],
         "is_party_member": [False, True],
     }
     assert records[2].changes["name"] == ["测试业主丁", None]

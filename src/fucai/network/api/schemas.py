@@ -9,6 +9,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from fucai.core.bounds import BoundedDate, CleanText, OptionalText, SmallCount
+from fucai.core.personal import PHONE, mask
 from fucai.network.choices import StationOperation, StationScene, StationStatus
 from fucai.network.summary import GroupBy
 
@@ -222,9 +223,7 @@ class ManagerOut(Schema):
 
     @staticmethod
     def resolve_phone_masked(obj) -> str:
-        from fucai.network.models.station import mask
-
-        return mask(obj.phone, 3, 4)
+        return mask(obj.phone, PHONE)
 
     @staticmethod
     def resolve_status_label(obj) -> str:

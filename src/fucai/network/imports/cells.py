@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from fucai.core.bounds import SMALL_INT_MAX, date_problem, text_problem
+from fucai.core.personal import Kind, is_masked, mask
 from fucai.network.imports.layout import NO_WORDS, YES_WORDS
 from fucai.network.imports.reading import cell_text
 
@@ -19,7 +20,6 @@ COORD_PLACES = Decimal("0.000001")
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 0{1,2}:00(?::00)?)?$")
 _PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MASK_RE = re.compile(r"^([0-9]*)\*+([0-9X]*)$")
 
 
 class CellError(ValueError):
@@ -32,11 +32,10 @@ class Masked:
 
     text: str
 
-    def matches(self, stored: str) -> bool:
-        found = _MASK_RE.match(self.text)
-        if not found or not stored or len(stored) < len(found[1]) + len(found[2]):
-            return False
-        return stored.startswith(found[1]) and stored.endswith(found[2])
+    def stands_for(self, stored: str, kind: Kind) -> bool:
+        """Only the exact mask of the stored value stands for it: a mask with a guessed hidden
+        digit never does, whether the guess is right or wrong."""
+        return bool(stored) and self.text == mask(stored, kind)
 
 
 def plain(value) -> str:
@@ -139,7 +138,7 @@ def phone(value) -> str | Masked:
     text = plain(value).replace(" ", "")
     if not text:
         return ""
-    if "*" in text:
+    if is_masked(text):
         return Masked(text)
     if not _PHONE_RE.match(text):
         raise CellError(
@@ -159,7 +158,7 @@ def id_number(value) -> str | Masked:
     text = plain(value).replace(" ", "").upper()
     if not text:
         return ""
-    if "*" in text:
+    if is_masked(text):
         return Masked(text)
     if not _ID_RE.match(text):
         raise CellError(_("An ID number has 18 characters: 17 digits and a digit or X."))

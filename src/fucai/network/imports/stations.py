@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from fucai.core.context import acting_as
 from fucai.core.grant import grant_for
+from fucai.core.personal import ID_NUMBER, PHONE, equal_to
 from fucai.core.scope import CHANGE
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.imports import cells
@@ -358,8 +359,10 @@ class StationFileImporter:
             self.last_change[station_id] = (status, date)
         ids = [r.values.get("owner_id") for r in parsed if r.ok("owner_id")]
         full_ids = [i for i in ids if isinstance(i, str) and i]
+        # Keyed by (registering city, ID number): see _resolve_owner for why the city is part.
         self.owners_by_id = {
-            o.id_number: o for o in StationOwner.objects.filter(id_number__in=full_ids)
+            (o.city_id, ID_NUMBER.normalise(o.id_number)): o
+            for o in StationOwner.objects.filter(equal_to(StationOwner, "id_number", full_ids))
         }
         partners = self._changeable(PartnerOrganisation.objects)
         self.partners = {(p.city_id, p.name): p for p in partners}
@@ -511,35 +514,19 @@ class StationFileImporter:
         """(existing owner or None for a new one, dedup key); key None after an error."""
         given = row.values["owner_id"]
         if isinstance(given, Masked):
-            if current is not None and given.matches(current.id_number):
+            if current is not None and given.stands_for(current.id_number, ID_NUMBER):
                 return current, ("pk", current.pk)
-            self.error(
-                row.number,
-                "owner_id",
-                _(
-                    "A masked ID number (as exports write it) stands only for "
-                    "the station's current owner; write the full ID number "
-                    "to name another owner."
-                ),
-            )
+            self._masked_refused(row, "owner_id")
             return None, None
         if given:
-            found = self.owners_by_id.get(given)
-            if (
-                found is not None
-                and self.reach is not None
-                and not self.reach.includes_place(found.city_id)
-            ):
-                self.error(
-                    row.number,
-                    "owner_id",
-                    _(
-                        "This ID number belongs to an owner registered in "
-                        "another city; ask the provincial centre."
-                    ),
-                )
-                return None, None
-            return found, ("pk", found.pk) if found is not None else ("id", given)
+            # An owner is matched only among those registered in the row's own city: a city agency
+            # must not learn whether an ID number is known elsewhere (an oracle), so an ID number
+            # registered in another city is a new owner record of this city, at dry run and at
+            # commit alike (uniqueness is per registering city). The same person may thus be an
+            # owner in two cities, each city keeping its own record.
+            city_id = row.values["county"].parent_id if row.ok("county") else None
+            found = self.owners_by_id.get((city_id, ID_NUMBER.normalise(given)))
+            return found, ("pk", found.pk) if found is not None else ("id", city_id, given)
         if current is not None:
             return current, ("pk", current.pk)
         return None, ("row", row.number)
@@ -550,15 +537,9 @@ class StationFileImporter:
         for column, field_name in (("owner_phone", "phone"), ("owner_id", "id_number")):
             value = values[column]
             stored = getattr(owner, field_name) if owner is not None else ""
-            if isinstance(value, Masked) and not value.matches(stored):
-                self.error(
-                    row.number,
-                    column,
-                    _(
-                        "A masked value (as exports write it) stands for the stored "
-                        "one, which does not match it; write the full value."
-                    ),
-                )
+            kind = PHONE if field_name == "phone" else ID_NUMBER
+            if isinstance(value, Masked) and not value.stands_for(stored, kind):
+                self._masked_refused(row, column)
                 return None
             keep = (
                 value is KEEP or isinstance(value, Masked) or (column == "owner_id" and not value)
@@ -579,6 +560,18 @@ class StationFileImporter:
             )
             return None
         return details
+
+    def _masked_refused(self, row: ParsedRow, column: str) -> None:
+        """One answer for every masked value that is not exactly the export's: whether a guessed
+        hidden digit is right or wrong must not show (no oracle)."""
+        self.error(
+            row.number,
+            column,
+            _(
+                "A value with * is read as “unchanged” only when it is exactly the masked value "
+                "an export of this station wrote; write the full value instead."
+            ),
+        )
 
     def _check_owner_conflicts(self, plans: list[StationPlan]) -> None:
         first: dict[tuple, OwnerPlan] = {}

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
+from fucai.core.personal import PHONE, PersonalField
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import ManagerStatus
 
@@ -23,7 +25,7 @@ class MarketManager(models.Model):
         related_name="market_managers",
         limit_choices_to={"level": "prefecture"},
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PersonalField(_("phone"), kind=PHONE.name, max_length=20, blank=True)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ManagerStatus.choices, default=ManagerStatus.ACTIVE
@@ -31,6 +33,7 @@ class MarketManager(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", persons={"manager": ""})
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["employee_code"]
@@ -65,6 +68,7 @@ class Territory(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", persons={"manager": "manager"})
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["code"]
@@ -106,6 +110,7 @@ class StationAssignment(models.Model):
 
     objects = StationAssignmentQuerySet.as_manager()
     scope_paths = ScopePaths(city="station__city", county="station__county", station="station")
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["station", "valid_from"]

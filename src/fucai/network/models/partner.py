@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import PartnerKind
 
@@ -28,6 +29,7 @@ class PartnerOrganisation(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city")
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["name"]

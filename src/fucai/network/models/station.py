@@ -9,24 +9,13 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
 from fucai.core.bounds import check_date
+from fucai.core.personal import ID_NUMBER, PHONE, BlindIndexField, PersonalField, mask
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import STATUS_TRANSITIONS, StationOperation, StationScene, StationStatus
 
 STATION_CODE_RE = re.compile(r"^36\d{6}$")
-
-
-def mask(value: str, keep_start: int, keep_end: int) -> str:
-    """Mask the middle of a personal identifier: 138****5678."""
-    if not value:
-        return ""
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return (
-        value[:keep_start]
-        + "*" * (len(value) - keep_start - keep_end)
-        + value[len(value) - keep_end :]
-    )
 
 
 class StationOwner(models.Model):
@@ -34,8 +23,9 @@ class StationOwner(models.Model):
     records and masked wherever they are shown; Party identity is shown only with consent."""
 
     name = models.CharField(_("name"), max_length=40)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    phone = PersonalField(_("phone"), kind=PHONE.name, max_length=20, blank=True)
+    id_number = PersonalField(_("ID number"), kind=ID_NUMBER.name, max_length=18, blank=True)
+    id_number_index = BlindIndexField(_("ID number index"), source="id_number")
     city = models.ForeignKey(
         "geo.Division",
         verbose_name=_("registering city"),
@@ -53,22 +43,32 @@ class StationOwner(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", persons={"owner": ""})
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("station owner")
         verbose_name_plural = _("station owners")
+        constraints = [
+            # One owner record per person and registering city (the same person may run
+            # stations in two cities: each city registers its own record). See imports.stations.
+            models.UniqueConstraint(
+                fields=["city", "id_number_index"],
+                condition=~models.Q(id_number_index=""),
+                name="owner_unique_id_number_in_city",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     @property
     def phone_masked(self) -> str:
-        return mask(self.phone, 3, 4)
+        return mask(self.phone, PHONE)
 
     @property
     def id_number_masked(self) -> str:
-        return mask(self.id_number, 4, 4)
+        return mask(self.id_number, ID_NUMBER)
 
     @property
     def is_party_vanguard(self) -> bool:
@@ -152,6 +152,7 @@ class Station(models.Model):
 
     objects = StationQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", county="county", station="")
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["code"]
@@ -234,6 +235,7 @@ class StationStatusChange(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="station__city", county="station__county", station="station")
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["station", "date", "pk"]

@@ -13,6 +13,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from fucai.core.models import ObjectChange
+from fucai.core.personal import equal_to
 from fucai.network.imports import import_stations
 from fucai.network.models import PartnerOrganisation, Station, StationOwner, StationStatusChange
 
@@ -363,7 +364,7 @@ def test_an_owner_is_matched_by_id_number_and_updated_not_duplicated(partner, pr
     assert StationOwner.objects.count() == owners
     assert Station.objects.get(code="36110301").owner.phone == "13600001111"
     change = ObjectChange.objects.filter(object_type__model="stationowner").latest("pk")
-    assert change.changes == {"phone": ["13912345678", "13600001111"]}
+    assert change.changes == {"phone": ["139****5678", "136****1111"]}
 
 
 def test_the_same_new_owner_of_two_stations_is_created_once(partner, province_admin):
@@ -380,8 +381,8 @@ def test_the_same_new_owner_of_two_stations_is_created_once(partner, province_ad
     )
     result = import_stations(io.BytesIO(data), "shared.csv", province_admin)
     assert result.ok, [str(e) for e in result.errors]
-    assert StationOwner.objects.filter(id_number="360732198505051236").count() == 1
-    assert Station.objects.filter(owner__id_number="360732198505051236").count() == 2
+    [owner] = StationOwner.objects.filter(equal_to(StationOwner, "id_number", "360732198505051236"))
+    assert Station.objects.filter(owner=owner).count() == 2
 
 
 def test_consent_without_party_membership_is_rejected(partner, province_admin):

@@ -508,8 +508,9 @@ class SalesImporter:
         from fucai.sales.models import MofReport
 
         table = f.mof
-        MofReport.objects.filter(year=table.year, month=table.month).delete()
-        MofReport.objects.bulk_create(
+        MofReport.objects.replace_month(
+            table.year,
+            table.month,
             [
                 MofReport(
                     year=table.year,
@@ -523,7 +524,8 @@ class SalesImporter:
                     source=f.record,
                 )
                 for c in table.cells
-            ]
+            ],
+            source=f.record.file_name,
         )
         f.record.first_day = dt.date(table.year, 1, 1)
         f.record.last_day = _month_end(table.year, table.month)

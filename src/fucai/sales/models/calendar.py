@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
 from fucai.sales.choices import GameCategory, SuspensionKind
 
 
@@ -40,6 +41,8 @@ class SalesSuspension(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = SalesSuspensionQuerySet.as_manager()
+
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["start"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
 from fucai.sales.choices import GameCategory
 
 
@@ -60,6 +61,8 @@ class Game(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("on sale"), default=True)
 
+    audit = AuditSpec()
+
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("game")
@@ -99,6 +102,8 @@ class InstantBrand(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
     is_active = models.BooleanField(_("on sale"), default=True)
+
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["name"]

@@ -3,7 +3,26 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.audit import AuditSpec
+from fucai.core.signals import bulk_replaced
 from fucai.sales.choices import MofLottery
+
+
+class MofReportQuerySet(models.QuerySet):
+    def replace_month(self, year: int, month: int, rows: list, source: str = "") -> None:
+        """Replace the month's figures by `rows` (unsaved MofReports) in bulk; the replacement is
+        recorded in the audit trail as one row (signal `bulk_replaced`)."""
+        old = self.filter(year=year, month=month)
+        deleted = old.count()
+        old._raw_delete(old.db)  # no per-row signals: the batch is audited below, once
+        created = self.bulk_create(rows)
+        bulk_replaced.send(
+            sender=self.model,
+            label=f"{year}-{month:02d}",
+            deleted=deleted,
+            created=len(created),
+            source=source,
+        )
 
 
 class MofReport(models.Model):
@@ -36,6 +55,9 @@ class MofReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="mof_rows",
     )
+
+    objects = MofReportQuerySet.as_manager()
+    audit = AuditSpec()
 
     class Meta:
         ordering = ["year", "month", "region", "lottery"]
