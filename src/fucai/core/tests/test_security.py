@@ -153,7 +153,7 @@ def test_an_api_error_is_not_stored_either(client):
 @pytest.mark.django_db
 def test_an_excel_export_is_never_stored_by_a_cache(client, network, province_admin):
     client.force_login(province_admin)
-    response = client.get("/?as_of=2023-09-03&format=xlsx")
+    response = client.get("/network/?as_of=2023-09-03&format=xlsx")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "no-store"

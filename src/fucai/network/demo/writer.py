@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import connections
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fucai.accounts.models import User
+from fucai.accounts.models import RoleAssignment
 from fucai.geo.models import Division
 from fucai.network.choices import PartnerKind
 from fucai.network.demo import targets as T
@@ -41,9 +42,11 @@ def wipe_network(using: str = "default") -> None:
     """Delete every station, owner, manager, territory, assignment and partner organisation.
 
     Plain DELETE statements (children first): no per-row signals, so no audit rows for tens of
-    thousands of demo objects. Users anchored to a manager or owner lose that anchor first."""
-    User.objects.using(using).filter(market_manager__isnull=False).update(market_manager=None)
-    User.objects.using(using).filter(station_owner__isnull=False).update(station_owner=None)
+    thousands of demo objects. Role assignments anchored to a manager or owner go first (the demo
+    users' own go with them when the accounts step wipes them; `fucai demo` refuses to run on a
+    network it did not build)."""
+    anchored = Q(market_manager__isnull=False) | Q(station_owner__isnull=False)
+    RoleAssignment.objects.using(using).filter(anchored).delete()
     connection = connections[using]
     with connection.cursor() as cursor:
         for model in (

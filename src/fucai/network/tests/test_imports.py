@@ -232,6 +232,7 @@ def test_a_ganzhou_user_cannot_change_a_jiujiang_station_by_its_code(network, ga
     assert Station.objects.get(code="36040001").name != "改名"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["market_manager_user", "owner_user", "party_user"])
 def test_managers_owners_and_party_users_may_not_import(who, request):
     user = request.getfixturevalue(who)

@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints, field_validator
 
 from fucai.analytics.runners import COMPARES, GROUPINGS, AnalyticsError, parse_by
+from fucai.core.bounds import clamp_date
 
-FIRST_DAY = dt.date(2000, 1, 1)  # the earliest as-of day asked for (dates are bounded)
 YUAN_PATTERN = r"^-?\d+\.\d{2}$"
 PCT_PATTERN = r"^-?\d+\.\d$"
 
@@ -37,18 +35,14 @@ Compare = Literal[COMPARES]  # type: ignore[valid-type]
 
 
 def _bounded_day(day: dt.date) -> dt.date:
-    today = timezone.localdate()
-    if not FIRST_DAY <= day <= today:
-        raise ValueError(
-            _("The day must be from %(first)s to today (%(today)s).")
-            % {"first": FIRST_DAY.isoformat(), "today": today.isoformat()}
-        )
-    return day
+    """As every as-of day in fucai (fucai.core.bounds): moved into 2000-01-01 … today."""
+    return clamp_date(day)[0]
 
 
 SalesDay = Annotated[dt.date, AfterValidator(_bounded_day)]
 AS_OF = (
-    "The as-of day, YYYY-MM-DD, from 2000-01-01 to today. Default: the last day with sales "
+    "The as-of day, YYYY-MM-DD; a day before 2000-01-01 or after today is moved to that bound "
+    "(the response's `as_of` says the day used). Default: the last day with sales "
     "(never after today), the day the cockpit opens on."
 )
 COMPARE = (
