@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fucai.accounts.views import LoginView
 from fucai.api import api
 
 # The admin site bypasses row scope, so only superusers (provincial administrators) may use it.
@@ -11,12 +12,13 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 admin.site.site_header = "fucai 福彩"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),  # throttled (fucai.accounts.throttle)
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("fucai.core.urls")),
+    path("accounts/", include("fucai.accounts.urls")),
     path("geo/", include("fucai.geo.urls")),
     path("network/", include("fucai.network.urls")),
     path("sales/", include("fucai.sales.urls")),

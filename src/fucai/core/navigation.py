@@ -1,5 +1,6 @@
-"""The navigation menu: groups of entries, each naming a URL and whether only editors may see it.
-Entries whose URL does not exist (yet) are left out, so the menu shows only what exists."""
+"""The navigation menu: groups of entries, each naming a URL and whether only editors may see it,
+or which capability of the user's grant (fucai.core.grant) it needs. Entries whose URL does not
+exist (yet) are left out, so the menu shows only what exists."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from fucai.core.grant import MANAGE_USERS, grant_for
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
     editors_only: bool = False
+    capability: str | None = None  # shown only when the user's grant carries it
 
 
 MENU: list[tuple[str, list[NavItem]]] = [
@@ -37,6 +41,7 @@ MENU: list[tuple[str, list[NavItem]]] = [
         _("Administration"),
         [
             NavItem(_("Audit"), "core:audit"),
+            NavItem(_("Users"), "accounts:user_list", capability=MANAGE_USERS),
         ],
     ),
 ]
@@ -48,6 +53,8 @@ def menu_for(user) -> list[dict]:
         entries = []
         for item in items:
             if item.editors_only and not user.can_edit_master_data:
+                continue
+            if item.capability and not grant_for(user).can(item.capability):
                 continue
             try:
                 entries.append(
