@@ -144,7 +144,9 @@ class RoleAssignmentForm(forms.ModelForm):
             self.fields["role"].choices = [
                 (value, label) for value, label in Role.choices if value != Role.PROVINCE
             ]
-            self.fields["city"].initial = cities.first()
+            self.fields["city"].empty_label = None  # blank would mean the province
+            if not self.is_bound and cities:
+                self.initial["city"] = cities[0].pk
         style_fields(self)
 
     def clean(self):
