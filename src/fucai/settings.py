@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "fucai.core.middleware.CurrentUserMiddleware",
     "fucai.core.middleware.ContentSecurityPolicyMiddleware",
     "fucai.core.middleware.NoStoreMiddleware",
+    "fucai.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 # Security. FUCAI_HTTPS=true when users reach fucai over TLS, directly or through a TLS-terminating
@@ -125,9 +126,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
+_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
 ]
+
+# Login throttling (fucai.accounts.throttle): after this many failed logins in a row for one user
+# name (existing or not) the name is locked for the lockout; a client address, after the larger
+# per-address count (an office behind one NAT address shares it).
+LOGIN_MAX_FAILURES = env_int("FUCAI_LOGIN_MAX_FAILURES", default=5, minimum=1)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "FUCAI_LOGIN_MAX_FAILURES_PER_ADDRESS", default=50, minimum=1
+)
+LOGIN_LOCKOUT_MINUTES = env_int("FUCAI_LOGIN_LOCKOUT_MINUTES", default=15, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fucai.accounts.views import LoginView
 from fucai.api import api
 from fucai.core.registry import url_includes
 
@@ -12,7 +13,7 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 admin.site.site_header = "fucai 福彩"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),  # throttled (fucai.accounts.throttle)
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from fucai.accounts.models import RoleAssignment, User
+from fucai.accounts.models import LoginThrottle, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -22,3 +22,13 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("city", "is_active", "role_assignments__role")
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Agency"), {"fields": ("city",)}))
     inlines = (RoleAssignmentInline,)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Failed-login counts and locks; deleting a row unlocks its user name or address."""
+
+    list_display = ("kind", "key", "failures", "last_failure", "locked_until")
+    list_filter = ("kind",)
+    search_fields = ("key",)
+    readonly_fields = ("kind", "key", "failures", "last_failure", "locked_until")

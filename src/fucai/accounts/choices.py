@@ -26,3 +26,14 @@ ROLE_ANCHOR = {
     Role.OWNER: "station_owner",
     Role.PARTY: "",
 }
+
+
+# The anchor fields each role may carry; the others are cleared when an assignment is made.
+ROLE_FIELDS = {
+    Role.PROVINCE: (),
+    Role.CITY: ("city", "county"),
+    Role.ADMIN: ("city",),
+    Role.MANAGER: ("market_manager",),
+    Role.OWNER: ("station_owner",),
+    Role.PARTY: ("city",),
+}

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from fucai.core.grant import (
     SEE_PERSONAL_DATA,
     Grant,
     Reach,
+    grant_for,
 )
 
 EDITOR_CAPABILITIES = (EDIT_MASTER_DATA, IMPORT_SALES, SEE_PERSONAL_DATA)
@@ -166,3 +168,96 @@ def _label(view: Reach, parts: list[Part]) -> str:
 
 def _role_labels(assignments) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(a.get_role_display()) for a in assignments))
+
+
+# --- Who may manage whom -------------------------------------------------------------------
+# A user administrator's MANAGE_USERS reach is a set of cities, or everything (the province,
+# superusers). Nobody grants more than they hold: every assignment they make (or take away) is
+# anchored inside that reach, and the accounts they manage belong to an agency inside it and hold
+# nothing outside it. Nobody changes their own roles or deactivates themselves.
+
+
+def manage_reach(granter) -> Reach:
+    return grant_for(granter).capability(MANAGE_USERS)
+
+
+def manages_city(granter, city_id: int | None) -> bool:
+    """Is this agency (a city; None: the provincial centre) inside what `granter` manages?"""
+    reach = manage_reach(granter)
+    return reach.everything or (city_id is not None and city_id in reach.cities)
+
+
+def anchor_city_id(assignment) -> int | None:
+    """The city an assignment lies in; None: the whole province (or no anchor at all)."""
+    if assignment.role == Role.MANAGER:
+        return assignment.market_manager.city_id if assignment.market_manager_id else None
+    if assignment.role == Role.OWNER:
+        return assignment.station_owner.city_id if assignment.station_owner_id else None
+    if assignment.role == Role.PROVINCE:
+        return None
+    return assignment.city_id
+
+
+def _refuse(message) -> None:
+    raise ValidationError(message, code="beyond_grant")
+
+
+def _anchor(assignment):
+    return (
+        assignment.county
+        or assignment.city
+        or assignment.market_manager
+        or assignment.station_owner
+    )
+
+
+def check_manages_user(granter, user) -> None:
+    """Raise ValidationError unless `granter` may change `user`'s account (edit, deactivate,
+    reset the password, change roles): the account's agency is inside the granter's reach, and
+    the account holds nothing beyond it (else resetting its password would hand it over)."""
+    if not manages_city(granter, user.city_id):
+        _refuse(_("This account belongs to an agency you do not manage."))
+    if user.is_superuser and not getattr(granter, "is_superuser", False):
+        _refuse(_("Only a superuser may change a superuser's account."))
+    if user.pk is None or manage_reach(granter).everything:
+        return
+    for held in assignments_of(user):
+        if not manages_city(granter, anchor_city_id(held)):
+            message = _(
+                "This account holds roles beyond what you manage (%(role)s); "
+                "ask the provincial centre."
+            )
+            _refuse(message % {"role": held})
+
+
+def check_not_self(granter, user, message) -> None:
+    if granter.pk is not None and granter.pk == user.pk:
+        _refuse(message)
+
+
+def check_assignment(granter, assignment) -> None:
+    """The one rule for giving (or taking away) a role: raise ValidationError, with a message
+    saying why, unless `granter` may. The assignment's anchor must lie inside the granter's
+    MANAGE_USERS reach: a city administrator cannot assign the provincial role, a role of another
+    city, another city's market manager or station owner, or the province's Party or
+    administrator role; and nobody changes their own roles."""
+    check_not_self(granter, assignment.user, _("You cannot change your own roles."))
+    city_id = anchor_city_id(assignment)
+    if city_id is None and not manages_city(granter, None):
+        message = _(
+            "Only a provincial user administrator may assign %(role)s for the whole province."
+        )
+        _refuse(message % {"role": assignment.get_role_display()})
+    if not manages_city(granter, city_id):
+        message = _("%(anchor)s is outside the cities whose users you manage.")
+        _refuse(message % {"anchor": _anchor(assignment)})
+    check_manages_user(granter, assignment.user)
+
+
+def may_assign(granter, assignment) -> bool:
+    """check_assignment as a yes/no."""
+    try:
+        check_assignment(granter, assignment)
+    except ValidationError:
+        return False
+    return True

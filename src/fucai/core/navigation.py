@@ -18,6 +18,8 @@ def menu_for(user) -> list[dict]:
         for item in group.items:
             if item.capability and not grant.can(item.capability):
                 continue
+            if item.capability and not grant_for(user).can(item.capability):
+                continue
             try:
                 entries.append(
                     {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}

@@ -322,10 +322,8 @@ class Cockpit:
 
     def _scope_in(self, city: str) -> Scope:
         """The user's scope narrowed to one of their cities (never widened)."""
-        if self.scope.everything:
-            name = next((c["name"] for c in self.cities if c["code"] == city), city)
-            return Scope.city(city, name)
-        return self.scope
+        name = next((c["name"] for c in self.cities if c["code"] == city), city)
+        return self.scope.within_city(city, name)
 
     def _stations(self, city: str, groups) -> list[dict]:
         amounts = {g.keys["station"]: g.figures for g in groups if g.amount_fen > 0}

@@ -33,6 +33,12 @@ class User(AbstractUser):
         ),
     )
 
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator gives a temporary password; cleared on change."),
+    )
+
     objects = FucaiUserManager()
     scope_paths = ScopePaths(city="city", capability="manage_users")
     audit = AuditSpec()

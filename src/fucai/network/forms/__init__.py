@@ -20,6 +20,7 @@ from fucai.core.bounds import (
     clean_optional_text,
     clean_text,
 )
+from fucai.core.forms import style_fields
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
 
@@ -68,15 +69,7 @@ class AsOfForm(forms.Form):
         return form
 
 
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm")
+_style = style_fields  # Bootstrap's small controls (fucai.core.forms)
 
 
 class StationForm(forms.ModelForm):
