@@ -282,7 +282,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's own password (Django's validators apply); clears a temporary password."""
 
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("core:overview")
+    success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):
         form.user.must_change_password = False
