@@ -1,0 +1,75 @@
+"""The API has no 5xx (issue 7, item 7): schemathesis generates requests from the OpenAPI schema,
+a bounded and reproducible number per operation, with a province token and a 赣州 city token, and
+checks that no answer is a server error and every answer matches its schema."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from fucai.api import api
+
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+schema.app = get_wsgi_application()
+CHECKS = [not_a_server_error, schemathesis.checks.response_schema_conformance]
+EXAMPLES = 25
+# Server errors found and being fixed elsewhere (issue 7, item 5: "a huge `page` on every paged
+# API list"): (operation, caller) -> the request that fails. The fuzz run xfails them; the strict
+# test below replays each request, so it fails (and the entry goes) once the fix has landed.
+KNOWN_5XX = {
+    ("GET /api/network/managers", "province"): "/api/network/managers?page=651537312524241664",
+    ("GET /api/network/territories", "province"): (
+        "/api/network/territories?page=24650267703945015089709449216"
+    ),
+}
+
+
+@pytest.fixture
+def bearer(request, network, settings, tmp_path):
+    """`Authorization` headers of a province user and a 赣州 city agency user."""
+    from fucai.accounts.models import ApiToken
+    from fucai.conftest import named_user
+
+    settings.DATA_DIR = tmp_path / "data"  # an empty sales store of its own
+    users = {"province": named_user("province_admin"), "city": named_user("ganzhou_user")}
+    return {
+        role: {"Authorization": f"Bearer {ApiToken.issue(u, 'fuzz')[1]}"}
+        for role, u in users.items()
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", ["province", "city"])
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_no_generated_request_gets_a_server_error_or_an_answer_outside_its_schema(
+    case, caller, bearer
+):
+    known = KNOWN_5XX.get((case.operation.label, caller))
+    if known is None:
+        case.call_and_validate(headers=bearer[caller], checks=CHECKS)
+        return
+    try:
+        case.call_and_validate(headers=bearer[caller], checks=CHECKS)
+    except Exception:  # schemathesis raises a group of its failures
+        pytest.xfail(f"known server error, to be fixed: GET {known}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller, url", [(c, u) for (_op, c), u in KNOWN_5XX.items()])
+@pytest.mark.xfail(
+    strict=True,
+    reason="a page number beyond the database's integer range is a 500 (IntegrityError / "
+    "DataError from the OFFSET), not a 404 or 422: the bounds helper fixes it",
+)
+def test_a_page_number_out_of_range_is_refused_not_a_server_error(client, bearer, caller, url):
+    response = client.get(url, headers=bearer[caller])
+    assert response.status_code < 500, response.content
