@@ -82,10 +82,10 @@ def make_station(
     return station
 
 
-@pytest.fixture
-def network(db, ganzhou, jiujiang):
+def build_network(ganzhou, jiujiang) -> dict:
     """Three 赣州 stations (one of them 36110214 in 兴国县, managed by the market manager) and
-    two 九江 stations, with a market manager and a Party-member owner."""
+    two 九江 stations, with a market manager and a Party-member owner (the `network` fixture;
+    the permission matrix builds it once per module)."""
     from fucai.network.models import MarketManager, StationAssignment, StationOwner, Territory
 
     veteran = StationOwner.objects.create(
@@ -121,6 +121,13 @@ def network(db, ganzhou, jiujiang):
     return {"stations": stations, "manager": manager, "territory": territory, "veteran": veteran}
 
 
+@pytest.fixture
+def network(db, ganzhou, jiujiang):
+    """Three 赣州 stations (one of them 36110214 in 兴国县, managed by the market manager) and
+    two 九江 stations, with a market manager and a Party-member owner."""
+    return build_network(ganzhou, jiujiang)
+
+
 def make_user(username: str, *roles, city=None, **anchors):
     """A user holding `roles` (each a Role, or a (Role, {anchor: value}) pair), all anchored to
     `city` and `anchors` (market_manager=, station_owner=, county=) where the role takes them."""
@@ -140,38 +147,71 @@ def make_user(username: str, *roles, city=None, **anchors):
     return user
 
 
-def _user(username: str, role: str, **extra):
-    return make_user(username, role, **extra)
+def named_user(name: str, network: dict | None = None):
+    """The named test users, one definition for their fixtures and the permission matrix
+    (fucai.core.tests.test_permission_matrix). `network` is build_network's result (the market
+    manager and the station owner hang off it)."""
+    from fucai.geo.models import Division
+
+    ganzhou = Division.objects.get(code="360700")
+    jiujiang = Division.objects.get(code="360400")
+    makers = {
+        "province_admin": lambda: make_user("province_admin", Role.PROVINCE),
+        "ganzhou_user": lambda: make_user("ganzhou_user", Role.CITY, city=ganzhou),
+        "jiujiang_user": lambda: make_user("jiujiang_user", Role.CITY, city=jiujiang),
+        "market_manager_user": lambda: make_user(
+            "manager_user", Role.MANAGER, market_manager=network["manager"]
+        ),
+        "owner_user": lambda: make_user("owner_user", Role.OWNER, station_owner=network["veteran"]),
+        "party_user": lambda: make_user("party_user", Role.PARTY),
+        # a 赣州 city agency's staff member who is also the Party-affairs officer of 九江
+        "two_roles": lambda: make_user(
+            "two_roles", Role.CITY, (Role.PARTY, {"city": jiujiang}), city=ganzhou
+        ),
+        # the user administrator of 赣州: manages its people, sees no network data
+        "ganzhou_admin": lambda: make_user("ganzhou_admin", Role.ADMIN, city=ganzhou),
+    }
+    return makers[name]()
 
 
 @pytest.fixture
 def province_admin(db):
-    return _user("province_admin", Role.PROVINCE)
+    return named_user("province_admin")
 
 
 @pytest.fixture
-def ganzhou_user(db, ganzhou):
-    return _user("ganzhou_user", Role.CITY, city=ganzhou)
+def ganzhou_user(db):
+    return named_user("ganzhou_user")
 
 
 @pytest.fixture
-def jiujiang_user(db, jiujiang):
-    return _user("jiujiang_user", Role.CITY, city=jiujiang)
+def jiujiang_user(db):
+    return named_user("jiujiang_user")
 
 
 @pytest.fixture
 def market_manager_user(network):
-    return _user("manager_user", Role.MANAGER, market_manager=network["manager"])
+    return named_user("market_manager_user", network)
 
 
 @pytest.fixture
 def owner_user(network):
-    return _user("owner_user", Role.OWNER, station_owner=network["veteran"])
+    return named_user("owner_user", network)
 
 
 @pytest.fixture
 def party_user(db):
-    return _user("party_user", Role.PARTY)
+    return named_user("party_user")
 
 
-__all__ = ["Decimal", "make_station", "make_user"]
+@pytest.fixture
+def two_roles(db):
+    return named_user("two_roles")
+
+
+@pytest.fixture
+def ganzhou_admin(db):
+    return named_user("ganzhou_admin")
+
+
+__all__ = ["Decimal", "build_network", "make_station", "make_user", "named_user"]

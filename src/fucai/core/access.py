@@ -1,0 +1,33 @@
+"""What core's URLs answer each role (the permission matrix, fucai.core.testing.matrix): the
+overview and the audit trail (pages and Excel), login, logout, the language switch, the API's
+schema and docs, and the audit API."""
+
+from __future__ import annotations
+
+from fucai.core.testing.matrix import LOGIN, Expect
+
+XLSX = {"format": "xlsx"}
+AUDIT_UNMASKED = (
+    "issue 7 item 5: the web audit trail and its Excel export show owners' phone and ID numbers "
+    "unmasked (describe_changes), here to Party affairs, who may not see personal data"
+)
+PUBLIC = {"anonymous": 200, "scan": False}  # the same for everyone, no data of anybody
+
+ACCESS = {
+    "core:overview": [Expect(), Expect(query=XLSX), Expect(query={"by": "city"})],
+    "core:audit": [
+        Expect(xfail={"party": AUDIT_UNMASKED}),
+        Expect(query=XLSX, xfail={"party": AUDIT_UNMASKED}),
+    ],
+    "login": [Expect(anonymous=200), Expect(method="POST", data={}, anonymous=200)],
+    "logout": Expect(method="POST", data={}, ok=LOGIN, anonymous=LOGIN),
+    "set_language": Expect(method="POST", data={"language": "en"}, ok=302, anonymous=302),
+    "api:openapi-json": Expect(**PUBLIC),
+    "api:openapi-view": Expect(**PUBLIC),
+    "api:api-root": Expect(ok=404, anonymous=404),
+    "fucai_core_api_audit_list_changes": [
+        Expect(api=True),
+        Expect(api=True, query={"station": "{station}"}, unseen=200),
+        Expect(api=True, query={"object_type": "network.station"}),
+    ],
+}

@@ -1,0 +1,440 @@
+"""The permission matrix (issue 7, item 6): every URL and every API operation, for every role,
+with objects of 赣州 and of 九江.
+
+Each app declares what its URLs answer in its own `access` module:
+
+    ACCESS = {
+        "network:station_detail": Expect(path={"code": "{station}"}),           # 200 / 404
+        "network:station_edit": Expect(method="POST", path={"code": "{station}"},
+                                       needs=EDIT_MASTER_DATA, reach="change", ok=400),
+        "fucai_geo_api_list_divisions": Expect(api=True, scan=False),           # public data
+    }
+
+keyed by URL name (`namespace:name`, or the route for an unnamed pattern) or, for the API, by
+the OpenAPI operation id. A template such as `{station}`, `{city}` or `{batch}` (OBJECT_FIELDS)
+in `path`, `query` or `data` makes two cases, one with the 赣州 object and one with the 九江 object.
+What each role gets follows from the matrix's own table of who sees and changes what (PERSONAS,
+written out here and not taken from the grant it checks): anonymous → `anonymous` (302 to the
+login page, 401 for the API), a role without the capability `needs` → `denied`, an object
+outside the role's `reach` → `unseen`, anything else → `ok`; `roles` overrides single roles.
+Every response body (HTML, JSON, the cells of an Excel workbook) is scanned for the codes, names
+and amounts the role must not see, unless `scan=False` (public data such as the divisions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib
+import io
+import json
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fucai.core.grant import EDIT_MASTER_DATA, IMPORT_SALES, MANAGE_USERS, SEE_PERSONAL_DATA
+
+LOGIN = "login"  # a redirect to the login page
+ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
+GZ, JJ = "赣州", "九江"  # the two objects every object-taking URL is tried with
+VIEW, CHANGE = "view", "change"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What one URL or API operation answers each role (see the module docstring)."""
+
+    path: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    data: Mapping | None = None  # form data (pages) or a JSON body (API); None: nothing sent
+    api: bool = False
+    needs: str | None = None  # a capability (fucai.core.grant) the role must hold
+    reach: str = VIEW  # the object must be in the role's view or change reach
+    ok: int = 200
+    denied: int = 403
+    unseen: int = 404  # the object is outside the role's view reach
+    unchangeable: int | None = None  # seen but outside the change reach (default: unseen)
+    anonymous: int | str | None = None  # default: LOGIN for pages, 401 for the API
+    roles: Mapping[str, int | str] = field(default_factory=dict)  # role name -> status
+    scan: bool = True
+    xfail: Mapping[str, str] = field(default_factory=dict)  # role name -> the hole, to be fixed
+
+    @property
+    def takes_object(self) -> bool:
+        values = [*self.path.values(), *self.query.values(), json.dumps(self.data or {})]
+        return any(TEMPLATE.search(str(value)) for value in values)
+
+
+# -- who sees what: the matrix's own truth, independent of fucai.accounts.grants ----------------
+GANZHOU_STATIONS = ("36110214", "36110001", "36110002")
+JIUJIANG_STATIONS = ("36040001", "36040002")
+ALL_STATIONS = GANZHOU_STATIONS + JIUJIANG_STATIONS
+EDITOR = frozenset({EDIT_MASTER_DATA, IMPORT_SALES, SEE_PERSONAL_DATA})
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A role of the matrix: the named user (fucai.conftest.named_user) and what it must see."""
+
+    name: str
+    user: str | None  # None: anonymous
+    views: frozenset[str] = frozenset()  # objects (GZ, JJ) in its view reach
+    changes: frozenset[str] = frozenset()  # objects in its change reach
+    stations: tuple[str, ...] = ()  # station codes it sees (the others' strings are foreign)
+    cities: tuple[str, ...] = ()  # cities whose names it may read (default: of its stations)
+    can: frozenset[str] = frozenset()  # capabilities
+
+    def reaches(self, obj: str | None, reach: str) -> bool:
+        return obj is None or obj in (self.views if reach == VIEW else self.changes)
+
+
+def _persona(name, user, views=(), changes=(), stations=(), can=(), cities=()) -> Persona:
+    return Persona(
+        name,
+        user,
+        views=frozenset(views),
+        changes=frozenset(changes),
+        stations=stations,
+        cities=cities,
+        can=frozenset(can),
+    )
+
+
+PERSONAS = (
+    _persona("anonymous", None),
+    _persona("province", "province_admin", (GZ, JJ), (GZ, JJ), ALL_STATIONS, EDITOR),
+    _persona("ganzhou", "ganzhou_user", (GZ,), (GZ,), GANZHOU_STATIONS, EDITOR),
+    _persona("jiujiang", "jiujiang_user", (JJ,), (JJ,), JIUJIANG_STATIONS, EDITOR),
+    _persona("manager", "market_manager_user", (GZ,), (), ("36110214",)),
+    _persona("owner", "owner_user", (GZ,), (), ("36110214",)),
+    _persona("party", "party_user", (GZ, JJ), (), ALL_STATIONS),
+    # a 赣州 city agency's staff member, also Party-affairs officer of 九江: sees both, changes 赣州
+    _persona("two_roles", "two_roles", (GZ, JJ), (GZ,), ALL_STATIONS, EDITOR),
+    # 赣州's user administrator: no network data, but its users' accounts and role assignments
+    # (two_roles is 九江's Party-affairs officer: that assignment names 九江)
+    _persona("ganzhou_admin", "ganzhou_admin", can=(MANAGE_USERS,), cities=(GZ, JJ)),
+)
+PERSONA = {p.name: p for p in PERSONAS}
+
+# -- the data: the `network` fixture plus a little sales data with unmistakable amounts ---------
+SALES_AS_OF = "2023-09-03"
+SALES = {  # station -> (day, game, yuan); one sale each, so every total is distinctive
+    "36110214": ("2023-02-10", "kl8", "3141592.65"),
+    "36110001": ("2023-03-01", "instant", "2718281.83"),
+    "36040001": ("2023-03-15", "ssq", "1414213.56"),
+    "36040002": ("2023-07-01", "kl8", "1732050.81"),
+}
+OBJECTS = {  # the object of each city the URLs are tried with (a new station's code too)
+    GZ: {"station": "36110214", "city": "360700", "county": "360732", "new_station": "36119990"},
+    JJ: {"station": "36040001", "city": "360400", "county": "360403", "new_station": "36049990"},
+}
+# the templates a declaration may use: these, and the county's centre and a sales import's batch
+OBJECT_FIELDS = ("station", "city", "county", "new_station", "lon", "lat", "batch")
+TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
+CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
+IMPORT_FILES = {GZ: "赣州销售-0201.csv", JJ: "九江销售-0315.csv"}
+PERSONAL = ("13800005678", "360732199001011234")  # the 兴国 owner's phone and ID, unmasked
+STATION_PEOPLE = {"36110214": ("测试业主甲", "测试管理员乙")}  # its owner and market manager
+
+
+def amount_texts(yuan: Decimal) -> set[str]:
+    """The ways an amount is written in pages, JSON and workbooks."""
+    fen = int(yuan * 100)
+    wan = (yuan / 10000).quantize(Decimal("0.01"))
+    return {f"{yuan:.2f}", f"{yuan:,.2f}", str(fen), f"{wan:,.2f}"}
+
+
+def _amounts_outside(seen: set[str]) -> set[str]:
+    """Amounts of stations, cities and the province that the stations `seen` don't make up."""
+    groups = [(code,) for code in SALES] + [
+        tuple(c for c in s if c in SALES) for _n, s in CITY_NAMES.values()
+    ]
+    groups.append(tuple(SALES))
+    texts: set[str] = set()
+    for group in groups:
+        if not set(group) <= seen:
+            texts |= amount_texts(sum(Decimal(SALES[c][2]) for c in group))
+    return texts
+
+
+def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """What `persona` must never read: codes, names, addresses and people of the stations it
+    doesn't see, cities of which it sees nothing, the amounts it cannot add up, and (without the
+    capability) unmasked personal data."""
+    seen = set(persona.stations)
+    out: set[str] = set()
+    for code, strings in station_strings.items():
+        if code not in seen:
+            out |= {code, *strings, *STATION_PEOPLE.get(code, ())}
+    for city, (name, codes) in CITY_NAMES.items():
+        if not seen & set(codes) and city not in persona.cities:
+            out |= {name, IMPORT_FILES[city]}
+    out |= _amounts_outside(seen)
+    if SEE_PERSONAL_DATA not in persona.can:
+        out |= set(PERSONAL)
+    return out
+
+
+# -- the declarations -----------------------------------------------------------------------------
+def declarations() -> dict[str, list[Expect]]:
+    """Every app's `access.ACCESS`, merged (the one place that finds them)."""
+    found: dict[str, list[Expect]] = {}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.access"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        for key, value in module.ACCESS.items():
+            if key in found:
+                raise AssertionError(f"{key} is declared twice ({name})")
+            found[key] = list(value) if isinstance(value, list | tuple) else [value]
+    return found
+
+
+# -- what exists: the URLconf and the OpenAPI schema ---------------------------------------------
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its declaration key (namespace:name, or the route if unnamed)."""
+
+    key: str
+    route: str
+    namespace: str
+
+
+def routes() -> list[Route]:
+    """Every URL pattern of the URLconf, walked recursively."""
+    return list(_walk(get_resolver(), "", ""))
+
+
+def _walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[Route]:
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern, route, inner)
+        elif isinstance(pattern, URLPattern):
+            key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield Route(key if pattern.name else route, route, namespace)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the OpenAPI schema."""
+
+    key: str  # operationId
+    method: str
+    path: str  # /api/network/stations/{code}
+
+
+def operations(schema: dict) -> list[Operation]:
+    return [
+        Operation(op["operationId"], method.upper(), path)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
+
+
+def api_route(path: str) -> str:
+    """/api/network/stations/{code} as the URLconf writes it: api/network/stations/<code>."""
+    return re.sub(r"\{(\w+)\}", r"<\1>", path.lstrip("/"))
+
+
+def page_routes(all_routes: list[Route], ops: list[Operation]) -> list[Route]:
+    """The routes that are not API operations (those are checked through the schema) nor the
+    admin (checked as superuser-only)."""
+    covered = {api_route(op.path) for op in ops}
+    return [r for r in all_routes if r.namespace != "admin" and r.route not in covered]
+
+
+def admin_url(route: str) -> str:
+    """A concrete URL for an admin route: path converters get "1", an app_label group its first
+    app."""
+    if route.startswith("admin/^"):
+        match = re.search(r"\(\?P<app_label>([\w]+)", route)
+        return "/admin/" + (match.group(1) if match else "accounts") + "/"
+    return "/" + re.sub(r"<(?:\w+:)?\w+>", "1", route)
+
+
+# -- the cases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    """One declaration, with one object (or none), for one role."""
+
+    key: str
+    expect: Expect
+    obj: str | None
+    persona: Persona
+    route: str  # URL name to reverse, or the API path
+
+    @property
+    def id(self) -> str:
+        literal = [v for v in self.expect.path.values() if "{" not in v]
+        what = self.key + "".join(f"/{v}" for v in literal) + (f"[{self.obj}]" if self.obj else "")
+        extra = "" if self.expect.method == "GET" else f" {self.expect.method}"
+        query = "?" + "&".join(f"{k}={v}" for k, v in self.expect.query.items())
+        return f"{what}{extra}{query if self.expect.query else ''}-{self.persona.name}"
+
+    def expected(self) -> int | str:
+        expect, persona = self.expect, self.persona
+        if persona.name in expect.roles:
+            return expect.roles[persona.name]
+        if persona.user is None:
+            return expect.anonymous or (401 if expect.api else LOGIN)
+        if expect.needs and expect.needs not in persona.can:
+            return expect.denied
+        if not persona.reaches(self.obj, VIEW):
+            return expect.unseen
+        if not persona.reaches(self.obj, expect.reach):
+            return expect.unseen if expect.unchangeable is None else expect.unchangeable
+        return expect.ok
+
+
+def cases(declared: dict[str, list[Expect]], where: dict[str, str]) -> list[Case]:
+    """Every declared expectation × object × role, for the keys of `where` (key -> route)."""
+    out = []
+    for key, route in where.items():
+        for expect in declared.get(key, []):
+            for obj in (GZ, JJ) if expect.takes_object else (None,):
+                out.extend(Case(key, expect, obj, p, route) for p in PERSONAS)
+    return out
+
+
+# -- running one case -----------------------------------------------------------------------------
+def fill(value, names: Mapping[str, str] | None):
+    """A template with the object's names (OBJECT_FIELDS) filled in."""
+    if names is None:
+        return value
+    if isinstance(value, Mapping):
+        return {k: fill(v, names) for k, v in value.items()}
+    return value.format(**names) if isinstance(value, str) else value
+
+
+def body_text(response) -> str:
+    """Everything a reader gets from a response: the HTML or JSON text (with \\u escapes and
+    entities undone) or every cell of an Excel workbook."""
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        return workbook_text(response.content)
+    text = response.content.decode("utf-8", errors="replace")
+    if "json" in content_type:
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    unescaped = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return html.unescape(unescaped)
+
+
+def workbook_text(content: bytes) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    cells = []
+    for sheet in workbook.worksheets:
+        cells.append(sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, float):
+                    cells.append(f"{value:.2f}")
+                cells.append(str(value))
+    return "\n".join(cells)
+
+
+def leaks(text: str, foreign: set[str], asked: str) -> list[str]:
+    """The foreign strings in `text`, but those the request itself carried (a 404 may echo the
+    code the caller typed)."""
+    return sorted(s for s in foreign if s in text and s not in asked)
+
+
+# -- the world: built once per test module -------------------------------------------------------
+@dataclass
+class World:
+    users: dict[str, object]
+    names: dict[str, dict[str, str]]  # GZ/JJ -> what fills the templates (OBJECT_FIELDS)
+    station_strings: dict[str, tuple[str, ...]]
+    foreign: dict[str, set[str]] = field(default_factory=dict)
+
+
+def build_world(store) -> World:
+    """The `network` fixture's stations and people, the named users, one sale per station in
+    `store` and one failed sales import by each city agency."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from fucai.conftest import build_network, named_user
+    from fucai.geo.models import Division
+    from fucai.network.models import Station
+    from fucai.sales.ingest.importer import import_files
+
+    ganzhou, jiujiang = (Division.objects.get(code=c) for c in ("360700", "360400"))
+    network = build_network(ganzhou, jiujiang)
+    users = {p.name: named_user(p.user, network) for p in PERSONAS if p.user}
+    users["superuser"] = type(users["province"]).objects.create_superuser("matrix_root")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "matrix-sales.csv"
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["station_code", "date", "game", "amount", "tickets"])
+            writer.writerows([code, *sale, "100"] for code, sale in SALES.items())
+        outcome = import_files([path], store=store, today=dt.date(2023, 12, 31))
+        assert outcome.ok, outcome
+    batches = {
+        GZ: _failed_import(users["ganzhou"], ganzhou, GZ, "36110001"),
+        JJ: _failed_import(users["jiujiang"], jiujiang, JJ, "36040002"),
+    }
+    names = {}
+    for obj, fields in OBJECTS.items():
+        county = Division.objects.get(code=fields["county"])
+        names[obj] = {
+            **fields,
+            "lon": str(county.lon),
+            "lat": str(county.lat),
+            "batch": batches[obj],
+        }
+    strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
+    world = World(users, names, strings)
+    world.foreign = {p.name: foreign_strings(p, strings) for p in PERSONAS}
+    return world
+
+
+def _failed_import(user, city, obj: str, station: str) -> str:
+    """A refused upload by a city agency, whose error names one of its stations."""
+    from django.utils import timezone
+
+    from fucai.sales.choices import ImportKind, ImportStatus
+    from fucai.sales.models import SalesImport
+
+    batch = uuid.uuid4()
+    SalesImport.objects.create(
+        batch=batch,
+        user=user,
+        user_name=user.username,
+        city=city,
+        file_name=IMPORT_FILES[obj],
+        file_sha256="0" * 64,
+        kind=ImportKind.DAILY,
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        error_count=1,
+        errors=[
+            {
+                "file": IMPORT_FILES[obj],
+                "row": 2,
+                "column": "amount",
+                "code": "bad_amount",
+                "value": station,
+                "detail": station,
+            }
+        ],
+    )
+    return str(batch)

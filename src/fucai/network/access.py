@@ -1,0 +1,78 @@
+"""What the network's URLs answer each role (the permission matrix, fucai.core.testing.matrix):
+a station outside the role's reach is a 404 on every path; changes need the capability to edit
+master data (403 without it) and the station in the change reach."""
+
+from __future__ import annotations
+
+from fucai.core.grant import EDIT_MASTER_DATA
+from fucai.core.testing.matrix import CHANGE, Expect
+
+STATION = {"code": "{station}"}
+# a POST without data: refused (403/404) for those who may not, a form with errors (400) for
+# those who may
+CHANGE_FORM = {"method": "POST", "data": {}, "path": STATION, "needs": EDIT_MASTER_DATA}
+NEW_STATION = {
+    "code": "{new_station}",
+    "name": "矩阵新站",
+    "county": "{county}",
+    "address": "矩阵路1号",
+    "lon": "{lon}",
+    "lat": "{lat}",
+    "scene": "street",
+    "operation": "shared",
+}
+
+ACCESS = {
+    "network:station_list": [
+        Expect(),
+        Expect(query={"format": "xlsx"}),
+        Expect(query={"city": "{city}"}, unseen=200),
+    ],
+    "network:station_detail": Expect(path=STATION),
+    "network:station_edit": Expect(**CHANGE_FORM, reach=CHANGE, ok=400),
+    "network:station_transition": Expect(**CHANGE_FORM, reach=CHANGE, ok=400),
+    "network:map": Expect(),
+    "network:map_stations": [Expect(), Expect(query={"city": "{city}"}, unseen=200)],
+    "network:import": [
+        Expect(needs=EDIT_MASTER_DATA),
+        Expect(method="POST", data={}, needs=EDIT_MASTER_DATA),
+    ],
+    # the API: outside the view reach 404, seen but not changeable 403
+    "fucai_network_api_stations_list_stations": [
+        Expect(api=True),
+        Expect(api=True, query={"city": "{city}"}, unseen=200),
+    ],
+    "fucai_network_api_stations_create_station": Expect(
+        api=True,
+        method="POST",
+        data=NEW_STATION,
+        needs=EDIT_MASTER_DATA,
+        reach=CHANGE,
+        ok=201,
+        unseen=403,
+        unchangeable=403,
+    ),
+    "fucai_network_api_stations_get_station": Expect(api=True, path=STATION),
+    "fucai_network_api_stations_update_station": Expect(
+        api=True,
+        method="PATCH",
+        path=STATION,
+        data={"staff_count": 4},
+        reach=CHANGE,
+        unchangeable=403,
+    ),
+    "fucai_network_api_stations_transition_station": Expect(
+        api=True,
+        method="POST",
+        path=STATION,
+        data={"status": "suspended", "date": "2023-10-01"},
+        reach=CHANGE,
+        ok=201,
+        unchangeable=403,
+    ),
+    "fucai_network_api_stations_station_history": Expect(api=True, path=STATION),
+    "fucai_network_api_lists_summary": [Expect(api=True), Expect(api=True, query={"by": "county"})],
+    "fucai_network_api_lists_list_managers": Expect(api=True),
+    "fucai_network_api_lists_list_territories": Expect(api=True),
+    "fucai_network_api_lists_list_partners": Expect(api=True),
+}

@@ -1,0 +1,43 @@
+"""What the sales URLs answer each role (the permission matrix, fucai.core.testing.matrix): the
+cockpit and its chart API in the role's scope; imports for the provincial centre and the city
+agencies only (403 for the others), an import of another city a 404."""
+
+from __future__ import annotations
+
+from fucai.core.grant import EDIT_MASTER_DATA
+from fucai.core.testing.matrix import SALES_AS_OF, Expect
+
+DAY = {"as_of": SALES_AS_OF}
+BATCH = {"batch": "{batch}"}
+IMPORTER = {"needs": EDIT_MASTER_DATA}
+NO_FILE = dict.fromkeys(
+    ("province", "ganzhou", "jiujiang", "two_roles"),
+    "a POST without a file starts an empty import (302) instead of a form error (400): "
+    "MultipleFileField.clean returns [] for no file, so `required` never fires",
+)
+
+ACCESS = {
+    "sales:cockpit": [
+        Expect(query=DAY),
+        *(Expect(query={**DAY, "export": name}) for name in ("ranking", "games", "monthly")),
+    ],
+    "sales:import_list": Expect(**IMPORTER),
+    "sales:import_new": [
+        Expect(**IMPORTER),
+        Expect(**IMPORTER, method="POST", data={"kind": "daily"}, ok=400, xfail=NO_FILE),
+    ],
+    "sales:import_detail": Expect(**IMPORTER, path=BATCH),
+    "sales:import_progress": Expect(**IMPORTER, path=BATCH),
+    "sales:import_errors": Expect(**IMPORTER, path=BATCH),
+    "fucai_sales_api_summary_summary": [
+        Expect(api=True, query=DAY),
+        Expect(api=True, query={**DAY, "by": "station"}),
+    ],
+    "fucai_sales_api_cockpit_monthly": Expect(api=True, query=DAY),
+    "fucai_sales_api_cockpit_games": Expect(api=True, query=DAY),
+    "fucai_sales_api_cockpit_sales_map": [
+        # a role that sees no city (赣州's user administrator) gets 403, not an empty map
+        Expect(api=True, query=DAY, roles={"ganzhou_admin": 403}),
+        Expect(api=True, query={**DAY, "city": "{city}"}, unseen=403),
+    ],
+}
