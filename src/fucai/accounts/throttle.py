@@ -41,8 +41,9 @@ def _keys(username: str | None, address: str | None) -> list[tuple[str, str]]:
     return keys
 
 
-def normalise(username: str) -> str:
-    return username.strip().lower()[:150]
+def normalise(username: str | None) -> str:
+    """The key a user name is counted under (a form posted without one counts as "")."""
+    return (username or "").strip().lower()[:150]
 
 
 def locked_until(username: str | None, address: str | None, now: dt.datetime | None = None):

@@ -1,5 +1,5 @@
 """What core's URLs answer each role (the permission matrix, fucai.core.testing.matrix): the
-overview and the audit trail (pages and Excel), login, logout, the language switch, the API's
+home page and the audit trail (pages and Excel), login, logout, the language switch, the API's
 schema and docs, and the audit API."""
 
 from __future__ import annotations
@@ -7,18 +7,11 @@ from __future__ import annotations
 from fucai.core.testing.matrix import LOGIN, Expect
 
 XLSX = {"format": "xlsx"}
-AUDIT_UNMASKED = (
-    "issue 7 item 5: the web audit trail and its Excel export show owners' phone and ID numbers "
-    "unmasked (describe_changes), here to Party affairs, who may not see personal data"
-)
 PUBLIC = {"anonymous": 200, "scan": False}  # the same for everyone, no data of anybody
 
 ACCESS = {
-    "core:overview": [Expect(), Expect(query=XLSX), Expect(query={"by": "city"})],
-    "core:audit": [
-        Expect(xfail={"party": AUDIT_UNMASKED}),
-        Expect(query=XLSX, xfail={"party": AUDIT_UNMASKED}),
-    ],
+    "core:home": Expect(ok=302),  # to the first landing page the grant allows
+    "core:audit": [Expect(), Expect(query=XLSX)],
     "login": [Expect(anonymous=200), Expect(method="POST", data={}, anonymous=200)],
     "logout": Expect(method="POST", data={}, ok=LOGIN, anonymous=LOGIN),
     "set_language": Expect(method="POST", data={"language": "en"}, ok=302, anonymous=302),

@@ -23,6 +23,9 @@ NEW_STATION = {
 }
 
 ACCESS = {
+    "network:overview": [Expect(), Expect(query={"format": "xlsx"}), Expect(query={"by": "city"})],
+    # the owner's phone in full, once, audited: for those who may change the station
+    "network:owner_phone": Expect(**CHANGE_FORM, reach=CHANGE),
     "network:station_list": [
         Expect(),
         Expect(query={"format": "xlsx"}),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from fucai.core.excel import Column, add_notes_sheet, table_workbook, xlsx_response
+from fucai.core.grant import SEE_PERSONAL_DATA, grant_for
 from fucai.core.models import ObjectChange
 from fucai.core.signals import personal_data_viewed
 from fucai.geo.loader import boundaries
@@ -165,6 +166,8 @@ def station_transition(request: HttpRequest, code: str) -> HttpResponse:
 def owner_phone(request: HttpRequest, code: str) -> HttpResponse:
     """The owner's phone in full, for this one response, to a user who may change the station;
     the view is recorded in the audit trail (by the signal's receiver)."""
+    if not grant_for(request.user).can(SEE_PERSONAL_DATA):
+        raise PermissionDenied
     station = _station_to_change(request, code)
     owner = station.owner
     if owner is None or not owner.phone:

@@ -10,11 +10,6 @@ from fucai.core.testing.matrix import SALES_AS_OF, Expect
 DAY = {"as_of": SALES_AS_OF}
 BATCH = {"batch": "{batch}"}
 IMPORTER = {"needs": EDIT_MASTER_DATA}
-NO_FILE = dict.fromkeys(
-    ("province", "ganzhou", "jiujiang", "two_roles"),
-    "a POST without a file starts an empty import (302) instead of a form error (400): "
-    "MultipleFileField.clean returns [] for no file, so `required` never fires",
-)
 
 ACCESS = {
     "sales:cockpit": [
@@ -24,7 +19,7 @@ ACCESS = {
     "sales:import_list": Expect(**IMPORTER),
     "sales:import_new": [
         Expect(**IMPORTER),
-        Expect(**IMPORTER, method="POST", data={"kind": "daily"}, ok=400, xfail=NO_FILE),
+        Expect(**IMPORTER, method="POST", data={"kind": "daily"}, ok=400),
     ],
     "sales:import_detail": Expect(**IMPORTER, path=BATCH),
     "sales:import_progress": Expect(**IMPORTER, path=BATCH),

@@ -145,3 +145,9 @@ def test_api_tokens_are_unaffected_by_a_locked_login(clock, ganzhou_user):
         _login("ganzhou_user", WRONG)
     response = Client().get("/api/accounts/me", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 200
+
+
+def test_a_login_posted_without_a_user_name_is_refused_not_a_server_error(client, db):
+    response = client.post("/login/", {"password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors

@@ -101,4 +101,4 @@ def log_in(page, base: str, username: str, before_submit=None) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form button.btn-primary")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: url.startswith(base) and "/login/" not in url)

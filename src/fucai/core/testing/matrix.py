@@ -34,7 +34,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fucai.core.grant import EDIT_MASTER_DATA, IMPORT_SALES, MANAGE_USERS, SEE_PERSONAL_DATA
@@ -43,6 +42,7 @@ LOGIN = "login"  # a redirect to the login page
 ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
 GZ, JJ = "赣州", "九江"  # the two objects every object-taking URL is tried with
 VIEW, CHANGE = "view", "change"
+USERS = "users"  # reach over user accounts: the objects' agencies' people (manage_users)
 
 
 @dataclass(frozen=True)
@@ -89,12 +89,20 @@ class Persona:
     stations: tuple[str, ...] = ()  # station codes it sees (the others' strings are foreign)
     cities: tuple[str, ...] = ()  # cities whose names it may read (default: of its stations)
     can: frozenset[str] = frozenset()  # capabilities
+    manages: frozenset[str] = frozenset()  # objects whose agency's user accounts it manages
+    people: tuple[str, ...] = ()  # stations whose owner and manager names it may read anyway
 
     def reaches(self, obj: str | None, reach: str) -> bool:
-        return obj is None or obj in (self.views if reach == VIEW else self.changes)
+        if obj is None:
+            return True
+        if reach == USERS:
+            return obj in self.manages
+        return obj in (self.views if reach == VIEW else self.changes)
 
 
-def _persona(name, user, views=(), changes=(), stations=(), can=(), cities=()) -> Persona:
+def _persona(
+    name, user, views=(), changes=(), stations=(), can=(), cities=(), manages=(), people=()
+) -> Persona:
     return Persona(
         name,
         user,
@@ -103,6 +111,8 @@ def _persona(name, user, views=(), changes=(), stations=(), can=(), cities=()) -
         stations=stations,
         cities=cities,
         can=frozenset(can),
+        manages=frozenset(manages),
+        people=people,
     )
 
 
@@ -118,7 +128,15 @@ PERSONAS = (
     _persona("two_roles", "two_roles", (GZ, JJ), (GZ,), ALL_STATIONS, EDITOR),
     # 赣州's user administrator: no network data, but its users' accounts and role assignments
     # (two_roles is 九江's Party-affairs officer: that assignment names 九江)
-    _persona("ganzhou_admin", "ganzhou_admin", can=(MANAGE_USERS,), cities=(GZ, JJ)),
+    # (it is offered 赣州's market managers and owners when granting their roles)
+    _persona(
+        "ganzhou_admin",
+        "ganzhou_admin",
+        can=(MANAGE_USERS,),
+        cities=(GZ, JJ),
+        manages=(GZ,),
+        people=("36110214",),
+    ),
 )
 PERSONA = {p.name: p for p in PERSONAS}
 
@@ -135,12 +153,26 @@ OBJECTS = {  # the object of each city the URLs are tried with (a new station's 
     JJ: {"station": "36040001", "city": "360400", "county": "360403", "new_station": "36049990"},
 }
 # the templates a declaration may use: these, and the county's centre and a sales import's batch
-OBJECT_FIELDS = ("station", "city", "county", "new_station", "lon", "lat", "batch")
+OBJECT_FIELDS = (
+    "station",
+    "city",
+    "county",
+    "new_station",
+    "lon",
+    "lat",
+    "batch",
+    "user",
+    "assignment",
+)
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
 IMPORT_FILES = {GZ: "赣州销售-0201.csv", JJ: "九江销售-0315.csv"}
-PERSONAL = ("13800005678", "360732199001011234")  # the 兴国 owner's phone and ID, unmasked
-STATION_PEOPLE = {"36110214": ("测试业主甲", "测试管理员乙")}  # its owner and market manager
+JIUJIANG_OWNER = ("测试业主丙", "13900004321", "360403198502023456")
+PERSONAL = ("13800005678", "360732199001011234", *JIUJIANG_OWNER[1:])  # phones and IDs in clear
+STATION_PEOPLE = {  # the owners and market managers of stations
+    "36110214": ("测试业主甲", "测试管理员乙"),
+    "36040001": (JIUJIANG_OWNER[0], JIUJIANG_OWNER[1]),
+}
 
 
 def amount_texts(yuan: Decimal) -> set[str]:
@@ -171,7 +203,9 @@ def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, .
     out: set[str] = set()
     for code, strings in station_strings.items():
         if code not in seen:
-            out |= {code, *strings, *STATION_PEOPLE.get(code, ())}
+            out |= {code, *strings}
+        if code not in seen and code not in persona.people:
+            out |= set(STATION_PEOPLE.get(code, ()))
     for city, (name, codes) in CITY_NAMES.items():
         if not seen & set(codes) and city not in persona.cities:
             out |= {name, IMPORT_FILES[city]}
@@ -183,16 +217,12 @@ def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, .
 
 # -- the declarations -----------------------------------------------------------------------------
 def declarations() -> dict[str, list[Expect]]:
-    """Every app's `access.ACCESS`, merged (the one place that finds them)."""
+    """Every module's `ACCESS`, from the access module it registers (fucai.core.registry)."""
+    from fucai.core.registry import access_modules
+
     found: dict[str, list[Expect]] = {}
-    for config in apps.get_app_configs():
-        name = f"{config.name}.access"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for name in access_modules():
+        module = importlib.import_module(name)
         for key, value in module.ACCESS.items():
             if key in found:
                 raise AssertionError(f"{key} is declared twice ({name})")
@@ -291,7 +321,7 @@ class Case:
             return expect.anonymous or (401 if expect.api else LOGIN)
         if expect.needs and expect.needs not in persona.can:
             return expect.denied
-        if not persona.reaches(self.obj, VIEW):
+        if expect.reach != USERS and not persona.reaches(self.obj, VIEW):
             return expect.unseen
         if not persona.reaches(self.obj, expect.reach):
             return expect.unseen if expect.unchangeable is None else expect.unchangeable
@@ -378,6 +408,7 @@ def build_world(store) -> World:
 
     ganzhou, jiujiang = (Division.objects.get(code=c) for c in ("360700", "360400"))
     network = build_network(ganzhou, jiujiang)
+    _give_an_owner("36040001", jiujiang)  # so that both cities' stations have a phone to show
     users = {p.name: named_user(p.user, network) for p in PERSONAS if p.user}
     users["superuser"] = type(users["province"]).objects.create_superuser("matrix_root")
     with tempfile.TemporaryDirectory() as tmp:
@@ -392,6 +423,7 @@ def build_world(store) -> World:
         GZ: _failed_import(users["ganzhou"], ganzhou, GZ, "36110001"),
         JJ: _failed_import(users["jiujiang"], jiujiang, JJ, "36040002"),
     }
+    people = {GZ: users["ganzhou"], JJ: users["jiujiang"]}  # a city agency's account of each city
     names = {}
     for obj, fields in OBJECTS.items():
         county = Division.objects.get(code=fields["county"])
@@ -400,11 +432,21 @@ def build_world(store) -> World:
             "lon": str(county.lon),
             "lat": str(county.lat),
             "batch": batches[obj],
+            "user": str(people[obj].pk),
+            "assignment": str(people[obj].role_assignments.first().pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     world = World(users, names, strings)
     world.foreign = {p.name: foreign_strings(p, strings) for p in PERSONAS}
     return world
+
+
+def _give_an_owner(code: str, city) -> None:
+    from fucai.network.models import Station, StationOwner
+
+    name, phone, id_number = JIUJIANG_OWNER
+    owner = StationOwner.objects.create(name=name, phone=phone, id_number=id_number, city=city)
+    Station.objects.filter(code=code).update(owner=owner)
 
 
 def _failed_import(user, city, obj: str, station: str) -> str:

@@ -31,9 +31,12 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else single(data, initial)
+        if data:
+            return [single(data, initial)]
+        kept = single(None, initial)  # no file: "required" speaks here
+        return [kept] if kept else []
 
 
 class SalesImportForm(forms.Form):
