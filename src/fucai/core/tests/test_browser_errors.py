@@ -55,4 +55,4 @@ def test_an_out_of_scope_station_and_a_missing_one_show_the_same_404(
         page, f"404-{code}", "404", "页面不存在", "您要查看的页面或记录不存在，或不在您的范围内。"
     )
     page.click("text=返回首页")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/network/")  # home sends the user on to their landing page
