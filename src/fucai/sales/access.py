@@ -4,12 +4,13 @@ agencies only (403 for the others), an import of another city a 404."""
 
 from __future__ import annotations
 
-from fucai.core.grant import EDIT_MASTER_DATA
-from fucai.core.testing.matrix import SALES_AS_OF, Expect
+from fucai.core.grant import IMPORT_SALES
+from fucai.core.testing.matrix import CHANGE, SALES_AS_OF, Expect
 
 DAY = {"as_of": SALES_AS_OF}
 BATCH = {"batch": "{batch}"}
-IMPORTER = {"needs": EDIT_MASTER_DATA}
+# an import is seen where the role may import (its change reach in every role here)
+IMPORTER = {"needs": IMPORT_SALES, "reach": CHANGE}
 
 ACCESS = {
     "sales:cockpit": [

@@ -268,11 +268,12 @@ class ImportBatch:
 
     @classmethod
     def for_user(cls, batch: uuid.UUID | str, user) -> ImportBatch | None:
-        """The batch if the user may see it (scope of SalesImport; the ticket before that)."""
+        """The batch if the user may see it: imports where the user may import (the scope of
+        SalesImport under IMPORT_SALES; the ticket before there is a record)."""
         from fucai.sales.models import SalesImport
 
         records = list(
-            SalesImport.objects.restrict(user, "view")
+            SalesImport.objects.restrict(user, IMPORT_SALES)
             .filter(batch=batch)
             .select_related("user")
             .order_by("pk")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.results import Figures
 from fucai.core.excel import Column, table_workbook, xlsx_response
-from fucai.core.scope import VIEW
+from fucai.core.grant import IMPORT_SALES, grant_for
 from fucai.sales.cockpit import Cards, Cockpit, sales_span
 from fucai.sales.forms import CockpitForm
 from fucai.sales.forms.imports import SalesImportForm
@@ -160,7 +160,7 @@ IMPORTS_PER_PAGE = 50
 
 
 def _importer_only(request: HttpRequest) -> None:
-    if not request.user.can_edit_master_data:
+    if not grant_for(request.user).can(IMPORT_SALES):
         raise PermissionDenied(_("Only the provincial centre and city agencies import sales."))
 
 
@@ -202,7 +202,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 def import_list(request: HttpRequest) -> HttpResponse:
     """The sales imports in the user's scope, newest first."""
     _importer_only(request)
-    records = SalesImport.objects.restrict(request.user, VIEW).select_related("city")
+    records = SalesImport.objects.restrict(request.user, IMPORT_SALES).select_related("city")
     page = Paginator(records, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "sales/import_list.html", {"page": page})
 
