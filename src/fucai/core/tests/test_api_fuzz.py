@@ -25,6 +25,21 @@ HUGE_PAGES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app schemathesis calls closes the database connection after each request, as
+    Django does in production; Django's test client switches that off and so do we, or
+    PostgreSQL loses the test transaction after the first request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(request, network, settings, tmp_path):
     """`Authorization` headers of a province user and a 赣州 city agency user."""
