@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "fucai.core.middleware.NulRefusedMiddleware",  # before any view: PostgreSQL holds no NUL
     "fucai.core.middleware.CurrentUserMiddleware",
     "fucai.core.middleware.ContentSecurityPolicyMiddleware",
     "fucai.core.middleware.NoStoreMiddleware",

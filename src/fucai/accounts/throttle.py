@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fucai.accounts.models import LoginThrottle
+from fucai.core.signals import state_changed
 
 USERNAME, ADDRESS = LoginThrottle.Kind.USERNAME, LoginThrottle.Kind.ADDRESS
 
@@ -80,6 +81,20 @@ def record_failure(username: str | None, address: str | None, now: dt.datetime |
 def clear(username: str) -> None:
     """A successful login, or an administrator's unlock: the name starts afresh."""
     LoginThrottle.objects.filter(kind=USERNAME, key=normalise(username)).delete()
+
+
+def unlock(user) -> None:
+    """A user administrator lifts the lock on `user`'s name early; the user's trail says so."""
+    until = locked_until(user.username, None)
+    clear(user.username)
+    if until is not None:
+        state_changed.send(
+            sender=type(user),
+            instance=user,
+            what="login lock",
+            before=until.isoformat(),
+            after=None,
+        )
 
 
 def lock_message(until: dt.datetime, now: dt.datetime | None = None) -> str:

@@ -267,7 +267,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_to_change(request, pk)
-    throttle.clear(user.username)
+    throttle.unlock(user)
     messages.success(request, _("Account %(name)s unlocked.") % {"name": user.username})
     return redirect("accounts:user_detail", pk=user.pk)
 

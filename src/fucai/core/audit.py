@@ -18,7 +18,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from fucai.core.choices import ChangeAction
 from fucai.core.context import current_actor
 from fucai.core.personal import BlindIndexField, Kind, kind_of, mask, personal_fields
-from fucai.core.signals import bulk_replaced, personal_data_viewed
+from fucai.core.signals import bulk_replaced, personal_data_viewed, state_changed
 
 IGNORED_FIELDS = frozenset({"password", "last_login", "created", "updated", "recorded_at"})
 
@@ -174,6 +174,11 @@ def _replaced(sender, label: str, deleted: int, created: int, source: str = "", 
     )
 
 
+def _state_changed(sender, instance, what: str, before, after, **kwargs) -> None:
+    """A state of `instance` kept outside its own fields changed (e.g. its login lock lifted)."""
+    _record(instance, ChangeAction.UPDATE, {what: [before, after]})
+
+
 def audited_models() -> list[type[models.Model]]:
     from django.apps import apps
 
@@ -200,3 +205,4 @@ def connect() -> None:
         _connect_model(model)
     personal_data_viewed.connect(_viewed, dispatch_uid="fucai-audit-viewed")
     bulk_replaced.connect(_replaced, dispatch_uid="fucai-audit-replaced")
+    state_changed.connect(_state_changed, dispatch_uid="fucai-audit-state")

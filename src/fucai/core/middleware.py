@@ -68,3 +68,25 @@ def _holds_rows(request, response) -> bool:
         return True
     is_json = response.get("Content-Type", "").startswith("application/json")
     return is_json and not response.has_header("Cache-Control")
+
+
+class NulRefusedMiddleware:
+    """A NUL character in the path or the query string is refused with the 400 page before any
+    view sees it: PostgreSQL cannot hold NUL in text, so a lookup with one would be a server error
+    (form fields refuse control characters themselves, `fucai.core.bounds.clean_text`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            from fucai.core.errors import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or "\x00" in value for key, value in request.GET.items())

@@ -12,3 +12,7 @@ personal_data_viewed = Signal()
 # sender: the model class; label: which batch (e.g. "2023-08"); deleted, created: row counts;
 # source: where the rows came from (a file name, a command).
 bulk_replaced = Signal()
+
+# sender: the model class; instance: the object; what: the state changed outside the object's own
+# fields (e.g. "login lock"); before, after: its values. One UPDATE row in the object's trail.
+state_changed = Signal()

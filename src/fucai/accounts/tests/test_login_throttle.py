@@ -16,6 +16,8 @@ from django.utils import timezone
 from fucai.accounts.choices import Role
 from fucai.accounts.models import ApiToken, LoginThrottle
 from fucai.conftest import make_user
+from fucai.core.choices import ChangeAction
+from fucai.core.models import ObjectChange
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,9 @@ def test_an_administrator_unlocks_a_locked_account_from_its_page(clock, ganzhou,
     response = client.post(reverse("accounts:user_unlock", args=[ganzhou_user.pk]))
     assert response.status_code == 302
     assert _login("ganzhou_user", RIGHT)[0].status_code == 302
+    change = ObjectChange.objects.filter(object_id=str(ganzhou_user.pk)).latest("pk")
+    assert (change.user, change.action) == (admin, ChangeAction.UPDATE)
+    assert change.changes["login lock"][1] is None
 
 
 def test_api_tokens_are_unaffected_by_a_locked_login(clock, ganzhou_user):

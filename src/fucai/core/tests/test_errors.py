@@ -299,3 +299,20 @@ def test_an_api_csrf_failure_stays_json(network, ganzhou_user):
     response = client.patch("/api/network/stations/36110001", "{}", content_type="application/json")
     assert response.status_code == 403
     assert "X-CSRFToken" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/network/stations/3607%00",
+        "/api/network/stations?q=%00",
+        "/network/stations/?q=a%00b",
+    ],
+)
+def test_a_nul_character_in_the_path_or_query_is_a_bad_request_not_a_server_error(
+    client, network, province_admin, url
+):
+    client.force_login(province_admin)
+    response = client.get(url)
+    assert response.status_code == 400
