@@ -335,7 +335,7 @@ def test_instant_tickets_surge_through_2023(demo_db):
 # --- the build -------------------------------------------------------------------------------
 
 
-def test_the_build_reports_the_rows_of_each_year_within_a_minute(demo_db):
+def test_the_build_reports_its_progress_with_the_rows_of_each_year(demo_db):
     lines = [
         (float(m.group(1)), m.group(2), int(m.group(3).replace(",", "")))
         for m in re.finditer(r"^\[\s*([\d.]+)s\] (.*?)\s+([\d,]+)$", demo_db.err, re.M)
@@ -343,8 +343,8 @@ def test_the_build_reports_the_rows_of_each_year_within_a_minute(demo_db):
     years = [(seconds, count) for seconds, label, count in lines if re.search(r"202[123]", label)]
     assert len(years) == 3
     assert sum(count for _, count in years) == demo_db.store.manifest().row_count()
-    selling = next(seconds for seconds, _, count in lines if count == 6227)  # stations selling
-    assert years[-1][0] - selling < 60  # the sales step; ~35 s on 2 cores
+    seconds = [s for s, _label, _count in lines]
+    assert seconds == sorted(seconds)  # elapsed time, step by step (its speed is bench's business)
 
 
 def test_the_same_seed_gives_the_same_store(demo_db):
