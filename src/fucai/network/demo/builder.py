@@ -14,7 +14,9 @@ from fucai.network.demo.managers import plan_managers
 from fucai.network.demo.placement import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQUATOR, lay_out
 from fucai.network.demo.plan import County, NetworkPlan, plan_network
 from fucai.network.demo.writer import (
+    LOADED_MODELS,
     database_fingerprint,
+    load_records,
     plan_fingerprint,
     wipe_network,
     write_plan,
@@ -76,6 +78,8 @@ class NetworkDemoBuilder:
         """Whether the database holds exactly this seed's network, nothing more or changed."""
         plan = self.plan(ctx)
         if Station.objects.count() != len(plan.stations):
+            return False
+        if load_records().count() != len(LOADED_MODELS):
             return False
         return database_fingerprint() == plan_fingerprint(plan)
 
