@@ -28,7 +28,6 @@ class DemoUser:
     superuser: bool = False
     city_code: str = ""  # the agency the account belongs to, and the city of its city roles
     anchor: str = ""  # "manager" or "owner": anchored to station 36110214's manager or owner
-    display_name: tuple[str, str] = ("", "")  # fictional (last, first)
 
     @property
     def email(self) -> str:
@@ -41,39 +40,32 @@ DEMO_USERS = (
         (Role.PROVINCE,),
         _("provincial centre (superuser)"),
         superuser=True,
-        display_name=("林", "省中"),
     ),
     DemoUser(
         "ganzhou",
         (Role.CITY, Role.ADMIN, Role.PARTY),
         _("赣州 city agency, its user administrator and Party secretary"),
         city_code="360700",
-        display_name=("钟", "赣华"),
     ),
     DemoUser(
         "jiujiang",
         (Role.CITY,),
         _("九江 city agency"),
         city_code="360400",
-        display_name=("周", "浔阳"),
     ),
     DemoUser(
         "manager",
         (Role.MANAGER,),
         _("market manager of the 赣州 territory of station 36110214"),
         anchor="manager",
-        display_name=("刘", "兴管"),
     ),
     DemoUser(
         "owner",
         (Role.OWNER,),
         _("owner of station 36110214 (兴国县)"),
         anchor="owner",
-        display_name=("谢", "潋江"),
     ),
-    DemoUser(
-        "party", (Role.PARTY,), _("Party affairs, whole province"), display_name=("郭", "红旗")
-    ),
+    DemoUser("party", (Role.PARTY,), _("Party affairs, whole province")),
 )
 
 
@@ -107,11 +99,41 @@ def expected_anchors() -> dict[str, int | None]:
     }
 
 
-def user_fields(spec: DemoUser, anchors: dict[str, int | None]) -> dict:
+def split_name(name: str) -> tuple[str, str]:
+    """(surname, given name) of a generated name (欧阳 is the one two-character surname)."""
+    from fucai.network.demo.names import SURNAMES
+
+    cut = 2 if name[:2] in SURNAMES else 1
+    return name[:cut], name[cut:]
+
+
+def display_names(seed: int, anchors: dict[str, int | None]) -> dict[str, tuple[str, str]]:
+    """username -> fictional (surname, given name): the manager's and the owner's accounts carry
+    the names of the market manager and the owner they are, the others names drawn from the
+    seed (as the demo's owners and managers are: see network/demo/names.py)."""
+    from fucai.network.demo.names import person_name
+    from fucai.network.demo.plan import rng_for
+    from fucai.network.models import MarketManager, StationOwner
+
+    people = {
+        "manager": MarketManager.objects.filter(pk=anchors["manager"]).first(),
+        "owner": StationOwner.objects.filter(pk=anchors["owner"]).first(),
+    }
+    rng = rng_for(seed, "users")
+    drawn = {spec.username: person_name(rng) for spec in DEMO_USERS}
+    return {
+        spec.username: split_name(
+            people[spec.anchor].name if people.get(spec.anchor) else drawn[spec.username]
+        )
+        for spec in DEMO_USERS
+    }
+
+
+def user_fields(spec: DemoUser, anchors: dict[str, int | None], names: dict) -> dict:
     return {
         "email": spec.email,
-        "last_name": spec.display_name[0],
-        "first_name": spec.display_name[1],
+        "last_name": names[spec.username][0],
+        "first_name": names[spec.username][1],
         "is_superuser": spec.superuser,
         "is_staff": spec.superuser,
         "is_active": True,
@@ -149,6 +171,7 @@ class DemoUsersBuilder:
         from fucai.accounts.models import User
 
         anchors = expected_anchors()
+        names = display_names(ctx.seed, anchors)
         stored = {
             u.username: u for u in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
         }
@@ -157,7 +180,7 @@ class DemoUsersBuilder:
         return all(
             getattr(stored[spec.username], field) == value
             for spec in DEMO_USERS
-            for field, value in user_fields(spec, anchors).items()
+            for field, value in user_fields(spec, anchors, names).items()
         ) and all(
             stored_role_rows(stored[spec.username]) == role_rows(spec, anchors)
             for spec in DEMO_USERS
@@ -193,8 +216,9 @@ class DemoUsersBuilder:
                 % {"what": " / ".join(missing), "code": SPECIAL_STATION_CODE}
             )
         password = make_password(DEMO_PASSWORD)  # hashed once: the demo password is public anyway
+        names = display_names(ctx.seed, anchors)
         users = [
-            User(username=spec.username, password=password, **user_fields(spec, anchors))
+            User(username=spec.username, password=password, **user_fields(spec, anchors, names))
             for spec in DEMO_USERS
         ]
         User.objects.bulk_create(users)

@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"
 DEMO_SEED = 20230903

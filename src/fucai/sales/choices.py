@@ -27,6 +27,13 @@ class ImportKind(models.TextChoices):
     MOF = "mof", _("Ministry of Finance provincial table")
 
 
+class ImportSource(models.TextChoices):
+    """Where an import record comes from: a file someone imported, or the demo's own load."""
+
+    IMPORT = "import", _("Imported file")
+    DEMO = "demo", _("Demo data")
+
+
 class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")

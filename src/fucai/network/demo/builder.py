@@ -14,7 +14,9 @@ from fucai.network.demo.managers import plan_managers
 from fucai.network.demo.placement import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQUATOR, lay_out
 from fucai.network.demo.plan import County, NetworkPlan, plan_network
 from fucai.network.demo.writer import (
+    LOADED_MODELS,
     database_fingerprint,
+    load_records,
     plan_fingerprint,
     wipe_network,
     write_plan,
@@ -77,6 +79,8 @@ class NetworkDemoBuilder:
         plan = self.plan(ctx)
         if Station.objects.count() != len(plan.stations):
             return False
+        if load_records().count() != len(LOADED_MODELS):
+            return False
         return database_fingerprint() == plan_fingerprint(plan)
 
     def foreign_data(self, ctx) -> str | None:
@@ -99,15 +103,15 @@ class NetworkDemoBuilder:
 
     def figures(self) -> str:
         """The network figures of the demo's day, for `fucai demo`'s closing message."""
-        from fucai.network.demo.targets import DEMO_AS_OF, YEAR_START
+        from fucai.network.demo.targets import DEMO_AS_OF, YEAR_END, YEAR_START
         from fucai.network.management.commands.network import render_table
         from fucai.network.summary import network_summary
 
         stations = Station.objects.all()
         summary = network_summary(stations, DEMO_AS_OF)
-        at_start = network_summary(stations, YEAR_START)
-        opening = _("  open on %(day)s: %(count)s") % {
-            "day": YEAR_START.isoformat(),
-            "count": f"{at_start.open_stations:,}",
-        }
-        return render_table(summary.to_dict()) + "\n" + opening
+        lines = [
+            _("  open on %(day)s: %(count)s")
+            % {"day": day.isoformat(), "count": f"{network_summary(stations, day).open_stations:,}"}
+            for day in (YEAR_START, YEAR_END)
+        ]
+        return "\n".join([render_table(summary.to_dict()), *lines])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 SURNAMES = (
     *"刘李王张陈黄胡曾邹熊罗杨吴周徐朱肖钟彭谢邓郭何宋赖江廖万付袁叶程余汪龚艾涂卢游",
@@ -177,3 +178,126 @@ def street_address(rng: random.Random) -> str:
 def short_county_name(name: str) -> str:
     """兴国县 → 兴国; two-character names keep their suffix (湖口县 → 湖口, 渝水区 → 渝水)."""
     return name[:-1] if len(name) > 2 else name
+
+
+# --- station names ----------------------------------------------------------------------------
+# A station's name is drawn from a few patterns per scene, as real ledgers name them: after the
+# street, the shop, the residential estate or the mall, sometimes with the county or town in
+# front, sometimes numbered (第3福彩站). Names are unique in the province.
+
+COMMUNITIES = ("幸福", "和谐", "阳光", "锦绣", "滨江", "翠苑", "金色家园", "紫荆", "书香", "康居")
+ESTATE_KINDS = ("小区", "小区", "花园", "家园", "新村", "苑")
+BUSINESS_STREETS = ("步行街", "商业街", "美食街", "商贸城")
+OLD_STREETS = ("古街", "老街", "文化街区", "步行街")
+SUPERMARKET_KINDS = ("超市", "超市", "购物广场", "便利店", "生活超市")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """What a station's name and address are made of."""
+
+    county: str  # 兴国县
+    town: str  # 潋江镇
+    street: str  # 建设路
+    number: int  # 88 (号)
+    shop: str = ""  # 惠民超市, 城市广场, 幸福小区, 古街 …: the place the station sits in
+
+
+def street_name(rng: random.Random) -> str:
+    return rng.choice(STREET_FIRST) + rng.choice(STREET_SUFFIX)
+
+
+STREET_PATTERNS = (
+    (5, "{town}{street}福彩投注站"),
+    (3, "{county}{street}第{n}福彩站"),
+    (2, "{town}{street}{number}号福彩店"),
+    (2, "中国福利彩票{short}{street}投注站"),
+    (1, "{street}福彩便民投注点"),
+)
+SCENE_PATTERNS = {
+    "supermarket": (
+        (4, "{shop}福彩销售点"),
+        (1, "{short}{shop}福彩销售点"),
+        (2, "{shop}{town}店福彩专柜"),
+        (1, "{town}{shop}福彩投注点"),
+    ),
+    "community": (
+        (3, "{town}{shop}福彩投注站"),
+        (2, "{town}{shop}社区福彩服务站"),
+        (1, "{short}{street}{shop}福彩站"),
+    ),
+    "business_district": (
+        (3, "{street}{shop}福彩体验店"),
+        (2, "{short}{shop}福彩投注站"),
+        (1, "{town}{street}福彩旗舰店"),
+    ),
+    "shopping_complex": (
+        (3, "{shop}福彩专营店"),
+        (2, "{short}{shop}福彩体验厅"),
+        (1, "{short}{shop}福彩专营店"),
+    ),
+    "partner": ((3, "{shop}福彩专营店"), (1, "{shop}福彩体验厅")),
+    "tourism_street": (
+        (2, "{town}{shop}福彩文化驿站"),
+        (2, "{short}{shop}福彩投注站"),
+    ),
+    "instant_kiosk": (
+        (3, "{town}{street}即开票销售亭"),
+        (2, "{short}{street}刮刮乐销售亭"),
+    ),
+    "welfare_post": (
+        (2, "{town}福彩公益驿站"),
+        (2, "{town}{street}福彩公益驿站"),
+        (2, "{short}{street}福彩公益驿站"),
+    ),
+}
+
+
+BRAND_FIRST = "惠家万百邻鑫隆福客乐佳华润联旺金好大新嘉"
+BRAND_SECOND = "民乐家福客多兴润联购佳和源发盛"
+
+
+def supermarket_brand(rng: random.Random) -> str:
+    """A made-up two-character shop brand (佳润, 万盛 …)."""
+    return rng.choice(BRAND_FIRST) + rng.choice(BRAND_SECOND)
+
+
+def shop_name(rng: random.Random, scene: str, town: str) -> str:
+    """The place a station of `scene` sits in: a shop, an estate, a mall, an old street."""
+    if scene == "supermarket":
+        brand = rng.choice(SUPERMARKETS) if rng.random() < 0.3 else supermarket_brand(rng)
+        return brand + rng.choice(SUPERMARKET_KINDS)
+    if scene == "shopping_complex":
+        return supermarket_brand(rng) + rng.choice(COMPLEXES)
+    if scene == "community":
+        return rng.choice(COMMUNITIES) + rng.choice(ESTATE_KINDS)
+    if scene == "business_district":
+        return rng.choice(BUSINESS_STREETS)
+    if scene == "tourism_street":
+        return rng.choice(OLD_STREETS)
+    return ""
+
+
+def name_parts(rng: random.Random, scene: str, county: str, town: str) -> NameParts:
+    return NameParts(
+        county=county,
+        town=town,
+        street=street_name(rng),
+        number=rng.randint(1, 388),
+        shop=shop_name(rng, scene, town),
+    )
+
+
+def station_name(rng: random.Random, scene: str, parts: NameParts) -> str:
+    """One of the scene's patterns filled in with the parts."""
+    patterns = SCENE_PATTERNS.get(scene, STREET_PATTERNS)
+    pattern = rng.choices([p for _, p in patterns], weights=[w for w, _ in patterns])[0]
+    return pattern.format(
+        county=parts.county,
+        short=short_county_name(parts.county),
+        town=parts.town,
+        street=parts.street,
+        number=parts.number,
+        shop=parts.shop,
+        n=rng.randint(1, 9),
+    )

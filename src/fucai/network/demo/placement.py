@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import shapely
 
@@ -160,36 +160,75 @@ def place_stations(plan: NetworkPlan, shapes: dict) -> None:
 
 # --- names and addresses ---------------------------------------------------------------------
 
-NAME_SUFFIX = {StationScene.INSTANT_KIOSK: "即开销售亭", StationScene.WELFARE_POST: "公益驿站"}
+MAX_NAME_DRAWS = 12
+PARTNER_SCENE = "partner"  # the partner group's outlets are named after its malls
+
+
+def ledger_name(station: PlannedStation) -> str:
+    """The numbered style of the old ledgers (兴国县潋江镇福彩0214投注站): the seed's example
+    station keeps it, and a station whose drawn names are all taken falls back on it."""
+    return f"{station.county.name}{station.town}福彩{station.serial:04d}投注站"
 
 
 def name_stations(plan: NetworkPlan) -> None:
+    """Names drawn from the scene's patterns (unique in the province) and matching addresses."""
     rng = rng_for(plan.seed, "addresses")
+    taken: set[str] = set()
     for station in sorted(plan.stations, key=lambda s: s.key):
         county = station.county
-        prefix = f"{county.name}{station.town}"
-        station.name = f"{prefix}福彩{station.serial:04d}{NAME_SUFFIX.get(station.scene, '投注站')}"
-        if station.brand:
-            station.name = f"{station.brand}·{station.name}"
-        street = names.street_address(rng)
-        station.address = f"{county.city_name}{prefix}{street}{address_detail(station, plan, rng)}"
+        parts = station_parts(station, plan, rng)
+        if station.special:
+            station.name = ledger_name(station)
+        else:
+            station.name, parts = drawn_name(station, plan, parts, taken, rng)
+        taken.add(station.name)
+        station.address = (
+            f"{county.city_name}{county.name}{station.town}{parts.street}{parts.number}号"
+            f"{address_detail(station, parts, rng)}"
+        )
 
 
-def address_detail(station: PlannedStation, plan: NetworkPlan, rng: random.Random) -> str:
-    scene = station.scene
+def station_parts(station: PlannedStation, plan: NetworkPlan, rng: random.Random):
+    parts = names.name_parts(rng, station.scene, station.county.name, station.town)
     if station.partner:
         branch = names.short_county_name(station.county.name)
-        return f"{plan.partner_name[:3]}广场（{branch}店）{rng.randint(1, 4)}层"
+        mall = rng.choice(names.COMPLEXES)
+        parts = replace(parts, shop=f"{plan.partner_name[:3]}{mall}{branch}店")
+    return parts
+
+
+def drawn_name(
+    station: PlannedStation,
+    plan: NetworkPlan,
+    parts: names.NameParts,
+    taken: set[str],
+    rng: random.Random,
+) -> tuple[str, names.NameParts]:
+    """A name from the scene's patterns not yet taken, and the parts it was made of (other
+    streets and shops are drawn while the names are taken; the ledger style at last)."""
+    for _ in range(MAX_NAME_DRAWS):
+        scene = PARTNER_SCENE if station.partner else station.scene
+        name = names.station_name(rng, scene, parts)
+        if station.brand:
+            name = f"{station.brand}·{name}"
+        if name not in taken:
+            return name, parts
+        parts = station_parts(station, plan, rng)
+    return ledger_name(station), parts
+
+
+def address_detail(station: PlannedStation, parts: names.NameParts, rng: random.Random) -> str:
+    scene = station.scene
+    if station.partner or scene == StationScene.SHOPPING_COMPLEX:
+        return f"{parts.shop}{rng.randint(1, 5)}层"
     if scene == StationScene.SUPERMARKET:
-        return f"{rng.choice(names.SUPERMARKETS)}超市内"
-    if scene == StationScene.SHOPPING_COMPLEX:
-        return f"{rng.choice(names.COMPLEXES)}{rng.randint(1, 5)}层"
+        return f"{parts.shop}内"
     if scene == StationScene.TOURISM_STREET:
-        return f"{rng.choice(('古街', '老街', '文化街区', '步行街'))}{rng.randint(1, 120)}号铺"
+        return f"{parts.shop}{rng.randint(1, 120)}号铺"
     if scene == StationScene.COMMUNITY:
-        return f"{rng.choice(('幸福', '和谐', '阳光', '锦绣', '滨江', '翠苑'))}小区门口"
+        return f"{parts.shop}门口"
     if scene == StationScene.BUSINESS_DISTRICT:
-        return f"{rng.choice(('步行街', '商业街', '美食街', '商贸城'))}{rng.randint(1, 200)}号"
+        return f"{parts.shop}{rng.randint(1, 200)}号"
     return ""
 
 

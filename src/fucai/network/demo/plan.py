@@ -393,6 +393,107 @@ class StorylinePlanner:
             self.reopen(station, day + dt.timedelta(days=self.rng.randint(14, 30)))
 
 
+# --- after the as-of day ------------------------------------------------------------------------
+
+LATE = "late"  # the cohort of sites first planned after the as-of day
+AFTER_FIRST = T.DEMO_AS_OF + DAY
+NEXT_STEP = {  # status -> (next status, days it takes, note)
+    StationStatus.PLANNED: (StationStatus.SURVEYED, (20, 75), "完成选址勘察"),
+    StationStatus.SURVEYED: (StationStatus.BUILDING, (15, 50), "开始装修建设"),
+    StationStatus.BUILDING: (StationStatus.OPEN, (20, 50), OPENING_NOTE),
+}
+DROPPED_SHARE = {StationStatus.PLANNED: 0.08, StationStatus.SURVEYED: 0.05}
+DROPPED_NOTES = ("选址未通过审核，取消布点", "业主放弃申请，取消布点")
+
+
+def late_sites(counties: Sequence[County], first_key: int) -> list[PlannedStation]:
+    """NEW_SITES_AFTER sites over the counties by weight, keyed after every other station (so
+    that adding them leaves the other stations' draws alone)."""
+    by_code = {c.code: c for c in counties}
+    stations = [
+        PlannedStation(key=0, county=by_code[code], cohort=LATE)
+        for code, count in sorted(allocate(T.NEW_SITES_AFTER, counties).items())
+        for _ in range(count)
+    ]
+    for key, station in enumerate(stations, start=first_key):
+        station.key = key
+    return stations
+
+
+class AfterAsOfPlanner(StorylinePlanner):
+    """The rest of 2023: the pipeline opens over the following weeks, new sites are planned and
+    some open before the year ends, suspended stations reopen or close, a few more close or
+    pause. Every change is dated after the as-of day, so its figures stay as they were."""
+
+    def run(self) -> None:
+        for station in self.stations:
+            if station.cohort == LATE:
+                planned = random_day(self.rng, AFTER_FIRST, dt.date(2023, 12, 20))
+                station.events = [(planned, StationStatus.PLANNED, "纳入布点规划")]
+        for station in self.stations:
+            if station.events and station.events[-1][1] in NEXT_STEP:
+                self.advance(station)
+        self._suspended()
+        self._open()
+
+    def advance(self, station: PlannedStation) -> None:
+        """Planned → surveyed → building → open, each step some weeks after the last, until
+        the year ends; a few sites are given up before building starts."""
+        day, status, _ = station.events[-1]
+        while status in NEXT_STEP:
+            if self.rng.random() < DROPPED_SHARE.get(status, 0.0):
+                day = max(day, T.DEMO_AS_OF) + dt.timedelta(days=self.rng.randint(15, 60))
+                if day <= T.YEAR_END:
+                    station.events.append(
+                        (day, StationStatus.CLOSED, self.rng.choice(DROPPED_NOTES))
+                    )
+                return
+            status, (low, high), note = NEXT_STEP[status]
+            day = max(
+                day + dt.timedelta(days=self.rng.randint(low, high)),
+                AFTER_FIRST + dt.timedelta(days=self.rng.randint(0, 14)),
+            )
+            if day > T.YEAR_END:
+                return
+            station.events.append((day, status, note))
+
+    def _suspended(self) -> None:
+        """Of the stations suspended on the as-of day, some reopen and some close."""
+        longer = [s for s in self.stations if s.storyline == "suspended-2023"]
+        self.rng.shuffle(longer)
+        for station in longer[: T.SUSPENDED_2023_REOPENED]:
+            self.reopen(station, self.later(station, 10, 60))
+        closing = longer[T.SUSPENDED_2023_REOPENED :][: T.SUSPENDED_2023_CLOSED]
+        for station in closing:
+            self.close(station, AFTER_FIRST, T.YEAR_END, suspend_first=0.0)
+        since_2022 = [
+            s
+            for s in self.stations
+            if s.storyline == "suspended-2022" and s.status == StationStatus.SUSPENDED
+        ]
+        for station in since_2022[: T.SUSPENDED_END_2022_LATE_CLOSED]:
+            self.close(station, AFTER_FIRST, dt.date(2023, 11, 30), suspend_first=0.0)
+
+    def later(self, station: PlannedStation, low: int, high: int) -> dt.date:
+        return max(station.events[-1][0], T.DEMO_AS_OF) + dt.timedelta(
+            days=self.rng.randint(low, high)
+        )
+
+    def _open(self) -> None:
+        """Stations open on the as-of day (none of this year's): closures and short pauses."""
+
+        def settled(s: PlannedStation) -> bool:
+            return s.cohort != "2023" and s.status == StationStatus.OPEN
+
+        for station in self.pick(T.CLOSED_AFTER, settled, "closed-after"):
+            self.close(station, dt.date(2023, 9, 10), T.YEAR_END, suspend_first=0.25)
+        for station in self.pick(T.PAUSED_AFTER, settled, "paused-after"):
+            day = self.suspend(station, AFTER_FIRST, dt.date(2023, 11, 30))
+            back = day + dt.timedelta(days=self.rng.randint(14, 40))
+            if back <= T.YEAR_END:
+                self.reopen(station, back)
+
+
 # --- scenes and operation --------------------------------------------------------------------
 
 PROFILE_BEFORE_2023 = {
@@ -463,10 +564,20 @@ def urban_profile(profile: dict[str, float], county: County) -> dict[str, float]
 
 def plan_scenes(stations: Sequence[PlannedStation], rng: random.Random) -> None:
     for station in stations:
-        if station.cohort != "2023":
+        if station.cohort not in ("2023", LATE):
             profile = PROFILE_JIAN if station.city_code == T.JIAN_CODE else PROFILE_BEFORE_2023
             station.scene = weighted_choice(rng, urban_profile(profile, station.county))
     plan_scenes_2023([s for s in stations if s.cohort == "2023"], rng)
+
+
+def plan_scenes_late(stations: Sequence[PlannedStation], rng: random.Random) -> None:
+    """Sites first planned after the as-of day: like this year's other openings."""
+    for station in stations:
+        if station.cohort == LATE:
+            profile = (
+                PROFILE_2023_OTHER_JIAN if station.city_code == T.JIAN_CODE else PROFILE_2023_OTHER
+            )
+            station.scene = weighted_choice(rng, profile)
 
 
 def plan_scenes_2023(new: Sequence[PlannedStation], rng: random.Random) -> None:
@@ -570,14 +681,14 @@ def plan_serials(stations: Sequence[PlannedStation], rng: random.Random) -> None
     """4-digit serials, unique per city, in order of first record (a few numbers never used)."""
     by_city: dict[str, list[PlannedStation]] = {}
     for station in sorted(stations, key=lambda s: (s.events[0][0], s.key)):
-        by_city.setdefault(station.city_code, []).append(station)
-    for members in by_city.values():
-        serial = 1
-        for station in members:
-            station.serial = serial
-            serial += 2 if rng.random() < 0.12 else 1
-        if serial > 9999:
-            raise ValueError(f"city {members[0].city_code}: more stations than 4-digit serials")
+        if station.cohort != LATE:
+            by_city.setdefault(station.city_code, []).append(station)
+    next_serial = {city: number_serials(members, 1, rng) for city, members in by_city.items()}
+    late_rng = rng_for(rng.random(), "late-serials")
+    for station in sorted(stations, key=lambda s: (s.events[0][0], s.key)):
+        if station.cohort == LATE:
+            city = station.city_code
+            next_serial[city] = number_serials([station], next_serial.get(city, 1), late_rng)
     special = next(s for s in stations if s.special)
     holder = next(
         (s for s in by_city[special.city_code] if s.serial == T.SPECIAL_STATION_SERIAL), None
@@ -587,20 +698,38 @@ def plan_serials(stations: Sequence[PlannedStation], rng: random.Random) -> None
     special.serial = T.SPECIAL_STATION_SERIAL
 
 
+def number_serials(members: Sequence[PlannedStation], serial: int, rng: random.Random) -> int:
+    """Number the stations from `serial` on (a few numbers skipped); returns the next serial."""
+    for station in members:
+        station.serial = serial
+        serial += 2 if rng.random() < 0.12 else 1
+    if serial > 9999:
+        raise ValueError(f"city {members[0].city_code}: more stations than 4-digit serials")
+    return serial
+
+
 def plan_owners(stations: Sequence[PlannedStation], rng: random.Random) -> None:
     """One fictional owner per station that has one (not yet for planned or surveyed sites)."""
-    not_yet = (StationStatus.PLANNED, StationStatus.SURVEYED)
+    not_yet = (None, StationStatus.PLANNED, StationStatus.SURVEYED)
     for station in stations:
-        if station.status in not_yet:
-            continue
-        station.owner = PlannedOwner(
-            name=names.person_name(rng),
-            phone=names.phone_number(rng),
-            id_number=names.id_number(rng, station.county.code),
-            city_code=station.city_code,
-            is_veteran=rng.random() < 0.03,
-        )
+        if station.status_on(T.DEMO_AS_OF) not in not_yet:
+            station.owner = planned_owner(station, rng)
     plan_party_members(stations, rng)
+    late = rng_for(rng.random(), "late-owners")
+    has_owner = (StationStatus.BUILDING, StationStatus.OPEN)
+    for station in stations:
+        if station.owner is None and any(s in has_owner for _, s, _ in station.events):
+            station.owner = planned_owner(station, late)
+
+
+def planned_owner(station: PlannedStation, rng: random.Random) -> PlannedOwner:
+    return PlannedOwner(
+        name=names.person_name(rng),
+        phone=names.phone_number(rng),
+        id_number=names.id_number(rng, station.county.code),
+        city_code=station.city_code,
+        is_veteran=rng.random() < 0.03,
+    )
 
 
 def plan_party_members(stations: Sequence[PlannedStation], rng: random.Random) -> None:
@@ -623,12 +752,15 @@ def plan_party_members(stations: Sequence[PlannedStation], rng: random.Random) -
 def plan_network(counties: Sequence[County], seed: int) -> NetworkPlan:
     """Everything but coordinates, names and managers."""
     stations = make_cohorts(counties)
+    stations += late_sites(counties, len(stations))
     plan_openings(stations, rng_for(seed, "openings"))
     special = choose_special(stations, rng_for(seed, "special"))
     special.storyline = "special"
     plan_pipeline(stations, rng_for(seed, "pipeline"))
     StorylinePlanner(stations, rng_for(seed, "storylines")).run()
+    AfterAsOfPlanner(stations, rng_for(seed, "after-as-of")).run()
     plan_scenes(stations, rng_for(seed, "scenes"))
+    plan_scenes_late(stations, rng_for(seed, "late-scenes"))
     special.scene = S.STREET
     top_up_jian_supermarkets(stations, rng_for(seed, "jian"))
     plan_operation(stations, rng_for(seed, "operation"))

@@ -58,3 +58,13 @@ LEGACY = OPEN_AT_YEAR_START - OPENED_2021 - OPENED_2022 + CLOSED_2021_2022 + SUS
 OPENED_2023 = OPEN_ON_AS_OF - (
     OPEN_AT_YEAR_START - CLOSED_2023 - SUSPENDED_2023 + SUSPENDED_END_2022_REOPENED
 )
+
+# After the as-of day: the rest of 2023 (4 September to 31 December). Nothing here changes a
+# figure of the as-of day: every change it adds is dated after it.
+YEAR_END = dt.date(2023, 12, 31)
+NEW_SITES_AFTER = 60  # sites first planned after the as-of day (some open before year end)
+CLOSED_AFTER = 36  # stations open on the as-of day that close by year end
+PAUSED_AFTER = 20  # stations open on the as-of day suspended for a few weeks
+SUSPENDED_2023_REOPENED = 12  # of SUSPENDED_2023: reopen after the as-of day
+SUSPENDED_2023_CLOSED = 8  # of SUSPENDED_2023: close after the as-of day
+SUSPENDED_END_2022_LATE_CLOSED = 3  # of SUSPENDED_END_2022_STILL: close in the autumn

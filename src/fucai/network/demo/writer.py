@@ -1,7 +1,9 @@
 """Stores a demo network plan with bulk inserts, removes it again, and fingerprints what is stored.
 
 Bulk inserts skip model signals, so the denormalised Station.status and Station.opened_on are set
-here from the planned history, and the build writes no audit records (seed data, not a change).
+here from the planned history, and the build writes no per-row audit records (seed data, not a
+change): instead one record per loaded table (action "replaced in bulk", source "demo") says in
+the change history what the demo loaded, as an import's records would.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fucai.accounts.models import RoleAssignment
+from fucai.core.choices import ChangeAction
+from fucai.core.context import acting_as
+from fucai.core.models import ObjectChange
+from fucai.core.signals import bulk_replaced
 from fucai.geo.models import Division
 from fucai.network.choices import PartnerKind
 from fucai.network.demo import targets as T
@@ -33,6 +39,16 @@ from fucai.network.models import (
 
 BATCH = 1000
 Progress = Callable[[str, int], None]
+DEMO_SOURCE = "demo"  # the source of the demo's load records in the change history
+LOADED_MODELS = (
+    StationOwner,
+    Station,
+    StationStatusChange,
+    MarketManager,
+    Territory,
+    StationAssignment,
+    PartnerOrganisation,
+)
 
 
 # --- removing ---------------------------------------------------------------------------------
@@ -47,6 +63,7 @@ def wipe_network(using: str = "default") -> None:
     network it did not build)."""
     anchored = Q(market_manager__isnull=False) | Q(station_owner__isnull=False)
     RoleAssignment.objects.using(using).filter(anchored).delete()
+    load_records(using).delete()
     connection = connections[using]
     with connection.cursor() as cursor:
         for model in (
@@ -59,6 +76,29 @@ def wipe_network(using: str = "default") -> None:
             PartnerOrganisation,
         ):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def load_records(using: str = "default"):
+    """The change-history records of the demo's loads (they go when the demo network goes)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    types = ContentType.objects.db_manager(using).get_for_models(*LOADED_MODELS).values()
+    return ObjectChange.objects.using(using).filter(
+        source=DEMO_SOURCE, action=ChangeAction.REPLACE, object_type__in=list(types)
+    )
+
+
+def record_loads(plan: NetworkPlan, counts: dict[type, int]) -> None:
+    """One change-history record per loaded table: what the demo of this seed loaded."""
+    with acting_as(None, DEMO_SOURCE):
+        for model, created in counts.items():
+            bulk_replaced.send(
+                sender=model,
+                label=f"demo seed {plan.seed}",
+                deleted=0,
+                created=created,
+                source=DEMO_SOURCE,
+            )
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -84,11 +124,25 @@ def write_plan(plan: NetworkPlan, progress: Progress) -> None:
     progress(_("station owners"), len(owners))
     stations = write_stations(plan, division_ids, owners, partner)
     progress(_("stations"), len(stations))
-    progress(_("status changes"), write_history(plan, stations))
+    changes = write_history(plan, stations)
+    progress(_("status changes"), changes)
     managers, territories = write_managers(plan, division_ids)
     progress(_("market managers"), len(managers))
     progress(_("territories"), len(territories))
-    progress(_("station assignments"), write_assignments(plan, stations, managers, territories))
+    assignments = write_assignments(plan, stations, managers, territories)
+    progress(_("station assignments"), assignments)
+    record_loads(
+        plan,
+        {
+            StationOwner: len(owners),
+            Station: len(stations),
+            StationStatusChange: changes,
+            MarketManager: len(managers),
+            Territory: len(territories),
+            StationAssignment: assignments,
+            PartnerOrganisation: 1,
+        },
+    )
 
 
 def write_owners(plan: NetworkPlan, division_ids: dict[str, int]) -> dict[int, object]:

@@ -48,6 +48,8 @@ from fucai.network.summary import network_summary
 
 AS_OF = dt.date(2023, 9, 3)
 YEAR_START = dt.date(2023, 1, 1)
+YEAR_END = dt.date(2023, 12, 31)
+STATIONS, CHANGES = 6447, 13780  # as the build reports them
 
 
 def run_demo(*args: str) -> tuple[str, str]:
@@ -167,7 +169,7 @@ def test_station_36110214_in_xingguo_is_run_by_a_consenting_party_member_veteran
     assert (station.county.code, station.city.code) == ("360732", "360700")
     assert station.status == StationStatus.OPEN
     assert Station.objects.open_on(AS_OF).filter(code="36110214").exists()
-    assert station.name == "兴国县潋江镇福彩0214投注站"
+    assert station.name == "兴国县潋江镇福彩0214投注站"  # the seed's example keeps its name
     owner = station.owner
     assert owner.is_party_member and owner.is_veteran and owner.party_consent
     assert owner.is_party_vanguard
@@ -213,11 +215,19 @@ def test_history_starts_in_2021_except_for_stations_opened_earlier(demo_db):
         # planning began late in 2020.
         assert steps[0][1] == StationStatus.OPEN or opened[pk].year == 2021, steps
     assert Station.objects.filter(opened_on__lt=targets.HISTORY_START).count() > 3000
-    assert max(d for steps in history.values() for d, _ in steps) <= AS_OF
+    assert max(d for steps in history.values() for d, _ in steps) <= YEAR_END
+
+
+def statuses_on(day: dt.date) -> Counter:
+    """How many stations were in each status on `day` (None: not yet recorded)."""
+    result = Counter()
+    for steps in histories().values():
+        result[next((s for d, s in reversed(steps) if d <= day), None)] += 1
+    return result
 
 
 def test_there_are_closures_suspensions_and_a_pipeline_of_stations_not_yet_open(demo_db):
-    statuses = Counter(Station.objects.values_list("status", flat=True))
+    statuses = statuses_on(AS_OF)
     assert statuses[StationStatus.OPEN] == 5706
     assert statuses[StationStatus.CLOSED] > 300
     assert statuses[StationStatus.SUSPENDED] == 33
@@ -227,6 +237,115 @@ def test_there_are_closures_suspensions_and_a_pipeline_of_stations_not_yet_open(
         StationStatusChange.objects.filter(status=StationStatus.OPEN).values("station").distinct()
     )
     assert StationStatusChange.objects.filter(status=StationStatus.OPEN).count() > reopened.count()
+
+
+# --- the rest of the year ----------------------------------------------------------------------
+
+
+def test_the_network_goes_on_changing_after_3_september_and_the_seed_figures_stay(demo_db):
+    autumn = StationStatusChange.objects.filter(date__gt=AS_OF, date__lte=YEAR_END)
+    kinds = Counter(autumn.values_list("status", flat=True))
+    assert kinds[StationStatus.OPEN] > 100  # openings and reopenings
+    assert kinds[StationStatus.CLOSED] > 40
+    assert kinds[StationStatus.SUSPENDED] > 15
+    assert kinds[StationStatus.PLANNED] >= targets.NEW_SITES_AFTER
+    assert {d.month for d in autumn.values_list("date", flat=True)} == {9, 10, 11, 12}
+    year_end = network_summary(Station.objects.all(), YEAR_END)
+    as_of = network_summary(Station.objects.all(), AS_OF)
+    assert (as_of.open_stations, as_of.net_new_this_year) == (5706, 876)
+    assert (as_of.core_urban_new_this_year, as_of.closed_this_year) == (145, 128)
+    assert year_end.open_stations == Station.objects.filter(status=StationStatus.OPEN).count()
+    assert year_end.open_stations > as_of.open_stations + 50
+    assert year_end.opened_this_year > as_of.opened_this_year + 100
+    assert year_end.closed_this_year > as_of.closed_this_year + 40
+    assert year_end.jobs_created_this_year > as_of.jobs_created_this_year
+
+
+def test_the_cli_summary_at_year_end_differs_from_3_september(demo_db):
+    def summary(day: str) -> dict:
+        out = io.StringIO()
+        call_command("network", "summary", "--as-of", day, "--format", "json", stdout=out)
+        return json.loads(out.getvalue())
+
+    as_of, year_end = summary("2023-09-03"), summary("2023-12-31")
+    assert as_of["open_stations"] == 5706 and as_of["net_new_this_year"] == 876
+    assert year_end["open_stations"] > 5706 and year_end["net_new_this_year"] > 876
+    assert year_end["closed_this_year"] > as_of["closed_this_year"]
+
+
+def test_every_station_being_built_on_3_september_opens_within_the_year(demo_db):
+    history = histories()
+    building = [pk for pk, steps in history.items() if statuses_on_day(steps, AS_OF) == "building"]
+    assert len(building) == 45
+    opened = {
+        pk: next(d for d, s in history[pk] if s == StationStatus.OPEN and d > AS_OF)
+        for pk in building
+    }
+    assert max(opened.values()) <= dt.date(2023, 11, 30)
+    assert all((day - AS_OF).days <= 90 for day in opened.values())
+
+
+def statuses_on_day(steps: list[tuple[dt.date, str]], day: dt.date) -> str | None:
+    return next((s for d, s in reversed(steps) if d <= day), None)
+
+
+def test_what_is_still_in_the_pipeline_at_year_end_is_recent(demo_db):
+    """A site building, surveyed or planned on 31 December reached that step in the autumn: no
+    station stays 建设中 (or 已勘察) for months."""
+    history = histories()
+    pending = (StationStatus.PLANNED, StationStatus.SURVEYED, StationStatus.BUILDING)
+    stuck = {
+        pk: steps[-1]
+        for pk, steps in history.items()
+        if steps[-1][1] in pending and steps[-1][0] < dt.date(2023, 10, 1)
+    }
+    assert not stuck
+    assert sum(steps[-1][1] in pending for steps in history.values()) > 20  # a live pipeline
+    suspended = [steps[-1] for steps in history.values() if steps[-1][1] == "suspended"]
+    assert len(suspended) < 33  # most of the stations suspended on 3 September reopened or closed
+
+
+def test_sites_first_planned_after_3_september_open_or_are_on_their_way(demo_db):
+    history = histories()
+    late = [steps for steps in history.values() if steps[0][0] > AS_OF]
+    assert len(late) == targets.NEW_SITES_AFTER
+    assert all(steps[0][1] == StationStatus.PLANNED for steps in late)
+    assert any(steps[-1][1] == StationStatus.OPEN for steps in late)
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def name_shape(name: str) -> str:
+    """A name's pattern as its ending shows it (福彩投注站, 第#福彩站, 福彩销售点 …)."""
+    return re.sub(r"\d+", "#", name)[-5:]
+
+
+def test_station_names_vary_like_real_ones_and_are_unique(demo_db):
+    names = list(Station.objects.values_list("name", "county__code"))
+    assert len({name for name, _ in names}) == len(names)
+    shapes = defaultdict(Counter)
+    for name, county in names:
+        shapes[county][name_shape(name)] += 1
+    for county, counts in shapes.items():
+        total = sum(counts.values())
+        if total >= 30:
+            assert counts.most_common(1)[0][1] <= 0.6 * total, (county, counts.most_common(3))
+            assert len(counts) >= 5, county
+    ledger_style = [n for n, _ in names if re.search(r"福彩\d{4}投注站$", n)]
+    assert len(ledger_style) < 0.01 * len(names)
+    all_names = " ".join(n for n, _ in names)
+    for pattern in ("福彩投注站", "第", "超市福彩销售点", "公益驿站", "即开票销售亭", "福彩专营店"):
+        assert pattern in all_names
+
+
+def test_a_name_matches_its_address(demo_db):
+    rows = Station.objects.values_list("name", "address", "scene", "city__name", "county__name")
+    for name, address, scene, city, county in rows:
+        assert address.startswith(city + county), address
+        if scene == StationScene.SUPERMARKET and name.endswith("福彩销售点"):
+            shop = name.removesuffix("福彩销售点").removeprefix(county[:-1])
+            assert f"{shop}内" in address, (name, address)
 
 
 # --- codes, people, sizes -----------------------------------------------------------------------
@@ -401,8 +520,44 @@ def test_the_demo_users_log_in_with_the_demo_password_and_see_their_scope(demo_d
     assert Station.objects.restrict(users["party"]).count() == Station.objects.count()
 
 
+def test_the_demo_users_managers_and_owners_have_fictional_display_names(demo_db):
+    from fucai.network.demo.names import SURNAMES
+
+    users = {u.username: u for u in User.objects.filter(email__endswith="@demo.fucai.invalid")}
+    for user in users.values():
+        assert user.last_name in SURNAMES and 1 <= len(user.first_name) <= 2, user.username
+    assert len({u.get_full_name() for u in users.values()}) == len(users)
+    station = Station.objects.select_related("owner").get(code="36110214")
+    assert users["owner"].last_name + users["owner"].first_name == station.owner.name
+    manager = StationAssignment.objects.active_on(AS_OF).get(station=station).manager
+    assert users["manager"].last_name + users["manager"].first_name == manager.name
+    people = list(MarketManager.objects.values_list("name", flat=True)) + list(
+        StationOwner.objects.values_list("name", flat=True)[:2000]
+    )
+    assert all(name[:1] in SURNAMES or name[:2] in SURNAMES for name in people)
+    assert all(2 <= len(name) <= 4 for name in people)
+
+
+def test_the_demo_load_appears_in_the_change_history_with_source_demo(demo_db):
+    from django.contrib.contenttypes.models import ContentType
+
+    from fucai.core.choices import ChangeAction
+
+    records = ObjectChange.objects.filter(source="demo", action=ChangeAction.REPLACE)
+    loaded = {
+        ContentType.objects.get_for_id(r.object_type_id).model_class(): r.changes["rows"]
+        for r in records
+    }
+    assert loaded[Station] == [0, STATIONS]
+    assert loaded[StationStatusChange] == [0, CHANGES]
+    assert loaded[StationOwner] == [0, StationOwner.objects.count()]
+    assert loaded[StationAssignment] == [0, StationAssignment.objects.count()]
+    assert records.count() == 7  # one per loaded table
+    assert all(r.object_id == f"demo seed {targets.DEMO_SEED}" for r in records)
+
+
 def test_the_build_prints_its_steps_and_the_logins(demo):
-    assert "6,387" in demo["err"] and "13,232" in demo["err"]  # stations, status changes
+    assert f"{STATIONS:,}" in demo["err"] and f"{CHANGES:,}" in demo["err"]
     assert "5,706" in demo["out"] and "4,830" in demo["out"]
     assert all(f"{u.username} / fucai-demo" in demo["out"] for u in DEMO_USERS)
 
@@ -445,6 +600,6 @@ def test_rebuilding_gives_identical_data_without_duplicates(demo_db):
 
 def test_it_refuses_a_database_with_stations_it_did_not_build(demo_db):
     User.objects.filter(email__endswith="@demo.fucai.invalid").update(email="someone@example.org")
-    with pytest.raises(CommandError, match="6,387"):
+    with pytest.raises(CommandError, match=f"{STATIONS:,}"):
         run_demo("--seed", "8")
-    assert Station.objects.count() == 6387
+    assert Station.objects.count() == STATIONS

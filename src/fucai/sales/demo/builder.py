@@ -4,7 +4,9 @@ The facts go through the store's bulk path (`SalesStore.replace_station_days`), 
 year, so partitions and monthly rollups are exactly what an import would have made. A marker
 file (`sales/demo.json`) records the seed, the generator version and the partition files the
 build produced: the store is current when the marker matches the store's manifest, and a store
-with facts but no marker holds data the demo did not make, which it refuses to wipe.
+with facts but no marker holds data the demo did not make, which it refuses to wipe. Each year
+loaded also leaves a record in the import history (a SalesImport with source "demo"), as an
+imported file would.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fucai.sales.demo.generator import DemoSalesGenerator
-from fucai.sales.demo.targets import SALES_DEMO_VERSION
+from fucai.sales.demo.targets import SALES_DEMO_VERSION, YEARS
 from fucai.sales.store import (
     DAILY,
     DATASETS,
@@ -30,6 +34,7 @@ from fucai.sales.store import (
 )
 
 MARKER = "demo.json"
+DEMO_IMPORTER = "fucai demo"
 Progress = Callable[[str, int | None], None]
 
 FINGERPRINT = (
@@ -99,15 +104,53 @@ def write_year(store: SalesStore, con, table: pa.Table) -> None:
     con.execute("DROP TABLE _demo_facts")
 
 
+def record_year(store: SalesStore, seed: int, batch: uuid.UUID, year: int, table: pa.Table):
+    """The import-history record of one year loaded by the demo."""
+    from django.utils import timezone
+
+    from fucai.sales.choices import ImportKind, ImportSource, ImportStatus
+    from fucai.sales.models import SalesImport
+
+    manifest = store.manifest()
+    partition = manifest.partitions.get(DAILY, {}).get(year, "")
+    first_day, last_day = pc.min_max(table["date"]).values()
+    return SalesImport.objects.create(
+        batch=batch,
+        user_name=DEMO_IMPORTER,
+        finished_at=timezone.now(),
+        file_name=_("demo sales %(year)s (seed %(seed)s)") % {"year": year, "seed": seed},
+        file_sha256=hashlib.sha256(f"{seed}:{SALES_DEMO_VERSION}:{partition}".encode()).hexdigest(),
+        kind=ImportKind.DAILY,
+        rows=table.num_rows,
+        fact_rows=table.num_rows,
+        amount_fen=pc.sum(table["amount_fen"]).as_py() or 0,
+        first_day=first_day.as_py(),
+        last_day=last_day.as_py(),
+        status=ImportStatus.SUCCEEDED,
+        progress=100,
+        store_version=manifest.version,
+        source=ImportSource.DEMO,
+    )
+
+
+def demo_records():
+    from fucai.sales.choices import ImportSource
+    from fucai.sales.models import SalesImport
+
+    return SalesImport.objects.filter(source=ImportSource.DEMO)
+
+
 def write_demo_sales(store: SalesStore, seed: int, progress: Progress) -> int:
     """Generate and store the demo's sales; returns the number of daily facts."""
     generator = DemoSalesGenerator.from_database(seed)
     progress(_("stations selling"), len(generator.stations))
     con = _connect()
     rows = 0
+    batch = uuid.uuid4()
     try:
         for year, table in generator.tables():
             write_year(store, con, table)
+            record_year(store, seed, batch, year, table)
             rows += table.num_rows
             progress(_("daily sales %(year)s") % {"year": year}, table.num_rows)
             del table
@@ -169,6 +212,8 @@ class SalesDemoBuilder:
     def is_current(self, ctx) -> bool:
         store = self.store
         marker = read_marker(store)
+        if demo_records().count() != len(YEARS):
+            return False
         return bool(marker) and marker == expected_marker(ctx.seed, store.manifest())
 
     def foreign_data(self, ctx) -> str | None:
@@ -184,6 +229,7 @@ class SalesDemoBuilder:
     def wipe(self, ctx) -> None:
         store = self.store
         (store.root / MARKER).unlink(missing_ok=True)
+        demo_records().delete()
         clear_store(store)
 
     def build(self, ctx) -> None:

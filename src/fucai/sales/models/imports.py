@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
-from fucai.sales.choices import ImportKind, ImportStatus
+from fucai.sales.choices import ImportKind, ImportSource, ImportStatus
 
 
 class SalesImport(models.Model):
@@ -59,6 +59,13 @@ class SalesImport(models.Model):
     store_version = models.PositiveIntegerField(_("store version"), null=True, blank=True)
     dry_run = models.BooleanField(
         _("dry run"), default=False, help_text=_("Checked only: nothing was committed.")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=ImportSource.choices,
+        default=ImportSource.IMPORT,
+        help_text=_("An imported file, or a year of sales loaded by `fucai demo`."),
     )
 
     objects = RestrictedQuerySet.as_manager()

@@ -347,6 +347,63 @@ def test_the_build_reports_its_progress_with_the_rows_of_each_year(demo_db):
     assert seconds == sorted(seconds)  # elapsed time, step by step (its speed is bench's business)
 
 
+def test_each_year_loaded_appears_in_the_import_history_with_source_demo(demo_db):
+    from fucai.sales.models import SalesImport
+
+    records = SalesImport.objects.filter(source="demo").order_by("first_day")
+    assert [(r.first_day, r.last_day) for r in records] == [
+        (dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in YEARS
+    ]
+    assert sum(r.fact_rows for r in records) == demo_db.store.manifest().row_count()
+    assert records.get(first_day__year=2023).amount_fen == 4_063_000_000_00
+    assert {(r.status, r.kind, r.user_name, r.batch) for r in records} == {
+        ("succeeded", "daily", "fucai demo", records[0].batch)
+    }
+    assert not SalesImport.objects.exclude(source="demo").exists()
+
+
+def test_the_import_list_shows_the_demo_loads(demo_db, client):
+    from django.urls import reverse
+
+    from fucai.sales.models import SalesImport
+
+    client.login(username="admin", password="fucai-demo")
+    html = client.get(reverse("sales:import_list")).content.decode()
+    records = SalesImport.objects.filter(source="demo")
+    assert all(record.file_name in html for record in records)
+    detail = client.get(reverse("sales:import_detail", args=[records[0].batch]))
+    assert detail.status_code == 200
+
+
+def test_stations_sell_only_on_the_autumn_days_their_history_says_they_are_open(demo_db):
+    autumn = StationStatusChange.objects.filter(date__gt=AS_OF)
+    opened = dict(
+        autumn.filter(status="open", station__opened_on__gt=AS_OF).values_list(
+            "station__code", "date"
+        )
+    )
+    closed = dict(autumn.filter(status="closed").values_list("station__code", "date"))
+    assert len(opened) > 50 and len(closed) > 40
+    con = facts(demo_db)
+    first = dict(
+        con.execute(
+            "SELECT station_code, min(date) FROM d WHERE station_code IN "
+            "(SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+            [list(opened)],
+        ).fetchall()
+    )
+    last = dict(
+        con.execute(
+            "SELECT station_code, max(date) FROM d WHERE station_code IN "
+            "(SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+            [list(closed)],
+        ).fetchall()
+    )
+    assert all(first[code] >= day for code, day in opened.items() if code in first)
+    assert len(first) > 0.9 * len(opened)  # they sell once open
+    assert all(last[code] < day for code, day in closed.items() if code in last)
+
+
 def test_the_same_seed_gives_the_same_store(demo_db):
     generator = DemoSalesGenerator.from_database(DEMO_SEED)
     assert tables_fingerprint(table for _, table in generator.tables()) == store_fingerprint(
