@@ -123,3 +123,12 @@ def test_every_card_of_the_row_speaks_one_unit(client, province_admin):
     assert _card(html, "instant").startswith("即开票销量 0.30 亿元")
     assert _card(html, "draw").startswith("电脑票销量 1.70 亿元")
     assert "万元" not in _card(html, "instant") + _card(html, "draw")
+
+
+def test_the_presets_write_their_days_in_iso_in_english_as_in_chinese(client, province_admin):
+    chinese = _get(client, province_admin).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("sales:cockpit"), {"as_of": AS_OF}).content.decode()
+    assert "通报（2023-09-03）" in chinese and "最新（2023-09-04）" in chinese
+    assert "Bulletin (2023-09-03)" in english and "Latest (2023-09-04)" in english
+    assert "9/3/2023" not in english

@@ -81,6 +81,15 @@ def test_the_station_list_is_a_list_of_short_cards_on_a_phone(phone):
     assert page.js_errors == []
 
 
+def test_the_station_map_fits_a_phone(phone):
+    page, base = phone
+    page.goto(f"{base}/network/map/?as_of=2023-09-03")
+    page.wait_for_selector("#station-map[data-ready=true]", timeout=20_000)
+    _fits_the_screen(page)
+    _shot(page, "station-map")
+    assert page.js_errors == []
+
+
 def test_the_cockpit_fits_a_phone_and_its_legends_sit_apart_from_the_map(phone):
     page, base = phone
     page.goto(f"{base}/sales/?as_of=2023-09-03")
@@ -109,18 +118,25 @@ def test_the_cockpit_fits_a_phone_and_its_legends_sit_apart_from_the_map(phone):
     assert page.js_errors == []
 
 
-def test_the_ranking_shows_its_last_column_on_a_desktop_too(phone):
+def _fits_its_panel(page, selector: str) -> None:
+    widths = page.evaluate(
+        """(selector) => { const box = document.querySelector(selector).parentElement;
+                           return [box.scrollWidth, box.clientWidth]; }""",
+        selector,
+    )
+    assert widths[0] <= widths[1], f"{selector} is {widths[0]} px in a {widths[1]} px panel"
+
+
+def test_the_ranking_and_the_overview_show_their_last_column_on_a_desktop_too(phone):
     page, base = phone
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{base}/sales/?as_of=2023-09-03")
     _wait_for_charts(page)
-    widths = page.evaluate(
-        """() => { const box = document.querySelector("#ranking .table-container");
-                   return [box.scrollWidth, box.clientWidth]; }"""
-    )
-    assert widths[0] <= widths[1], f"the ranking is {widths[0]} px in a {widths[1]} px panel"
-    page.locator("#ranking").screenshot(
-        path=str(ARTIFACTS / f"desktop-{page.language}-ranking.png")
-    )
-    page.locator("#games").screenshot(path=str(ARTIFACTS / f"desktop-{page.language}-games.png"))
-    page.locator("#sales-map").screenshot(path=str(ARTIFACTS / f"desktop-{page.language}-map.png"))
+    _fits_its_panel(page, "#ranking-table")
+    _fits_its_panel(page, "#games-table")
+    for selector, name in (("#ranking", "ranking"), ("#games", "games"), ("#sales-map", "map")):
+        path = ARTIFACTS / f"desktop-{page.language}-{name}.png"
+        page.locator(selector).screenshot(path=str(path))
+    page.goto(f"{base}/network/?as_of=2023-09-03")
+    page.wait_for_selector("#overview-chart canvas")
+    _fits_its_panel(page, "#overview-table")
