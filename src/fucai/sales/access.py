@@ -16,6 +16,10 @@ ACCESS = {
     "sales:cockpit": [
         Expect(query=DAY),
         *(Expect(query={**DAY, "export": name}) for name in ("ranking", "games", "monthly")),
+        # the drill-down: a city or county outside the role's view is a 404, as a missing one
+        Expect(query={**DAY, "city": "{city}"}),
+        Expect(query={**DAY, "county": "{county}"}),
+        Expect(query={**DAY, "county": "{county}", "export": "ranking"}),
     ],
     "sales:import_list": Expect(**IMPORTER),
     "sales:import_new": [
@@ -29,11 +33,18 @@ ACCESS = {
         Expect(api=True, query=DAY),
         Expect(api=True, query={**DAY, "by": "station"}),
     ],
-    "fucai_sales_api_cockpit_monthly": Expect(api=True, query=DAY),
-    "fucai_sales_api_cockpit_games": Expect(api=True, query=DAY),
+    "fucai_sales_api_cockpit_monthly": [
+        Expect(api=True, query=DAY),
+        Expect(api=True, query={**DAY, "city": "{city}"}, unseen=403),
+    ],
+    "fucai_sales_api_cockpit_games": [
+        Expect(api=True, query=DAY),
+        Expect(api=True, query={**DAY, "county": "{county}"}, unseen=403),
+    ],
     "fucai_sales_api_cockpit_sales_map": [
         # a role that sees no city (赣州's user administrator) gets 403, not an empty map
         Expect(api=True, query=DAY, roles={"ganzhou_admin": 403}),
         Expect(api=True, query={**DAY, "city": "{city}"}, unseen=403),
+        Expect(api=True, query={**DAY, "county": "{county}"}, unseen=403),
     ],
 }

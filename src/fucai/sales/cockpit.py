@@ -21,6 +21,8 @@ from functools import cached_property
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fucai.analytics.backends import AnalyticsContext
@@ -32,6 +34,7 @@ from fucai.analytics.runners import (
     YearToDateRunner,
 )
 from fucai.analytics.scope import Scope
+from fucai.geo.models import Division
 from fucai.network.filtersets import scoped_cities
 from fucai.network.models import Station
 from fucai.network.summary import NetworkSummary, network_summary
@@ -125,8 +128,24 @@ class Cards:
         return share_pct(self.instant.prior_amount_fen, self.total.prior_amount_fen)
 
 
+class PlaceNotInScope(PermissionDenied):
+    """A drill-down to a city or county the user does not see, or that does not exist (the two
+    are one answer: out of scope looks like absent)."""
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One level of the drill-down's breadcrumb: its name and the cockpit's link to it."""
+
+    label: str
+    url: str
+
+
 class Cockpit:
-    """The cockpit of one user on one day. Raises ScopeRequired for a user without a scope."""
+    """The cockpit of one user on one day, for their whole scope or drilled down to one of their
+    cities (`city`, an adcode) or counties (`county`). A drill-down only narrows the user's own
+    scope (`Scope.within_city`, their stations in the county); a place they do not see raises
+    PlaceNotInScope. Raises ScopeRequired for a user without a scope."""
 
     def __init__(
         self,
@@ -134,12 +153,92 @@ class Cockpit:
         as_of: dt.date,
         compare: str = "calendar",
         context: AnalyticsContext | None = None,
+        city: str | None = None,
+        county: str | None = None,
     ) -> None:
         self.user = user
-        self.scope = Scope.for_user(user)
+        self.scope = self.user_scope = Scope.for_user(user)
         self.as_of = as_of
         self.compare = compare
         self.context = context or AnalyticsContext.current()
+        self.city: dict | None = None  # the drilled city, {code, name}
+        self.county: dict | None = None  # the drilled county, {code, name}
+        self._drill(city or None, county or None)
+
+    # -- drill-down -----------------------------------------------------------------------------
+    def _drill(self, city: str | None, county: str | None) -> None:
+        if county is not None:
+            found = self._county(county)
+            city = city or found["city"]
+            if found["city"] != city:
+                raise PlaceNotInScope(_("This county is not in your scope."))
+            self.county = {"code": found["code"], "name": found["name"]}
+        if city is None:
+            return
+        self.city = next((c for c in self.cities if c["code"] == city), None)
+        if self.city is None:
+            raise PlaceNotInScope(_("This city is not in your scope."))
+        self.scope = self.user_scope.within_city(city, self.city["name"])
+        if self.county is not None:
+            self.scope = Scope.stations(self._stations_seen().values_list("code", flat=True))
+
+    def _county(self, code: str) -> dict:
+        """A county of one of the user's cities, or PlaceNotInScope."""
+        cities = [c["code"] for c in self.cities]
+        row = (
+            Division.objects.counties()
+            .filter(code=code, parent__code__in=cities)
+            .values("code", "name", "parent__code")
+            .first()
+        )
+        if row is None:
+            raise PlaceNotInScope(_("This county is not in your scope."))
+        return {"code": row["code"], "name": row["name"], "city": row["parent__code"]}
+
+    def _stations_seen(self):
+        """The user's stations in the drilled place (all of them without a drill-down)."""
+        stations = Station.objects.restrict(self.user)
+        if self.county is not None:
+            return stations.filter(county__code=self.county["code"])
+        if self.city is not None:
+            return stations.filter(city__code=self.city["code"])
+        return stations
+
+    def drill_url(self, city: str | None = None, county: str | None = None) -> str:
+        """The cockpit on the same day and comparison, drilled to `city` / `county`."""
+        query = QueryDict(mutable=True)
+        query.update({"as_of": self.as_of.isoformat(), "compare": self.compare})
+        if city:
+            query["city"] = city
+        if county:
+            query["county"] = county
+        return f"{reverse('sales:cockpit')}?{query.urlencode()}"
+
+    @property
+    def drill_query(self) -> str:
+        """`&city=…&county=…` of the drill-down, for the chart API's URLs ('' at the top)."""
+        query = QueryDict(mutable=True)
+        if self.city:
+            query["city"] = self.city["code"]
+        if self.county:
+            query["county"] = self.county["code"]
+        return f"&{query.urlencode()}" if query else ""
+
+    def breadcrumb(self) -> list[Crumb]:
+        """The user's whole scope, then the drilled city and county; the last is where we are."""
+        crumbs = [Crumb(self.user.scope_label, self.drill_url())]
+        if self.city is not None and self.map_level_of_user == "city":
+            crumbs.append(Crumb(self.city["name"], self.drill_url(self.city["code"])))
+        if self.county is not None:
+            crumbs.append(
+                Crumb(self.county["name"], self.drill_url(self.city["code"], self.county["code"]))
+            )
+        return crumbs
+
+    @property
+    def scope_label(self) -> str:
+        """What the figures cover: the user's scope and the drill-down (赣州市 · 兴国县)."""
+        return " · ".join(crumb.label for crumb in self.breadcrumb())
 
     # -- who sees what --------------------------------------------------------------------------
     @cached_property
@@ -148,14 +247,28 @@ class Cockpit:
         return list(scoped_cities(self.user).order_by("code").values("code", "name"))
 
     @property
+    def map_level_of_user(self) -> str:
+        """The map's top level for the user: cities when they see several, else one's counties."""
+        return "city" if self.user_scope.everything or len(self.cities) > 1 else "county"
+
+    @property
     def map_level(self) -> str:
-        """The map's first level: cities when the user sees several, else the counties of one."""
-        return "city" if self.scope.everything or len(self.cities) > 1 else "county"
+        """The map's level here: the user's top level, or a drilled city's counties."""
+        return "county" if self.city is not None else self.map_level_of_user
+
+    @property
+    def map_city(self) -> str | None:
+        """The city whose counties the map shows (None: the map shows cities)."""
+        if self.city is not None:
+            return self.city["code"]
+        if self.map_level == "county" and self.cities:
+            return self.cities[0]["code"]
+        return None
 
     @property
     def grouping(self) -> str:
         """What the ranking ranks: cities for the province, counties for a city, stations for a
-        market manager's territory or an owner's stations."""
+        county, a market manager's territory or an owner's stations."""
         if self.scope.everything:
             return "city"
         if self.scope.city_code is not None:
@@ -168,7 +281,23 @@ class Cockpit:
             return _("Share of province")
         if self.scope.city_code is not None:
             return _("Share of city")
+        if self.county is not None:
+            return _("Share of county")
         return _("Share of scope")
+
+    def ranking_links(self) -> dict[str, str]:
+        """Where each ranked group leads: a city or county drills the cockpit down, a station
+        opens its page."""
+        grouping = self.grouping
+        if grouping == "city":
+            return {c["code"]: self.drill_url(c["code"]) for c in self.cities}
+        if grouping == "county":
+            city = self.scope.city_code
+            counties = Division.objects.counties().filter(parent__code=city)
+            codes = counties.values_list("code", flat=True)
+            return {code: self.drill_url(city, code) for code in codes}
+        codes = self.scope.station_codes or self._stations_seen().values_list("code", flat=True)
+        return {code: reverse("network:station_detail", args=[code]) for code in codes}
 
     # -- cards ----------------------------------------------------------------------------------
     @cached_property
@@ -181,7 +310,7 @@ class Cockpit:
         market = None
         if self.scope.everything:  # the Ministry's table is the province's, not a city's
             market = MarketShareRunner(self.context, self.scope).run(self.as_of)
-        network = network_summary(Station.objects.restrict(self.user), self.as_of)
+        network = network_summary(self._stations_seen(), self.as_of)
         return Cards(ytd=self.year_to_date, network=network, market=market)
 
     # -- tables ---------------------------------------------------------------------------------
@@ -189,7 +318,9 @@ class Cockpit:
         ranking = RankingRunner(self.context, self.scope).run(
             self.as_of, by=self.grouping, top=RANKING_LIMIT, compare=self.compare
         )
-        table = ranking_table(ranking, self.year_to_date.total, self.share_label)
+        table = ranking_table(
+            ranking, self.year_to_date.total, self.share_label, self.ranking_links()
+        )
         table.notes = self._notes()
         return table
 
@@ -222,7 +353,7 @@ class Cockpit:
 
     def _notes(self, ytd: YearToDate | None = None) -> list[tuple[str, object]]:
         return [
-            *window_notes(ytd or self.year_to_date, self.user.scope_label),
+            *window_notes(ytd or self.year_to_date, self.scope_label),
             (_("Exported by"), self.user.username),
         ]
 
@@ -282,7 +413,9 @@ class Cockpit:
         if city is None and self.map_level == "city":
             return self._city_map()
         if city is None:
-            city = self.cities[0]["code"] if self.cities else ""
+            city = self.map_city or ""  # no city at all (a user administrator): refused
+        if self.city is not None and city != self.city["code"]:
+            raise PermissionDenied(_("This city is not in your scope."))
         if city not in {c["code"] for c in self.cities}:
             raise PermissionDenied(_("This city is not in your scope."))
         return self._county_map(city)
@@ -328,7 +461,7 @@ class Cockpit:
     def _stations(self, city: str, groups) -> list[dict]:
         amounts = {g.keys["station"]: g.figures for g in groups if g.amount_fen > 0}
         rows = (
-            Station.objects.restrict(self.user)
+            self._stations_seen()
             .filter(city__code=city, code__in=list(amounts))
             .order_by("code")
             .values_list("code", "name", "lon", "lat", "county__name")

@@ -21,7 +21,7 @@ from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.results import Figures
 from fucai.core.excel import Column, table_workbook, xlsx_response
 from fucai.core.grant import IMPORT_SALES, grant_for
-from fucai.sales.cockpit import Cards, Cockpit, sales_span
+from fucai.sales.cockpit import Cards, Cockpit, PlaceNotInScope, sales_span
 from fucai.sales.forms import CockpitForm
 from fucai.sales.forms.imports import SalesImportForm
 from fucai.sales.ingest.importer import ImportRefused, import_scope
@@ -50,7 +50,17 @@ def _cockpit(request: HttpRequest) -> tuple[Cockpit, CockpitForm]:
     context = AnalyticsContext.current()
     span = sales_span(context)
     form = CockpitForm.for_request(request, span)
-    cockpit = Cockpit(request.user, form.as_of_date, form.compare_rule, context=context)
+    try:
+        cockpit = Cockpit(
+            request.user,
+            form.as_of_date,
+            form.compare_rule,
+            context=context,
+            city=request.GET.get("city"),
+            county=request.GET.get("county"),
+        )
+    except PlaceNotInScope:  # another city's code reads as a code that does not exist
+        raise Http404(_("No such place in your scope.")) from None
     return cockpit, form
 
 
@@ -78,10 +88,10 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/cockpit.html", context)
 
 
-def _figure_texts(figures: Figures) -> dict:
+def _figure_texts(figures: Figures, unit_of: int) -> dict:
     return {
-        "money": money(figures.amount_fen),
-        "prior": money(figures.prior_amount_fen, unit_of=figures.amount_fen),
+        "money": money(figures.amount_fen, unit_of=unit_of),
+        "prior": money(figures.prior_amount_fen, unit_of=unit_of),
         "yoy": pct_text(figures.yoy_pct),
         "yoy_css": delta_class(figures.yoy_pct),
         "record_high": figures.record_high,
@@ -89,11 +99,13 @@ def _figure_texts(figures: Figures) -> dict:
 
 
 def _card_texts(cards: Cards) -> dict:
-    """What the cards show, formatted (the amounts stay fen in `cards`)."""
+    """What the cards show, formatted (the amounts stay fen in `cards`); every amount of the row
+    of cards in the unit the total gets (亿元 or 万元, never both)."""
+    unit_of = cards.total.amount_fen
     texts = {
-        "total": _figure_texts(cards.total),
-        "draw": _figure_texts(cards.draw),
-        "instant": _figure_texts(cards.instant),
+        "total": _figure_texts(cards.total, unit_of),
+        "draw": _figure_texts(cards.draw, unit_of),
+        "instant": _figure_texts(cards.instant, unit_of),
         "instant_share": pct_text(cards.instant_share_pct, signed=False),
         "prior_instant_share": pct_text(cards.prior_instant_share_pct, signed=False),
     }
@@ -111,12 +123,19 @@ def _export(board: Cockpit, name: str) -> HttpResponse:
 
 
 def _chart_config(board: Cockpit) -> dict:
-    query = f"?as_of={board.as_of.isoformat()}&compare={board.compare}"
+    query = f"?as_of={board.as_of.isoformat()}&compare={board.compare}{board.drill_query}"
+    crumbs = board.breadcrumb()
     return {
         "asOf": board.as_of.isoformat(),
         "level": board.map_level,
+        "city": board.map_city,
+        "county": board.county["code"] if board.county else None,
         "cities": board.cities,
         "urls": {
+            # a click on a region drills the whole cockpit down (?city=…, ?city=…&county=…)
+            "drillCity": board.drill_url("__city__"),
+            "drillCounty": board.drill_url(board.map_city or "__city__", "__county__"),
+            "up": crumbs[-2].url if len(crumbs) > 1 else None,
             "monthly": reverse("api:sales_cockpit_monthly") + query,
             "games": reverse("api:sales_cockpit_games") + query,
             "map": reverse("api:sales_cockpit_map") + query,
@@ -146,6 +165,7 @@ def _chart_labels(board: Cockpit) -> dict:
         "stations": _("Stations"),
         "clickCity": _("Click a city to see its counties and stations."),
         "clickStation": _("Click a station to open it."),
+        "clickCounty": _("Click a county for its stations, a station to open it."),
         "rings": _("Outer ring %(year)s, inner ring %(prior)s same period")
         % {"year": year, "prior": prior},
     }

@@ -84,3 +84,34 @@ def test_a_city_user_sees_their_own_citys_counties_on_the_map(
     assert "赣州市" in page.inner_text(".fc-role")
     shot(page, "06-map-ganzhou")
     assert page.js_errors == []
+
+
+def _click_station_map_at(page, lon_lat: list[float]) -> None:
+    x, y = page.evaluate(
+        """(point) => echarts.getInstanceByDom(document.getElementById("station-map"))
+                          .convertToPixel({geoIndex: 0}, point)""",
+        lon_lat,
+    )
+    box = page.locator("#station-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_a_click_on_a_city_of_the_station_map_drills_in_even_on_a_station_dot(
+    live_server, network, province_admin, browser_page
+):
+    page, base = browser_page, live_server.url
+    _log_in(page, base, "province_admin")
+    page.goto(f"{base}/network/map/?as_of=2023-09-03")
+    page.wait_for_selector("#station-map[data-ready=true]", timeout=20_000)
+    assert page.get_attribute("#station-map", "data-level") == "city"
+    xingguo = network["stations"]["xingguo"]
+    point = [float(xingguo.lon), float(xingguo.lat)]
+    _click_station_map_at(page, point)  # right on 36110214's dot: the city is the target
+    page.wait_for_selector("#station-map[data-city='360700'][data-ready=true]", timeout=20_000)
+    assert page.url == f"{base}/network/map/?as_of=2023-09-03"  # no station page
+    assert page.is_visible("#map-back")
+    shot(page, "05b-map-ganzhou-drill")
+    with page.expect_navigation():
+        _click_station_map_at(page, point)  # in the city, the dots are the targets
+    assert page.url == f"{base}/network/stations/36110214/"
+    assert page.js_errors == []

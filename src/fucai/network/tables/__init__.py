@@ -19,8 +19,8 @@ class StationTable(tables.Table):
     status = tables.TemplateColumn(
         STATUS_BADGE, verbose_name=_("Current status"), order_by="status"
     )
-    opened_on = tables.DateColumn(format="Y-m-d")
-    staff_count = tables.Column(attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    opened_on = tables.DateColumn(format="Y-m-d", attrs={"td": {"class": "fc-labelled"}})
+    staff_count = tables.Column(attrs={"td": {"class": "num fc-labelled"}, "th": {"class": "num"}})
 
     class Meta:
         model = Station
@@ -36,6 +36,11 @@ class StationTable(tables.Table):
             "staff_count",
         )
         order_by = "code"
+        # on a phone each station is a short card (fucai.css: .fc-stack-inline)
+        template_name = "core/includes/stack_table.html"
         # The list swaps itself with htmx (sorting, pages); links into a station are plain links.
-        attrs = {"class": "table table-hover table-sm align-middle", "tbody": {"hx-boost": "false"}}
+        attrs = {
+            "class": "table table-hover table-sm align-middle fc-stack fc-stack-inline",
+            "tbody": {"hx-boost": "false"},
+        }
         empty_text = _("No station matches these filters.")

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from fucai.analytics.backends import AnalyticsContext
 from fucai.core.api.auth import auth_user
 from fucai.sales.api.schemas import CockpitQuery, GamesOut, MapOut, MapQuery, MonthlyOut
-from fucai.sales.cockpit import Cockpit, sales_span
+from fucai.sales.cockpit import Cockpit, PlaceNotInScope, sales_span
 from fucai.sales.forms import CockpitForm
 
 router = Router(tags=["sales"])
@@ -23,7 +23,17 @@ def board(request, query: CockpitQuery) -> Cockpit:
     if query.as_of is not None:
         data["as_of"] = query.as_of.isoformat()
     form = CockpitForm(data, span=sales_span(context))
-    return Cockpit(auth_user(request), form.as_of_date, form.compare_rule, context=context)
+    try:
+        return Cockpit(
+            auth_user(request),
+            form.as_of_date,
+            form.compare_rule,
+            context=context,
+            city=query.city,
+            county=query.county,
+        )
+    except PlaceNotInScope as exc:  # as the map's city: refused, whether absent or unseen
+        raise HttpError(403, str(exc)) from None
 
 
 @router.get(
@@ -56,7 +66,8 @@ def games(request, query: Query[CockpitQuery]):
 )
 def sales_map(request, query: Query[MapQuery]):
     """Regions (cities, or a city's counties with `city`) with their YoY; at county level the
-    stations that sold, with their year-to-date amount. A city outside your scope: 403."""
+    stations that sold, with their year-to-date amount (with `county`, that county's only). A
+    city or county outside your scope: 403."""
     try:
         return board(request, query).map_json(query.city or None)
     except PermissionDenied as exc:

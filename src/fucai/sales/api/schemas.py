@@ -57,15 +57,23 @@ class CockpitQuery(Schema):
         None, description=AS_OF + " A day outside the sales data is moved into them."
     )
     compare: Compare = Field("calendar", description=COMPARE)
+    city: str | None = Field(
+        None,
+        description="A city adcode of your scope (e.g. 360700): the figures of that city only "
+        "(the map: its counties and stations). Default: your whole scope (the map: the cities, "
+        "or the counties of your one city). A city outside your scope: 403.",
+        max_length=6,
+    )
+    county: str | None = Field(
+        None,
+        description="A county adcode of your scope (e.g. 360731): the figures of your stations "
+        "there. A county outside your scope: 403.",
+        max_length=6,
+    )
 
 
 class MapQuery(CockpitQuery):
-    city: str | None = Field(
-        None,
-        description="A city adcode of your scope (e.g. 360700): its counties and stations. "
-        "Default: the cities, or the counties of your one city.",
-        max_length=6,
-    )
+    """The map's query: the cockpit's (`city` picks the city whose counties are drawn)."""
 
 
 class SummaryQuery(Schema):

@@ -111,11 +111,8 @@ class CockpitForm(forms.Form):
         presets = [Preset(_("Latest (%(day)s)") % {"day": latest.isoformat()}, latest)]
         for day in BULLETIN_DAYS:
             if self.span.first <= day <= latest and day != latest:
-                label = _("Bulletin of %(month)s/%(day)s/%(year)s") % {
-                    "year": day.year,
-                    "month": day.month,
-                    "day": day.day,
-                }
+                # ISO like the other presets' days, in every language
+                label = _("Bulletin (%(day)s)") % {"day": day.isoformat()}
                 presets.append(Preset(label, day))
         for year in range(latest.year - 1, self.span.first.year - 1, -1):
             end = dt.date(year, 12, 31)

@@ -82,6 +82,7 @@ class TableColumn:
     label: str
     kind: str = TEXT
     on_screen: bool = True  # False: in the Excel export only
+    link: str | None = None  # the row key of the URL the cell links to on screen
 
     @property
     def numeric(self) -> bool:
@@ -146,12 +147,19 @@ class CockpitTable:
         ]
 
     def body(self) -> list[list[dict]]:
-        return [[c.screen(row.get(c.key)) for c in self.screen_columns] for row in self.rows]
+        return [[self._cell(c, row) for c in self.screen_columns] for row in self.rows]
+
+    @staticmethod
+    def _cell(column: TableColumn, row: dict) -> dict:
+        cell = {**column.screen(row.get(column.key)), "label": column.screen_header()}
+        if column.link and row.get(column.link):
+            cell["url"] = row[column.link]
+        return cell
 
     def foot(self) -> list[dict] | None:
         if self.footer is None:
             return None
-        return [c.screen(self.footer.get(c.key)) for c in self.screen_columns]
+        return [self._cell(c, self.footer) for c in self.screen_columns]
 
     def excel_rows(self) -> list[list]:
         rows = [[c.excel(row.get(c.key)) for c in self.columns] for row in self.rows]
@@ -189,13 +197,17 @@ def window_notes(ytd: YearToDate, scope_label: str) -> list[tuple[str, object]]:
 
 
 # -- the cockpit's tables --------------------------------------------------------------------------
-def ranking_table(ranking: Ranking, total: Figures, share_label: str) -> CockpitTable:
-    """Groups ranked by year-to-date amount, with last year's same window, YoY and share."""
+def ranking_table(
+    ranking: Ranking, total: Figures, share_label: str, links: dict[str, str] | None = None
+) -> CockpitTable:
+    """Groups ranked by year-to-date amount, with last year's same window, YoY and share; a
+    group's name links to `links[code]` when given (its drill-down, its station page)."""
+    links = links or {}
     group_label = GROUPING_LABELS.get(ranking.by, ranking.by)
     columns = [
         TableColumn("rank", _("Rank"), RANK),
         TableColumn("code", _("Code"), CODE, on_screen=False),
-        TableColumn("name", str(group_label)),
+        TableColumn("name", str(group_label), link="url"),
         TableColumn("amount", _("Year to date"), AMOUNT),
         TableColumn("prior", _("Same period last year"), AMOUNT),
         TableColumn("yoy", _("YoY"), DELTA),
@@ -206,6 +218,7 @@ def ranking_table(ranking: Ranking, total: Figures, share_label: str) -> Cockpit
             "rank": entry.rank,
             "code": entry.group.key,
             "name": entry.group.name,
+            "url": links.get(entry.group.key),
             **figures_row(entry.group.figures, total.amount_fen),
         }
         for entry in ranking.entries

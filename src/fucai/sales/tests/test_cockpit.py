@@ -153,7 +153,7 @@ def test_the_bulletin_day_is_one_click_away(client, facts, province_admin):
     client.force_login(province_admin)
     html = client.get(reverse("sales:cockpit")).content.decode()
     assert 'href="?as_of=2023-09-03&amp;compare=calendar"' in html
-    assert "2023年9月3日通报" in html
+    assert "通报（2023-09-03）" in html
 
 
 def test_comparing_by_selling_days_moves_the_prior_window(client, facts, province_admin):

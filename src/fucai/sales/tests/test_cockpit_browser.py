@@ -65,17 +65,39 @@ def test_the_province_cockpit_shows_cards_charts_and_drills_down_the_map(
     assert page.locator("#monthly-chart canvas").count() >= 1
     shot(page, "sales-cockpit-province")
 
-    _click_map_at(page, GANZHOU_INSIDE)
-    page.wait_for_selector("#sales-map[data-level=county][data-ready=true]", timeout=20_000)
+    # a click on 赣州 drills the whole cockpit down to it, a click on a county to its stations
+    with page.expect_navigation():
+        _click_map_at(page, GANZHOU_INSIDE)
+    assert page.url == f"{base}/sales/?as_of=2023-09-03&compare=calendar&city=360700"
+    _wait_for_charts(page)
+    assert page.get_attribute("#sales-map", "data-level") == "county"
     assert page.get_attribute("#sales-map", "data-city") == "360700"
     assert page.get_attribute("#sales-map", "data-regions") == "2"
     assert page.get_attribute("#sales-map", "data-stations") == "2"
-    assert page.is_visible("#map-back")
-    page.locator("#sales-map").scroll_into_view_if_needed()
+    assert page.inner_text("[data-figure=total] .fc-amount") == "3.00"
+    assert page.inner_text("#cockpit-breadcrumb").split() == ["全省", "赣州市"]
+    names = [
+        row.split("\t")[1] for row in page.locator("#ranking-table tbody tr").all_inner_texts()
+    ]
+    assert names == ["兴国县", "章贡区"]
     shot(page, "sales-cockpit-province-ganzhou-drill")
     page.locator("#sales-map").screenshot(path=str(ARTIFACTS / "sales-cockpit-map-drill.png"))
-    page.click("#map-back")
-    page.wait_for_selector("#sales-map[data-level=city][data-ready=true]", timeout=20_000)
+    with page.expect_navigation():
+        page.click("#ranking-table >> text=兴国县")
+    _wait_for_charts(page)
+    assert "county=360732" in page.url
+    assert page.locator("#ranking-table tbody tr").all_inner_texts()[0].split("\t")[1] == (
+        "兴国县0214投注站"
+    )
+    assert page.get_attribute("#sales-map", "data-stations") == "1"
+    shot(page, "sales-cockpit-province-xingguo-drill")
+    with page.expect_navigation():
+        page.click("#map-back")  # one level up: 赣州
+    assert page.url.endswith("&city=360700")
+    with page.expect_navigation():
+        page.click("#cockpit-breadcrumb >> text=全省")
+    _wait_for_charts(page)
+    assert page.get_attribute("#sales-map", "data-level") == "city"
 
     with page.expect_download() as download:
         page.click("#ranking [data-export=ranking]")

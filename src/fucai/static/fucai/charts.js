@@ -102,7 +102,9 @@
   }
 
   /* The network map: boundaries of the user's scope, open stations coloured by scene. A view of
-     several cities drills down to a city's counties on click. */
+     several cities drills down to a city's counties on click: there the stations are drawn as
+     a density only (silent dots: a click goes through to the city), from county level on they
+     are the targets (a click opens the station). */
   function networkMap(el, config) {
     var chart = init(el);
     var state = { stations: [], city: null };
@@ -113,11 +115,13 @@
     var back = document.getElementById(config.backButtonId);
     var status = document.getElementById(config.statusId);
 
-    function seriesFor(rows) {
+    function seriesFor(rows, silent) {
       var symbolSize = rows.length > 2000 ? 3 : rows.length > 300 ? 5 : 8;
+      if (silent) { symbolSize = Math.min(symbolSize, 3); }
       return config.scenes.map(function (scene) {
         return {
           name: scene.label, type: "scatter", coordinateSystem: "geo", symbolSize: symbolSize,
+          silent: !!silent,
           itemStyle: { color: SCENE_COLOURS[scene.value] || "#888", opacity: 0.85 },
           emphasis: { scale: 2 },
           data: rows.filter(function (r) { return r[4] === scene.value; })
@@ -127,6 +131,8 @@
     }
 
     function draw(mapName, rows, showLabels) {
+      var silent = config.level === "city" && !state.city;  // the cities are the targets
+      var narrow = el.clientWidth < 600;  // a phone: the scene legend in a line above the map
       chart.setOption({
         textStyle: { fontFamily: FONT },
         tooltip: {
@@ -138,15 +144,20 @@
             return tooltipLines(p.name);
           }
         },
-        legend: { orient: "vertical", left: 8, bottom: 8, itemWidth: 10, itemHeight: 10,
-                  textStyle: { fontSize: 12 } },
-        geo: Object.assign({ map: mapName, roam: true, layoutSize: "95%",
-          label: { show: showLabels, color: "#4b5563", fontSize: 11 } }, regionStyle()),
-        series: seriesFor(rows)
+        legend: narrow ? { type: "scroll", orient: "horizontal", left: 0, right: 0, top: 0,
+                           itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } }
+                       : { orient: "vertical", left: 8, bottom: 8, itemWidth: 10, itemHeight: 10,
+                           textStyle: { fontSize: 12 } },
+        geo: Object.assign({ map: mapName, roam: true, label: { show: showLabels, color: "#4b5563",
+          fontSize: 11 } }, narrow ? { left: 4, right: 4, top: 36, bottom: 4 }
+                                   : { left: 130, right: 8, top: 8, bottom: 8 }, regionStyle()),
+        series: seriesFor(rows, silent)
       }, { replaceMerge: ["series", "geo"] });
       if (status) {
         status.textContent = config.labels.shown.replace("%(n)s", rows.length.toLocaleString());
       }
+      el.setAttribute("data-level", state.city || config.level === "county" ? "county" : "city");
+      el.setAttribute("data-city", state.city || "");
       fillSceneTable(rows);
     }
 
@@ -177,6 +188,7 @@
       state.city = null;
       if (back) { back.hidden = true; }
       draw("fucai-scope", state.stations, true);
+      el.setAttribute("data-ready", "true");
     }
 
     function showCity(code) {
@@ -186,10 +198,12 @@
         getJSON(config.urls.county + "?city=" + encodeURIComponent(code)).then(function (geojson) {
           echarts.registerMap(mapName, geojson);
         });
+      el.setAttribute("data-ready", "false");
       return ready.then(function () {
         state.city = code;
         if (back) { back.hidden = false; }
         draw(mapName, rows, true);
+        el.setAttribute("data-ready", "true");
       });
     }
 

@@ -68,6 +68,7 @@
         legend: { top: 0, right: 0 },
         tooltip: {
           trigger: "axis",
+          confine: true,
           formatter: function (items) {
             var m = months[items[0].dataIndex];
             var lines = ["<b>" + esc(labels.months[m.month - 1]) + "</b>"];
@@ -116,11 +117,17 @@
           return { name: g.name, value: wan(g[field]), game: g, itemStyle: { color: colour[g.key] } };
         });
       }
+      var narrow = el.clientWidth < 560;  // a phone: legend above the rings, not over their labels
+      var centre = narrow ? ["50%", "52%"] : ["36%", "50%"];
       chart.setOption({
         textStyle: { fontFamily: FONT },
-        legend: { orient: "vertical", right: 0, top: "middle", itemWidth: 10, itemHeight: 10 },
+        legend: narrow ? { type: "scroll", orient: "horizontal", left: 0, right: 0, top: 0,
+                           itemWidth: 10, itemHeight: 10 }
+                       : { type: "scroll", orient: "vertical", right: 0, top: "middle",
+                           itemWidth: 10, itemHeight: 10 },
         tooltip: {
           trigger: "item",
+          confine: true,
           formatter: function (p) {
             var g = p.data.game;
             var year = p.seriesIndex === 0 ? labels.thisYear : labels.lastYear;
@@ -137,11 +144,11 @@
         title: { text: labels.rings, left: 0, bottom: 0,
                  textStyle: { fontSize: 11, fontWeight: "normal", color: GREY } },
         series: [
-          { name: labels.thisYear, type: "pie", center: ["40%", "50%"], radius: ["50%", "72%"],
+          { name: labels.thisYear, type: "pie", center: centre, radius: ["46%", "66%"],
             avoidLabelOverlap: true, labelLine: { length: 6, length2: 6 },
             label: { fontSize: 11, formatter: function (p) { return p.percent.toFixed(1) + "%"; } },
             data: ring("amount_yuan") },
-          { name: labels.lastYear, type: "pie", center: ["40%", "50%"], radius: ["28%", "45%"],
+          { name: labels.lastYear, type: "pie", center: centre, radius: ["26%", "42%"],
             label: { show: false }, itemStyle: { opacity: 0.55 }, data: ring("prior_amount_yuan") }
         ]
       });
@@ -150,13 +157,15 @@
     }).catch(function (error) { failed(chart, el, labels, error); });
   }
 
-  /* Jiangxi (or the user's city) coloured by year-on-year growth. A city drills down to its
-     counties and the stations that sold, sized by year-to-date amount. */
+  /* Jiangxi (or the user's city) coloured by year-on-year growth. A click on a city drills the
+     whole cockpit down to it (the page's ?city=…: cards, ranking, charts and exports), a click
+     on one of its counties to that county's stations (?county=…); a station opens its page.
+     At county level the stations that sold are drawn, sized by year-to-date amount. */
   function salesMap(el, config) {
     var chart = init(el);
     var labels = config.labels;
-    var back = document.getElementById("map-back");
     var hint = document.getElementById("map-hint");
+    var narrow = el.clientWidth < 600;  // a phone: the legend goes under the map, not over it
     var cityCodes = {};
     var cityNames = {};
     config.cities.forEach(function (c) {
@@ -182,6 +191,13 @@
       var geo = echarts.getMap(mapName).geoJSON || echarts.getMap(mapName).geoJson;
       geo.features.forEach(function (f) { names[String(f.properties.adcode)] = f.properties.name; });
       return names;
+    }
+
+    function featureCodes(mapName) {  // the map's region name → adcode
+      var codes = {};
+      var names = featureNames(mapName);
+      Object.keys(names).forEach(function (code) { codes[names[code]] = code; });
+      return codes;
     }
 
     function stationSeries(stations) {
@@ -215,6 +231,23 @@
         pctColour(r.yoy_pct) + '">' + (r.yoy_pct === null ? esc(labels.noBase) : pctText(r.yoy_pct)) + "</b>";
     }
 
+    function legend() {  // the YoY bands: a column left of the map, or under it on a phone
+      return { type: "piecewise", seriesIndex: 0, left: 8, bottom: 8,
+               pieces: YOY_PIECES.concat([{ gte: NO_BASE_VALUE, label: labels.noBase, color: NO_BASE }]),
+               itemWidth: 14, itemHeight: 10, itemGap: narrow ? 4 : 6,
+               textStyle: { fontSize: 11, color: INK }, text: [labels.yoy, ""], showLabel: true };
+    }
+
+    function geoBox() {  // where the map is drawn: beside the legend, never under it
+      return narrow ? { left: 4, right: 4, top: 4, bottom: 150 } : { left: 150, right: 8, top: 8, bottom: 8 };
+    }
+
+    function hintText(data) {
+      if (data.level === "city") { return labels.clickCity; }
+      var where = cityNames[data.city] ? cityNames[data.city] + " · " : "";
+      return where + (config.county ? labels.clickStation : labels.clickCounty);
+    }
+
     function draw(mapName, data) {
       var names = featureNames(mapName);
       var regions = data.regions.map(function (r) {
@@ -226,43 +259,47 @@
       if (data.stations.length) { series.push(stationSeries(data.stations)); }
       chart.setOption({
         textStyle: { fontFamily: FONT },
-        tooltip: { trigger: "item", formatter: tooltip },
-        visualMap: { type: "piecewise", seriesIndex: 0, left: 8, bottom: 8,
-                     pieces: YOY_PIECES.concat([{ gte: NO_BASE_VALUE, label: labels.noBase,
-                                                  color: NO_BASE }]),
-                     itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11, color: INK },
-                     text: [labels.yoy, ""], showLabel: true },
-        geo: { map: mapName, roam: true, layoutSize: "94%", zoom: 1,
-               label: { show: true, color: "#1f2933", fontSize: 11, textBorderColor: "#fff",
-                        textBorderWidth: 2 },
+        tooltip: { trigger: "item", formatter: tooltip, confine: true },
+        visualMap: legend(),
+        geo: Object.assign({ map: mapName, roam: true, zoom: 1,
+               label: { show: true, color: "#1f2933", fontSize: narrow ? 10 : 11,
+                        textBorderColor: "#fff", textBorderWidth: 2 },
                itemStyle: { areaColor: "#eef0f3", borderColor: "#ffffff", borderWidth: 1 },
                emphasis: { itemStyle: { areaColor: null, borderColor: INK, borderWidth: 1.5 },
                            label: { color: "#000" } },
-               select: { disabled: true } },
+               select: { disabled: true } }, geoBox()),
         series: series
       }, { replaceMerge: ["series", "geo"] });
       el.setAttribute("data-level", data.level);
       el.setAttribute("data-city", data.city || "");
       el.setAttribute("data-regions", String(data.regions.length));
       el.setAttribute("data-stations", String(data.stations.length));
-      if (hint) {
-        hint.textContent = data.level === "city" ? labels.clickCity :
-          (cityNames[data.city] ? cityNames[data.city] + " · " : "") + labels.clickStation;
-      }
+      if (hint) { hint.textContent = hintText(data); }
     }
 
-    function show(level, city) {
+    function show() {
       chart.showLoading({ text: labels.loading, color: RED });
       el.setAttribute("data-ready", "false");
-      var url = config.urls.map + (city ? "&city=" + encodeURIComponent(city) : "");
-      return Promise.all([boundaries(level, city), getJSON(url)]).then(function (results) {
+      var level = config.level;
+      return Promise.all([boundaries(level, config.city), getJSON(config.urls.map)]).then(function (results) {
         chart.hideLoading();
         state.level = results[1].level;
-        state.city = city;
+        state.city = results[1].city;
+        state.codes = featureCodes(results[0]);
         draw(results[0], results[1]);
-        if (back) { back.hidden = !(config.level === "city" && state.level === "county"); }
         el.setAttribute("data-ready", "true");
       }).catch(function (error) { failed(chart, el, labels, error); });
+    }
+
+    function drillTo(p) {  // the cockpit's URL for the clicked region, or null
+      var code = p.data && p.data.region ? p.data.region.code : null;
+      if (state.level === "city") {
+        code = code || cityCodes[p.name];
+        return code && cityCodes[code] ? config.urls.drillCity.replace("__city__", code) : null;
+      }
+      code = code || (state.codes && state.codes[p.name]);
+      if (!code || code === config.county) { return null; }
+      return config.urls.drillCounty.replace("__county__", code);
     }
 
     chart.on("click", function (p) {
@@ -270,11 +307,10 @@
         window.location.href = config.urls.station.replace("__code__", p.data.station.code);
         return;
       }
-      var code = p.data && p.data.region ? p.data.region.code : cityCodes[p.name];
-      if (state.level === "city" && code && cityCodes[code]) { show("county", code); }
+      var url = drillTo(p);
+      if (url) { window.location.href = url; }
     });
-    if (back) { back.addEventListener("click", function () { show(config.level, null); }); }
-    return show(config.level, null);
+    return show();
   }
 
   function start(config) {
