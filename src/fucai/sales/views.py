@@ -6,6 +6,7 @@ user's own scope: a city agency sees its city, a market manager their territory.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -78,22 +79,35 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/cockpit.html", context)
 
 
-def _figure_texts(figures: Figures) -> dict:
+def _figure_texts(figures: Figures, year: int) -> dict:
     return {
         "money": money(figures.amount_fen),
         "prior": money(figures.prior_amount_fen, unit_of=figures.amount_fen),
         "yoy": pct_text(figures.yoy_pct),
         "yoy_css": delta_class(figures.yoy_pct),
         "record_high": figures.record_high,
+        **_record_texts(figures, year),
     }
+
+
+def _record_texts(figures: Figures, year: int) -> dict:
+    """The record badge's text and tooltip: 创历史新高 when the compared history is at least
+    settings.RECORD_HIGH_MIN_YEARS long, else "2021年以来新高"."""
+    if figures.since is None:
+        return {"record_text": "", "record_title": ""}
+    since = {"year": figures.since}
+    title = _("Compared with the same window of every year since %(year)s") % since
+    if figures.all_time(year, settings.RECORD_HIGH_MIN_YEARS):
+        return {"record_text": _("Record high"), "record_title": title}
+    return {"record_text": _("Highest since %(year)s") % since, "record_title": title}
 
 
 def _card_texts(cards: Cards) -> dict:
     """What the cards show, formatted (the amounts stay fen in `cards`)."""
     texts = {
-        "total": _figure_texts(cards.total),
-        "draw": _figure_texts(cards.draw),
-        "instant": _figure_texts(cards.instant),
+        "total": _figure_texts(cards.total, cards.ytd.as_of.year),
+        "draw": _figure_texts(cards.draw, cards.ytd.as_of.year),
+        "instant": _figure_texts(cards.instant, cards.ytd.as_of.year),
         "instant_share": pct_text(cards.instant_share_pct, signed=False),
         "prior_instant_share": pct_text(cards.prior_instant_share_pct, signed=False),
     }

@@ -100,7 +100,12 @@ class FiguresOut(Schema):
     prior_amount_yuan: Yuan = yuan("Sales in the comparison window a year earlier.")
     yoy_pct: Pct | None = pct("Year-on-year change.")
     record_high: bool = Field(
-        ..., description="Above zero and above the same window of every earlier year stored."
+        ..., description="Above zero and above the same window of every earlier year compared."
+    )
+    since: int | None = Field(
+        ...,
+        description="First year compared for `record_high`: daily facts, and before them the "
+        "monthly archive for scopes of whole cities grouped by city or game category at most.",
     )
 
 
