@@ -254,9 +254,7 @@ def test_a_market_manager_may_not_import_the_archive(
         call_command("sales", "import-archive", str(path), "--user", market_manager_user.username)
 
 
-def test_the_command_reports_in_the_users_language_and_refuses_atomically(
-    store, network, tmp_path
-):
+def test_the_command_reports_in_the_users_language_and_refuses_atomically(store, network, tmp_path):
     good = workbook(tmp_path / "good.xlsx", ARCHIVE)
     out = io.StringIO()
     with translation.override("zh-hans"):
