@@ -5,9 +5,10 @@ Calibrated against the demo's own daily sales: each city's and month's share of 
 its share in 2021 (the first year of daily facts), and the province's yearly totals follow the
 outline of Jiangxi's welfare sales: 41–49亿元 a year in 2015–2018, rising, with instant tickets
 a shrinking 14 → 11 % of it, then a fall in 2019 and the 2020 closure (February almost nothing,
-March 40 % of a normal month). 2018's window to 3 September (≈ 32亿元) is above 2023's (26.06亿元),
-so the province's total is not a record high as of 2023-09-03, while instant tickets
-(≤ 3.6亿元 in the window of any archive year, 5.75亿元 in 2023's) are — as in the seed report.
+March 40 % of a normal month). The windows to 3 September of 2015–2018 (≈ 26.7, 28.8, 30.6 and
+31.7亿元) are above 2023's (26.06亿元), so the province's total is not a record high as of
+2023-09-03, while instant tickets (under 3.9亿元 in the window of any archive year, 5.75亿元 in
+2023's) are — as in the seed report.
 Deterministic: no randomness, the same daily sales give the same archive.
 """
 
