@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import ibis
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -17,7 +18,7 @@ from openpyxl import Workbook
 
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.runners import RankingRunner, YearToDateRunner, prorated_window
-from fucai.analytics.scope import Scope
+from fucai.analytics.scope import Scope, ScopeError, apply_scope
 from fucai.sales.archive import read_archive
 from fucai.sales.ingest.archive import SHEET, import_archive
 from fucai.sales.ingest.importer import import_files
@@ -146,6 +147,13 @@ def test_an_archive_year_missing_months_is_not_compared(context, tmp_path, store
 def test_rankings_without_history_compare_with_last_year_only(context):
     ranking = RankingRunner(context, Scope.province()).run(AS_OF, by="city")
     assert {e.group.figures.since for e in ranking.entries} == {2022}
+
+
+def test_a_city_level_table_without_a_city_column_fails_closed():
+    table = ibis.memtable({"station_code": ["36040001"], "amount_fen": [1]})
+    with pytest.raises(ScopeError, match="no city_code"):
+        apply_scope(table, "archive", Scope.city(JIUJIANG), stations=lambda: None)
+    assert apply_scope(table, "archive", Scope.province(), stations=lambda: None) is table
 
 
 # --- the badge ----------------------------------------------------------------------------------
