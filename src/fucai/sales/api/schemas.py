@@ -142,7 +142,9 @@ class SalesSummaryOut(Schema):
     by: list[str] = Field(..., description="The dimensions grouped by, in order.")
     groups: list[GroupOut] = Field(..., description="Largest amount first.")
     history: dict[str, Yuan] = Field(
-        ..., description=f"Year → the same window's sales in each earlier year stored. {YUAN_NOTE}"
+        ...,
+        description="Year → the same window's sales in each year compared: the daily years "
+        f"and, for whole cities, the monthly archive's (docs/formats.md). {YUAN_NOTE}",
     )
     market_share: MarketShareOut | None = Field(
         ..., description="From the Ministry of Finance's latest table of the year (published)."
