@@ -191,6 +191,8 @@ NINJA_PAGINATION_CLASS = "fucai.core.api.paging.Paged"  # pages past the end are
 ANALYTICS_BACKEND = env_choice("FUCAI_ANALYTICS_BACKEND", ("duckdb", "pyspark"), default="duckdb")
 ANALYTICS_RECHECK_SECONDS = env_float("FUCAI_ANALYTICS_RECHECK_SECONDS", default=2.0, minimum=0)
 ANALYTICS_CACHE_SIZE = env_int("FUCAI_ANALYTICS_CACHE_SIZE", default=512, minimum=0)
+# a record high compared with fewer earlier years than this says "2021年以来新高", not 历史新高
+RECORD_HIGH_MIN_YEARS = env_int("FUCAI_RECORD_HIGH_MIN_YEARS", default=5, minimum=1)
 SPARK_MASTER = env_text("FUCAI_SPARK_MASTER", default="local[2]")
 SPARK_SHUFFLE_PARTITIONS = env_int("FUCAI_SPARK_SHUFFLE_PARTITIONS", default=4, minimum=1)
 

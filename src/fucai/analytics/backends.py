@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import ibis
 
 from fucai.core.sql import parquet_view
+from fucai.sales.archive import ARCHIVE, ARCHIVE_MANIFEST, archive_file, archive_stamp
 from fucai.sales.dimensions import DimensionSnapshot, current_dimensions
 from fucai.sales.store import DAILY, DATASETS, YTD, Manifest, SalesStore
 
@@ -92,6 +93,8 @@ class SalesTables:
         return self._tables[key]
 
     def _paths(self, name: str) -> list[str]:
+        if name == ARCHIVE:
+            return [str(archive_file(self.store))]
         if name in DATASETS:
             paths = self.store.paths(name, self.manifest) or [self.store.empty_file(name)]
         else:
@@ -100,6 +103,8 @@ class SalesTables:
 
     def _view_name(self, name: str, columns: tuple[str, ...] | None) -> str:
         tag = self.manifest.version if name in DATASETS else self.dims.fingerprint[:12]
+        if name == ARCHIVE:
+            tag = archive_stamp(self.store)[:12] or "none"
         if columns:
             tag = f"{tag}_{hashlib.sha1(','.join(columns).encode()).hexdigest()[:10]}"
         return f"fucai_{name}_{tag}"
@@ -146,6 +151,7 @@ class AnalyticsContext:
             manifest.version,
             manifest.written_at,
             self.tables.dims.fingerprint,
+            archive_stamp(self.store),
             self.calendar,
         )
 
@@ -236,7 +242,7 @@ def network_signature() -> tuple:
 
 def _manifest_stamp(store: SalesStore) -> tuple:
     stamps = []
-    for name in ("manifest.json", "dims.json"):
+    for name in ("manifest.json", "dims.json", ARCHIVE_MANIFEST):
         try:
             st = (store.root / name).stat()
             stamps.append((st.st_mtime_ns, st.st_size, st.st_ino))

@@ -27,11 +27,19 @@ class Window:
 @dataclass(frozen=True)
 class Figures:
     """Sales in a window and in the comparison window, in fen. `record_high`: the window's
-    amount beats the same window of every earlier year in the store (and is above zero)."""
+    amount beats the same window of every earlier year compared (and is above zero); `since`:
+    the first year compared (daily facts, and before them the monthly archive where the scope
+    and grouping allow), None when there was none."""
 
     amount_fen: int = 0
     prior_amount_fen: int = 0
     record_high: bool = False
+    since: int | None = None
+
+    def all_time(self, year: int, min_years: int) -> bool:
+        """Is the compared history long enough (at least `min_years` years before `year`) to
+        call a record an all-time high (历史新高) rather than a high since `since`?"""
+        return self.since is not None and year - self.since >= min_years
 
     @property
     def yoy_pct(self) -> Decimal | None:
@@ -43,6 +51,7 @@ class Figures:
             "prior_amount_yuan": yuan_text(self.prior_amount_fen),
             "yoy_pct": _pct_text(self.yoy_pct),
             "record_high": self.record_high,
+            "since": self.since,
         }
 
 

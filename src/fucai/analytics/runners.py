@@ -27,7 +27,8 @@ Definitions (docs/formats.md, "Analytics"):
   window, so a Spring Festival falling in January one year and February the next does not
   distort the comparison;
 - record high: the window's amount is above zero and above the same window (same rule) of
-  every earlier year in the store;
+  every earlier year in the store, the years before the daily facts from the monthly archive
+  where the scope and grouping allow (ArchiveHistory); `since` is the first year compared;
 - yoy_pct: (amount − prior) / prior × 100, rounded half-up to one decimal; None when prior is 0.
 """
 
@@ -462,6 +463,9 @@ class YearToDateRunner(Runner):
                 ),
                 groupings,
             )
+        if history:
+            archived = ArchiveHistory(self.tables, self.scope, self.context.data_years())
+            windows, rows = archived.added(as_of, groupings, windows, rows)
         return WindowSums(
             by=by,
             windows=windows,
@@ -514,8 +518,8 @@ class YearToDateRunner(Runner):
 
 @dataclass(frozen=True)
 class FiguresOf:
-    """Figures of the as-of year from amounts by year: the prior year's amount and whether it
-    is a record high against the earlier years."""
+    """Figures of the as-of year from amounts by year: the prior year's amount, whether it is a
+    record high against the earlier years, and the first year compared (`since`)."""
 
     year: int
     earlier: list[int]
@@ -527,7 +531,85 @@ class FiguresOf:
             and bool(self.earlier)
             and all(current > by_year.get(y, 0) for y in self.earlier)
         )
-        return Figures(current, by_year.get(self.year - 1, 0), record)
+        since = min(self.earlier, default=None)
+        return Figures(current, by_year.get(self.year - 1, 0), record, since)
+
+
+ARCHIVE_GROUPINGS = frozenset({"province", "city", "game_category"})
+
+
+def prorated_window(months: dict[int, int], end: dt.date) -> int:
+    """A year's amount from 1 January to `end` from its monthly amounts ({month: fen}): the
+    whole months before `end`'s month, and `end`'s month prorated by calendar days (day of
+    `end` / days of the month), rounded half-up to the fen (docs/formats.md, "Monthly
+    archive")."""
+    whole = sum(months.get(m, 0) for m in range(1, end.month))
+    days = (next_month(end) - month_start(end)).days
+    part = Fraction(months.get(end.month, 0) * end.day, days)
+    return whole + int(part + Fraction(1, 2))  # amounts are never negative
+
+
+@dataclass(frozen=True)
+class ArchiveHistory:
+    """The years before the daily facts, from the monthly archive (city × category × month,
+    fucai.sales.archive), as extra windows of a year to date. Used only where the archive can
+    answer: a scope of whole cities (or the province) grouped by nothing finer than city and
+    game category; finer scopes and groupings compare with the daily years alone. An archive
+    year counts when it holds all twelve months in the scope."""
+
+    tables: object
+    scope: Scope
+    daily_years: list[int]
+
+    def usable(self, groupings: Sequence[str]) -> bool:
+        return self.scope.whole_cities and set(groupings) <= ARCHIVE_GROUPINGS
+
+    def added(self, as_of: dt.date, groupings, windows: dict[int, Window], rows: pa.Table):
+        """`windows` and `rows` (window, k_<grouping>…, amount_fen) with the archive's years."""
+        if not self.usable(groupings):
+            return windows, rows
+        first_daily = min(self.daily_years, default=as_of.year)
+        cells = self._cells(min(first_daily, as_of.year))
+        years = sorted({y for y, *_ in cells})
+        if not years:
+            return windows, rows
+        by_city = "city" in groupings
+        ends = {y: same_day_in(y, as_of) for y in years}
+        amounts: dict[tuple, int] = defaultdict(int)
+        months: dict[tuple, dict[int, int]] = defaultdict(dict)
+        for (year, city, category, month), fen in cells.items():
+            months[(year, city, category)][month] = fen
+        for (year, city, category), by_month in months.items():  # each city prorated, then summed
+            amounts[(year, city if by_city else "", category)] += prorated_window(
+                by_month, ends[year]
+            )
+        columns: dict[str, list] = {"window": [], "k_game_category": [], "amount_fen": []}
+        if by_city:
+            columns["k_city"] = []
+        for (year, city, category), fen in sorted(amounts.items()):
+            columns["window"].append(year)
+            columns["k_game_category"].append(category)
+            columns["amount_fen"].append(fen)
+            if by_city:
+                columns["k_city"].append(city)
+        extra = pa.table({c: columns[c] for c in rows.column_names}).cast(rows.schema)
+        windows = {**{y: Window(dt.date(y, 1, 1), ends[y]) for y in years}, **windows}
+        return dict(sorted(windows.items())), pa.concat_tables([rows, extra])
+
+    def _cells(self, before: int) -> dict[tuple[int, str, str, int], int]:
+        """{(year, city, category, month): fen} of the complete archive years before `before`."""
+        a = self.tables["archive"]
+        a = a.filter(a.month < dt.date(before, 1, 1))
+        rows = a.select("city_code", "category", "month", "amount_fen").to_pyarrow().to_pylist()
+        months_of: dict[int, set[int]] = defaultdict(set)
+        for r in rows:
+            months_of[r["month"].year].add(r["month"].month)
+        complete = {y for y, m in months_of.items() if len(m) == 12}
+        return {
+            (r["month"].year, r["city_code"], r["category"], r["month"].month): r["amount_fen"]
+            for r in rows
+            if r["month"].year in complete
+        }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 
-from fucai.core.registry import PUBLIC, analytics_rule
+from fucai.core.registry import CITY, PUBLIC, analytics_rule
 
 # How each table of the store is scoped is declared by the module that provides it (the sales
 # app's `analytics_tables`, fucai.core.registry); a table nobody declares cannot be read.
@@ -100,6 +100,12 @@ class Scope:
         return None
 
     @property
+    def whole_cities(self) -> bool:
+        """Is this scope made of whole cities (or everything)? Only such a scope's sales can be
+        compared with city-level history (the monthly archive)."""
+        return self.everything or bool(self.city_codes and not self.station_codes)
+
+    @property
     def is_empty(self) -> bool:
         return not (self.everything or self.city_codes or self.station_codes)
 
@@ -130,6 +136,8 @@ def apply_scope(
         raise ScopeError(f"table {name!r} has no scope rule")
     if rule == PUBLIC or scope.everything:
         return table
+    if rule == CITY:
+        return _city_rows(table, name, scope)
     if "station_code" not in table.columns:
         raise ScopeError(f"table {name!r} has no station_code to scope by")
     if scope.is_empty:
@@ -143,6 +151,16 @@ def apply_scope(
     stations = stations() if callable(stations) else stations
     seen = stations.filter(stations.city_code.isin(cities) | stations.station_code.isin(codes))
     return table.semi_join(seen.select("station_code"), "station_code")
+
+
+def _city_rows(table: ir.Table, name: str, scope: Scope) -> ir.Table:
+    """A city-level table's rows for a scope: those of the cities it holds whole (a scope of
+    stations, a county's or a manager's, sees none: a city's figure is not theirs)."""
+    if "city_code" not in table.columns:
+        raise ScopeError(f"table {name!r} has no city_code to scope by")
+    if not scope.city_codes:
+        return table.filter(ibis.literal(False))
+    return table.filter(table.city_code.isin(sorted(scope.city_codes)))
 
 
 def scope_mask(scope: Scope, station_codes, city_codes):

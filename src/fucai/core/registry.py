@@ -20,7 +20,8 @@ What a module declares (all optional):
 - `menu`: menu groups, merged by key across modules (a module may add items to another's group),
   each item naming a URL and optionally the capability (fucai.core.grant) a user needs to see it;
 - `analytics_tables`: the sales store's tables it provides and how each is scoped
-  ("station": by the row's station; "public": not scoped), read by fucai.analytics.scope;
+  ("station": by the row's station; "city": by the row's city, seen only by scopes holding the
+  whole city; "public": not scoped), read by fucai.analytics.scope;
 - `demo_builders`: dotted paths of its demo builder steps, with an order (see `fucai demo`);
 - `access`: the module of its permission-matrix expectations (fucai.core.testing.matrix);
 - `landing`: a URL name the home page sends people to when their grant allows it, by priority.
@@ -37,6 +38,7 @@ from django.apps import apps
 
 STATION = "station"  # analytics table scoped by the row's station
 PUBLIC = "public"  # analytics table anybody signed in may read (a catalogue, a published table)
+CITY = "city"  # analytics table of city-level rows: a scope sees the rows of its whole cities only
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ _modules: dict[str, Module] = {}
 def register(module: Module) -> None:
     """Called by an app's `ready()`; registering the same label again replaces it."""
     for name, rule in module.analytics_tables.items():
-        if rule not in (STATION, PUBLIC):
+        if rule not in (STATION, CITY, PUBLIC):
             raise ValueError(f"{module.label}: analytics table {name!r} has unknown rule {rule!r}")
     _modules[module.label] = module
 

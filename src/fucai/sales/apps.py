@@ -11,7 +11,7 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from fucai.core.grant import IMPORT_SALES
-        from fucai.core.registry import PUBLIC, STATION, MenuGroup, MenuItem, Module, register
+        from fucai.core.registry import CITY, PUBLIC, STATION, MenuGroup, MenuItem, Module, register
 
         register(
             Module(
@@ -40,8 +40,12 @@ class SalesConfig(AppConfig):
                     "assignments": STATION,
                     "games": PUBLIC,  # the games catalogue
                     "mof": PUBLIC,  # the Ministry of Finance's published provincial table
+                    "archive": CITY,  # the monthly archive (fucai.sales.archive): city rows
                 },
-                demo_builders=((30, "fucai.sales.demo.builder.SalesDemoBuilder"),),
+                demo_builders=(
+                    (30, "fucai.sales.demo.builder.SalesDemoBuilder"),
+                    (35, "fucai.sales.demo.archive.ArchiveDemoBuilder"),
+                ),
                 access="fucai.sales.access",
             )
         )

@@ -6,6 +6,7 @@ user's own scope: a city agency sees its city, a market manager their territory.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -88,14 +89,27 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/cockpit.html", context)
 
 
-def _figure_texts(figures: Figures, unit_of: int) -> dict:
+def _figure_texts(figures: Figures, unit_of: int, year: int) -> dict:
     return {
         "money": money(figures.amount_fen, unit_of=unit_of),
         "prior": money(figures.prior_amount_fen, unit_of=unit_of),
         "yoy": pct_text(figures.yoy_pct),
         "yoy_css": delta_class(figures.yoy_pct),
         "record_high": figures.record_high,
+        **_record_texts(figures, year),
     }
+
+
+def _record_texts(figures: Figures, year: int) -> dict:
+    """The record badge's text and tooltip: 创历史新高 when the compared history is at least
+    settings.RECORD_HIGH_MIN_YEARS long, else "2021年以来新高"."""
+    if figures.since is None:
+        return {"record_text": "", "record_title": ""}
+    since = {"year": figures.since}
+    title = _("Compared with the same window of every year since %(year)s") % since
+    if figures.all_time(year, settings.RECORD_HIGH_MIN_YEARS):
+        return {"record_text": _("Record high"), "record_title": title}
+    return {"record_text": _("Highest since %(year)s") % since, "record_title": title}
 
 
 def _card_texts(cards: Cards) -> dict:
@@ -103,9 +117,9 @@ def _card_texts(cards: Cards) -> dict:
     of cards in the unit the total gets (亿元 or 万元, never both)."""
     unit_of = cards.total.amount_fen
     texts = {
-        "total": _figure_texts(cards.total, unit_of),
-        "draw": _figure_texts(cards.draw, unit_of),
-        "instant": _figure_texts(cards.instant, unit_of),
+        "total": _figure_texts(cards.total, unit_of, cards.ytd.as_of.year),
+        "draw": _figure_texts(cards.draw, unit_of, cards.ytd.as_of.year),
+        "instant": _figure_texts(cards.instant, unit_of, cards.ytd.as_of.year),
         "instant_share": pct_text(cards.instant_share_pct, signed=False),
         "prior_instant_share": pct_text(cards.prior_instant_share_pct, signed=False),
     }

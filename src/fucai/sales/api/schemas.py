@@ -108,7 +108,12 @@ class FiguresOut(Schema):
     prior_amount_yuan: Yuan = yuan("Sales in the comparison window a year earlier.")
     yoy_pct: Pct | None = pct("Year-on-year change.")
     record_high: bool = Field(
-        ..., description="Above zero and above the same window of every earlier year stored."
+        ..., description="Above zero and above the same window of every earlier year compared."
+    )
+    since: int | None = Field(
+        ...,
+        description="First year compared for `record_high`: daily facts, and before them the "
+        "monthly archive for scopes of whole cities grouped by city or game category at most.",
     )
 
 
@@ -145,7 +150,9 @@ class SalesSummaryOut(Schema):
     by: list[str] = Field(..., description="The dimensions grouped by, in order.")
     groups: list[GroupOut] = Field(..., description="Largest amount first.")
     history: dict[str, Yuan] = Field(
-        ..., description=f"Year → the same window's sales in each earlier year stored. {YUAN_NOTE}"
+        ...,
+        description="Year → the same window's sales in each year compared: the daily years "
+        f"and, for whole cities, the monthly archive's (docs/formats.md). {YUAN_NOTE}",
     )
     market_share: MarketShareOut | None = Field(
         ..., description="From the Ministry of Finance's latest table of the year (published)."

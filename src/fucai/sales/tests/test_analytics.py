@@ -70,6 +70,7 @@ def test_year_to_date_and_yoy_match_the_figures_worked_out_by_hand(context):
         "prior_amount_yuan": "5400.00",
         "yoy_pct": "20.4",
         "record_high": True,
+        "since": 2021,  # no monthly archive: the first daily year
     }
     assert ytd.to_dict()["prior_window"] == {"start": "2022-01-01", "end": "2022-09-03"}
 

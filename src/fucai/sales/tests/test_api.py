@@ -85,6 +85,7 @@ def test_the_province_summary_has_the_cockpits_figures(client, facts, province_a
         "prior_amount_yuan": "500000000.00",
         "yoy_pct": "40.0",
         "record_high": True,
+        "since": 2021,
     }
     assert data["by_category"]["instant"]["amount_yuan"] == "230000000.00"
     assert data["by_category"]["draw"]["record_high"] is False

@@ -42,6 +42,7 @@ def test_the_summary_json_has_the_documented_keys_and_yuan_strings(imported, cap
         "prior_amount_yuan": "5400.00",
         "yoy_pct": "20.4",
         "record_high": True,
+        "since": 2021,
     }
     assert data["by_category"]["instant"]["yoy_pct"] == "360.0"
     assert data["groups"][0] == {
@@ -52,6 +53,7 @@ def test_the_summary_json_has_the_documented_keys_and_yuan_strings(imported, cap
         "prior_amount_yuan": "3400.00",
         "yoy_pct": "-26.5",
         "record_high": False,
+        "since": 2021,
     }
 
 

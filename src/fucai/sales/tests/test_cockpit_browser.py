@@ -58,7 +58,7 @@ def test_the_province_cockpit_shows_cards_charts_and_drills_down_the_map(
     assert page.inner_text("[data-figure=total] .fc-amount") == "7.00"
     assert page.inner_text("[data-figure=total] .fc-yoy") == "+40.0%"
     assert page.inner_text("[data-figure=instant] .fc-yoy") == "+360.0%"
-    assert "创历史新高" in page.inner_text("[data-figure=instant]")
+    assert "2021年以来新高" in page.inner_text("[data-figure=instant]")
     assert page.locator("#ranking-table tbody tr").count() == 2
     assert page.get_attribute("#sales-map", "data-level") == "city"
     assert page.get_attribute("#sales-map", "data-regions") == "2"

@@ -27,6 +27,8 @@ from fucai.network.demo.targets import DEMO_SEED
 from fucai.network.demo.writer import wipe_network
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
 from fucai.network.tests.test_demo import run_demo
+from fucai.sales.archive import archive_stamp, read_archive, sorted_rows
+from fucai.sales.demo.archive import archive_rows, shape
 from fucai.sales.demo.builder import (
     MARKER,
     SalesDemoBuilder,
@@ -103,6 +105,67 @@ def test_the_year_to_date_on_3_september_gives_the_seed_figures(demo_db):
     assert instant.yoy_pct == Decimal("116.9")
     assert instant.record_high is True
     assert result.history[2021] < result.history[2022] < result.history[2023]
+    assert (result.total.record_high, result.total.since, instant.since) == (False, 2015, 2015)
+
+
+# --- the monthly archive 2015–2020 (fucai.sales.demo.archive) ---------------------------------
+
+
+def test_the_archive_has_every_city_category_and_month_of_2015_to_2020(demo_db):
+    rows = read_archive(demo_db.store)
+    assert rows.num_rows == 11 * 2 * 6 * 12
+    assert {m.year for m in rows["month"].to_pylist()} == set(range(2015, 2021))
+    by_month = _province_months(demo_db)
+    by_year: dict[int, int] = defaultdict(int)
+    for (year, _month), fen in by_month.items():
+        by_year[year] += fen
+    assert {y: yi(fen) for y, fen in by_year.items()} == {
+        2015: Decimal("41.20"),
+        2016: Decimal("44.60"),
+        2017: Decimal("47.30"),
+        2018: Decimal("49.10"),
+        2019: Decimal("38.40"),
+        2020: Decimal("26.70"),
+    }
+    february = {y: by_month[(y, 2)] for y in (2019, 2020)}
+    assert february[2020] < february[2019] / 10  # the 2020 closure
+
+
+def _province_months(demo) -> dict[tuple[int, int], int]:
+    by_month: dict[tuple[int, int], int] = defaultdict(int)
+    for r in read_archive(demo.store).to_pylist():
+        by_month[(r["month"].year, r["month"].month)] += r["amount_fen"]
+    return by_month
+
+
+def test_the_province_total_peaked_in_2018_and_instant_tickets_never_sold_as_much(demo_db):
+    result = ytd(demo_db, AS_OF)
+    window = {y: yi(fen) for y, fen in result.history.items()}
+    assert window[2018] == max(window.values())
+    assert window[2018] > window[2023] == Decimal("26.06")
+    assert [window[y] > window[2023] for y in range(2015, 2023)] == [
+        True, True, True, True, False, False, False, False
+    ]  # fmt: skip
+    instant = _instant_archive_windows(demo_db)
+    assert sorted(instant) == list(range(2015, 2021))
+    assert max(instant.values()) < Decimal("0.7") * 575_000_000_00  # 2023: 5.75亿元
+
+
+def _instant_archive_windows(demo) -> dict[int, int]:
+    """Instant tickets' window (1 January … 3 September, September prorated) of each archive
+    year, worked out from the archive's rows independently of the runner."""
+    months: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for r in read_archive(demo.store).to_pylist():
+        if r["category"] == "instant":
+            months[r["month"].year][r["month"].month] += r["amount_fen"]
+    return {y: sum(m[i] for i in range(1, 9)) + m[9] * 3 // 30 for y, m in months.items()}
+
+
+def test_a_city_is_compared_with_its_own_archive_and_a_county_with_daily_years_only(demo_db):
+    city = YearToDateRunner(demo_db.context, Scope.city("360700")).run(AS_OF)
+    assert city.total.since == 2015
+    counties = ytd(demo_db, AS_OF, by="county").groups
+    assert {g.figures.since for g in counties} == {2021}
 
 
 def test_the_instant_record_beats_every_earlier_year_of_the_store(demo_db):
@@ -147,11 +210,13 @@ def test_the_cli_summary_prints_the_seed_figures(demo_db, settings):
         "amount_yuan": "2606000000.00",
         "prior_amount_yuan": "2058451816.00",
         "yoy_pct": "26.6",
-        "record_high": True,
+        "record_high": False,  # 2015–2018 sold more in the same window (the monthly archive)
+        "since": 2015,
     }
     assert data["by_category"]["instant"]["amount_yuan"] == "575000000.00"
     assert data["by_category"]["instant"]["yoy_pct"] == "116.9"
     assert data["by_category"]["instant"]["record_high"] is True
+    assert data["by_category"]["instant"]["since"] == 2015
     out = io.StringIO()
     call_command("sales", "summary", "--as-of", "2023-12-31", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
@@ -411,6 +476,10 @@ def test_the_same_seed_gives_the_same_store(demo_db):
     )
 
 
+def test_the_archive_is_rebuilt_identically_from_the_same_daily_sales(demo_db):
+    assert sorted_rows(archive_rows(shape(demo_db.store))).equals(read_archive(demo_db.store))
+
+
 def test_another_seed_gives_other_sales(demo_db):
     ours = DemoSalesGenerator.from_database(DEMO_SEED).natural(2021)
     theirs = DemoSalesGenerator.from_database(DEMO_SEED + 1).natural(2021)
@@ -419,11 +488,12 @@ def test_another_seed_gives_other_sales(demo_db):
 
 
 def test_running_the_demo_again_changes_nothing(demo_db):
-    manifest = demo_db.store.manifest()
+    manifest, archive = demo_db.store.manifest(), archive_stamp(demo_db.store)
     with override_settings(DATA_DIR=demo_db.data_dir):
         _, err = run_demo()
     assert "nothing to do" in err or "无需" in err
     assert demo_db.store.manifest() == manifest
+    assert archive_stamp(demo_db.store) == archive
 
 
 def test_the_builder_refuses_a_store_it_did_not_build(demo_db, tmp_path, english):

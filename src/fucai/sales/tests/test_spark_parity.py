@@ -11,9 +11,12 @@ import pytest
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.runners import MarketShareRunner, RankingRunner, SeriesRunner, YearToDateRunner
 from fucai.analytics.scope import Scope
+from fucai.sales.ingest.archive import import_archive
 from fucai.sales.ingest.importer import import_files
 from fucai.sales.tests.mof_workbook import write_mof_workbook
 from fucai.sales.tests.test_analytics import AS_OF, HISTORY
+from fucai.sales.tests.test_archive import ARCHIVE
+from fucai.sales.tests.test_archive import workbook as archive_workbook
 
 pyspark = pytest.importorskip("pyspark")
 pytestmark = [pytest.mark.spark, pytest.mark.usefixtures("english")]
@@ -48,6 +51,7 @@ def run_everything(context: AnalyticsContext, ganzhou_user) -> dict:
     ganzhou = Scope.for_user(ganzhou_user)
     return {
         "ytd_city_category": ytd.run(AS_OF, by="city,game_category").to_dict(),
+        "ytd_ganzhou_with_archive": YearToDateRunner(context, ganzhou).run(AS_OF).to_dict(),
         "ytd_manager_selling_days": ytd.run(
             dt.date(2023, 2, 1), by="market_manager,party_member", compare="selling_days"
         ).to_dict(),
@@ -70,6 +74,7 @@ def test_duckdb_and_spark_give_identical_results(
         store=store,
         today=dt.date(2023, 12, 31),
     ).ok
+    assert import_archive(archive_workbook(tmp_path / "archive.xlsx", ARCHIVE), store=store).ok
     on_duckdb = run_everything(AnalyticsContext("duckdb", store), ganzhou_user)
     on_spark = run_everything(
         AnalyticsContext("pyspark", store, con=ibis.pyspark.connect(spark)), ganzhou_user
@@ -77,5 +82,6 @@ def test_duckdb_and_spark_give_identical_results(
     assert on_duckdb["ytd_city_category"]["total"]["amount_yuan"] == "6500.00"
     assert on_duckdb["ranking_ganzhou"]["entries"][0]["key"] == "36110214"
     assert on_duckdb["share"]["national_rank"] == 3
+    assert on_duckdb["ytd_city_category"]["history"]["2019"] == "7776.00"  # the archive's
     for name, result in on_duckdb.items():
         assert on_spark[name] == result, name

@@ -1,6 +1,7 @@
 """`fucai sales …`: import sales files, and sales figures as of a date.
 
 fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-MM] [--dry-run]
+fucai sales import-archive FILE.xlsx [--user U] [--dry-run]
 fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
                     [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
 fucai sales status | gc [--grace-hours H] [--upload-days N] | refresh-dimensions | rebuild-rollups
@@ -68,6 +69,17 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check as an import does, import nothing"
         )
         imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+        archive = sub.add_parser(
+            "import-archive",
+            help="import the monthly archive (city × category × month) of the years before "
+            "daily data, used by record highs (all or nothing)",
+        )
+        archive.add_argument("path", help="Excel workbook with sheet 月度销量 (docs/formats.md)")
+        archive.add_argument("--user", help="import as this user (a city agency: its own city)")
+        archive.add_argument(
+            "--dry-run", action="store_true", help="check as an import does, import nothing"
+        )
 
         summary = sub.add_parser("summary", help="year to date as of a date, year on year")
         summary.add_argument("--as-of", required=True, type=parse_date, help="YYYY-MM-DD")
@@ -138,6 +150,43 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"store version {commit.manifest.version}; years rewritten: {changed}"
             )
+
+    def do_import_archive(self, options) -> None:
+        from django.utils.translation import gettext as _
+
+        from fucai.core.context import acting_as
+        from fucai.sales.ingest.archive import ArchiveRefused, import_archive
+        from fucai.sales.money import yuan_text
+
+        user = user_for(options["user"])
+        try:
+            with acting_as(user, "command"):
+                outcome = import_archive(options["path"], user=user, dry_run=options["dry_run"])
+        except ArchiveRefused as exc:
+            raise CommandError(str(exc)) from None
+        if not outcome.ok:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("%(count)s error(s); nothing was imported.") % {"count": len(outcome.errors)}
+            )
+        facts = {
+            "rows": f"{outcome.rows:,}",
+            "cells": f"{outcome.cells:,}",
+            "first": f"{outcome.first_month:%Y-%m}",
+            "last": f"{outcome.last_month:%Y-%m}",
+            "yuan": yuan_text(outcome.amount_fen),
+            "replaced": f"{outcome.replaced_cells:,}",
+        }
+        self.stdout.write(
+            _(
+                "%(rows)s rows, %(cells)s cells (city × category × month) %(first)s … %(last)s, "
+                "%(yuan)s yuan; %(replaced)s of them were already in the archive and are set again"
+            )
+            % facts
+        )
+        if options["dry_run"]:
+            self.stdout.write(_("dry run: no errors found; nothing was imported."))
 
     # -- summary ---------------------------------------------------------------------------------
     def do_summary(self, options) -> None:
