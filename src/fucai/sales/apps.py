@@ -41,7 +41,11 @@ class SalesConfig(AppConfig):
                     "games": PUBLIC,  # the games catalogue
                     "mof": PUBLIC,  # the Ministry of Finance's published provincial table
                 },
-                demo_builders=((30, "fucai.sales.demo.builder.SalesDemoBuilder"),),
+                demo_builders=(
+                    (30, "fucai.sales.demo.builder.SalesDemoBuilder"),
+                    # after the sales: 江西's welfare rows are the demo's sales
+                    (40, "fucai.sales.demo.mof.MofDemoBuilder"),
+                ),
                 access="fucai.sales.access",
             )
         )

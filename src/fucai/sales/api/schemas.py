@@ -117,9 +117,19 @@ class MarketShareOut(Schema):
     sports_ytd_yuan: Yuan = yuan("Sports lottery sales, year to date.")
     welfare_ytd_yoy_pct: Pct | None = pct()
     welfare_share_pct: Pct | None = pct("Welfare share of lottery sales.")
-    national_rank: int | None = Field(..., description="The province's rank among regions.")
+    prior_period: str = Field(..., description="YYYY-MM of the table a year earlier.")
+    window: WindowOut = Field(..., description="1 January to the end of the table's month.")
+    prior_welfare_share_pct: Pct | None = pct("The same share a year earlier.")
+    share_change_points: Pct | None = pct("The share's change, in percentage points.")
+    national_rank: int | None = Field(
+        ..., description="The province's rank among regions by welfare sales (1 = largest)."
+    )
+    prior_national_rank: int | None = Field(..., description="The same rank a year earlier.")
+    rank_change: int | None = Field(..., description="Places gained on a year earlier.")
+    provinces: int = Field(..., description="How many regions are ranked.")
     regions_ranked: int
     national_share_pct: Pct | None = pct("Share of national welfare sales.")
+    source: str = Field(..., description="The table's source note, e.g. `synthetic (demo)`.")
 
 
 class SalesSummaryOut(Schema):
@@ -140,7 +150,9 @@ class SalesSummaryOut(Schema):
         ..., description=f"Year → the same window's sales in each earlier year stored. {YUAN_NOTE}"
     )
     market_share: MarketShareOut | None = Field(
-        ..., description="From the Ministry of Finance's latest table of the year (published)."
+        ...,
+        description="From the Ministry of Finance's table of the latest month of the year fully "
+        "elapsed on the as-of day; only for a user who sees the whole province.",
     )
 
 
