@@ -20,6 +20,8 @@ YUAN_NOTE = "Yuan as an exact decimal string with two places (fen), never a floa
 PCT_NOTE = "Percent as a decimal string with one place; null without a base."
 Yuan = Annotated[str, StringConstraints(pattern=YUAN_PATTERN)]
 Pct = Annotated[str, StringConstraints(pattern=PCT_PATTERN)]
+# a percentage as the Ministry of Finance publishes it (two places, e.g. "26.60")
+PublishedPct = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{2}$")]
 
 
 def yuan(description: str = "") -> Any:
@@ -115,7 +117,9 @@ class MarketShareOut(Schema):
     region: str = Field(..., description="The province as the Ministry names it.")
     welfare_ytd_yuan: Yuan = yuan("Welfare lottery sales, year to date.")
     sports_ytd_yuan: Yuan = yuan("Sports lottery sales, year to date.")
-    welfare_ytd_yoy_pct: Pct | None = pct()
+    welfare_ytd_yoy_pct: PublishedPct | None = Field(
+        ..., description="Year-to-date YoY as the Ministry published it (two places); or null."
+    )
     welfare_share_pct: Pct | None = pct("Welfare share of lottery sales.")
     prior_period: str = Field(..., description="YYYY-MM of the table a year earlier.")
     window: WindowOut = Field(..., description="1 January to the end of the table's month.")

@@ -243,3 +243,22 @@ def test_a_city_user_sees_no_market_share_card(client, network, two_years, ganzh
     assert _card_text(html, "total") is not None
     assert _card_text(html, "market_share") is None
     assert _card_text(html, "national_rank") is None
+
+
+def test_the_api_summary_carries_the_same_market_share_as_the_cli(two_years, province_admin):
+    from fucai.network.tests.test_api import ApiCaller
+
+    response = ApiCaller(province_admin).get("sales/summary", as_of="2023-09-03")
+    assert response.status_code == 200, response.content
+    out = io.StringIO()
+    call_command("sales", "market-share", "--as-of", "2023-09-03", "--format", "json", stdout=out)
+    cli = json.loads(out.getvalue())
+    cli.pop("as_of")
+    assert response.json()["market_share"] == cli
+
+
+def test_a_city_users_api_summary_has_no_market_share(two_years, ganzhou_user):
+    from fucai.network.tests.test_api import ApiCaller
+
+    response = ApiCaller(ganzhou_user).get("sales/summary", as_of="2023-09-03")
+    assert response.json()["market_share"] is None
