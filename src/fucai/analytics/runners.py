@@ -805,6 +805,16 @@ class MarketShareRunner(Runner):
             return None
         prior_rows = [r for r in self._latest_table(as_of.year - 1, month) if r["month"] == month]
         prior = self._own(prior_rows, region) if prior_rows else None
+        before = (
+            {}
+            if prior is None
+            else {
+                "prior_welfare_ytd_fen": prior["welfare"]["ytd_amount_fen"] or 0,
+                "prior_sports_ytd_fen": prior["sports"].get("ytd_amount_fen") or 0,
+                "prior_national_rank": prior["rank"],
+                "prior_regions_ranked": prior["ranked"],
+            }
+        )
         return MarketShare(
             year=as_of.year,
             month=month,
@@ -815,11 +825,8 @@ class MarketShareRunner(Runner):
             national_rank=own["rank"],
             regions_ranked=own["ranked"],
             national_welfare_ytd_fen=own["national"].get("ytd_amount_fen"),
-            prior_welfare_ytd_fen=prior and (prior["welfare"]["ytd_amount_fen"] or 0),
-            prior_sports_ytd_fen=prior and (prior["sports"].get("ytd_amount_fen") or 0),
-            prior_national_rank=prior and prior["rank"],
-            prior_regions_ranked=prior and prior["ranked"],
             source=own["national"].get("note") or own["welfare"].get("note") or "",
+            **before,
         )
 
     def _latest_table(self, year: int, max_month: int) -> list[dict]:
