@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fucai.core.bounds import month_end
 from fucai.sales.money import share_pct, yoy_pct, yuan_text
 
 
@@ -181,7 +182,18 @@ class Series:
 @dataclass(frozen=True)
 class MarketShare:
     """The welfare lottery's share of the province's lottery sales and the province's national
-    rank, year to date, from the Ministry of Finance's table of the latest month published."""
+    rank, year to date, from the Ministry of Finance's table, beside the same figures a year
+    earlier.
+
+    - The table used is the latest one published for the as-of year whose month has fully
+      elapsed on the as-of day (`months_elapsed`): on 2023-09-03 the August table, which covers
+      1 January – 31 August ("截至8月"); the prior figures come from the same month's table of
+      the year before (None if it was not imported).
+    - Welfare share = the province's welfare sales ÷ (its welfare + its sports lottery sales),
+      year to date, in %.
+    - National rank = the province's place among the regions by welfare sales year to date
+      (1 = largest; 全国 is not ranked; ties share a rank).
+    """
 
     year: int
     month: int
@@ -192,10 +204,37 @@ class MarketShare:
     national_rank: int | None
     regions_ranked: int
     national_welfare_ytd_fen: int | None = None
+    prior_welfare_ytd_fen: int | None = None
+    prior_sports_ytd_fen: int | None = None
+    prior_national_rank: int | None = None
+    prior_regions_ranked: int | None = None
+    source: str = ""
 
     @property
     def welfare_share_pct(self) -> Decimal | None:
         return share_pct(self.welfare_ytd_fen, self.welfare_ytd_fen + self.sports_ytd_fen)
+
+    @property
+    def prior_welfare_share_pct(self) -> Decimal | None:
+        if self.prior_welfare_ytd_fen is None:
+            return None
+        return share_pct(
+            self.prior_welfare_ytd_fen,
+            self.prior_welfare_ytd_fen + (self.prior_sports_ytd_fen or 0),
+        )
+
+    @property
+    def share_change_points(self) -> Decimal | None:
+        """The welfare share's change on the year before, in percentage points."""
+        now, before = self.welfare_share_pct, self.prior_welfare_share_pct
+        return None if now is None or before is None else now - before
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained on the year before (positive: moved up, "进位")."""
+        if self.national_rank is None or self.prior_national_rank is None:
+            return None
+        return self.prior_national_rank - self.national_rank
 
     @property
     def national_share_pct(self) -> Decimal | None:
@@ -206,12 +245,23 @@ class MarketShare:
     def to_dict(self) -> dict:
         return {
             "period": f"{self.year}-{self.month:02d}",
+            "prior_period": f"{self.year - 1}-{self.month:02d}",
+            "window": {
+                "start": f"{self.year}-01-01",
+                "end": month_end(self.year, self.month).isoformat(),
+            },
             "region": self.region,
             "welfare_ytd_yuan": yuan_text(self.welfare_ytd_fen),
             "sports_ytd_yuan": yuan_text(self.sports_ytd_fen),
             "welfare_ytd_yoy_pct": _pct_text(self.welfare_ytd_yoy_pct),
             "welfare_share_pct": _pct_text(self.welfare_share_pct),
+            "prior_welfare_share_pct": _pct_text(self.prior_welfare_share_pct),
+            "share_change_points": _pct_text(self.share_change_points),
             "national_rank": self.national_rank,
+            "prior_national_rank": self.prior_national_rank,
+            "rank_change": self.rank_change,
+            "provinces": self.regions_ranked,
             "regions_ranked": self.regions_ranked,
             "national_share_pct": _pct_text(self.national_share_pct),
+            "source": self.source,
         }

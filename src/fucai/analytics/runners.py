@@ -67,6 +67,7 @@ from fucai.analytics.slices import (
     DimensionLookup,
     RollupSlice,
 )
+from fucai.core.bounds import months_elapsed
 from fucai.sales.choices import GameCategory, MofLottery
 from fucai.sales.store import ytd_column
 
@@ -861,18 +862,64 @@ def _union(parts: list):
 
 
 class MarketShareRunner(Runner):
-    """Market share and national rank from the Ministry of Finance table of the latest month
-    published in the as-of year, up to the as-of month (None if there is none)."""
+    """Market share and national rank from the Ministry of Finance table (results.MarketShare
+    says which table and how each figure is defined), with the same month a year earlier.
+
+    Only for a scope that is everything: the table is public, but the province's own welfare
+    rows are the province's sales, which a city or a territory does not see otherwise. For any
+    other scope, and when no table of a fully elapsed month of the year is stored, it is None.
+    This is the one definition the cockpit's card, `fucai sales market-share`, `fucai sales
+    summary` and the sales API use."""
 
     @cached_result
     def run(self, as_of: dt.date, region: str | None = None) -> MarketShare | None:
-        from fucai.sales.ingest.mof import NATIONAL, short_region
+        from fucai.sales.ingest.mof import short_region
 
+        if not self.scope.everything:
+            return None
         region = region or short_region(GroupNames.of(self.context).province[1])
+        current = self._latest_table(as_of.year, months_elapsed(as_of))
+        if not current:
+            return None
+        month = current[0]["month"]
+        own = self._own(current, region)
+        if own is None:
+            return None
+        prior_rows = [r for r in self._latest_table(as_of.year - 1, month) if r["month"] == month]
+        prior = self._own(prior_rows, region) if prior_rows else None
+        before = (
+            {}
+            if prior is None
+            else {
+                "prior_welfare_ytd_fen": prior["welfare"]["ytd_amount_fen"] or 0,
+                "prior_sports_ytd_fen": prior["sports"].get("ytd_amount_fen") or 0,
+                "prior_national_rank": prior["rank"],
+                "prior_regions_ranked": prior["ranked"],
+            }
+        )
+        return MarketShare(
+            year=as_of.year,
+            month=month,
+            region=region,
+            welfare_ytd_fen=own["welfare"]["ytd_amount_fen"] or 0,
+            sports_ytd_fen=own["sports"].get("ytd_amount_fen") or 0,
+            welfare_ytd_yoy_pct=own["welfare"]["ytd_yoy_pct"],
+            national_rank=own["rank"],
+            regions_ranked=own["ranked"],
+            national_welfare_ytd_fen=own["national"].get("ytd_amount_fen"),
+            source=own["national"].get("note") or own["welfare"].get("note") or "",
+            **before,
+        )
+
+    def _latest_table(self, year: int, max_month: int) -> list[dict]:
+        """The rows of the latest table of `year` up to month `max_month`, each welfare and sports
+        row with its national rank by year-to-date sales (None for 全国 and blanks)."""
+        from fucai.sales.ingest.mof import NATIONAL
+
         mof = self.tables["mof"]
-        year = mof.filter((mof.year == as_of.year) & (mof.month <= as_of.month))
+        year_rows = mof.filter((mof.year == year) & (mof.month <= max_month))
         # (a window function inside filter() compiles wrongly for Spark: mutate, then filter)
-        marked = year.mutate(latest=year.month.max().over())
+        marked = year_rows.mutate(latest=year_rows.month.max().over())
         latest = marked.filter(marked.month == marked.latest).drop("latest")
         ranked = latest.mutate(
             rank=ibis.cases(
@@ -891,26 +938,24 @@ class MarketShareRunner(Runner):
                 else_=ibis.null("int64"),
             )
         )
-        rows = ranked.to_pyarrow().to_pylist()
-        if not rows:
-            return None
-        latest_month = rows[0]["month"]
+        return ranked.to_pyarrow().to_pylist()
+
+    @staticmethod
+    def _own(rows: list[dict], region: str) -> dict | None:
+        """The region's welfare and sports rows, the national welfare row and the region's rank
+        among the regions ranked by welfare sales; None without the region's welfare row."""
+        from fucai.sales.ingest.mof import NATIONAL
+
         welfare = str(MofLottery.WELFARE)
         ranks = {r["region"]: r["rank"] for r in rows if r["lottery"] == welfare and r["rank"]}
         cell = {(r["region"], r["lottery"]): r for r in rows}
-        own_welfare = cell.get((region, str(MofLottery.WELFARE)))
+        own_welfare = cell.get((region, welfare))
         if own_welfare is None:
             return None
-        own_sports = cell.get((region, str(MofLottery.SPORTS))) or {}
-        national = cell.get((NATIONAL, str(MofLottery.WELFARE))) or {}
-        return MarketShare(
-            year=as_of.year,
-            month=latest_month,
-            region=region,
-            welfare_ytd_fen=own_welfare["ytd_amount_fen"] or 0,
-            sports_ytd_fen=own_sports.get("ytd_amount_fen") or 0,
-            welfare_ytd_yoy_pct=own_welfare["ytd_yoy_pct"],
-            national_rank=ranks.get(region),
-            regions_ranked=len(ranks),
-            national_welfare_ytd_fen=national.get("ytd_amount_fen"),
-        )
+        return {
+            "welfare": own_welfare,
+            "sports": cell.get((region, str(MofLottery.SPORTS))) or {},
+            "national": cell.get((NATIONAL, welfare)) or {},
+            "rank": ranks.get(region),
+            "ranked": len(ranks),
+        }

@@ -13,6 +13,7 @@ as annotated types for django-ninja (pydantic) schemas, `BoundedDateField` for D
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import unicodedata
 from typing import Annotated
@@ -132,3 +133,15 @@ def check_upload_size(upload) -> None:
             % {"name": upload.name, "size": upload.size / 1024 / 1024, "limit": limit},
             code="too_large",
         )
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def months_elapsed(as_of: dt.date) -> int:
+    """How many months of the as-of year have fully elapsed on the as-of day (0 to 12): the rule
+    for monthly figures (the Ministry of Finance's table) against a day. On 2023-09-03 that is 8:
+    January – August ("截至8月"), never a month that has not ended; on 2023-09-30 it is 9."""
+    return as_of.month if as_of == month_end(as_of.year, as_of.month) else as_of.month - 1

@@ -45,6 +45,8 @@ class SalesConfig(AppConfig):
                 demo_builders=(
                     (30, "fucai.sales.demo.builder.SalesDemoBuilder"),
                     (35, "fucai.sales.demo.archive.ArchiveDemoBuilder"),
+                    # after the sales: 江西's welfare rows are the demo's sales
+                    (40, "fucai.sales.demo.mof.MofDemoBuilder"),
                 ),
                 access="fucai.sales.access",
             )

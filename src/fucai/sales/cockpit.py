@@ -307,9 +307,8 @@ class Cockpit:
         return runner.run(self.as_of, compare=self.compare)
 
     def cards(self) -> Cards:
-        market = None
-        if self.scope.everything:  # the Ministry's table is the province's, not a city's
-            market = MarketShareRunner(self.context, self.scope).run(self.as_of)
+        # None unless the scope is everything (the runner's rule: Jiangxi's rows are its sales)
+        market = MarketShareRunner(self.context, self.scope).run(self.as_of)
         network = network_summary(self._stations_seen(), self.as_of)
         return Cards(ytd=self.year_to_date, network=network, market=market)
 

@@ -74,6 +74,7 @@ MOF_SCHEMA = pa.schema(
         ("month_yoy_pct", pa.decimal128(9, 2)),
         ("ytd_amount_fen", pa.int64()),
         ("ytd_yoy_pct", pa.decimal128(9, 2)),
+        ("note", pa.string()),
     ]
 )
 SCHEMAS = {

@@ -15,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fucai.analytics.backends import AnalyticsContext
-from fucai.analytics.results import Figures
+from fucai.analytics.results import Figures, MarketShare
 from fucai.core.excel import Column, table_workbook, xlsx_response
 from fucai.core.grant import IMPORT_SALES, grant_for
 from fucai.sales.cockpit import Cards, Cockpit, PlaceNotInScope, sales_span
@@ -124,8 +124,33 @@ def _card_texts(cards: Cards) -> dict:
         "prior_instant_share": pct_text(cards.prior_instant_share_pct, signed=False),
     }
     if cards.market is not None:
-        texts["welfare_share"] = pct_text(cards.market.welfare_share_pct, signed=False)
+        texts["market"] = _market_texts(cards.market)
     return texts
+
+
+def _market_texts(market: MarketShare) -> dict:
+    """The market-share and national-rank cards: the share, its change in points, the rank and
+    the places gained (MarketShare defines each)."""
+    change = market.share_change_points
+    return {
+        "share": pct_text(market.welfare_share_pct, signed=False),
+        "prior_share": pct_text(market.prior_welfare_share_pct, signed=False),
+        "share_change": "—" if change is None else f"{change:+.1f}",
+        "share_change_css": delta_class(change),
+        "rank_change": market.rank_change,
+        "rank_move": _rank_move(market.rank_change),
+    }
+
+
+def _rank_move(change: int | None) -> str:
+    """Places gained or lost: "up 2 places", "down 1 place", "unchanged"; "" without a prior."""
+    if change is None:
+        return ""
+    if change == 0:
+        return _("unchanged")
+    if change > 0:
+        return ngettext("up %(n)d place", "up %(n)d places", change) % {"n": change}
+    return ngettext("down %(n)d place", "down %(n)d places", -change) % {"n": -change}
 
 
 def _export(board: Cockpit, name: str) -> HttpResponse:

@@ -79,6 +79,9 @@ def demo(django_db_setup, django_db_blocker):
         last_change = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         out, err = run_demo()
         yield {"out": out, "err": err}
+        from fucai.sales.demo.mof import MofDemoBuilder  # the demo's Ministry table and imports
+
+        MofDemoBuilder().wipe(None)
         User.objects.filter(email__endswith="@demo.fucai.invalid").delete()
         wipe_network()
         ObjectChange.objects.filter(pk__gt=last_change).delete()

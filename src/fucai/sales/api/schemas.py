@@ -20,6 +20,8 @@ YUAN_NOTE = "Yuan as an exact decimal string with two places (fen), never a floa
 PCT_NOTE = "Percent as a decimal string with one place; null without a base."
 Yuan = Annotated[str, StringConstraints(pattern=YUAN_PATTERN)]
 Pct = Annotated[str, StringConstraints(pattern=PCT_PATTERN)]
+# a percentage as the Ministry of Finance publishes it (two places, e.g. "26.60")
+PublishedPct = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{2}$")]
 
 
 def yuan(description: str = "") -> Any:
@@ -128,11 +130,23 @@ class MarketShareOut(Schema):
     region: str = Field(..., description="The province as the Ministry names it.")
     welfare_ytd_yuan: Yuan = yuan("Welfare lottery sales, year to date.")
     sports_ytd_yuan: Yuan = yuan("Sports lottery sales, year to date.")
-    welfare_ytd_yoy_pct: Pct | None = pct()
+    welfare_ytd_yoy_pct: PublishedPct | None = Field(
+        ..., description="Year-to-date YoY as the Ministry published it (two places); or null."
+    )
     welfare_share_pct: Pct | None = pct("Welfare share of lottery sales.")
-    national_rank: int | None = Field(..., description="The province's rank among regions.")
+    prior_period: str = Field(..., description="YYYY-MM of the table a year earlier.")
+    window: WindowOut = Field(..., description="1 January to the end of the table's month.")
+    prior_welfare_share_pct: Pct | None = pct("The same share a year earlier.")
+    share_change_points: Pct | None = pct("The share's change, in percentage points.")
+    national_rank: int | None = Field(
+        ..., description="The province's rank among regions by welfare sales (1 = largest)."
+    )
+    prior_national_rank: int | None = Field(..., description="The same rank a year earlier.")
+    rank_change: int | None = Field(..., description="Places gained on a year earlier.")
+    provinces: int = Field(..., description="How many regions are ranked.")
     regions_ranked: int
     national_share_pct: Pct | None = pct("Share of national welfare sales.")
+    source: str = Field(..., description="The table's source note, e.g. `synthetic (demo)`.")
 
 
 class SalesSummaryOut(Schema):
@@ -155,7 +169,9 @@ class SalesSummaryOut(Schema):
         f"and, for whole cities, the monthly archive's (docs/formats.md). {YUAN_NOTE}",
     )
     market_share: MarketShareOut | None = Field(
-        ..., description="From the Ministry of Finance's latest table of the year (published)."
+        ...,
+        description="From the Ministry of Finance's table of the latest month of the year fully "
+        "elapsed on the as-of day; only for a user who sees the whole province.",
     )
 
 

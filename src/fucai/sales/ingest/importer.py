@@ -521,6 +521,7 @@ class SalesImporter:
                     month_yoy_pct=c.month_yoy_pct,
                     ytd_amount_fen=c.ytd_amount_fen,
                     ytd_yoy_pct=c.ytd_yoy_pct,
+                    note=table.note,
                     source=f.record,
                 )
                 for c in table.cells
@@ -542,6 +543,8 @@ class SalesImporter:
                 f.record.message = _("Ministry of Finance table for %(period)s.") % {
                     "period": f.mof.period
                 }
+                if f.mof.note:
+                    f.record.message += " " + _("Source: %(note)s.") % {"note": f.mof.note}
             elif commit is not None and not commit.changed:
                 f.record.message = _("Same content as the store: nothing changed.")
             f.record.save()

@@ -4,7 +4,9 @@ Layout (docs/formats.md has an example): a title naming the period ("2023年8月
 情况" or "2023年1-8月…"), optionally a unit line ("单位：万元", the default; 亿元 and 元 are
 understood), a header row with the groups 福利彩票, 体育彩票, 合计 (merged cells) above a row of
 sub-headers (本月 / 同比增长 / 本年累计 / 同比增长), then one row per region (全国 or 合计 first or
-last). Amounts become integer fen; percentages stay as published (two decimals).
+last). A cell above the header reading "来源：…" names the figures' source; it is kept with the
+rows (MofReport.note: the demo's table says "synthetic (demo)"). Amounts become integer fen;
+percentages stay as published (two decimals).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ UNITS = {"亿元": Decimal(100_000_000), "万元": Decimal(10_000), "元": Decim
 PERIOD_RE = re.compile(r"(\d{4})\s*年\s*(?:1\s*[-—～~至]\s*)?(\d{1,2})\s*月")
 REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
 NATIONAL = "全国"
+NOTE_RE = re.compile(r"(?:数据)?来源[:：]\s*(.+)")
 
 
 @dataclass
@@ -41,6 +44,7 @@ class MofTable:
     month: int
     cells: list[MofCell] = field(default_factory=list)
     rows: int = 0
+    note: str = ""  # the line above the header naming the figures' source (来源：…)
 
     @property
     def period(self) -> str:
@@ -86,6 +90,16 @@ def _pct(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _note(rows: list[tuple]) -> str:
+    """The text after "来源：" (or "数据来源：") in a cell above the header, if any."""
+    for values in rows:
+        for value in values:
+            match = NOTE_RE.search(str(value or ""))
+            if match:
+                return match.group(1).strip()[:200]
+    return ""
+
+
 def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
     for i, values in enumerate(rows):
         found = {GROUPS[_text(v)]: j for j, v in enumerate(values) if _text(v) in GROUPS}
@@ -129,7 +143,7 @@ def parse_mof_workbook(
         return None, [RowError(label, None, "", "mof_no_period")]
     year, month = period or (int(match.group(1)), int(match.group(2)))
     unit = next((u for name, u in UNITS.items() if name in intro), UNITS["万元"])
-    table = MofTable(year=year, month=month)
+    table = MofTable(year=year, month=month, note=_note(rows[:head_index]))
     errors: list[RowError] = []
     sub = rows[head_index + 1] if head_index + 1 < len(rows) else ()
     layout = {lottery: _sub_columns(sub, col) for lottery, col in groups.items()}

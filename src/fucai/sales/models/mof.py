@@ -47,6 +47,14 @@ class MofReport(models.Model):
     ytd_yoy_pct = models.DecimalField(
         _("year-to-date YoY (%)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
+    note = models.CharField(
+        _("source note"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The table's own line on where its figures come from (来源), e.g. synthetic (demo)."
+        ),
+    )
     source = models.ForeignKey(
         "sales.SalesImport",
         verbose_name=_("imported by"),

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.runners import SeriesRunner, YearToDateRunner
@@ -37,6 +38,7 @@ from fucai.sales.demo.builder import (
 )
 from fucai.sales.demo.calibrate import CalibrationError, YearCells, boost_groups, integerize
 from fucai.sales.demo.generator import DemoSalesGenerator
+from fucai.sales.demo.mof import NOTE, MofDemoBuilder
 from fucai.sales.demo.targets import YEARS, cell_targets
 from fucai.sales.store import DAILY, SalesStore
 
@@ -58,6 +60,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         store = SalesStore(data_dir / "sales")
         context = AnalyticsContext(backend="duckdb", store=store)
         yield SimpleNamespace(out=out, err=err, store=store, context=context, data_dir=data_dir)
+        MofDemoBuilder(store).wipe(None)
         User.objects.filter(email__endswith="@demo.fucai.invalid").delete()
         wipe_network()
         ObjectChange.objects.filter(pk__gt=last_change).delete()
@@ -221,6 +224,92 @@ def test_the_cli_summary_prints_the_seed_figures(demo_db, settings):
     call_command("sales", "summary", "--as-of", "2023-12-31", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
     assert (data["total"]["amount_yuan"], data["total"]["yoy_pct"]) == ("4063000000.00", "31.0")
+
+
+# --- the Ministry of Finance table (market share, national rank) -------------------------------
+
+
+def market_share(demo, settings, as_of: str) -> dict:
+    settings.DATA_DIR = demo.data_dir
+    out = io.StringIO()
+    call_command("sales", "market-share", "--as-of", as_of, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_as_of_3_september_jiangxi_gained_rank_and_share_on_the_year_before(demo_db, settings):
+    """The seed: "全国排名有进位、市场份额有提升" — from the August tables of 2023 and 2022."""
+    data = market_share(demo_db, settings, "2023-09-03")
+    assert (data["period"], data["prior_period"], data["region"]) == ("2023-08", "2022-08", "江西")
+    assert data["window"] == {"start": "2023-01-01", "end": "2023-08-31"}
+    assert (data["national_rank"], data["prior_national_rank"], data["provinces"]) == (10, 12, 31)
+    assert (data["welfare_share_pct"], data["prior_welfare_share_pct"]) == ("44.4", "40.8")
+    assert data["source"] == NOTE == "synthetic (demo)"
+
+
+def test_the_cockpit_shows_the_share_and_rank_the_cli_reports(demo_db, settings, client):
+    from fucai.accounts.models import User
+
+    data = market_share(demo_db, settings, "2023-09-03")
+    client.force_login(User.objects.get(username="admin"))
+    html = client.get(reverse("sales:cockpit"), {"as_of": "2023-09-03"}).content.decode()
+
+    def card(figure: str) -> str:
+        match = re.search(rf'data-figure="{figure}">(.*?)</div>\s*</div>', html, re.S)
+        assert match, figure
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+    share, rank = card("market_share"), card("national_rank")
+    assert share.startswith(f"福彩占彩票销量份额 {data['welfare_share_pct']}% ")
+    assert f"去年同期 {data['prior_welfare_share_pct']}%" in share
+    assert "+3.6 个百分点" in share and "截至8月" in share and "来源：synthetic (demo)" in share
+    assert rank.startswith(f"福彩销量全国排名 {data['national_rank']} / {data['provinces']} ")
+    assert f"去年同期第{data['prior_national_rank']}位 进2位" in rank
+
+
+def test_the_tables_jiangxi_welfare_is_the_demos_own_sales_month_by_month(demo_db):
+    from fucai.sales.models import MofReport
+
+    series = SeriesRunner(demo_db.context, Scope.province()).monthly(YEAR_END)
+    sales = {(p.period.year, p.period.month): p.amount_fen for p in series.points}
+    rows = MofReport.objects.filter(region="江西", lottery="welfare", year__gte=2022)
+    table = {(r.year, r.month): r.month_amount_fen for r in rows}
+    assert table == sales and len(table) == 24
+    august = MofReport.objects.get(year=2023, month=8, region="江西", lottery="welfare")
+    assert august.ytd_amount_fen == sum(sales[(2023, m)] for m in range(1, 9))
+
+
+def test_the_tables_national_totals_are_the_published_figures(demo_db):
+    from fucai.sales.models import MofReport
+
+    def national(year: int, month: int, lottery: str) -> tuple[Decimal, Decimal]:
+        row = MofReport.objects.get(year=year, month=month, region="全国", lottery=lottery)
+        return yi(row.month_amount_fen), yi(row.ytd_amount_fen)
+
+    assert national(2022, 12, "welfare") == (Decimal("118.31"), Decimal("1481.31"))
+    assert national(2022, 12, "sports") == (Decimal("500.18"), Decimal("2765.22"))
+    assert national(2023, 1, "welfare") == (Decimal("108.41"), Decimal("108.41"))
+    assert national(2023, 7, "sports")[1] == Decimal("2151.21")
+    assert national(2023, 10, "welfare")[1] == Decimal("1600.27")
+    assert national(2023, 12, "welfare") == (Decimal("174.76"), Decimal("1944.41"))
+    assert national(2023, 12, "sports") == (Decimal("358.08"), Decimal("3852.55"))
+    year_end = MofReport.objects.get(year=2023, month=12, region="全国", lottery="welfare")
+    assert year_end.ytd_yoy_pct == Decimal("31.26")  # published: +31.3 %
+    provinces = MofReport.objects.filter(year=2023, month=12, lottery="welfare").exclude(
+        region="全国"
+    )
+    assert sum(r.ytd_amount_fen for r in provinces) == year_end.ytd_amount_fen
+    assert set(MofReport.objects.values_list("note", flat=True)) == {"synthetic (demo)"}
+
+
+def test_each_months_table_is_an_import_in_the_history(demo_db):
+    from fucai.sales.choices import ImportKind, ImportStatus
+    from fucai.sales.models import SalesImport
+
+    imports = SalesImport.objects.filter(kind=ImportKind.MOF, status=ImportStatus.SUCCEEDED)
+    assert imports.count() == 36
+    august = imports.get(file_name__startswith="2023年8月")
+    assert "synthetic (demo)" in august.message
+    assert august.mof_rows.count() == 32 * 3  # 全国 and 31 provinces × welfare, sports, total
 
 
 # --- the shape of the data ---------------------------------------------------------------------
@@ -562,3 +651,30 @@ def test_the_targets_reproduce_the_report_whatever_the_natural_split():
     assert sum(v for (y, _, _), v in targets.items() if y == 2023) == 4_063_000_000_00
     assert targets[(2023, "instant", "ytd")] == 575_000_000_00
     assert all(v % 100 == 0 for v in targets.values())
+
+
+def test_the_national_months_keep_every_published_figure():
+    from fucai.sales.demo.mof import national_months
+
+    welfare = national_months(2023, "welfare")
+    assert [yi(welfare[m]) for m in (1, 10, 12)] == [
+        Decimal("108.41"),
+        Decimal("154.88"),
+        Decimal("174.76"),
+    ]
+    assert yi(sum(welfare[m] for m in range(1, 8))) == Decimal("1076.82")
+    assert yi(sum(welfare[m] for m in range(1, 11))) == Decimal("1600.27")
+    assert yi(sum(welfare.values())) == Decimal("1944.41")
+    assert all(amount % 10_000 == 0 for amount in welfare.values())  # whole 0.01 万元
+
+
+def test_the_other_regions_place_jiangxi_at_the_rank_asked_for():
+    from fucai.sales.demo.mof import OTHERS, other_weights
+
+    weights = other_weights(10, 0.02)
+    assert sum(weights.values()) == pytest.approx(1)
+    assert len(weights) == len(OTHERS) == 30
+    assert sorted(weights.values(), reverse=True)[8] >= 0.02 * 1.1  # 9 regions above
+    assert sorted(weights.values(), reverse=True)[9] <= 0.02 * 0.9  # the 10th below
+    with pytest.raises(ValueError):
+        other_weights(30, 0.05)

@@ -4,6 +4,7 @@ fucai sales import PATH... [--user U] [--kind daily|tickets|mof] [--period YYYY-
 fucai sales import-archive FILE.xlsx [--user U] [--dry-run]
 fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
                     [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
+fucai sales market-share --as-of 2023-09-03 [--user U] [--format json|table]
 fucai sales status | gc [--grace-hours H] [--upload-days N] | refresh-dimensions | rebuild-rollups
 """
 
@@ -92,6 +93,14 @@ class Command(BaseCommand):
         summary.add_argument(
             "--backend", choices=("duckdb", "pyspark"), help="default: FUCAI_ANALYTICS_BACKEND"
         )
+
+        share = sub.add_parser(
+            "market-share",
+            help="welfare share and national rank from the Ministry of Finance table, year on year",
+        )
+        share.add_argument("--as-of", required=True, type=parse_date, help="YYYY-MM-DD")
+        share.add_argument("--user", help="apply this user's scope (default: the whole province)")
+        share.add_argument("--format", choices=("json", "table"), default="table")
 
         sub.add_parser("status", help="the store's partitions and the last imports")
         gc = sub.add_parser(
@@ -212,6 +221,20 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self._emit(data, options)
 
+    def do_market_share(self, options) -> None:
+        from fucai.analytics.backends import AnalyticsContext
+        from fucai.analytics.runners import MarketShareRunner
+        from fucai.analytics.scope import Scope
+
+        user = user_for(options["user"])
+        scope = Scope.province() if user is None else Scope.for_user(user)
+        share = MarketShareRunner(AnalyticsContext(), scope).run(options["as_of"])
+        data = {"as_of": options["as_of"].isoformat(), **(share.to_dict() if share else {})}
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(render_market_share(data))
+
     def _emit(self, data: dict, options) -> None:
         fmt, out = options["format"], options["out"]
         if fmt == "xlsx":
@@ -312,6 +335,26 @@ def render_summary(data: dict) -> str:
             f"of {share['regions_ranked']}"
         )
     return "\n".join(lines)
+
+
+def render_market_share(data: dict) -> str:
+    if "period" not in data:
+        return (
+            f"no market share as of {data['as_of']}: no Ministry of Finance table of a month "
+            "fully elapsed this year (or not the whole province in scope)"
+        )
+    window = data["window"]
+    return "\n".join(
+        [
+            f"market share as of {data['as_of']}: {data['region']}, Ministry of Finance table "
+            f"{data['period']} ({window['start']} … {window['end']}), source: "
+            f"{data['source'] or '-'}",
+            f"welfare share of lottery sales  {data['welfare_share_pct']}%  "
+            f"(a year earlier {data['prior_welfare_share_pct'] or '-'}%)",
+            f"national rank                   {data['national_rank']} of {data['provinces']}  "
+            f"(a year earlier {data['prior_national_rank'] or '-'})",
+        ]
+    )
 
 
 def write_summary_xlsx(data: dict, path: Path) -> None:
