@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0003_salesimport_dry_run'),
+        ('sales', '0004_salesimport_source'),
     ]
 
     operations = [
