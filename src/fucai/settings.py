@@ -191,6 +191,11 @@ NINJA_PAGINATION_CLASS = "fucai.core.api.paging.Paged"  # pages past the end are
 ANALYTICS_BACKEND = env_choice("FUCAI_ANALYTICS_BACKEND", ("duckdb", "pyspark"), default="duckdb")
 ANALYTICS_RECHECK_SECONDS = env_float("FUCAI_ANALYTICS_RECHECK_SECONDS", default=2.0, minimum=0)
 ANALYTICS_CACHE_SIZE = env_int("FUCAI_ANALYTICS_CACHE_SIZE", default=512, minimum=0)
+# Sales alerts (fucai.sales.activity): a station open on the day with no sales for this many selling
+# days, or whose last four weeks fell by more than this percentage against the same weeks a year
+# earlier (52 weeks back), is listed on the network overview.
+ALERT_NO_SALES_DAYS = env_int("FUCAI_ALERT_NO_SALES_DAYS", default=7, minimum=1, maximum=366)
+ALERT_DROP_PCT = env_float("FUCAI_ALERT_DROP_PCT", default=30.0, minimum=0, maximum=100)
 SPARK_MASTER = env_text("FUCAI_SPARK_MASTER", default="local[2]")
 SPARK_SHUFFLE_PARTITIONS = env_int("FUCAI_SPARK_SHUFFLE_PARTITIONS", default=4, minimum=1)
 

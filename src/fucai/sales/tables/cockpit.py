@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ FEN_PER_YI = 10_000_000_000
 AMOUNT_FORMAT = "#,##0.00"
 PCT_FORMAT = "0.0"
 
+STATION_PAGE = "network:station_detail"
 GROUPING_LABELS = {
     "city": gettext_lazy("City"),
     "county": gettext_lazy("County"),
@@ -82,6 +84,7 @@ class TableColumn:
     label: str
     kind: str = TEXT
     on_screen: bool = True  # False: in the Excel export only
+    link: str | None = None  # on screen, a link to this URL name with the row's "code"
 
     @property
     def numeric(self) -> bool:
@@ -146,7 +149,14 @@ class CockpitTable:
         ]
 
     def body(self) -> list[list[dict]]:
-        return [[c.screen(row.get(c.key)) for c in self.screen_columns] for row in self.rows]
+        return [[self._cell(c, row) for c in self.screen_columns] for row in self.rows]
+
+    @staticmethod
+    def _cell(column: TableColumn, row: dict) -> dict:
+        cell = column.screen(row.get(column.key))
+        if column.link and row.get("code"):
+            cell["href"] = reverse(column.link, args=[row["code"]])
+        return cell
 
     def foot(self) -> list[dict] | None:
         if self.footer is None:
@@ -192,10 +202,11 @@ def window_notes(ytd: YearToDate, scope_label: str) -> list[tuple[str, object]]:
 def ranking_table(ranking: Ranking, total: Figures, share_label: str) -> CockpitTable:
     """Groups ranked by year-to-date amount, with last year's same window, YoY and share."""
     group_label = GROUPING_LABELS.get(ranking.by, ranking.by)
+    link = STATION_PAGE if ranking.by == "station" else None
     columns = [
         TableColumn("rank", _("Rank"), RANK),
         TableColumn("code", _("Code"), CODE, on_screen=False),
-        TableColumn("name", str(group_label)),
+        TableColumn("name", str(group_label), link=link),
         TableColumn("amount", _("Year to date"), AMOUNT),
         TableColumn("prior", _("Same period last year"), AMOUNT),
         TableColumn("yoy", _("YoY"), DELTA),
