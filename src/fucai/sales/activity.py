@@ -91,15 +91,14 @@ def idle_days(
 def days_without_sales(
     context: AnalyticsContext, scope: Scope, stations, as_of: dt.date
 ) -> dict[str, Idle | None]:
-    """Days without sales of every station of `stations` (a queryset already restricted to the
-    user) as of a day, read through `scope`: {station code: Idle, or None if not open}."""
+    """Days without sales of the stations of `stations` (a queryset already restricted to the
+    user) as of a day, read through `scope`: {station code: Idle, or None if not open}; a
+    station without any status change up to the day (never open) is left out."""
     start = as_of - dt.timedelta(days=LOOKBACK_DAYS - 1)
     last_sales = LastSaleRunner(context, scope).run(start, as_of)
-    histories = station_histories(stations, as_of)
-    codes = stations.values_list("code", flat=True)
     return {
-        code: idle_days(histories.get(code, []), last_sales.get(code), as_of, context.calendar)
-        for code in codes
+        code: idle_days(history, last_sales.get(code), as_of, context.calendar)
+        for code, history in station_histories(stations, as_of).items()
     }
 
 

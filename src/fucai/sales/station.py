@@ -92,7 +92,8 @@ class StationCockpit(Cockpit):
     def idle(self) -> Idle | None:
         """Days without sales (fucai.sales.activity; None: the station is not open that day)."""
         stations = Station.objects.filter(pk=self.station.pk)
-        return days_without_sales(self.context, self.scope, stations, self.as_of)[self.station.code]
+        idle = days_without_sales(self.context, self.scope, stations, self.as_of)
+        return idle.get(self.station.code)
 
     # -- tables ---------------------------------------------------------------------------------
     def year_to_date_table(self) -> CockpitTable:
