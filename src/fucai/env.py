@@ -35,7 +35,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
-def env_int(name: str, default: int, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -48,6 +48,10 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(
             f"Environment variable {name}={value} must be at least {minimum}."
+        )
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value} must be at most {maximum}."
         )
     return value
 
@@ -164,7 +168,9 @@ def env_list(name: str, default: str) -> list[str]:
     return items
 
 
-def env_float(name: str, default: float, minimum: float | None = None) -> float:
+def env_float(
+    name: str, default: float, minimum: float | None = None, maximum: float | None = None
+) -> float:
     """A finite decimal number (e.g. seconds), at least `minimum` if given."""
     import math
 
@@ -182,6 +188,10 @@ def env_float(name: str, default: float, minimum: float | None = None) -> float:
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(
             f"Environment variable {name}={raw!r} must be at least {minimum:g}."
+        )
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} must be at most {maximum:g}."
         )
     return value
 

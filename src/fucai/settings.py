@@ -193,6 +193,12 @@ ANALYTICS_RECHECK_SECONDS = env_float("FUCAI_ANALYTICS_RECHECK_SECONDS", default
 ANALYTICS_CACHE_SIZE = env_int("FUCAI_ANALYTICS_CACHE_SIZE", default=512, minimum=0)
 # a record high compared with fewer earlier years than this says "2021年以来新高", not 历史新高
 RECORD_HIGH_MIN_YEARS = env_int("FUCAI_RECORD_HIGH_MIN_YEARS", default=5, minimum=1)
+
+# Sales alerts (fucai.sales.activity): a station open on the day with no sales for this many selling
+# days, or whose last four weeks fell by more than this percentage against the same weeks a year
+# earlier (52 weeks back), is listed on the network overview.
+ALERT_NO_SALES_DAYS = env_int("FUCAI_ALERT_NO_SALES_DAYS", default=7, minimum=1, maximum=366)
+ALERT_DROP_PCT = env_float("FUCAI_ALERT_DROP_PCT", default=30.0, minimum=0, maximum=100)
 SPARK_MASTER = env_text("FUCAI_SPARK_MASTER", default="local[2]")
 SPARK_SHUFFLE_PARTITIONS = env_int("FUCAI_SPARK_SHUFFLE_PARTITIONS", default=4, minimum=1)
 

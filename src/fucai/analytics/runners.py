@@ -959,3 +959,29 @@ class MarketShareRunner(Runner):
             "rank": ranks.get(region),
             "ranked": len(ranks),
         }
+
+
+class LastSaleRunner(Runner):
+    """The last day in [start, end] on which each station in scope sold anything (the daily
+    facts; a station without a sale in the window is absent)."""
+
+    @cached_result
+    def run(self, start: dt.date, end: dt.date) -> dict[str, dt.date]:
+        d = self.tables["daily"]
+        sold = d.filter((d.date >= start) & (d.date <= end) & (d.amount_fen > 0))
+        rows = sold.group_by("station_code").aggregate(last_day=sold.date.max()).to_pyarrow()
+        return dict(
+            zip(rows["station_code"].to_pylist(), rows["last_day"].to_pylist(), strict=True)
+        )
+
+
+class StationWindowsRunner(Runner):
+    """Amounts per station in labelled windows of days (e.g. the last four weeks and the same
+    weeks a year earlier), in one query: {(label, station code): fen}."""
+
+    @cached_result
+    def run(self, windows: tuple[tuple[int, dt.date, dt.date], ...]) -> dict[tuple, int]:
+        if any(end < start for _label, start, end in windows):
+            raise AnalyticsError("a window ends before it starts")
+        rows = self.grouped(self.window_rows(list(windows)), ("station",))
+        return summed(rows, ["window", "k_station"])

@@ -116,6 +116,13 @@ class Scope:
             return Scope.city(code, name or code)
         return self
 
+    def within_station(self, code: str, city_code: str) -> Scope:
+        """This scope narrowed to one station (never widened): the station alone if the scope
+        sees it (its city, or the station itself), else a scope that sees nothing."""
+        if self.everything or city_code in self.city_codes or code in self.station_codes:
+            return Scope.stations({code}, label=code)
+        return Scope(label=code)
+
     @property
     def cache_key(self) -> str:
         if self.everything:

@@ -24,7 +24,8 @@ What a module declares (all optional):
   whole city; "public": not scoped), read by fucai.analytics.scope;
 - `demo_builders`: dotted paths of its demo builder steps, with an order (see `fucai demo`);
 - `access`: the module of its permission-matrix expectations (fucai.core.testing.matrix);
-- `landing`: a URL name the home page sends people to when their grant allows it, by priority.
+- `landing`: a URL name the home page sends people to when their grant allows it (a capability,
+  a predicate of the grant), by priority.
 Dotted paths are imported only when used, so registering costs nothing at start-up.
 """
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
 from types import MappingProxyType
 
 from django.apps import apps
@@ -63,12 +65,22 @@ class MenuGroup:
 
 @dataclass(frozen=True)
 class Landing:
-    """Where the home page sends a user whose grant carries `capability` (or anyone, if None),
-    tried by ascending priority."""
+    """Where the home page sends a user whose grant carries `capability` (or anyone, if None)
+    and, if `applies` names a predicate ("module.function", called with the grant), for whom it
+    answers true; tried by ascending priority."""
 
     url_name: str
     priority: int = 100
     capability: str | None = None
+    applies: str | None = None
+
+    def allows(self, grant) -> bool:
+        if self.capability is not None and not grant.can(self.capability):
+            return False
+        if self.applies is None:
+            return True
+        module, _dot, name = self.applies.rpartition(".")
+        return bool(getattr(import_module(module), name)(grant))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The first landing page (fucai.core.registry) the user's grant allows."""
     grant = grant_for(request.user)
     for landing in landings():
-        if landing.capability is None or grant.can(landing.capability):
+        if landing.allows(grant):
             return redirect(landing.url_name)
     raise Http404
 

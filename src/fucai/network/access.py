@@ -23,7 +23,14 @@ NEW_STATION = {
 }
 
 ACCESS = {
-    "network:overview": [Expect(), Expect(query={"format": "xlsx"}), Expect(query={"by": "city"})],
+    "network:overview": [
+        Expect(),
+        Expect(query={"format": "xlsx"}),
+        Expect(query={"by": "city"}),
+        Expect(query={"export": "alerts"}),  # the sales alerts in Excel
+    ],
+    # an owner's landing: a redirect to their station's page or to the station list, for all
+    "network:own_stations": Expect(ok=302),
     # the owner's phone in full, once, audited: for those who may change the station
     "network:owner_phone": Expect(**CHANGE_FORM, reach=CHANGE),
     "network:station_list": [
@@ -31,7 +38,20 @@ ACCESS = {
         Expect(query={"format": "xlsx"}),
         Expect(query={"city": "{city}"}, unseen=200),
     ],
-    "network:station_detail": Expect(path=STATION),
+    "network:station_detail": [
+        Expect(path=STATION),
+        Expect(path=STATION, query={"export": "history"}),
+        Expect(path=STATION, query={"export": "managers"}),
+        Expect(path=STATION, query={"export": "ytd"}),
+        Expect(path=STATION, query={"export": "position"}),  # its rank: a number, no figures
+        Expect(path=STATION, query={"export": "monthly"}),
+        Expect(path=STATION, query={"export": "games"}),
+    ],
+    # the station page's chart data
+    "network:station_sales": [
+        Expect(path=STATION, query={"chart": "monthly"}),
+        Expect(path=STATION, query={"chart": "games"}),
+    ],
     "network:station_edit": Expect(**CHANGE_FORM, reach=CHANGE, ok=400),
     "network:station_transition": Expect(**CHANGE_FORM, reach=CHANGE, ok=400),
     "network:map": Expect(),

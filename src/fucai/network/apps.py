@@ -34,6 +34,14 @@ class NetworkConfig(AppConfig):
                 ),
                 demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
                 access="fucai.network.access",
-                landing=(Landing("network:overview"),),
+                landing=(
+                    # an owner lands on their station (fucai.network.views.own_stations)
+                    Landing(
+                        "network:own_stations",
+                        priority=10,
+                        applies="fucai.network.views.lands_on_own_stations",
+                    ),
+                    Landing("network:overview"),
+                ),
             )
         )

@@ -82,15 +82,20 @@ def _status_at(history: list[tuple[dt.date, str]], day: dt.date) -> str | None:
     return status
 
 
+def open_on_day(history: list[tuple[dt.date, str]], day: dt.date) -> bool:
+    """Is a station with this status history (dated changes, in order) open at the end of `day`?
+    The Python face of `Station.objects.open_on` (the latest change on or before the day)."""
+    return _status_at(history, day) == StationStatus.OPEN
+
+
 def _facts(station: dict, history: list[tuple[dt.date, str]], as_of: dt.date) -> _StationFacts:
     year_start = dt.date(as_of.year, 1, 1)
     first_open = next((d for d, s in history if s == StationStatus.OPEN), None)
     return _StationFacts(
         scene=station["scene"],
         staff_count=station["staff_count"],
-        open_on_day=_status_at(history, as_of) == StationStatus.OPEN,
-        open_at_year_start=_status_at(history, year_start - dt.timedelta(days=1))
-        == StationStatus.OPEN,
+        open_on_day=open_on_day(history, as_of),
+        open_at_year_start=open_on_day(history, year_start - dt.timedelta(days=1)),
         opened_this_year=first_open is not None and year_start <= first_open <= as_of,
         closed_this_year=any(
             s == StationStatus.CLOSED and year_start <= d <= as_of for d, s in history

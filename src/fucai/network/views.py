@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from fucai.core.excel import Column, add_notes_sheet, table_workbook, xlsx_response
+from fucai.core.excel import (
+    DATE_FORMAT,
+    Column,
+    add_notes_sheet,
+    table_workbook,
+    xlsx_response,
+)
 from fucai.core.grant import SEE_PERSONAL_DATA, grant_for
 from fucai.core.models import ObjectChange
 from fucai.core.signals import personal_data_viewed
@@ -80,6 +86,67 @@ def _can_change(request: HttpRequest, station: Station) -> bool:
     )
 
 
+def _history(request: HttpRequest, station: Station):
+    return (
+        StationStatusChange.objects.restrict(request.user)
+        .filter(station=station)
+        .select_related("recorded_by")
+        .order_by("date", "pk")
+    )
+
+
+def _assignments(request: HttpRequest, station: Station):
+    return (
+        StationAssignment.objects.restrict(request.user)
+        .filter(station=station)
+        .select_related("manager", "territory")
+        .order_by("valid_from", "pk")
+    )
+
+
+def _station_board(request: HttpRequest, station: Station):
+    """The station's sales (fucai.sales.station) as of the page's day, and the as-of form
+    (clamped into the sales data and fucai.core.bounds); the board is None without sales data."""
+    from fucai.analytics.backends import AnalyticsContext
+    from fucai.sales.cockpit import sales_span
+    from fucai.sales.forms import CockpitForm
+    from fucai.sales.station import StationCockpit
+
+    context = AnalyticsContext.current()
+    form = CockpitForm.for_request(request, sales_span(context))
+    board = StationCockpit(
+        request.user, station, form.as_of_date, form.compare_rule, context=context
+    )
+    return (board if form.span is not None else None), form
+
+
+def _sales_context(request: HttpRequest, station: Station) -> dict:
+    from fucai.sales.views import _chart_labels, _figure_texts
+
+    board, form = _station_board(request, station)
+    if board is None:
+        return {"sales_form": form, "board": None}
+    ytd = board.year_to_date
+    query = f"?as_of={board.as_of.isoformat()}&compare={board.compare}"
+    url = reverse("network:station_sales", args=[station.code])
+    return {
+        "sales_form": form,
+        "board": board,
+        "card": {
+            "total": _figure_texts(ytd.total),
+            "draw": _figure_texts(ytd.by_category["draw"]),
+            "instant": _figure_texts(ytd.by_category["instant"]),
+        },
+        "ytd": ytd,
+        "games": board.games(),
+        "monthly": board.monthly(),
+        "chart_config": {
+            "urls": {chart: f"{url}{query}&chart={chart}" for chart in ("monthly", "games")},
+            "labels": _chart_labels(board),
+        },
+    }
+
+
 def _detail(
     request: HttpRequest,
     station: Station,
@@ -95,16 +162,11 @@ def _detail(
         edit_form = edit_form or StationForm(instance=station, user=user)
         transition_form = transition_form or StationTransitionForm(station=station)
     context = {
+        **_sales_context(request, station),
         "station": station,
         "owner": station.owner,
-        "history": StationStatusChange.objects.restrict(user)
-        .filter(station=station)
-        .select_related("recorded_by")
-        .order_by("date", "pk"),
-        "assignments": StationAssignment.objects.restrict(user)
-        .filter(station=station)
-        .select_related("manager", "territory")
-        .order_by("valid_from", "pk"),
+        "history": _history(request, station),
+        "assignments": _assignments(request, station),
         "changes": _station_audit(request, station)[:100],
         "county_feature": _county_feature(station.county.code),
         "map_point": {
@@ -125,8 +187,93 @@ def _detail(
 @login_required
 @require_GET
 def station_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The station page; `?export=ytd|position|monthly|games|history|managers` downloads that
+    table as Excel."""
     station = get_object_or_404(_stations(request), code=code)
+    export = request.GET.get("export")
+    if export:
+        return _station_export(request, station, export)
     return _detail(request, station)
+
+
+def _station_export(request: HttpRequest, station: Station, name: str) -> HttpResponse:
+    network_tables = {"history": _history_workbook, "managers": _managers_workbook}
+    if name in network_tables:
+        workbook, title = network_tables[name](request, station)
+        return xlsx_response(workbook, f"{station.code} {title}.xlsx")
+    board, _form = _station_board(request, station)
+    table = board.table(name) if board is not None else None
+    if table is None:
+        raise Http404(_("No such table to export."))
+    filename = f"{station.code} {table.title} {board.as_of.isoformat()}.xlsx"
+    return xlsx_response(table.workbook(), filename)
+
+
+def _export_notes(request: HttpRequest, station: Station) -> list[tuple[str, object]]:
+    return [
+        (_("Station"), f"{station.code} {station.name}"),
+        (_("Exported by"), request.user.username),
+        (_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+    ]
+
+
+def _history_workbook(request: HttpRequest, station: Station):
+    title = _("Lifecycle")
+    columns = [Column(_("Date"), number_format=DATE_FORMAT), _("Status"), _("Note")]
+    rows = [[c.date, c.get_status_display(), c.note] for c in _history(request, station)]
+    wb = table_workbook(columns, rows, title=title)
+    add_notes_sheet(wb, _("Notes"), _export_notes(request, station))
+    return wb, title
+
+
+def _managers_workbook(request: HttpRequest, station: Station):
+    title = _("Market managers")
+    columns = [
+        _("Market manager"),
+        Column(_("Code"), number_format="@"),
+        _("Territory"),
+        Column(_("From"), number_format=DATE_FORMAT),
+        Column(_("Until"), number_format=DATE_FORMAT),
+    ]
+    rows = [
+        [a.manager.name, a.manager.employee_code, a.territory.name, a.valid_from, a.valid_to]
+        for a in _assignments(request, station)
+    ]
+    wb = table_workbook(columns, rows, title=title)
+    add_notes_sheet(wb, _("Notes"), _export_notes(request, station))
+    return wb, title
+
+
+@login_required
+@require_GET
+def station_sales(request: HttpRequest, code: str) -> JsonResponse:
+    """The station page's chart data: `?chart=monthly|games` (the cockpit's JSON, one station)."""
+    station = get_object_or_404(_stations(request), code=code)
+    board, _form = _station_board(request, station)
+    charts = {"monthly": "monthly_json", "games": "games_json"}
+    chart = charts.get(request.GET.get("chart", ""))
+    if board is None or chart is None:
+        raise Http404(_("No such chart."))
+    return JsonResponse(getattr(board, chart)())
+
+
+def lands_on_own_stations(grant) -> bool:
+    """Does the home page send this grant to its stations (fucai.core.registry.Landing)? When
+    everything it sees is held as a station's owner: no place, no other person."""
+    view = grant.view
+    if view.everything or view.cities or view.counties or view.branches:
+        return False
+    return bool(view.persons) and all(kind == "owner" for kind, _pk in view.persons)
+
+
+@login_required
+@require_GET
+def own_stations(request: HttpRequest) -> HttpResponse:
+    """An owner's landing: their station's page when they see one station, else the list."""
+    codes = list(Station.objects.restrict(request.user).values_list("code", flat=True)[:2])
+    if len(codes) == 1:
+        return redirect("network:station_detail", code=codes[0])
+    return redirect("network:station_list")
 
 
 def _station_to_change(request: HttpRequest, code: str) -> Station:
@@ -294,6 +441,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     as_of = as_of_form.as_of_date
     by = _grouping(request)
     summary = network_summary(Station.objects.restrict(request.user), as_of, by=by)
+    alerts = _alerts(request, as_of)
+    if request.GET.get("export") == "alerts":
+        if alerts is None:
+            raise Http404(_("No such table to export."))
+        filename = _("sales alerts %(day)s") % {"day": alerts.as_of.isoformat()}
+        return xlsx_response(alerts.table().workbook(), filename + ".xlsx")
     if request.GET.get("format") == "xlsx":
         filename = _("network figures %(day)s") % {"day": as_of.isoformat()}
         return xlsx_response(_overview_workbook(summary, by, request.user), filename + ".xlsx")
@@ -311,5 +464,21 @@ def overview(request: HttpRequest) -> HttpResponse:
         "by_label": GROUPINGS[by],
         "groupings": GROUPINGS,
         "chart": chart,
+        "alerts": alerts,
     }
     return render(request, "network/overview.html", context)
+
+
+def _alerts(request: HttpRequest, as_of):
+    """The sales alerts of the user's scope (fucai.sales.activity) on the overview's day, or on
+    the last day of the sales data if that is earlier (later days would all look silent);
+    None without sales data."""
+    from fucai.analytics.backends import AnalyticsContext
+    from fucai.sales.activity import SalesAlerts
+    from fucai.sales.cockpit import sales_span
+
+    context = AnalyticsContext.current()
+    span = sales_span(context)
+    if span is None:
+        return None
+    return SalesAlerts.for_user(request.user, min(as_of, span.last), context)

@@ -63,6 +63,10 @@ BAD_VALUES += [  # fucai.analytics (settings ANALYTICS_*, SPARK_*)
     ("FUCAI_SPARK_SHUFFLE_PARTITIONS", "0", "FUCAI_SPARK_SHUFFLE_PARTITIONS=0 must be at least 1"),
     ("FUCAI_SPARK_SHUFFLE_PARTITIONS", "4.5", "FUCAI_SPARK_SHUFFLE_PARTITIONS='4.5' is not an"),
 ]
+BAD_VALUES += [  # fucai.sales.activity (settings ALERT_*)
+    ("FUCAI_ALERT_NO_SALES_DAYS", "0", "FUCAI_ALERT_NO_SALES_DAYS=0 must be at least 1"),
+    ("FUCAI_ALERT_DROP_PCT", "150", "FUCAI_ALERT_DROP_PCT='150' must be at most 100"),
+]
 
 
 @pytest.mark.parametrize(("name", "value", "message"), BAD_VALUES)

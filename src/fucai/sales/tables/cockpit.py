@@ -26,6 +26,7 @@ FEN_PER_YI = 10_000_000_000
 AMOUNT_FORMAT = "#,##0.00"
 PCT_FORMAT = "0.0"
 
+STATION_PAGE = "network:station_detail"
 GROUPING_LABELS = {
     "city": gettext_lazy("City"),
     "county": gettext_lazy("County"),
