@@ -121,7 +121,7 @@ def _station_board(request: HttpRequest, station: Station):
 
 
 def _sales_context(request: HttpRequest, station: Station) -> dict:
-    from fucai.sales.views import _chart_labels, _figure_texts
+    from fucai.sales.views import chart_labels, figure_texts
 
     board, form = _station_board(request, station)
     if board is None:
@@ -133,16 +133,19 @@ def _sales_context(request: HttpRequest, station: Station) -> dict:
         "sales_form": form,
         "board": board,
         "card": {
-            "total": _figure_texts(ytd.total),
-            "draw": _figure_texts(ytd.by_category["draw"]),
-            "instant": _figure_texts(ytd.by_category["instant"]),
+            key: figure_texts(figures, ytd.total.amount_fen, ytd.as_of.year)
+            for key, figures in (
+                ("total", ytd.total),
+                ("draw", ytd.by_category["draw"]),
+                ("instant", ytd.by_category["instant"]),
+            )
         },
         "ytd": ytd,
         "games": board.games(),
         "monthly": board.monthly(),
         "chart_config": {
             "urls": {chart: f"{url}{query}&chart={chart}" for chart in ("monthly", "games")},
-            "labels": _chart_labels(board),
+            "labels": chart_labels(board),
         },
     }
 

@@ -89,7 +89,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/cockpit.html", context)
 
 
-def _figure_texts(figures: Figures, unit_of: int, year: int) -> dict:
+def figure_texts(figures: Figures, unit_of: int, year: int) -> dict:
     return {
         "money": money(figures.amount_fen, unit_of=unit_of),
         "prior": money(figures.prior_amount_fen, unit_of=unit_of),
@@ -117,9 +117,9 @@ def _card_texts(cards: Cards) -> dict:
     of cards in the unit the total gets (亿元 or 万元, never both)."""
     unit_of = cards.total.amount_fen
     texts = {
-        "total": _figure_texts(cards.total, unit_of, cards.ytd.as_of.year),
-        "draw": _figure_texts(cards.draw, unit_of, cards.ytd.as_of.year),
-        "instant": _figure_texts(cards.instant, unit_of, cards.ytd.as_of.year),
+        "total": figure_texts(cards.total, unit_of, cards.ytd.as_of.year),
+        "draw": figure_texts(cards.draw, unit_of, cards.ytd.as_of.year),
+        "instant": figure_texts(cards.instant, unit_of, cards.ytd.as_of.year),
         "instant_share": pct_text(cards.instant_share_pct, signed=False),
         "prior_instant_share": pct_text(cards.prior_instant_share_pct, signed=False),
     }
@@ -182,11 +182,11 @@ def _chart_config(board: Cockpit) -> dict:
             "countyBoundaries": reverse("geo:boundaries", args=["county"]),
             "station": reverse("network:station_detail", args=["__code__"]),
         },
-        "labels": _chart_labels(board),
+        "labels": chart_labels(board),
     }
 
 
-def _chart_labels(board: Cockpit) -> dict:
+def chart_labels(board: Cockpit) -> dict:
     year, prior = board.as_of.year, board.as_of.year - 1
     return {
         "thisYear": str(year),
