@@ -46,3 +46,28 @@ def test_a_table_pads_by_display_width_so_chinese_lines_up():
 @pytest.mark.parametrize(("text", "width"), [("abc", 3), ("赣州市", 6), ("（万元）", 8), ("é", 1)])
 def test_display_width_counts_wide_characters_twice(text, width):
     assert display_width(text) == width
+
+
+def test_a_data_command_starts_without_the_web_apps_and_refuses_in_one_sentence(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from fucai.core.tests.test_settings import SRC
+
+    probe = (
+        "import sys; from fucai.cli import main\n"
+        "try:\n"
+        "    main(['sales', 'summary', '--as-of', '2023-09-03', '--format', 'xlsx'])\n"
+        "finally:\n"
+        "    print(sorted(m for m in ('ninja', 'django_tables2', 'ibis', 'pydantic', 'openpyxl')"
+        " if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FUCAI_", "DJANGO_"))}
+    env.update(PYTHONPATH=SRC, FUCAI_DATA_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert result.stderr == "--format xlsx 输出 Excel 文件：请用 --out 文件名.xlsx 指定文件。\n"
+    assert result.stdout == "[]\n"
