@@ -111,7 +111,7 @@ def command_rows(app: str, name: str) -> list[tuple[str, str]]:
 
 
 def nested_actions(parser, dest: str) -> str:
-    """" create|list|revoke" when the action has actions of its own (accounts token …)."""
+    """The actions of an action ("create|list|revoke" for accounts token), or ""."""
     import argparse
 
     subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]

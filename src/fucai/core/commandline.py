@@ -16,7 +16,7 @@ from django.utils import translation
 
 class FucaiCommand(BaseCommand):
     """A fucai command: no system checks, `--lang` on the command and on each of its sub-actions,
-and a refusal printed as the sentence it is."""
+    and a refusal printed as the sentence it is."""
 
     requires_system_checks: list[str] = []
 

@@ -150,9 +150,9 @@ def test_xlsx_without_out_is_refused_before_anything_is_computed(monkeypatch):
 
     monkeypatch.setattr(fucai.sales.summary, "sales_summary", computed)
     args = ("sales", "summary", "--as-of", "2023-09-03", "--format", "xlsx")
-    with pytest.raises(CommandError, match="name it with --out FILE.xlsx"):
+    with pytest.raises(CommandError, match=r"name it with --out FILE\.xlsx"):
         call_command(*args)
-    with pytest.raises(CommandError, match="请用 --out 文件名.xlsx 指定文件"):
+    with pytest.raises(CommandError, match=r"请用 --out 文件名\.xlsx 指定文件"):
         call_command(*args, "--lang", "zh-hans")
 
 
