@@ -147,6 +147,9 @@ LOGIN_LOCKOUT_MINUTES = env_int("FUCAI_LOGIN_LOCKOUT_MINUTES", default=15, minim
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The language of fucai's commands' output (tables, messages); `--lang` overrides it per call.
+# Unset: the active language (LANGUAGE_CODE in a fresh process).
+COMMAND_LANGUAGE = env_choice("FUCAI_LANGUAGE", tuple(code for code, _n in LANGUAGES), default="")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -22,8 +22,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 SMALL_INT_MAX = 32767  # PositiveSmallIntegerField on SQLite and PostgreSQL
@@ -94,7 +92,13 @@ def clean_optional_text(value: str) -> str:
 
 
 # -- django-ninja (pydantic) types ----------------------------------------------------------------
+# BoundedDate, CleanText, OptionalText and SmallCount are made on first use (`from fucai.core.bounds
+# import BoundedDate` in an API schema): a command or worker that never builds a schema does not
+# import pydantic.
 def _pydantic(check):
+    from pydantic import AfterValidator
+    from pydantic_core import PydanticCustomError
+
     def validate(value):
         try:
             return check(value)
@@ -104,10 +108,22 @@ def _pydantic(check):
     return AfterValidator(validate)
 
 
-BoundedDate = Annotated[dt.date, _pydantic(check_date)]
-CleanText = Annotated[str, _pydantic(clean_text)]
-OptionalText = Annotated[str, _pydantic(clean_optional_text)]
-SmallCount = Annotated[int, Field(ge=0, le=SMALL_INT_MAX)]
+def _schema_types() -> dict[str, object]:
+    from pydantic import Field
+
+    return {
+        "BoundedDate": Annotated[dt.date, _pydantic(check_date)],
+        "CleanText": Annotated[str, _pydantic(clean_text)],
+        "OptionalText": Annotated[str, _pydantic(clean_optional_text)],
+        "SmallCount": Annotated[int, Field(ge=0, le=SMALL_INT_MAX)],
+    }
+
+
+def __getattr__(name: str) -> object:
+    if name not in ("BoundedDate", "CleanText", "OptionalText", "SmallCount"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals().update(_schema_types())
+    return globals()[name]
 
 
 # -- Django forms ---------------------------------------------------------------------------------

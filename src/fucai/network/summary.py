@@ -18,10 +18,28 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from django.utils.translation import gettext_lazy
+
 from fucai.network.choices import CORE_URBAN_SCENES, StationScene, StationStatus
 
 GroupBy = Literal["city", "county", "scene"]
 GROUP_BYS: tuple[str, ...] = ("city", "county", "scene")
+# How the groupings and figures are named on the overview page, in its Excel file and in
+# `fucai network summary --format table`.
+GROUPING_LABELS = {
+    "city": gettext_lazy("City"),
+    "county": gettext_lazy("County"),
+    "scene": gettext_lazy("Scene"),
+}
+FIGURE_LABELS = (
+    ("open_stations", gettext_lazy("Open stations")),
+    ("net_new_this_year", gettext_lazy("Net new since 1 January")),
+    ("opened_this_year", gettext_lazy("Opened this year")),
+    ("closed_this_year", gettext_lazy("Closed this year")),
+    ("core_urban_new_this_year", gettext_lazy("New in core urban scenes")),
+    ("jobs_created_this_year", gettext_lazy("Jobs created this year")),
+    ("open_at_year_start", gettext_lazy("Open at start of year")),
+)
 
 
 @dataclass

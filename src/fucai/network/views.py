@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
@@ -37,6 +36,8 @@ from fucai.network.filtersets import StationFilterSet, scoped_cities
 from fucai.network.forms import AsOfForm, StationForm, StationImportForm, StationTransitionForm
 from fucai.network.imports import check_can_import, import_stations
 from fucai.network.models import Station, StationAssignment, StationStatusChange
+from fucai.network.summary import FIGURE_LABELS as FIGURES
+from fucai.network.summary import GROUPING_LABELS as GROUPINGS
 from fucai.network.summary import network_summary
 from fucai.network.tables import StationTable
 
@@ -393,22 +394,6 @@ def station_import(request: HttpRequest) -> HttpResponse:
 
 
 # -- the overview: network figures as of a day ---------------------------------------------
-GROUPINGS = {
-    "city": gettext_lazy("City"),
-    "county": gettext_lazy("County"),
-    "scene": gettext_lazy("Scene"),
-}
-FIGURES = (
-    ("open_stations", gettext_lazy("Open stations")),
-    ("net_new_this_year", gettext_lazy("Net new since 1 January")),
-    ("opened_this_year", gettext_lazy("Opened this year")),
-    ("closed_this_year", gettext_lazy("Closed this year")),
-    ("core_urban_new_this_year", gettext_lazy("New in core urban scenes")),
-    ("jobs_created_this_year", gettext_lazy("Jobs created this year")),
-    ("open_at_year_start", gettext_lazy("Open at start of year")),
-)
-
-
 def _grouping(request: HttpRequest) -> str:
     """By city when the user sees several cities, else by county; `?by=` overrides."""
     wanted = request.GET.get("by")

@@ -53,7 +53,13 @@ class SalesConfig(AppConfig):
         )
         from django_q.signals import post_spawn
 
-        from fucai.sales.jobs import settle_interrupted_imports
-
         # A worker of `fucai qcluster` starting settles the imports a killed one left running.
         post_spawn.connect(settle_interrupted_imports, dispatch_uid="fucai.sales.settle")
+
+
+def settle_interrupted_imports(**signal) -> int:
+    """fucai.sales.jobs.settle_interrupted_imports, imported when a worker starts: the importer
+    (Ibis, DuckDB, Arrow) is not loaded by every command and web process that starts Django."""
+    from fucai.sales.jobs import settle_interrupted_imports as settle
+
+    return settle(**signal)

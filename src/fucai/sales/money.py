@@ -18,6 +18,16 @@ def yuan_text(fen: int) -> str:
     return str(fen_to_yuan(fen))
 
 
+def fen_to_wan(fen: int) -> Decimal:
+    """Fen in 万元 (10,000 yuan) with two decimals, half up: 123_456_789 fen → Decimal('123.46')."""
+    return (Decimal(int(fen)) / 1_000_000).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def yuan_to_fen(yuan: str | Decimal) -> int:
+    """Decimal('123.45') or "123.45" → 12345 fen (exact: yuan have at most two decimals)."""
+    return int(Decimal(yuan) * 100)
+
+
 def yoy_pct(current: int, prior: int) -> Decimal | None:
     """Year-on-year change in percent, rounded half-up to one decimal; None without a base."""
     if prior == 0:

@@ -49,6 +49,7 @@ BAD_VALUES = [
     ("FUCAI_SECRET_KEY", "short", "FUCAI_SECRET_KEY must be at least 32 characters"),
     ("FUCAI_SECRET_KEY", " " * 40, "FUCAI_SECRET_KEY must be at least 32 characters"),
     ("FUCAI_ALLOWED_HOSTS", " , ", "FUCAI_ALLOWED_HOSTS=' , ' lists nothing"),
+    ("FUCAI_LANGUAGE", "fr", "FUCAI_LANGUAGE='fr' is not supported; use one of zh-hans, en"),
 ]
 
 

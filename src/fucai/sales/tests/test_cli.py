@@ -82,7 +82,25 @@ def test_the_summary_as_a_table_and_as_excel(imported, capsys, tmp_path):
     capsys.readouterr()
     call_command("sales", "summary", "--as-of", "2023-09-03", "--by", "station", "--top", "1")
     text = capsys.readouterr().out
-    assert text.splitlines()[2].split() == ["total", "6500.00", "5400.00", "20.4%", "yes"]
+    assert text.splitlines()[1].split() == [
+        "Code",
+        "Name",
+        "Year",
+        "to",
+        "date",
+        "(10k",
+        "yuan)",
+        "Same",
+        "period",
+        "last",
+        "year",
+        "(10k",
+        "yuan)",
+        "YoY",
+        "Record",
+        "high",
+    ]
+    assert text.splitlines()[2].split() == ["Total", "0.65", "0.54", "20.4%", "Yes"]
     assert "36040001" in text and "36110001" not in text
     out = tmp_path / "summary.xlsx"
     call_command(
@@ -100,6 +118,44 @@ def test_the_summary_as_a_table_and_as_excel(imported, capsys, tmp_path):
     wb = load_workbook(out)
     assert [c.value for c in wb["概要"][2]] == ["total", "合计", 6500, 5400, 20.4, "是"]
     assert [c.value for c in wb["分组"][2]][:3] == ["360400", "九江市", 3500]
+
+
+def test_the_summary_table_is_in_chinese_in_10k_yuan_and_lines_up(imported, capsys):
+    from fucai.network.tests.test_summary import column_edges
+
+    capsys.readouterr()
+    call_command("sales", "summary", "--as-of", "2023-09-03", "--by", "city", "--lang", "zh-hans")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("销量，截至 2023-09-03（全省）：2023-01-01 至 2023-09-03")
+    assert lines[1].split() == [
+        "代码",
+        "名称",
+        "本年累计（万元）",
+        "去年同期（万元）",
+        "同比",
+        "创历史新高",
+    ]
+    assert lines[2].split() == ["合计", "0.65", "0.54", "20.4%", "是"]
+    assert lines[3].split()[:2] == ["电脑票", "0.42"]
+    cities = [line.split() for line in lines[5:]]
+    assert [c[:3] for c in cities] == [["360400", "九江市", "0.35"], ["360700", "赣州市", "0.30"]]
+    # name and figure columns line up in display columns, whatever the width of the names
+    edges = [column_edges(line)[:4] for line in [lines[1], *lines[5:]]]
+    assert all(e == edges[0] for e in edges[1:])
+
+
+def test_xlsx_without_out_is_refused_before_anything_is_computed(monkeypatch):
+    import fucai.sales.summary
+
+    def computed(*args, **kwargs):
+        raise AssertionError("the summary was computed")
+
+    monkeypatch.setattr(fucai.sales.summary, "sales_summary", computed)
+    args = ("sales", "summary", "--as-of", "2023-09-03", "--format", "xlsx")
+    with pytest.raises(CommandError, match=r"name it with --out FILE\.xlsx"):
+        call_command(*args)
+    with pytest.raises(CommandError, match=r"请用 --out 文件名\.xlsx 指定文件"):
+        call_command(*args, "--lang", "zh-hans")
 
 
 def test_a_failed_import_exits_with_an_error_and_names_the_row(network, store, write_csv, capsys):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from fucai.core.commandline import FucaiCommand
 
 
 def parse_date(value: str) -> dt.date:
@@ -25,7 +27,7 @@ def get_user(username: str):
     return user
 
 
-class Command(BaseCommand):
+class Command(FucaiCommand):
     help = "Manage API tokens (Authorization: Bearer <key>) of fucai users."
 
     def add_arguments(self, parser: CommandParser) -> None:

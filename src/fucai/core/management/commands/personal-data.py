@@ -4,8 +4,9 @@ first key of FUCAI_FIELD_KEY and refresh the blind indexes: the middle step of a
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from fucai.core.commandline import FucaiCommand
 
 
 def _models_with_personal_data():
@@ -16,7 +17,7 @@ def _models_with_personal_data():
     return [m for m in apps.get_models() if personal_fields(m)]
 
 
-class Command(BaseCommand):
+class Command(FucaiCommand):
     help = "Personal data at rest: re-encrypt with the first FUCAI_FIELD_KEY key (key rotation)."
 
     def add_arguments(self, parser) -> None:

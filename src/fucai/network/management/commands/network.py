@@ -7,19 +7,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from fucai.network.summary import GROUP_BYS, network_summary
-
-FIGURE_KEYS = (
-    "open_stations",
-    "open_at_year_start",
-    "net_new_this_year",
-    "opened_this_year",
-    "closed_this_year",
-    "core_urban_new_this_year",
-    "jobs_created_this_year",
-)
+from fucai.core.commandline import FucaiCommand
+from fucai.network.summary import FIGURE_LABELS, GROUP_BYS, GROUPING_LABELS, network_summary
 
 
 def parse_date(value: str) -> dt.date:
@@ -54,7 +45,7 @@ def city_for(value: str):
     return city
 
 
-class Command(BaseCommand):
+class Command(FucaiCommand):
     help = "Station network: figures as of a date (summary), import and export of the station file."
 
     def add_arguments(self, parser) -> None:
@@ -132,15 +123,27 @@ class Command(BaseCommand):
 
 
 def render_table(data: dict) -> str:
-    lines = [f"Network as of {data['as_of']} (year start {data['year_start']})"]
-    width = max(len(k) for k in FIGURE_KEYS)
-    lines += [f"  {key:<{width}}  {data[key]:>8,}" for key in FIGURE_KEYS]
+    """The figures, then the groups' figures, in the active language; columns aligned by display
+    width (Chinese names take two columns a character)."""
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table as table
+
+    title = _("Network as of %(day)s (year start %(start)s)") % {
+        "day": data["as_of"],
+        "start": data["year_start"],
+    }
+    figures = [[str(label), f"{data[key]:,}"] for key, label in FIGURE_LABELS]
+    lines = [title, table(None, figures, right={1})]
     if not data["groups"]:
         return "\n".join(lines)
-    head = ["code", "name", *FIGURE_KEYS]
-    rows = [[g["code"], g["name"], *(f"{g[k]:,}" for k in FIGURE_KEYS)] for g in data["groups"]]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
-    lines.append("")
-    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)) for r in rows]
-    return "\n".join(lines)
+    head = [
+        _("Code"),
+        str(GROUPING_LABELS[data["by"]]),
+        *(str(label) for _k, label in FIGURE_LABELS),
+    ]
+    rows = [
+        [g["code"], g["name"], *(f"{g[k]:,}" for k, _l in FIGURE_LABELS)] for g in data["groups"]
+    ]
+    right = set(range(2, len(head)))
+    return "\n".join([*lines, "", table(head, rows, right=right)])

@@ -10,14 +10,17 @@ fucai sales status | gc [--grace-hours H] [--upload-days N] | refresh-dimensions
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
-from fucai.analytics.runners import COMPARES, GROUPINGS, AnalyticsError
+from fucai.core.commandline import FucaiCommand
 
 SUMMARY_FORMATS = ("json", "table", "xlsx")
 
@@ -39,6 +42,22 @@ def parse_period(value: str) -> tuple[int, int]:
     return year, month
 
 
+# The analytics (Ibis, DuckDB, Arrow) load only for the actions that compute: `sales status`, a
+# refused option or `--help` start without them.
+def _groupings_help() -> str:
+    from fucai.analytics.runners import GROUPINGS
+
+    return f"comma-separated: {', '.join(GROUPINGS)}"
+
+
+def parse_compare(value: str) -> str:
+    from fucai.analytics.runners import COMPARES
+
+    if value not in COMPARES:
+        raise argparse.ArgumentTypeError(f"use one of {', '.join(COMPARES)}")
+    return value
+
+
 def user_for(username: str | None):
     from django.contrib.auth import get_user_model
 
@@ -50,7 +69,7 @@ def user_for(username: str | None):
     return user
 
 
-class Command(BaseCommand):
+class Command(FucaiCommand):
     help = "Sales data: import files, figures as of a date, store maintenance."
 
     def add_arguments(self, parser) -> None:
@@ -84,10 +103,15 @@ class Command(BaseCommand):
 
         summary = sub.add_parser("summary", help="year to date as of a date, year on year")
         summary.add_argument("--as-of", required=True, type=parse_date, help="YYYY-MM-DD")
-        summary.add_argument("--by", default="", help=f"comma-separated: {', '.join(GROUPINGS)}")
+        summary.add_argument("--by", default="", help=lazy(_groupings_help, str)())
         summary.add_argument("--top", type=int, help="only the N largest groups")
         summary.add_argument("--user", help="apply this user's scope (default: the whole province)")
-        summary.add_argument("--compare", choices=COMPARES, default="calendar")
+        summary.add_argument(
+            "--compare",
+            type=parse_compare,
+            default=None,  # calendar; a string default would be parsed (and load the analytics)
+            help="calendar (default) or selling_days",
+        )
         summary.add_argument("--format", choices=SUMMARY_FORMATS, default="table")
         summary.add_argument("--out", help="write to this file (required for xlsx)")
         summary.add_argument(
@@ -199,12 +223,15 @@ class Command(BaseCommand):
 
     # -- summary ---------------------------------------------------------------------------------
     def do_summary(self, options) -> None:
+        if options["format"] == "xlsx" and not options["out"]:
+            raise CommandError(
+                _("--format xlsx writes an Excel file: name it with --out FILE.xlsx.")
+            )
         from fucai.analytics.backends import AnalyticsContext
+        from fucai.analytics.runners import AnalyticsError
         from fucai.analytics.scope import Scope
         from fucai.sales.summary import sales_summary
 
-        if options["format"] == "xlsx" and not options["out"]:
-            raise CommandError("--format xlsx needs --out FILE.xlsx")
         user = user_for(options["user"])
         scope = Scope.province() if user is None else Scope.for_user(user)
         context = AnalyticsContext(backend=options["backend"])
@@ -214,7 +241,7 @@ class Command(BaseCommand):
                 scope,
                 options["as_of"],
                 by=options["by"],
-                compare=options["compare"],
+                compare=options["compare"] or "calendar",
                 top=options["top"],
             )
         except AnalyticsError as exc:
@@ -301,38 +328,64 @@ class Command(BaseCommand):
         self.stdout.write(f"store version {manifest.version}: monthly and ytd rollups rewritten")
 
 
-FIGURE_HEAD = ("amount_yuan", "prior_amount_yuan", "yoy_pct", "record_high")
-
-
 def _figure_cells(figures: dict) -> list[str]:
+    from fucai.sales.money import fen_to_wan, yuan_to_fen
+
     yoy = figures["yoy_pct"]
     return [
-        figures["amount_yuan"],
-        figures["prior_amount_yuan"],
+        f"{fen_to_wan(yuan_to_fen(figures['amount_yuan'])):,}",
+        f"{fen_to_wan(yuan_to_fen(figures['prior_amount_yuan'])):,}",
         "-" if yoy is None else f"{yoy}%",
-        "yes" if figures["record_high"] else "",
+        _("Yes") if figures["record_high"] else "",
     ]
 
 
 def render_summary(data: dict) -> str:
+    """The summary as a text table in the active language, amounts in 万元, columns aligned by
+    display width."""
+    from fucai.core.commandline import render_table
+    from fucai.sales.choices import GameCategory
+
     window, prior = data["window"], data["prior_window"]
-    lines = [
-        f"Sales as of {data['as_of']} ({data['scope']}): {window['start']} … {window['end']} "
-        f"against {prior['start']} … {prior['end']} ({data['compare']})",
+    title = _(
+        "Sales as of %(day)s (%(scope)s): %(start)s … %(end)s against %(prior_start)s … "
+        "%(prior_end)s (%(compare)s)"
+    ) % {
+        "day": data["as_of"],
+        "scope": data["scope"],
+        "start": window["start"],
+        "end": window["end"],
+        "prior_start": prior["start"],
+        "prior_end": prior["end"],
+        "compare": data["compare"],
+    }
+    in_wan = _("%(figure)s (%(unit)s)")
+    head = [
+        _("Code"),
+        _("Name"),
+        in_wan % {"figure": _("Year to date"), "unit": _("10k yuan")},
+        in_wan % {"figure": _("Same period last year"), "unit": _("10k yuan")},
+        _("YoY"),
+        _("Record high"),
     ]
-    rows = [["total", "", *_figure_cells(data["total"])]]
-    rows += [[k, "", *_figure_cells(v)] for k, v in data["by_category"].items()]
+    rows = [["", _("Total"), *_figure_cells(data["total"])]]
+    rows += [["", GameCategory(k).label, *_figure_cells(v)] for k, v in data["by_category"].items()]
     rows += [[g["key"], g["name"], *_figure_cells(g)] for g in data["groups"]]
-    head = ["key", "name", *FIGURE_HEAD]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
-    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)) for r in rows]
+    lines = [title, render_table(head, rows, right={2, 3, 4})]
     share = data.get("market_share")
     if share:
         lines.append(
-            f"market share {share['period']}: welfare {share['welfare_share_pct']}% of "
-            f"{share['region']}'s lottery sales; national rank {share['national_rank']} "
-            f"of {share['regions_ranked']}"
+            _(
+                "Market share %(period)s: welfare lottery %(share)s%% of %(region)s's lottery "
+                "sales; national rank %(rank)s of %(ranked)s"
+            )
+            % {
+                "period": share["period"],
+                "share": share["welfare_share_pct"],
+                "region": share["region"],
+                "rank": share["national_rank"],
+                "ranked": share["regions_ranked"],
+            }
         )
     return "\n".join(lines)
 
