@@ -192,7 +192,7 @@ def report(export: dict, cold: dict, warm: dict, raw: dict) -> None:
         print(f"| cockpit second visit, {name} | {r['second']:.3f} | "
               f"{r['second'] / raw['second']:.1f}× |")  # fmt: skip
     if warm["warm_up"] is not None:
-        print(f"| (the warm-up itself, in the background at server start) | {warm['warm_up']:.3f} | |")
+        print(f"| (the warm-up itself, in the background at start) | {warm['warm_up']:.3f} | |")
 
 
 if __name__ == "__main__":
