@@ -383,3 +383,18 @@ def test_every_request_thread_shares_one_analytics_context(facts, settings):
     assert theirs is not mine and theirs.con is not mine.con
     assert (theirs.cache_key, theirs.dims, theirs.memo) == (mine.cache_key, mine.dims, mine.memo)
     assert theirs.memo is mine.memo and theirs.slices is mine.slices
+
+
+def test_after_the_warm_up_the_provinces_first_visit_computes_nothing_new(
+    client, facts, province_admin
+):
+    from fucai.analytics.backends import forget_contexts, result_cache
+    from fucai.core.tests.test_query_counts import queries
+    from fucai.core.warmup import warm_up
+
+    url = reverse("sales:cockpit")  # the default day, as the warm-up computes it
+    forget_contexts()
+    result_cache().clear()
+    warm_up()
+    first = queries(client, province_admin, url)
+    assert queries(client, province_admin, url) == first
