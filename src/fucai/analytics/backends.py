@@ -9,6 +9,8 @@ SPARK_*); the code here only reads django.conf.settings.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import hashlib
 import threading
@@ -165,6 +167,14 @@ class AnalyticsContext:
         5 minutes, the dimension content changed. Web pages use this; commands make their own."""
         return _current_context(backend or configured_backend(), store or SalesStore())
 
+    def sharing_with(self, con) -> AnalyticsContext:
+        """This context on another connection (for another thread): the same manifest,
+        dimension snapshot, calendar, slices, memo and cache key; its own Ibis tables."""
+        view = copy.copy(self)
+        view.con = con
+        view.tables = dataclasses.replace(self.tables, con=con, _tables={})
+        return view
+
     @property
     def manifest(self) -> Manifest:
         return self.tables.manifest
@@ -262,18 +272,25 @@ class _Entry:
 
 _contexts: dict[tuple, _Entry] = {}
 _contexts_lock = threading.Lock()
+_threads = threading.local()  # this thread's view of each kept context: key -> (context, view)
 
 
 def _current_context(backend: str, store: SalesStore) -> AnalyticsContext:
+    """The process's context for the store, checked as `AnalyticsContext.current` says, seen by
+    this thread through its own view (its own backend connection, everything else shared: the
+    dimension snapshot, calendar, slices and memo are built once for every thread)."""
     from django.conf import settings
 
-    key = (str(store.root), backend, threading.get_ident())
+    key = (str(store.root), backend)
     now = time.monotonic()
-    recheck = settings.ANALYTICS_RECHECK_SECONDS
     with _contexts_lock:
         entry = _contexts.get(key)
-    if entry is not None and now - entry.checked < recheck:
-        return entry.context
+    if entry is None or now - entry.checked >= settings.ANALYTICS_RECHECK_SECONDS:
+        entry = _revalidated(key, entry, backend, store, now)
+    return _thread_view(key, entry.context)
+
+
+def _revalidated(key, entry: _Entry | None, backend: str, store: SalesStore, now: float) -> _Entry:
     stamp, signature = _manifest_stamp(store), network_signature()
     if (
         entry is not None
@@ -282,18 +299,36 @@ def _current_context(backend: str, store: SalesStore) -> AnalyticsContext:
         and now - entry.full_checked < FULL_CHECK_SECONDS
     ):
         entry.checked = now
-        return entry.context
-    con = entry.context.con if entry is not None else None
-    context = AnalyticsContext(backend=backend, store=store, con=con)
+        return entry
+    mine = getattr(_threads, "views", {}).get(key)
+    context = AnalyticsContext(backend=backend, store=store, con=mine[1].con if mine else None)
+    entry = _Entry(context, _manifest_stamp(store), signature, now, now)
     with _contexts_lock:
-        _contexts[key] = _Entry(context, _manifest_stamp(store), signature, now, now)
-    return context
+        _contexts[key] = entry
+    _remember_view(key, context, context)
+    return entry
+
+
+def _thread_view(key, context: AnalyticsContext) -> AnalyticsContext:
+    mine = getattr(_threads, "views", {}).get(key)
+    if mine is not None and mine[0] is context:
+        return mine[1]
+    view = context.sharing_with(mine[1].con if mine else connect(context.backend))
+    _remember_view(key, context, view)
+    return view
+
+
+def _remember_view(key, context: AnalyticsContext, view: AnalyticsContext) -> None:
+    if not hasattr(_threads, "views"):
+        _threads.views = {}
+    _threads.views[key] = (context, view)
 
 
 def forget_contexts() -> None:
     """Drop the kept contexts (after this process changed the store or the network)."""
     with _contexts_lock:
         _contexts.clear()
+    _threads.views = {}
 
 
 class ResultCache:

@@ -16,7 +16,7 @@ from fucai.core.grant import grant_for
 from fucai.core.models import ObjectChange
 from fucai.core.registry import landings
 from fucai.core.tables import ObjectChangeTable
-from fucai.core.templatetags.fucai_ui import describe_changes
+from fucai.core.templatetags.fucai_ui import describe_all, describe_changes
 
 PER_PAGE = 50
 
@@ -41,6 +41,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         return xlsx_response(_audit_workbook(filterset.qs), _("change records") + ".xlsx")
     table = ObjectChangeTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    describe_all(row.record for row in table.page.object_list)
     return render(request, "core/audit.html", {"filter": filterset, "table": table})
 
 

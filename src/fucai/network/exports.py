@@ -9,13 +9,23 @@ it as the list page does.
 from __future__ import annotations
 
 import datetime as dt
+import io
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
-from fucai.core.excel import DATE_FORMAT, TEXT_FORMAT, Column, add_notes_sheet, table_workbook
+from fucai.core.excel import (
+    DATE_FORMAT,
+    TEXT_FORMAT,
+    Column,
+    StreamedSheet,
+    notes_sheet,
+    streamed_workbook,
+)
+from fucai.core.personal import ID_NUMBER, PHONE, mask
 from fucai.network.imports.layout import (
     COLUMNS,
     NO,
@@ -40,24 +50,49 @@ _FORMATS = {
 _WIDTHS = {"code": 11, "owner_id": 21, "status_date": 12, "lon": 12, "lat": 12}
 
 
-def stations_workbook(queryset: QuerySet[Station], as_of: dt.date | None = None) -> Workbook:
-    """The stations of `queryset` as a workbook: sheet 站点 in the import layout, sheet 说明 with
-    when it was made. With `as_of`, 状态/状态日期 are the status on that day, and stations with
-    no status by then are left out."""
-    stations = queryset.select_related("county__parent", "owner", "partner").order_by("code")
+# The columns read for the file, in one query (no model instances: a row is a tuple).
+_PLACE = ("pk", "code", "name", "county__parent__name", "county__name", "address", "lon", "lat")
+_BUSINESS = ("scene", "operation", "brand", "staff_count", "terminal_count", "partner__name")
+_OWNER = ("owner_id", "owner__name", "owner__phone", "owner__id_number")
+_OWNER_FLAGS = ("owner__is_party_member", "owner__is_veteran", "owner__party_consent")
+_FIELDS = (*_PLACE, *_BUSINESS, "status", *_OWNER, *_OWNER_FLAGS)
+
+
+class StationExport(NamedTuple):
+    """An exported station file: the .xlsx bytes and how many stations it holds."""
+
+    content: bytes
+    count: int
+
+
+def stations_export(queryset: QuerySet[Station], as_of: dt.date | None = None) -> StationExport:
+    """The stations of `queryset` as an .xlsx file: sheet 站点 in the import layout, sheet 说明
+    with when it was made. With `as_of`, 状态/状态日期 are the status on that day, and stations
+    with no status by then are left out. Two queries, whatever the number of stations."""
+    stations = queryset.order_by("code")
     statuses = status_as_of(stations, as_of)
+    rows = stations.values_list(*_FIELDS)
     if as_of is not None:
-        stations = [s for s in stations if s.pk in statuses]
+        rows = [r for r in rows if r[0] in statuses]
+    words = _Words()
+    table = [words.row(r, statuses.get(r[0])) for r in rows]
     columns = [Column(c.header, _WIDTHS.get(c.key), _FORMATS.get(c.key)) for c in COLUMNS]
-    rows = [station_row(s, statuses.get(s.pk)) for s in stations]
-    wb = table_workbook(columns, rows, title=SHEET_TITLE)
-    add_notes_sheet(wb, NOTES_TITLE, _notes(len(rows), as_of))
-    return wb
+    sheets = [
+        StreamedSheet(SHEET_TITLE, columns, table),
+        notes_sheet(NOTES_TITLE, _notes(len(table), as_of)),
+    ]
+    return StationExport(streamed_workbook(sheets), len(table))
+
+
+def stations_workbook(queryset: QuerySet[Station], as_of: dt.date | None = None) -> Workbook:
+    """`stations_export` read back as an openpyxl workbook (for code that edits it)."""
+    content = stations_export(queryset, as_of).content
+    return load_workbook(io.BytesIO(content))
 
 
 def status_as_of(stations, as_of: dt.date | None) -> dict[int, tuple[str, dt.date]]:
     """station id -> (status, date) of its latest status change (on or before `as_of`)."""
-    changes = StationStatusChange.objects.filter(station__in=stations)
+    changes = StationStatusChange.objects.filter(station__in=stations.values("pk"))
     if as_of is not None:
         changes = changes.filter(date__lte=as_of)
     latest: dict[int, tuple[str, dt.date]] = {}
@@ -67,42 +102,50 @@ def status_as_of(stations, as_of: dt.date | None) -> dict[int, tuple[str, dt.dat
     return latest
 
 
-def station_row(station: Station, status: tuple[str, dt.date] | None) -> list:
-    """One station as a row of the file, in the order of `COLUMNS`."""
-    owner, partner = station.owner, station.partner
-    status_value, status_date = status or (station.status, None)
-    values = {
-        "code": station.code,
-        "name": station.name,
-        "city": station.county.parent.name,
-        "county": station.county.name,
-        "address": station.address,
-        "lon": station.lon,
-        "lat": station.lat,
-        "scene": scene_names().get(station.scene, station.scene),
-        "operation": operation_names().get(station.operation, station.operation),
-        "brand": station.brand,
-        "staff": station.staff_count,
-        "terminals": station.terminal_count,
-        "partner": partner.name if partner else "",
-        "status": STATUS_NAMES.get(status_value, status_value),
-        "status_date": status_date,
-        **_owner_values(owner),
-    }
-    return [values[c.key] for c in COLUMNS]
+class _Words:
+    """The file's words for choices, looked up once per export (not per row)."""
+
+    def __init__(self) -> None:
+        self.scenes, self.operations = scene_names(), operation_names()
+
+    def row(self, r: tuple, status: tuple[str, dt.date] | None) -> list:
+        """One station as a row of the file, in the order of `COLUMNS`."""
+        (_pk, code, name, city, county, address, lon, lat, scene, operation, brand) = r[:11]
+        staff, terminals, partner, current, owner_id = r[11:16]
+        status_value, status_date = status or (current, None)
+        values = {
+            "code": code,
+            "name": name,
+            "city": city,
+            "county": county,
+            "address": address,
+            "lon": lon,
+            "lat": lat,
+            "scene": self.scenes.get(scene, scene),
+            "operation": self.operations.get(operation, operation),
+            "brand": brand,
+            "staff": staff,
+            "terminals": terminals,
+            "partner": partner or "",
+            "status": STATUS_NAMES.get(status_value, status_value),
+            "status_date": status_date,
+            **_owner_values(owner_id, r[16:]),
+        }
+        return [values[c.key] for c in COLUMNS]
 
 
-def _owner_values(owner) -> dict:
-    if owner is None:
+def _owner_values(owner_id: int | None, owner: tuple) -> dict:
+    if owner_id is None:
         keys = ("owner_name", "owner_phone", "owner_id", "party", "veteran", "consent")
         return dict.fromkeys(keys, "")
+    name, phone, id_number, party, veteran, consent = owner
     return {
-        "owner_name": owner.name,
-        "owner_phone": owner.phone_masked,
-        "owner_id": owner.id_number_masked,
-        "party": YES if owner.is_party_member else NO,
-        "veteran": YES if owner.is_veteran else NO,
-        "consent": YES if owner.party_consent else NO,
+        "owner_name": name,
+        "owner_phone": mask(phone, PHONE),
+        "owner_id": mask(id_number, ID_NUMBER),
+        "party": YES if party else NO,
+        "veteran": YES if veteran else NO,
+        "consent": YES if consent else NO,
     }
 
 

@@ -24,6 +24,7 @@ from fucai.core.excel import (
     Column,
     add_notes_sheet,
     table_workbook,
+    xlsx_bytes_response,
     xlsx_response,
 )
 from fucai.core.grant import SEE_PERSONAL_DATA, grant_for
@@ -31,7 +32,7 @@ from fucai.core.models import ObjectChange
 from fucai.core.signals import personal_data_viewed
 from fucai.geo.loader import boundaries
 from fucai.network.choices import StationScene
-from fucai.network.exports import stations_workbook
+from fucai.network.exports import stations_export
 from fucai.network.filtersets import StationFilterSet, scoped_cities
 from fucai.network.forms import AsOfForm, StationForm, StationImportForm, StationTransitionForm
 from fucai.network.imports import check_can_import, import_stations
@@ -57,7 +58,8 @@ def station_list(request: HttpRequest) -> HttpResponse:
     filterset = StationFilterSet(request.GET or None, queryset=_stations(request), request=request)
     stations = filterset.qs
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(stations_workbook(stations.order_by("code")), _("stations") + ".xlsx")
+        export = stations_export(stations)
+        return xlsx_bytes_response(export.content, _("stations") + ".xlsx")
     table = StationTable(stations)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(request, "network/station_list.html", {"filter": filterset, "table": table})

@@ -99,6 +99,16 @@ def _max_from_statistics(path) -> dt.date | None:
     return last
 
 
+def kept_network_summary(context: AnalyticsContext, stations, as_of: dt.date) -> NetworkSummary:
+    """network_summary(stations, as_of), kept in the context's memo: the context is replaced
+    whenever the network changes (AnalyticsContext.current), so it is exact; the key is the
+    queryset's SQL, i.e. exactly which stations."""
+    key = ("network_summary", str(stations.query), as_of)
+    if key not in context.memo:
+        context.memo[key] = network_summary(stations, as_of)
+    return context.memo[key]
+
+
 @dataclass(frozen=True)
 class Cards:
     """The figures on the cockpit's cards."""
@@ -155,9 +165,10 @@ class Cockpit:
         context: AnalyticsContext | None = None,
         city: str | None = None,
         county: str | None = None,
+        scope: Scope | None = None,
     ) -> None:
         self.user = user
-        self.scope = self.user_scope = Scope.for_user(user)
+        self.scope = self.user_scope = scope or Scope.for_user(user)
         self.as_of = as_of
         self.compare = compare
         self.context = context or AnalyticsContext.current()
@@ -307,18 +318,35 @@ class Cockpit:
         return runner.run(self.as_of, compare=self.compare)
 
     def cards(self) -> Cards:
-        # None unless the scope is everything (the runner's rule: Jiangxi's rows are its sales)
-        market = MarketShareRunner(self.context, self.scope).run(self.as_of)
-        network = network_summary(self._stations_seen(), self.as_of)
-        return Cards(ytd=self.year_to_date, network=network, market=market)
+        return Cards(ytd=self.year_to_date, network=self.network, market=self.market)
+
+    @cached_property
+    def market(self) -> MarketShare | None:
+        """None unless the scope is everything (the runner's rule: Jiangxi's rows are its sales)."""
+        return MarketShareRunner(self.context, self.scope).run(self.as_of)
+
+    @property
+    def network(self) -> NetworkSummary:
+        """The network figures of the stations seen here, kept in the context's memo: the context
+        is replaced whenever the network changes (AnalyticsContext.current), so they are exact;
+        the key is the restricted queryset's SQL, i.e. exactly which stations."""
+        return kept_network_summary(self.context, self._stations_seen(), self.as_of)
+
+    def warm(self) -> None:
+        """Compute what the page shows (the runners keep it: fucai.core.warmup)."""
+        for name in ("year_to_date", "market", "ranked", "by_game", "monthly_series"):
+            getattr(self, name)
 
     # -- tables ---------------------------------------------------------------------------------
-    def ranking(self) -> CockpitTable:
-        ranking = RankingRunner(self.context, self.scope).run(
+    @cached_property
+    def ranked(self):
+        return RankingRunner(self.context, self.scope).run(
             self.as_of, by=self.grouping, top=RANKING_LIMIT, compare=self.compare
         )
+
+    def ranking(self) -> CockpitTable:
         table = ranking_table(
-            ranking, self.year_to_date.total, self.share_label, self.ranking_links()
+            self.ranked, self.year_to_date.total, self.share_label, self.ranking_links()
         )
         table.notes = self._notes()
         return table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
@@ -75,10 +77,7 @@ def describe_changes(change, cache: dict | None = None) -> list[dict]:
     rows = []
     for name, pair in masked_changes(model, change.changes).items():
         before, after = ([*list(pair), None, None])[:2]
-        try:
-            field = model._meta.get_field(name) if model else None
-        except FieldDoesNotExist:
-            field = None
+        field = _field(model, name)
         label = str(field.verbose_name) if field is not None else name
         rows.append(
             {
@@ -90,6 +89,35 @@ def describe_changes(change, cache: dict | None = None) -> list[dict]:
     return rows
 
 
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def describe_all(changes) -> None:
+    """Describe a page of audit records at once: the names of the related objects they mention
+    are read with one query per model, not one per value (`change_rows` then uses them)."""
+    changes = list(changes)
+    wanted: dict = defaultdict(set)
+    for change in changes:
+        model = change.object_type.model_class()
+        for name, pair in (change.changes or {}).items():
+            field = _field(model, name)
+            if getattr(field, "is_relation", False) and field.related_model is not None:
+                values = pair if isinstance(pair, list) else [pair]
+                wanted[field.related_model].update(v for v in values if v not in (None, ""))
+    cache: dict = {}
+    for related, values in wanted.items():
+        found = {str(o.pk): str(o) for o in related._base_manager.filter(pk__in=values)}
+        for value in values:
+            cache[(related._meta.label, value)] = found.get(str(value), f"#{value}")
+    for change in changes:
+        change.described = describe_changes(change, cache)
+
+
 @register.filter
 def change_rows(change) -> list[dict]:
-    return describe_changes(change)
+    described = getattr(change, "described", None)
+    return described if described is not None else describe_changes(change)

@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from fucai.core.excel import Column, table_workbook, workbook_bytes, xlsx_response
+from fucai.core.excel import (
+    DATE_FORMAT,
+    Column,
+    StreamedSheet,
+    notes_sheet,
+    streamed_workbook,
+    table_workbook,
+    workbook_bytes,
+    xlsx_response,
+)
 from fucai.core.models import ObjectChange
 from fucai.network.exports import stations_workbook
 from fucai.network.imports import import_stations
@@ -175,3 +185,37 @@ def test_xlsx_response_sends_a_download_with_a_chinese_file_name(db):
 def test_xlsx_response_keeps_an_ascii_fallback_name(db, filename):
     response = xlsx_response(table_workbook(["a"], []), filename)
     assert 'filename="' in response["Content-Disposition"]
+
+
+def streamed(columns, rows):
+    content = streamed_workbook([StreamedSheet("表", columns, rows), notes_sheet("说明", [])])
+    return load_workbook(io.BytesIO(content))
+
+
+def test_a_streamed_sheet_keeps_each_value_in_its_column_and_type(db):
+    rows = [
+        ['=HYPERLINK("http://x")', " 前后空格 ", None, dt.date(2022, 5, 1), Decimal("115.363189")],
+        ["a\x07b<&>", "", 3, None, True],
+    ]
+    columns = ["名称", "地址", "人数", Column("日期", number_format=DATE_FORMAT), "经度"]
+    ws = streamed(columns, rows).worksheets[0]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert values[1] == [
+        '=HYPERLINK("http://x")',
+        " 前后空格 ",
+        None,
+        dt.datetime(2022, 5, 1),
+        115.363189,
+    ]
+    assert values[2] == ["ab<&>", None, 3, None, True]
+    assert (ws["A2"].data_type, ws["D2"].number_format) == ("s", "yyyy-mm-dd")
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FFE8ECF1"
+    assert (ws.freeze_panes, ws.auto_filter.ref) == ("A2", "A1:E3")
+
+
+def test_a_streamed_sheet_fits_widths_like_the_openpyxl_tables(db):
+    columns = ["编号", Column("名称", width=30), "名称"]
+    name = "兴国县潋江镇福彩投注站"
+    ws = streamed(columns, [["1", name, name]]).worksheets[0]
+    widths = [ws.column_dimensions[c].width for c in "ABC"]
+    assert widths == [6, 30, 24]

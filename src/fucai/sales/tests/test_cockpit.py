@@ -355,3 +355,52 @@ def test_small_amounts_are_shown_in_ten_thousand_yuan(
     ).ok
     html = _get(client, owner_user).content.decode()
     assert _card(html, "total").startswith("本年累计销量 1.23 万元")
+
+
+def test_the_cockpit_queries_the_same_for_5_and_50_stations(client, facts, province_admin):
+    from fucai.analytics.backends import forget_contexts, result_cache
+    from fucai.core.tests.test_query_counts import GROWN, more_stations, queries
+
+    def first_visit() -> int:  # builds the analytics context and every figure
+        forget_contexts()
+        result_cache().clear()
+        return queries(client, province_admin, url)
+
+    url = reverse("sales:cockpit") + f"?as_of={AS_OF}"
+    queries(client, province_admin, url)
+    before = first_visit()
+    more_stations(GROWN - 5)
+    after = first_visit()
+    again = queries(client, province_admin, url)  # same network: the kept context and figures
+    assert after == before <= 40
+    assert again < after
+
+
+def test_every_request_thread_shares_one_analytics_context(facts, settings):
+    import threading
+
+    settings.ANALYTICS_RECHECK_SECONDS = 60  # the other thread finds it checked: no database
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(AnalyticsContext.current()))
+    mine = AnalyticsContext.current()
+    thread.start()
+    thread.join()
+    theirs = seen[0]
+    assert theirs is not mine and theirs.con is not mine.con
+    assert (theirs.cache_key, theirs.dims, theirs.memo) == (mine.cache_key, mine.dims, mine.memo)
+    assert theirs.memo is mine.memo and theirs.slices is mine.slices
+
+
+def test_after_the_warm_up_the_provinces_first_visit_computes_nothing_new(
+    client, facts, province_admin
+):
+    from fucai.analytics.backends import forget_contexts, result_cache
+    from fucai.core.tests.test_query_counts import queries
+    from fucai.core.warmup import warm_up
+
+    url = reverse("sales:cockpit")  # the default day, as the warm-up computes it
+    forget_contexts()
+    result_cache().clear()
+    warm_up()
+    first = queries(client, province_admin, url)
+    assert queries(client, province_admin, url) == first

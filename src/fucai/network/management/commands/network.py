@@ -94,8 +94,7 @@ class Command(FucaiCommand):
         self.stdout.write(result.summary())
 
     def handle_export(self, options) -> None:
-        from fucai.core.excel import workbook_bytes
-        from fucai.network.exports import stations_workbook
+        from fucai.network.exports import stations_export
         from fucai.network.models import Station
 
         user = user_for(options["user"])
@@ -105,10 +104,9 @@ class Command(FucaiCommand):
         out = Path(options["out"])
         if out.suffix.lower() != ".xlsx":
             raise CommandError(f"{out}: the export is an Excel workbook; name it *.xlsx.")
-        workbook = stations_workbook(stations, as_of=options["as_of"])
-        out.write_bytes(workbook_bytes(workbook))
-        count = workbook.worksheets[0].max_row - 1
-        self.stdout.write(f"Wrote {count:,} stations to {out}.")
+        export = stations_export(stations, as_of=options["as_of"])
+        out.write_bytes(export.content)
+        self.stdout.write(f"Wrote {export.count:,} stations to {out}.")
 
     def handle_summary(self, options) -> None:
         from fucai.network.models import Station
