@@ -105,26 +105,109 @@ def test_importing_the_same_file_twice_changes_nothing(network, store, write_csv
     assert len(facts(store)) == 4
 
 
-def test_a_corrected_file_replaces_the_station_days_it_covers(network, store, write_csv):
+CORRECTED = [
+    ["36110214", "2023-03-01", "ssq", "1300.00", "650"],  # no instant row for that station-day
+    ["36040001", "2023-03-01", "3d", "90.00", "45"],
+]
+
+
+def test_a_one_game_file_leaves_the_other_games_of_the_day_intact(network, store, write_csv):
     import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
-    corrected = [
-        ["36110214", "2023-03-01", "ssq", "1300.00", "650"],  # instant of that station-day dropped
-        ["36040001", "2023-03-01", "3d", "90.00", "45"],
+    outcome = import_files(
+        [write_csv("fix.csv", CORRECTED)], store=store, today=dt.date(2023, 9, 3)
+    )
+    assert outcome.ok
+    assert facts(store) == [
+        (dt.date(2023, 3, 1), "36040001", "3d", 9000, 45),
+        (dt.date(2023, 3, 1), "36110214", "instant", 35050, 35),  # not in the file: kept
+        (dt.date(2023, 3, 1), "36110214", "ssq", 130000, 650),
+        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),
     ]
-    assert import_files(
-        [write_csv("fix.csv", corrected)], store=store, today=dt.date(2023, 9, 3)
-    ).ok
+    record = outcome.imports[0]
+    assert record.mode == "cells"
+    assert (record.replaced_rows, record.removed_rows, record.removed_amount_fen) == (2, 0, 128820)
+    assert record.day_changes == [
+        {
+            "day": "2023-03-01",
+            "replaced_rows": 2,
+            "removed_rows": 0,
+            "removed_fen": 128820,
+            "added_rows": 2,
+            "added_fen": 139000,
+        }
+    ]
+
+
+def test_the_replace_days_mode_removes_the_stored_rows_the_file_lacks(network, store, write_csv):
+    import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    outcome = import_files(
+        [write_csv("fix.csv", CORRECTED)], store=store, today=dt.date(2023, 9, 3), mode="days"
+    )
+    assert outcome.ok
     assert facts(store) == [
         (dt.date(2023, 3, 1), "36040001", "3d", 9000, 45),
         (dt.date(2023, 3, 1), "36110214", "ssq", 130000, 650),
-        (
-            dt.date(2023, 3, 2),
-            "36110214",
-            "kl8",
-            41000,
-            205,
-        ),  # a station-day the file does not cover stays
+        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),  # a day the file lacks stays
     ]
+    record = outcome.imports[0]
+    assert (record.replaced_rows, record.removed_rows, record.removed_amount_fen) == (2, 1, 163870)
+
+
+def test_the_replace_days_dry_run_reports_the_rows_it_would_remove(network, store, write_csv):
+    import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    before = store.manifest()
+    outcome = import_files(
+        [write_csv("fix.csv", CORRECTED)],
+        store=store,
+        today=dt.date(2023, 9, 3),
+        mode="days",
+        dry_run=True,
+    )
+    assert outcome.ok
+    assert store.manifest() == before
+    record = SalesImport.objects.get(pk=outcome.imports[0].pk)
+    assert record.dry_run and record.mode == "days"
+    assert record.day_changes == [
+        {
+            "day": "2023-03-01",
+            "replaced_rows": 2,
+            "removed_rows": 1,
+            "removed_fen": 163870,
+            "added_rows": 2,
+            "added_fen": 139000,
+        }
+    ]
+
+
+def test_a_city_replacing_days_removes_only_its_own_stations_rows(
+    network, store, write_csv, jiujiang_user
+):
+    import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    jiujiang_day = [["36040001", "2023-03-01", "kl8", "10.00", "5"]]
+    outcome = import_files(
+        [write_csv("jj.csv", jiujiang_day)],
+        store=store,
+        today=dt.date(2023, 9, 3),
+        mode="days",
+        user=jiujiang_user,
+    )
+    assert outcome.ok, [str(e) for e in outcome.errors]
+    assert facts(store) == [
+        (dt.date(2023, 3, 1), "36040001", "kl8", 1000, 5),  # its 3d row went
+        (dt.date(2023, 3, 1), "36110214", "instant", 35050, 35),  # another city's: kept
+        (dt.date(2023, 3, 1), "36110214", "ssq", 120000, 600),
+        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),
+    ]
+    assert outcome.imports[0].removed_rows == 1
+
+
+def test_an_import_that_changes_nothing_keeps_the_store_version(network, store, write_csv):
+    path = write_csv("day.csv", GOOD_ROWS)
+    import_files([path], store=store, today=dt.date(2023, 9, 3))
+    version = store.manifest().version
+    outcome = import_files([path], store=store, today=dt.date(2023, 9, 3))
+    assert outcome.ok and outcome.imports[0].replaced_rows == 4
+    assert store.manifest().version == version
 
 
 def test_draw_games_are_rejected_in_the_spring_festival_but_instant_tickets_sell(
