@@ -89,6 +89,15 @@ YTD_SCHEMA = pa.schema(
         *[pa.field(c, pa.int64(), nullable=False) for c in YTD_COLUMNS],
     ]
 )
+TEXT_COLUMNS = ["station_code", "game"]
+CODED_DAILY_SCHEMA = pa.schema(  # as read with read_dictionary=TEXT_COLUMNS
+    [
+        pa.field(f.name, pa.dictionary(pa.int32(), pa.string()), nullable=False)
+        if f.name in TEXT_COLUMNS
+        else f
+        for f in DAILY_SCHEMA
+    ]
+)
 SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA, YTD: YTD_SCHEMA}
 MONTH_OF_COLUMN = np.array([d.month - 1 for d in LEAP_DAYS])  # ytd column → month (0-11)
 YTD_BLOCK = 250_000  # station × game pairs summed at once: 366 × 17 bytes each (≈ 1.6 GB)
@@ -627,14 +636,15 @@ class YearPatch:
 
     def apply(self, con, new: pa.Table, removal: Removal) -> dict | None:
         """Write the patched year; None (nothing written) if its content would not change."""
-        stored = pq.read_table(self.paths[DAILY], schema=DAILY_SCHEMA)
+        stored = pq.read_table(self.paths[DAILY], read_dictionary=TEXT_COLUMNS)
+        stored = stored.cast(CODED_DAILY_SCHEMA)
         stored_days = _day_numbers(stored)
         days = np.unique(_day_numbers(new))
         lo = np.searchsorted(stored_days, days, "left")
         hi = np.searchsorted(stored_days, days, "right")
         old = pa.concat_tables([stored.slice(a, b - a) for a, b in zip(lo, hi, strict=True)])
         merged = self._merge(con, old, new, removal)
-        if merged.equals(old):
+        if merged.equals(old.cast(DAILY_SCHEMA)):
             return None
         daily = self._splice(stored, merged, days, lo, hi)
         root = self.store.root
@@ -665,6 +675,7 @@ class YearPatch:
 
     @staticmethod
     def _splice(stored: pa.Table, merged: pa.Table, days, lo, hi) -> pa.Table:
+        merged = merged.cast(CODED_DAILY_SCHEMA)
         merged_days = _day_numbers(merged)
         m_lo = np.searchsorted(merged_days, days, "left")
         m_hi = np.searchsorted(merged_days, days, "right")
@@ -673,7 +684,7 @@ class YearPatch:
             pieces += [stored.slice(position, a - position), merged.slice(c, d - c)]
             position = b
         pieces.append(stored.slice(position))
-        return pa.concat_tables(pieces).combine_chunks()
+        return pa.concat_tables(pieces)  # chunks of dictionary-encoded text, written as they are
 
     def _monthly(self, daily: pa.Table, days: np.ndarray) -> pa.Table:
         """The stored monthly rollup with the touched months summed again from `daily`."""
@@ -686,7 +697,7 @@ class YearPatch:
             nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
             a, b = np.searchsorted(daily_days, [(first - EPOCH).days, (nxt - EPOCH).days])
             sums = (
-                daily.slice(a, b - a)
+                daily.slice(a, b - a).unify_dictionaries()
                 .group_by(["station_code", "game"])
                 .aggregate([("amount_fen", "sum"), ("tickets", "sum")])
             )
@@ -708,30 +719,44 @@ class YearPatch:
 
     def _ytd(self, old: pa.Table, merged: pa.Table, monthly: pa.Table) -> list[pa.Table]:
         """The stored ytd rollup plus, from each touched day on, that day's difference (per
-        station × game); rows for the pairs sold in the year (the new monthly rollup's)."""
+        station × game); rows for the pairs sold in the year (the new monthly rollup's).
+        Columns before the first touched day are the stored ones (when the pairs are)."""
         stored = pq.read_table(self.paths[YTD], schema=YTD_SCHEMA)
-        pairs = monthly.group_by(["station_code", "game"]).aggregate([])
-        pairs = pairs.sort_by([("station_code", "ascending"), ("game", "ascending")])
+        pairs = monthly.group_by(TEXT_COLUMNS).aggregate([])
+        pairs = pairs.sort_by([(c, "ascending") for c in TEXT_COLUMNS])
         key = _pair_keys(pairs)
-        values = np.zeros((pairs.num_rows, len(YTD_COLUMNS)), np.int64)
-        index, found = _positions(_pair_keys(stored), key)
-        matrix = np.column_stack([stored[c].to_numpy() for c in YTD_COLUMNS])
-        values[index[found]] = matrix[found]
-        delta = np.zeros_like(values)
+        stored_key = _pair_keys(stored)
+        same = stored_key.equals(key)
+        index, found = (None, None) if same else _positions(stored_key, key)
+        first = len(YTD_COLUMNS)
+        deltas = []
         for table, sign in ((old, -1), (merged, 1)):
-            index, found = _positions(_pair_keys(table), key)
-            index = index[found]
-            column = ytd_columns_of(_day_numbers(table)[found], self.year)
-            amount = table["amount_fen"].to_numpy()[found] * sign
-            np.add.at(delta, (index, column), amount)
-        values += np.cumsum(delta, axis=1)
-        columns = [
-            pa.array(np.full(pairs.num_rows, self.year, np.int32)),
-            pairs["station_code"],
-            pairs["game"],
-            *(pa.array(values[:, i]) for i in range(len(YTD_COLUMNS))),
-        ]
-        return [pa.Table.from_arrays(columns, schema=YTD_SCHEMA)]
+            rows, there = _positions(_pair_keys(table), key)
+            column = ytd_columns_of(_day_numbers(table)[there], self.year)
+            amount = table["amount_fen"].to_numpy()[there] * sign
+            deltas.append((rows[there], column, amount))
+            first = min([first, *column[:1], *([column.min()] if len(column) else [])])
+        delta = np.zeros((pairs.num_rows, len(YTD_COLUMNS) - first), np.int64)
+        for rows, column, amount in deltas:
+            np.add.at(delta, (rows, column - first), amount)
+        np.cumsum(delta, axis=1, out=delta)
+        columns = []
+        for i, name in enumerate(YTD_COLUMNS):
+            if same:
+                values = stored[name]
+                if i >= first:
+                    values = pa.array(values.to_numpy() + delta[:, i - first])
+            else:
+                values = np.zeros(pairs.num_rows, np.int64)
+                values[index[found]] = stored[name].to_numpy()[found]
+                if i >= first:
+                    values += delta[:, i - first]
+                values = pa.array(values)
+            columns.append(values)
+        head = [pa.array(np.full(pairs.num_rows, self.year, np.int32)), *(
+            pairs[c].cast(pa.string()) for c in TEXT_COLUMNS
+        )]
+        return [pa.Table.from_arrays([*head, *columns], schema=YTD_SCHEMA)]
 
 
 def _positions(values: pa.Array, among: pa.Array) -> tuple[np.ndarray, np.ndarray]:

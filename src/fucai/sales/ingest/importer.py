@@ -54,6 +54,7 @@ MAX_ERRORS = 200
 STEPS = ("parsed", "rows", "rules")  # the steps of the checks, after reading the files
 RESTREAM = object()  # _check_stream's answer: stream the file again, keeping its facts
 ERRORS_PER_RECORD = 50
+GAME_VALUES = frozenset({"suspended", "duplicate"})  # errors whose value is a known game
 
 # per file: first and last day, amount, and daily facts (a daily row is one; tickets are summed)
 FILE_STATS = """
@@ -329,7 +330,7 @@ class SalesImporter:
                 if not f.raw.rows:
                     f.errors.append(RowError(f.label, None, "", "no_rows"))
         except FileError as exc:
-            f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value))
+            f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value, exc.detail))
         except Exception as exc:
             f.errors.append(RowError(f.label, None, "", "unreadable_excel", str(exc)[:200]))
 
@@ -393,13 +394,14 @@ class SalesImporter:
         )
         names = {f.number: f.label for f in self.files}
         rows = checks.first_errors(con, self.max_errors)
+        games = self._game_labels()
         errors = [
             RowError(
                 names[n],
                 row,
-                column,
+                self._header(n, column),
                 code,
-                value or "",
+                games.get(value, value) if code in GAME_VALUES else value or "",
                 detail or "",
                 names.get(other, "") if other is not None else "",
             )
@@ -408,6 +410,18 @@ class SalesImporter:
         for n, c in checks.error_counts_by_file(con).items():
             self.files[n].record.error_count = c
         return count, errors
+
+    def _header(self, number: int, column: str | None) -> str:
+        """A column as file `number` names it (`销量(元)`, not `amount`)."""
+        raw = self.files[number].raw
+        return raw.header(column) if raw is not None and column else column or ""
+
+    def _game_labels(self) -> dict[str, str]:
+        """A game's spelling in a file (lower-cased) → its name in the catalogue (`福彩3D`)."""
+        table = (self._references or {}).get("ref_games")
+        if table is None or "label" not in table.column_names:
+            return {}
+        return dict(zip(table["alias"].to_pylist(), table["label"].to_pylist(), strict=True))
 
     def _check_mof_periods(self) -> None:
         seen: dict[str, _File] = {}

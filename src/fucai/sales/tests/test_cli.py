@@ -113,7 +113,7 @@ def test_a_dry_run_checks_the_file_and_imports_nothing(network, store, write_csv
     call_command(
         "sales", "import", str(write_csv("check.csv", HISTORY)), "--dry-run", "--no-progress"
     )
-    assert "dry run: no errors found; nothing was imported." in capsys.readouterr().out
+    assert "Dry run: no errors found; nothing was imported." in capsys.readouterr().out
     assert store.manifest().version == 0
     record = SalesImport.objects.get()
     assert (record.dry_run, record.status, record.rows) == (True, "succeeded", len(HISTORY))

@@ -89,9 +89,40 @@ def test_it_names_every_kind_of_bad_row(network, store, write_csv):
     ]
     assert str(outcome.errors[6]) == (
         "many.csv, row 9, column game: "
-        "game 'qlc' again: same station, day and game as row 8 of many.csv"
-    )
+        "game '七乐彩' again: same station, day and game as row 8 of many.csv"
+    )  # the game as the catalogue spells it, whatever the file wrote
     assert store.manifest().version == 0
+
+
+def test_errors_name_the_columns_as_the_file_names_them(network, store, write_csv):
+    header = ["站点编号", "日期", "游戏", "销量(元)", "票数"]
+    rows = [
+        ["36110214", "2023-03-01", "ssq", "12.345", "1"],
+        ["36110214", "2023-01-23", "福彩3d", "1.00", "1"],  # 春节休市: draw games stop
+    ]
+    path = write_csv("日报.csv", rows, header=header)
+    outcome = import_files([path], store=store, today=dt.date(2023, 9, 3))
+    assert [(e.row, e.column, e.code, e.value) for e in outcome.errors] == [
+        (2, "销量(元)", "bad_amount", "12.345"),
+        (3, "游戏", "suspended", "福彩3D"),
+    ]
+    assert str(outcome.errors[0]).startswith("日报.csv, row 2, column 销量(元): malformed amount")
+
+
+def test_a_workbook_without_the_columns_says_which_sheet_was_read(network, store, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本文件为九月销量"])
+    data = wb.create_sheet("销量")
+    data.append(["站点编号", "日期", "游戏", "销量(元)", "票数"])
+    data.append(["36110214", "2023-03-01", "ssq", "1.00", "1"])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    outcome = import_files([path], store=store, today=dt.date(2023, 9, 3))
+    assert [(e.code, e.detail) for e in outcome.errors] == [("missing_column_in_sheet", "说明")]
+    assert "in sheet 说明, the workbook's first sheet" in str(outcome.errors[0])
 
 
 def test_importing_the_same_file_twice_changes_nothing(network, store, write_csv):
@@ -219,7 +250,7 @@ def test_draw_games_are_rejected_in_the_spring_festival_but_instant_tickets_sell
     ]
     outcome = import_files([write_csv("cny.csv", rows)], store=store, today=dt.date(2023, 9, 3))
     assert [str(e) for e in outcome.errors] == [
-        "cny.csv, row 2, column game: game 'ssq' does not sell on 2023-01-20 2023年春节休市"
+        "cny.csv, row 2, column game: game '双色球' does not sell on 2023-01-20 2023年春节休市"
     ]
     assert import_files(
         [write_csv("cny2.csv", rows[1:])], store=store, today=dt.date(2023, 9, 3)
@@ -357,7 +388,7 @@ def test_a_missing_column_is_named(network, store, write_csv):
     )
     outcome = import_files([path], store=store)
     assert [str(e) for e in outcome.errors] == [
-        "cols.csv, column tickets: missing column(s) tickets (see docs/formats.md)"
+        "cols.csv: missing column(s) 票数 (tickets) (see docs/formats.md)"
     ]
 
 
