@@ -617,11 +617,6 @@ def _day_numbers(table: pa.Table) -> np.ndarray:
     return table["date"].combine_chunks().cast(pa.int32()).to_numpy()
 
 
-def _sorted(table: pa.Table) -> pa.Table:
-    keys = [("date", "ascending"), ("station_code", "ascending"), ("game", "ascending")]
-    return table.sort_by(keys)
-
-
 class YearPatch:
     """New facts for some days of a year the store has: the year's daily file is the stored
     one with those days merged (a splice: the stored file is in date order), its monthly rollup
@@ -653,7 +648,10 @@ class YearPatch:
         ytd = self._ytd(old, merged, monthly)
         return {
             DAILY: (self.rel[DAILY], daily_rows),
-            MONTHLY: (self.rel[MONTHLY], self.store._write_arrow(monthly, root / self.rel[MONTHLY])),
+            MONTHLY: (
+                self.rel[MONTHLY],
+                self.store._write_arrow(monthly, root / self.rel[MONTHLY]),
+            ),
             YTD: (self.rel[YTD], self.store._write_ytd(ytd, root / self.rel[YTD])),
         }
 
@@ -666,12 +664,13 @@ class YearPatch:
         query = (
             f"SELECT date, station_code, game, amount_fen, tickets FROM old ANTI JOIN "
             f"({removal.gone()}) g USING (date, station_code, game) "
-            "UNION ALL SELECT date, station_code, game, amount_fen, tickets FROM new"
+            "UNION ALL SELECT date, station_code, game, amount_fen, tickets FROM new "
+            "ORDER BY date, station_code, game"
         )
         merged = con.sql(query).to_arrow_table().cast(DAILY_SCHEMA)
         for name in ("old", "new"):
             con.unregister(name)
-        return _sorted(merged)
+        return merged
 
     @staticmethod
     def _splice(stored: pa.Table, merged: pa.Table, days, lo, hi) -> pa.Table:
@@ -697,7 +696,8 @@ class YearPatch:
             nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
             a, b = np.searchsorted(daily_days, [(first - EPOCH).days, (nxt - EPOCH).days])
             sums = (
-                daily.slice(a, b - a).unify_dictionaries()
+                daily.slice(a, b - a)
+                .unify_dictionaries()
                 .group_by(["station_code", "game"])
                 .aggregate([("amount_fen", "sum"), ("tickets", "sum")])
             )
@@ -753,9 +753,10 @@ class YearPatch:
                     values += delta[:, i - first]
                 values = pa.array(values)
             columns.append(values)
-        head = [pa.array(np.full(pairs.num_rows, self.year, np.int32)), *(
-            pairs[c].cast(pa.string()) for c in TEXT_COLUMNS
-        )]
+        head = [
+            pa.array(np.full(pairs.num_rows, self.year, np.int32)),
+            *(pairs[c].cast(pa.string()) for c in TEXT_COLUMNS),
+        ]
         return [pa.Table.from_arrays([*head, *columns], schema=YTD_SCHEMA)]
 
 

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fucai.analytics.runners import COMPARES, GROUPINGS, AnalyticsError
 
 SUMMARY_FORMATS = ("json", "table", "xlsx")
+DAYS_SHOWN = 31  # days of an import's effect printed (the record keeps them all)
 
 
 def parse_date(value: str) -> dt.date:
@@ -87,7 +88,10 @@ def effect_lines(record) -> list[str]:
     if not record.day_changes:
         return []
     lines = [
-        _("Mode: %(mode)s. Stored rows replaced: %(replaced)s, removed: %(removed)s (%(amount)s yuan).")
+        _(
+            "Mode: %(mode)s. Stored rows replaced: %(replaced)s, removed: %(removed)s "
+            "(%(amount)s yuan)."
+        )
         % {
             "mode": record.get_mode_display(),
             "replaced": f"{record.replaced_rows:,}",
@@ -95,7 +99,8 @@ def effect_lines(record) -> list[str]:
             "amount": record.removed_amount_yuan,
         }
     ]
-    for change in record.day_changes:
+    shown = record.day_changes[:DAYS_SHOWN]
+    for change in shown:
         lines.append(
             _(
                 "  %(day)s: replaced %(replaced)s, removed %(removed)s, amount removed "
@@ -110,6 +115,8 @@ def effect_lines(record) -> list[str]:
                 "added_yuan": fen_to_yuan(change["added_fen"]),
             }
         )
+    if len(record.day_changes) > len(shown):
+        lines.append(_("  … %(n)s more days") % {"n": len(record.day_changes) - len(shown)})
     return lines
 
 
