@@ -106,6 +106,7 @@ def main() -> None:
     year_rows = write_csv(facts, year_csv, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
     day_rows = write_csv(facts, day_csv, DAY, DAY)
     load_before = os.getloadavg()[0]
+    timed_import(day_csv, fresh_store(source, work / "store"), "cells")  # warm: imports, caches
     samples: dict[str, list[float]] = {"year": [], "day": [], "day_replace": []}
     for _ in range(args.reps):
         for name, path, mode in (

@@ -694,7 +694,8 @@ class YearPatch:
         daily_days = _day_numbers(daily)
         for first in firsts:
             nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            a, b = np.searchsorted(daily_days, [(first - EPOCH).days, (nxt - EPOCH).days])
+            bounds = np.array([(first - EPOCH).days, (nxt - EPOCH).days], daily_days.dtype)
+            a, b = np.searchsorted(daily_days, bounds)  # same dtype: no copy of the year
             sums = (
                 daily.slice(a, b - a)
                 .unify_dictionaries()
