@@ -135,7 +135,8 @@ def main() -> None:
         "machine": machine_facts(),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    out = Path(__file__).resolve().parent / "results" / f"correction-{args.scale}.json"
+    out = Path(__file__).resolve().parent / "results" / "correction" / f"{args.scale}.json"
+    out.parent.mkdir(exist_ok=True)  # not results/*.json: bench/report.py renders those
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     log(json.dumps({k: result[k] for k in ("median_s", "ratio_day", "ratio_day_replace")}))
 
