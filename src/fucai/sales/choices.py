@@ -34,6 +34,13 @@ class ImportSource(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
+class ImportMode(models.TextChoices):
+    """What a daily or ticket file replaces (docs/formats.md, "Import rules")."""
+
+    CELLS = "cells", _("Set the station × day × game cells of the file, keep the rest")
+    DAYS = "days", _("Replace whole days: stored rows of those days not in the file are removed")
+
+
 class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")

@@ -67,6 +67,7 @@ class UploadTicket:
     city_id: int | None
     files: list[str]
     dry_run: bool = False
+    mode: str = "cells"
     kind: str | None = None
     period: list[int] | None = None
     language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
@@ -110,6 +111,7 @@ def store_uploads(
     dry_run: bool = False,
     kind: str | None = None,
     period: tuple[int, int] | None = None,
+    mode: str = "cells",
 ) -> UploadTicket:
     """Save the uploaded files into a new batch directory and write its ticket."""
     taken: set[str] = set()
@@ -119,6 +121,7 @@ def store_uploads(
         city_id=None if user.is_provincial else user.city_id,
         files=[safe_name(f.name, taken) for f in files],
         dry_run=dry_run,
+        mode=mode,
         kind=kind or None,
         period=list(period) if period else None,
         language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -213,6 +216,7 @@ def _import(ticket: UploadTicket, user) -> ImportOutcome:
         kind=ticket.kind,
         period=tuple(ticket.period) if ticket.period else None,
         dry_run=ticket.dry_run,
+        mode=ticket.mode,
         batch=uuid.UUID(ticket.batch),  # the records join the upload's batch
     ).run()
 
@@ -311,6 +315,40 @@ class ImportBatch:
         if self.records:
             return all(record.dry_run for record in self.records)
         return bool(self.ticket and self.ticket.dry_run)
+
+    @property
+    def replaces_days(self) -> bool:
+        return any(record.mode == "days" for record in self.records)
+
+    @property
+    def day_changes(self) -> list[dict]:
+        """What the batch did (or, dry, would do) to the store per day: stored rows replaced
+        and removed, the amount removed and added (in yuan)."""
+        from fucai.sales.money import fen_to_yuan
+
+        changes = [change for record in self.records for change in record.day_changes]
+        return [
+            {
+                **change,
+                "removed_yuan": fen_to_yuan(change["removed_fen"]),
+                "added_yuan": fen_to_yuan(change["added_fen"]),
+            }
+            for change in changes
+        ]
+
+    @property
+    def replaced_rows(self) -> int:
+        return sum(record.replaced_rows for record in self.records)
+
+    @property
+    def removed_rows(self) -> int:
+        return sum(record.removed_rows for record in self.records)
+
+    @property
+    def removed_amount_yuan(self):
+        from fucai.sales.money import fen_to_yuan
+
+        return fen_to_yuan(sum(record.removed_amount_fen for record in self.records))
 
     @property
     def file_names(self) -> list[str]:

@@ -89,9 +89,23 @@ YTD_SCHEMA = pa.schema(
         *[pa.field(c, pa.int64(), nullable=False) for c in YTD_COLUMNS],
     ]
 )
+TEXT_COLUMNS = ["station_code", "game"]
+CODED_DAILY_SCHEMA = pa.schema(  # as read with read_dictionary=TEXT_COLUMNS
+    [
+        pa.field(f.name, pa.dictionary(pa.int32(), pa.string()), nullable=False)
+        if f.name in TEXT_COLUMNS
+        else f
+        for f in DAILY_SCHEMA
+    ]
+)
 SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA, YTD: YTD_SCHEMA}
 MONTH_OF_COLUMN = np.array([d.month - 1 for d in LEAP_DAYS])  # ytd column → month (0-11)
 YTD_BLOCK = 250_000  # station × game pairs summed at once: 366 × 17 bytes each (≈ 1.6 GB)
+
+# what committed facts replace (SalesStore.commit_facts; ImportMode's values for the first two)
+CELLS = "cells"  # their (station, day, game) cells
+DAYS = "days"  # every row of their days, of the stations in scope
+STATION_DAYS = "station_days"  # every row of their station-days (bulk loads)
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -559,6 +573,213 @@ def ytd_columns_of(day: np.ndarray, year: int) -> np.ndarray:
     return doy + ((doy >= 59) & (not calendar.isleap(year)))  # common years skip d0229
 
 
+@dataclass(frozen=True)
+class Removal:
+    """Which stored rows of the touched days new facts replace (see CELLS, DAYS, STATION_DAYS):
+    as SQL over DuckDB relations `old` (stored rows of the touched days) and `new` (the facts),
+    the stored rows that go. `scope` (DAYS): the stations whose rows go; None for all."""
+
+    mode: str = CELLS
+    scope: frozenset[str] | None = None
+
+    def register(self, con) -> None:
+        """Register what `gone()` needs (the scope's codes) in `con`."""
+        if self.mode == DAYS and self.scope is not None:
+            codes = pa.table({"station_code": pa.array(sorted(self.scope), pa.string())})
+            con.register("_scope", codes)
+
+    def gone(self) -> str:
+        """SQL: the rows of `old` that go (all columns of `old`, and `kept`: whether the new
+        facts hold the same cell)."""
+        cell = "EXISTS (SELECT 1 FROM new n WHERE n.date = o.date AND n.station_code = "
+        cell += "o.station_code AND n.game = o.game)"
+        if self.mode == CELLS:
+            where = cell
+        elif self.mode == STATION_DAYS:
+            where = (
+                "EXISTS (SELECT 1 FROM new n WHERE n.date = o.date "
+                "AND n.station_code = o.station_code)"
+            )
+        elif self.scope is None:
+            where = "TRUE"
+        else:
+            where = "o.station_code IN (SELECT station_code FROM _scope)"
+        return f"SELECT o.*, {cell} AS kept FROM old o WHERE {where}"
+
+
+def _year_rows(con, facts: str, year: int) -> pa.Table:
+    """The rows of DuckDB table `facts` in `year` as Arrow (DAILY_SCHEMA)."""
+    _year_view(con, facts, year)
+    return con.sql("SELECT * FROM _new_year").to_arrow_table().cast(DAILY_SCHEMA)
+
+
+def _day_numbers(table: pa.Table) -> np.ndarray:
+    return table["date"].combine_chunks().cast(pa.int32()).to_numpy()
+
+
+class YearPatch:
+    """New facts for some days of a year the store has: the year's daily file is the stored
+    one with those days merged (a splice: the stored file is in date order), its monthly rollup
+    recomputed for the touched months only and its ytd rollup shifted by the touched days'
+    differences, from the touched day on. The cost grows with the touched days, not the store
+    (beyond copying the year's file). Exact: integer sums."""
+
+    def __init__(self, store: SalesStore, manifest: Manifest, year: int, version: int) -> None:
+        self.store, self.year = store, year
+        self.paths = {ds: store.root / manifest.partitions[ds][year] for ds in DATASETS}
+        self.rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
+
+    def apply(self, con, new: pa.Table, removal: Removal) -> dict | None:
+        """Write the patched year; None (nothing written) if its content would not change."""
+        stored = pq.read_table(self.paths[DAILY], read_dictionary=TEXT_COLUMNS)
+        stored = stored.cast(CODED_DAILY_SCHEMA)
+        stored_days = _day_numbers(stored)
+        days = np.unique(_day_numbers(new))
+        lo = np.searchsorted(stored_days, days, "left")
+        hi = np.searchsorted(stored_days, days, "right")
+        old = pa.concat_tables([stored.slice(a, b - a) for a, b in zip(lo, hi, strict=True)])
+        merged = self._merge(con, old, new, removal)
+        if merged.equals(old.cast(DAILY_SCHEMA)):
+            return None
+        daily = self._splice(stored, merged, days, lo, hi)
+        root = self.store.root
+        daily_rows = self.store._write_arrow(daily, root / self.rel[DAILY])
+        monthly = self._monthly(daily, days)
+        ytd = self._ytd(old, merged, monthly)
+        return {
+            DAILY: (self.rel[DAILY], daily_rows),
+            MONTHLY: (
+                self.rel[MONTHLY],
+                self.store._write_arrow(monthly, root / self.rel[MONTHLY]),
+            ),
+            YTD: (self.rel[YTD], self.store._write_ytd(ytd, root / self.rel[YTD])),
+        }
+
+    @staticmethod
+    def _merge(con, old: pa.Table, new: pa.Table, removal: Removal) -> pa.Table:
+        """The touched days' rows after the commit, in store order."""
+        con.register("old", old)
+        con.register("new", new)
+        removal.register(con)
+        query = (
+            f"SELECT date, station_code, game, amount_fen, tickets FROM old ANTI JOIN "
+            f"({removal.gone()}) g USING (date, station_code, game) "
+            "UNION ALL SELECT date, station_code, game, amount_fen, tickets FROM new "
+            "ORDER BY date, station_code, game"
+        )
+        merged = con.sql(query).to_arrow_table().cast(DAILY_SCHEMA)
+        for name in ("old", "new"):
+            con.unregister(name)
+        return merged
+
+    @staticmethod
+    def _splice(stored: pa.Table, merged: pa.Table, days, lo, hi) -> pa.Table:
+        merged = merged.cast(CODED_DAILY_SCHEMA)
+        merged_days = _day_numbers(merged)
+        m_lo = np.searchsorted(merged_days, days, "left")
+        m_hi = np.searchsorted(merged_days, days, "right")
+        pieces, position = [], 0
+        for a, b, c, d in zip(lo, hi, m_lo, m_hi, strict=True):
+            pieces += [stored.slice(position, a - position), merged.slice(c, d - c)]
+            position = b
+        pieces.append(stored.slice(position))
+        return pa.concat_tables(pieces)  # chunks of dictionary-encoded text, written as they are
+
+    def _monthly(self, daily: pa.Table, days: np.ndarray) -> pa.Table:
+        """The stored monthly rollup with the touched months summed again from `daily`."""
+        stored = pq.read_table(self.paths[MONTHLY], schema=MONTHLY_SCHEMA)
+        firsts = sorted({(EPOCH + dt.timedelta(days=int(d))).replace(day=1) for d in days})
+        keep = pc.invert(pc.is_in(stored["month"], value_set=pa.array(firsts, pa.date32())))
+        parts = [stored.filter(keep)]
+        daily_days = _day_numbers(daily)
+        for first in firsts:
+            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            bounds = np.array([(first - EPOCH).days, (nxt - EPOCH).days], daily_days.dtype)
+            a, b = np.searchsorted(daily_days, bounds)  # same dtype: no copy of the year
+            sums = (
+                daily.slice(a, b - a)
+                .unify_dictionaries()
+                .group_by(["station_code", "game"])
+                .aggregate([("amount_fen", "sum"), ("tickets", "sum")])
+            )
+            month = pa.array(np.full(sums.num_rows, (first - EPOCH).days, np.int32))
+            parts.append(
+                pa.Table.from_arrays(
+                    [
+                        month.cast(pa.date32()),
+                        sums["station_code"],
+                        sums["game"],
+                        sums["amount_fen_sum"],
+                        sums["tickets_sum"],
+                    ],
+                    schema=MONTHLY_SCHEMA,
+                )
+            )
+        keys = [("month", "ascending"), ("station_code", "ascending"), ("game", "ascending")]
+        return pa.concat_tables(parts).sort_by(keys).combine_chunks()
+
+    def _ytd(self, old: pa.Table, merged: pa.Table, monthly: pa.Table) -> list[pa.Table]:
+        """The stored ytd rollup plus, from each touched day on, that day's difference (per
+        station × game); rows for the pairs sold in the year (the new monthly rollup's).
+        Columns before the first touched day are the stored ones (when the pairs are)."""
+        stored = pq.read_table(self.paths[YTD], schema=YTD_SCHEMA)
+        pairs = monthly.group_by(TEXT_COLUMNS).aggregate([])
+        pairs = pairs.sort_by([(c, "ascending") for c in TEXT_COLUMNS])
+        key = _pair_keys(pairs)
+        stored_key = _pair_keys(stored)
+        same = stored_key.equals(key)
+        index, found = (None, None) if same else _positions(stored_key, key)
+        first = len(YTD_COLUMNS)
+        deltas = []
+        for table, sign in ((old, -1), (merged, 1)):
+            rows, there = _positions(_pair_keys(table), key)
+            column = ytd_columns_of(_day_numbers(table)[there], self.year)
+            amount = table["amount_fen"].to_numpy()[there] * sign
+            deltas.append((rows[there], column, amount))
+            first = min([first, *column[:1], *([column.min()] if len(column) else [])])
+        delta = np.zeros((pairs.num_rows, len(YTD_COLUMNS) - first), np.int64)
+        for rows, column, amount in deltas:
+            np.add.at(delta, (rows, column - first), amount)
+        np.cumsum(delta, axis=1, out=delta)
+        columns = []
+        for i, name in enumerate(YTD_COLUMNS):
+            if same:
+                values = stored[name]
+                if i >= first:
+                    values = pa.array(values.to_numpy() + delta[:, i - first])
+            else:
+                values = np.zeros(pairs.num_rows, np.int64)
+                values[index[found]] = stored[name].to_numpy()[found]
+                if i >= first:
+                    values += delta[:, i - first]
+                values = pa.array(values)
+            columns.append(values)
+        head = [
+            pa.array(np.full(pairs.num_rows, self.year, np.int32)),
+            *(pairs[c].cast(pa.string()) for c in TEXT_COLUMNS),
+        ]
+        return [pa.Table.from_arrays([*head, *columns], schema=YTD_SCHEMA)]
+
+
+def _positions(values: pa.Array, among: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's position in `among` (-1 if absent), and whether it is there."""
+    found = pc.index_in(values, value_set=among)
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64), pc.is_valid(found).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def _pair_keys(table: pa.Table) -> pa.Array:
+    """station_code and game of each row as one text, for lookups."""
+    station = table["station_code"].combine_chunks()
+    game = table["game"].combine_chunks()
+    if pa.types.is_dictionary(station.type):
+        station = station.cast(pa.string())
+    if pa.types.is_dictionary(game.type):
+        game = game.cast(pa.string())
+    return pc.binary_join_element_wise(station, game, "\x1f")
+
+
 class SalesStore:
     """Reads and atomically rewrites the Parquet fact store (see the module docstring)."""
 
@@ -629,26 +850,78 @@ class SalesStore:
         arrow: pa.Table | None = None,
     ) -> CommitResult:
         """Make the facts in DuckDB table `facts` the store's rows for every (station, day) they
-        cover: older rows of those station-days (all games) go, rows of other station-days stay.
+        cover: older rows of those station-days (all games) go, rows of other station-days stay
+        (the demo's and the bench's bulk loads). See commit_facts."""
+        return self.commit_facts(
+            con, facts, import_ids, mode=STATION_DAYS, progress=progress, lock=lock, arrow=arrow
+        )
 
-        `con` is a DuckDB connection holding `facts` (date, station_code, game, amount_fen,
-        tickets) without duplicates. Years whose content would not change keep their file.
-        `arrow`, if given, holds the same rows as an Arrow table (text columns may be
-        dictionary-encoded): a year the store does not have yet is then written from it.
-        """
+    def commit_facts(
+        self,
+        con,
+        facts: str,
+        import_ids: tuple[int, ...] = (),
+        *,
+        mode: str = CELLS,
+        scope: frozenset[str] | None = None,
+        progress=None,
+        lock: bool = True,
+        arrow: pa.Table | None = None,
+    ) -> CommitResult:
+        """Commit the facts in DuckDB table `facts` (date, station_code, game, amount_fen,
+        tickets; no duplicates) in one manifest swap; which stored rows they replace is `mode`'s
+        (REMOVALS): CELLS their (station, day, game) cells, DAYS every row of their days whose
+        station is in `scope` (None: every station), STATION_DAYS their station-days.
+
+        A year the store has is patched (`_patch_year`): only its touched days are merged, its
+        rollups updated for those days; a year whose content would not change keeps its files,
+        and a commit that changes nothing keeps the manifest (no new store version). `arrow`,
+        if given, holds the same rows as an Arrow table (text columns may be
+        dictionary-encoded): a year the store does not have yet is then written from it."""
         ctx = self.locked() if lock else contextlib.nullcontext()
         with ctx:
-            return self._replace(con, facts, import_ids, progress, arrow)
+            manifest = self.manifest()
+            version = manifest.version + 1
+            query = f"SELECT DISTINCT year(date) FROM {quote_identifier(facts)} ORDER BY 1"
+            years = [int(r[0]) for r in con.execute(query).fetchall()]
+            removal = Removal(mode, scope)
+            written = self._write_years(con, facts, years, manifest, version, arrow, removal)
+            return self._swap(manifest, version, written, import_ids, progress)
 
-    def _replace(
-        self, con, facts: str, import_ids: tuple[int, ...], progress, arrow: pa.Table | None = None
-    ) -> CommitResult:
+    def day_changes(self, con, facts: str, removal: Removal) -> list[dict]:
+        """What committing the facts of DuckDB table `facts` would do, per day (in order):
+        stored rows that go (`replaced_rows` of them get a new value from the facts,
+        `removed_rows` do not), their amount `removed_fen`, and the facts' `added_rows`
+        and `added_fen`. Reads only the stored rows of the touched days."""
         manifest = self.manifest()
-        version = manifest.version + 1
-        query = f"SELECT DISTINCT year(date) FROM {quote_identifier(facts)} ORDER BY 1"
-        years = [int(r[0]) for r in con.execute(query).fetchall()]
-        written = self._write_years(con, facts, years, manifest, version, arrow)
-        return self._swap(manifest, version, written, import_ids, progress)
+        query = f"SELECT DISTINCT year(date) FROM {quote_identifier(facts)}"
+        years = {int(r[0]) for r in con.execute(query).fetchall()}
+        stored = manifest.partitions.get(DAILY, {})
+        paths = [str(self.root / stored[y]) for y in sorted(years) if y in stored]
+        removal.register(con)
+        sql = f"""
+            WITH new AS (SELECT date, station_code, game, amount_fen
+                         FROM {quote_identifier(facts)}),
+            old AS (SELECT date, station_code, game, amount_fen FROM read_parquet(?)
+                    WHERE date BETWEEN (SELECT min(date) FROM new) AND (SELECT max(date) FROM new)
+                    AND date IN (SELECT DISTINCT date FROM new)),
+            gone AS ({removal.gone()})
+            SELECT a.date, coalesce(g.replaced, 0), coalesce(g.removed, 0),
+                   coalesce(g.fen, 0), a.added, a.fen
+            FROM (SELECT date, count(*) AS added, CAST(sum(amount_fen) AS BIGINT) AS fen
+                  FROM new GROUP BY date) a
+            LEFT JOIN (SELECT date, count(*) FILTER (WHERE kept) AS replaced,
+                              count(*) FILTER (WHERE NOT kept) AS removed,
+                              CAST(sum(amount_fen) AS BIGINT) AS fen
+                       FROM gone GROUP BY date) g USING (date)
+            ORDER BY a.date
+        """
+        files = paths or [str(self.empty_file(DAILY))]
+        names = ("replaced_rows", "removed_rows", "removed_fen", "added_rows", "added_fen")
+        return [
+            {"day": day.isoformat(), **dict(zip(names, map(int, rest), strict=True))}
+            for day, *rest in con.execute(sql, [files]).fetchall()
+        ]
 
     def commit_written(
         self, written: dict[int, dict], import_ids: tuple[int, ...] = (), progress=None
@@ -682,7 +955,7 @@ class SalesStore:
                 new_rows[ds][year] = rows
         self.checkpoint("partitions_written")
         applied = tuple(i for i in import_ids if i not in manifest.imports)
-        if not changed and not applied:
+        if not changed:  # nothing to show readers: the store keeps its version
             return CommitResult(manifest, (), tuple(unchanged))
         new = Manifest(
             version=version,
@@ -701,7 +974,14 @@ class SalesStore:
         return CommitResult(new, tuple(changed), tuple(unchanged))
 
     def _write_years(
-        self, con, facts: str, years: list[int], manifest: Manifest, version: int, arrow
+        self,
+        con,
+        facts: str,
+        years: list[int],
+        manifest: Manifest,
+        version: int,
+        arrow,
+        removal: Removal,
     ) -> Iterator[tuple[int, dict | None]]:
         """Write each year's partitions; yield (year, what was written or None if unchanged) in
         the calling thread. Years the store does not have yet, given as Arrow rows in store
@@ -719,39 +999,20 @@ class SalesStore:
                 if written is not UNORDERED:
                     yield year, written
                     continue
-                old = stored.get(year)
-                yield (
-                    year,
-                    self._write_year(con, facts, year, self.root / old if old else None, version),
-                )
+                if year in stored:
+                    patch = YearPatch(self, manifest, year, version)
+                    yield year, patch.apply(con, _year_rows(con, facts, year), removal)
+                    continue
+                yield year, self._write_year(con, facts, year, version)
 
-    def _write_year(
-        self, con, facts: str, year: int, old: Path | None, version: int
-    ) -> dict | None:
-        """Write the merged daily partition and its rollups for `year`; None if unchanged."""
+    def _write_year(self, con, facts: str, year: int, version: int) -> dict:
+        """Write the daily partition and its rollups of a year the store does not have, from
+        DuckDB (the rows sorted into store order if they are not)."""
         _year_view(con, facts, year)
         rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
-        source = "_new_year"
-        if old is not None:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _new_keys AS "
-                "SELECT DISTINCT station_code, date FROM _new_year"
-            )
-            if self._same_rows(con, old):
-                return None
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _merged AS "
-                "SELECT date, station_code, game, amount_fen, tickets FROM read_parquet(?) "
-                "ANTI JOIN _new_keys USING (station_code, date) "
-                "UNION ALL SELECT * FROM _new_year",
-                [str(old)],
-            )
-            source = "_merged"
-        rollups = YearRollups.of(con, source, year)
+        rollups = YearRollups.of(con, "_new_year", year)
         order = "" if rollups.in_store_order else " ORDER BY date, station_code, game"
-        query = f"SELECT * FROM {quote_identifier(source)}{order}"
-        daily_rows = self._copy(con, query, self.root / rel[DAILY])
-        con.execute("DROP TABLE IF EXISTS _merged")
+        daily_rows = self._copy(con, f"SELECT * FROM _new_year{order}", self.root / rel[DAILY])
         return {DAILY: (rel[DAILY], daily_rows), **self._write_rollups(rollups, rel)}
 
     def _write_new_year(self, year: int, rows: pa.Table, version: int) -> dict | object:
@@ -807,21 +1068,6 @@ class SalesStore:
         os.replace(tmp, final)
         fsync_dir(final.parent)
         return rows
-
-    @staticmethod
-    def _same_rows(con, old: Path) -> bool:
-        """Do the new rows equal the stored rows (file `old`) of the same station-days? Both are
-        unique by (station, day, game), so a full join on that key finds every difference."""
-        differences = con.execute(
-            "SELECT count(*) FROM ("
-            "SELECT date, station_code, game, amount_fen, tickets FROM read_parquet(?) "
-            "SEMI JOIN _new_keys USING (station_code, date)) o "
-            "FULL JOIN _new_year n USING (date, station_code, game) "
-            "WHERE o.amount_fen IS DISTINCT FROM n.amount_fen "
-            "OR o.tickets IS DISTINCT FROM n.tickets",
-            [str(old)],
-        ).fetchall()[0][0]  # read to the end: the relational API (_year_view) needs it so
-        return differences == 0
 
     @staticmethod
     def _copy(con, query: str, final: Path) -> int:

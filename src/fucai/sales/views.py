@@ -249,6 +249,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             dry_run=data["dry_run"],
             kind=data["kind"],
             period=data["period"],
+            mode=data["mode"],
         )
         enqueue_import(ticket)
         return redirect("sales:import_detail", batch=ticket.batch)

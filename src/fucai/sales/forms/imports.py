@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fucai.core.bounds import check_upload_size
-from fucai.sales.choices import ImportKind
+from fucai.sales.choices import ImportKind, ImportMode
 from fucai.sales.ingest.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, PARQUET_SUFFIXES
 
 SUFFIXES = tuple(sorted(CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES))
@@ -60,6 +60,17 @@ class SalesImportForm(forms.Form):
         help_text=_("YYYY-MM, only when the sheet title does not say it."),
         widget=forms.TextInput(attrs={"placeholder": "YYYY-MM", "class": "form-control"}),
     )
+    mode = forms.ChoiceField(
+        label=_("What the files replace"),
+        choices=ImportMode.choices,
+        initial=ImportMode.CELLS,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "Replacing whole days removes the stored rows of those days that the files do not "
+            "hold; check with a dry run first: it says how many rows would go."
+        ),
+    )
     dry_run = forms.BooleanField(
         label=_("Dry run: check only, import nothing"),
         required=False,
@@ -81,6 +92,9 @@ class SalesImportForm(forms.Form):
                     code="suffix",
                 )
         return files
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data["mode"] or ImportMode.CELLS
 
     def clean_period(self) -> tuple[int, int] | None:
         raw = self.cleaned_data["period"].strip()

@@ -18,6 +18,13 @@ MESSAGES = {
     ),
     "empty_file": _("the file has no header row"),
     "missing_column": _("missing column(s) %(value)s (see docs/formats.md)"),
+    "missing_column_in_sheet": _(
+        "missing column(s) %(value)s in sheet %(detail)s, the workbook's first sheet, which is "
+        "the one read: put the sales on the first sheet (see docs/formats.md)"
+    ),
+    "empty_sheet": _(
+        "sheet %(detail)s, the workbook's first sheet, which is the one read, is empty"
+    ),
     "duplicate_column": _("column %(value)s appears twice"),
     "no_rows": _("the file has no data rows"),
     "mof_not_allowed": _("only the provincial centre imports the Ministry of Finance table"),

@@ -4,10 +4,13 @@ Rules (docs/formats.md, "Import rules"):
 
 - every file of a batch is read and every row checked (DuckDB, vectorised); one error anywhere →
   nothing is committed, every file's SalesImport is marked failed with its errors;
-- a daily or ticket file is authoritative for each (station, day) it contains: the store's rows
-  of those station-days (all games) are replaced by the file's; other station-days are kept.
-  Importing the same file twice therefore gives the same state, and a corrected file for the
-  same days replaces them;
+- by default (mode "cells") a daily or ticket file sets the (station, day, game) cells it
+  contains and leaves every other stored row alone; in mode "days" (a full corrected day file,
+  chosen by the user) it replaces its days: every stored row of those days, of the stations the
+  user imports, goes, those the file does not hold included. Either way the records say, per
+  day, how many stored rows were replaced and removed, the amount removed and the amount added
+  (a dry run computes the same). Importing the same file twice gives the same state, and
+  changes nothing the second time (no new store version);
 - a city agency imports only its own stations; the Ministry of Finance table only the province;
 - the batch holds the store's writer lock from start to end, so imports run one after another;
   a SalesImport left "running" by a killed process is settled by the next import (succeeded if
@@ -31,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from fucai.analytics.backends import forget_contexts
 from fucai.core.grant import IMPORT_SALES, grant_for
-from fucai.sales.choices import ImportKind, ImportStatus
+from fucai.sales.choices import ImportKind, ImportMode, ImportStatus
 from fucai.sales.ingest import validate as checks
 from fucai.sales.ingest.errors import RowError
 from fucai.sales.ingest.fastpath import CleanDaily, DailyChecker, check_daily
@@ -45,12 +48,13 @@ from fucai.sales.ingest.readers import (
     read_sales_file,
     sha256_of,
 )
-from fucai.sales.store import CommitResult, SalesStore, YearStream
+from fucai.sales.store import CommitResult, Removal, SalesStore, YearStream
 
 MAX_ERRORS = 200
 STEPS = ("parsed", "rows", "rules")  # the steps of the checks, after reading the files
 RESTREAM = object()  # _check_stream's answer: stream the file again, keeping its facts
 ERRORS_PER_RECORD = 50
+GAME_VALUES = frozenset({"suspended", "duplicate"})  # errors whose value is a known game
 
 # per file: first and last day, amount, and daily facts (a daily row is one; tickets are summed)
 FILE_STATS = """
@@ -147,12 +151,14 @@ class SalesImporter:
         fast: bool = True,
         dry_run: bool = False,
         batch: uuid.UUID | None = None,
+        mode: str = ImportMode.CELLS,
     ) -> None:
         """`dry_run`: read and check exactly as an import does, commit nothing (the records
         say dry_run, and succeed when the files have no error). `batch`: the id the records
         share (the web upload's). `fast=False` always runs the full checks (tests compare
-        both paths)."""
+        both paths). `mode`: ImportMode (what the files replace, see the module docstring)."""
         self.paths = [Path(p) for p in paths]
+        self.mode = ImportMode(mode)
         self.fast = fast
         self.dry_run = dry_run
         self.user = user
@@ -299,6 +305,7 @@ class SalesImporter:
             file_size=path.stat().st_size if exists else 0,
             kind=self.kind or ImportKind.DAILY,
             dry_run=self.dry_run,
+            mode=self.mode,
         )
         return _File(number=number, path=path, label=path.name, record=record)
 
@@ -323,7 +330,7 @@ class SalesImporter:
                 if not f.raw.rows:
                     f.errors.append(RowError(f.label, None, "", "no_rows"))
         except FileError as exc:
-            f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value))
+            f.errors.append(RowError(f.label, None, exc.column, exc.code, exc.value, exc.detail))
         except Exception as exc:
             f.errors.append(RowError(f.label, None, "", "unreadable_excel", str(exc)[:200]))
 
@@ -387,13 +394,14 @@ class SalesImporter:
         )
         names = {f.number: f.label for f in self.files}
         rows = checks.first_errors(con, self.max_errors)
+        games = self._game_labels()
         errors = [
             RowError(
                 names[n],
                 row,
-                column,
+                self._header(n, column),
                 code,
-                value or "",
+                games.get(value, value) if code in GAME_VALUES else value or "",
                 detail or "",
                 names.get(other, "") if other is not None else "",
             )
@@ -402,6 +410,18 @@ class SalesImporter:
         for n, c in checks.error_counts_by_file(con).items():
             self.files[n].record.error_count = c
         return count, errors
+
+    def _header(self, number: int, column: str | None) -> str:
+        """A column as file `number` names it (`销量(元)`, not `amount`)."""
+        raw = self.files[number].raw
+        return raw.header(column) if raw is not None and column else column or ""
+
+    def _game_labels(self) -> dict[str, str]:
+        """A game's spelling in a file (lower-cased) → its name in the catalogue (`福彩3D`)."""
+        table = (self._references or {}).get("ref_games")
+        if table is None or "label" not in table.column_names:
+            return {}
+        return dict(zip(table["alias"].to_pylist(), table["label"].to_pylist(), strict=True))
 
     def _check_mof_periods(self) -> None:
         seen: dict[str, _File] = {}
@@ -448,6 +468,7 @@ class SalesImporter:
         if self._clean is None:  # the fast path registered its facts already
             checks.build_facts(con, self._has_tickets)
         self._file_stats(con)
+        self._day_changes(con)
         self._step()
         ids = tuple(f.record.pk for f in self.files if f.mof is None)  # the sales files
         written = self._clean.written if self._clean is not None else None
@@ -461,10 +482,12 @@ class SalesImporter:
         if written is not None:
             commit = self.store.commit_written(written, ids, progress=lambda _: self._step())
         elif years:
-            commit = self.store.replace_station_days(
+            commit = self.store.commit_facts(
                 con,
                 "facts",
                 ids,
+                mode=self.mode,
+                scope=self._removal().scope,
                 lock=False,
                 progress=lambda _: self._step(),
                 arrow=self._clean.facts if self._clean is not None else None,
@@ -478,9 +501,38 @@ class SalesImporter:
         forget_contexts()
         return ImportOutcome(self.batch, [f.record for f in self.files], [], 0, commit)
 
+    def _removal(self) -> Removal:
+        scope = frozenset(self.allowed) if self.allowed is not None else None
+        return Removal(self.mode, scope)
+
+    def _has_facts(self, con) -> bool:
+        query = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'facts'"
+        if con.execute(query).fetchall()[0][0]:
+            return True
+        return self._clean is not None and self._clean.facts is not None
+
+    def _day_changes(self, con) -> None:
+        """What the batch does to the store, per day, on the first sales file's record (the
+        batch's effect: its files are committed together). Facts streamed into years the
+        store did not have replace nothing: only what they add is counted."""
+        record = next((f.record for f in self.files if f.mof is None), None)
+        if record is None:
+            return
+        if self._has_facts(con):
+            changes = self.store.day_changes(con, "facts", self._removal())
+        else:
+            changes = []
+        record.day_changes = changes
+        record.replaced_rows = sum(c["replaced_rows"] for c in changes)
+        record.removed_rows = sum(c["removed_rows"] for c in changes)
+        record.removed_amount_fen = sum(c["removed_fen"] for c in changes)
+
     def _checked(self, con) -> ImportOutcome:
         """A dry run found no error: say so, and leave the store alone."""
+        if self._clean is None and any(f.raw is not None for f in self.files):
+            checks.build_facts(con, self._has_tickets)
         self._file_stats(con)
+        self._day_changes(con)
         now = timezone.now()
         for f in self.files:
             f.record.status, f.record.progress = ImportStatus.SUCCEEDED, 100

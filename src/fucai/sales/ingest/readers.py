@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -55,9 +55,16 @@ DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 class FileError(ValueError):
     """The file as a whole cannot be read (format, encoding, missing column)."""
 
-    def __init__(self, code: str, value: str = "", column: str = "") -> None:
+    def __init__(self, code: str, value: str = "", column: str = "", detail: str = "") -> None:
         super().__init__(code, value)
-        self.code, self.value, self.column = code, value, column
+        self.code, self.value, self.column, self.detail = code, value, column, detail
+
+
+def expected_header(canon: str) -> str:
+    """How a missing column is named: its usual Chinese header, and the English one."""
+    spellings = HEADER_ALIASES[canon]
+    chinese = next((s for s in spellings if not s.isascii()), canon)
+    return f"{chinese} ({canon})"
 
 
 def normalise_header(value: object) -> str:
@@ -104,6 +111,11 @@ class RawFile:
     path: Path
     kind: str
     table: pa.Table
+    headers: dict[str, str] = field(default_factory=dict)  # canonical → the file's header
+
+    def header(self, canon: str) -> str:
+        """A column as the file names it (`销量(元)`), for errors."""
+        return self.headers.get(canon, canon)
 
     @property
     def rows(self) -> int:
@@ -141,10 +153,11 @@ def is_mof_workbook(path: Path) -> bool:
 
 def read_sales_file(path: Path, kind: str | None = None) -> RawFile:
     suffix = path.suffix.lower()
+    sheet = None
     if suffix in CSV_SUFFIXES:
         headers, table = _read_csv(path)
     elif suffix in EXCEL_SUFFIXES:
-        headers, table = _read_excel(path)
+        headers, table, sheet = _read_excel(path)
     elif suffix in PARQUET_SUFFIXES:
         headers, table = _read_parquet(path)
     else:
@@ -153,13 +166,17 @@ def read_sales_file(path: Path, kind: str | None = None) -> RawFile:
     kind = kind or detect_kind(path, set(columns.values()))
     missing = [c for c in REQUIRED[kind] if c not in columns.values()]
     if missing:
-        raise FileError("missing_column", ", ".join(missing), missing[0])
+        named = ", ".join(expected_header(c) for c in missing)
+        if sheet is not None:
+            raise FileError("missing_column_in_sheet", named, "", sheet)
+        raise FileError("missing_column", named)
     keep = [*REQUIRED[kind], *OPTIONAL[kind]]
     by_name = {canon: table.column(i) for i, canon in columns.items()}
     arrays = [table.column("row")]
     for name in keep:
         arrays.append(by_name.get(name, pa.nulls(table.num_rows, pa.string())))
-    return RawFile(path=path, kind=kind, table=pa.table(arrays, names=["row", *keep]))
+    named = {canon: str(headers[i]).strip() for i, canon in columns.items()}
+    return RawFile(path, kind, pa.table(arrays, names=["row", *keep]), named)
 
 
 def _numbers(first: int, count: int) -> pa.Array:
@@ -268,12 +285,13 @@ def _cell_text(value: object) -> str | None:
 
 
 @damaged_excel
-def _read_excel(path: Path) -> tuple[list[str], pa.Table]:
+def _read_excel(path: Path) -> tuple[list[str], pa.Table, str]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
+        sheet = ws.title
         rows_iter = ws.iter_rows(values_only=True)
         headers, header_row = None, 0
         for number, values in enumerate(rows_iter, start=1):
@@ -281,7 +299,7 @@ def _read_excel(path: Path) -> tuple[list[str], pa.Table]:
                 headers, header_row = list(values), number
                 break
         if headers is None:
-            raise FileError("empty_file", path.name)
+            raise FileError("empty_sheet", path.name, "", sheet)
         cols: list[list] = [[] for _ in headers]
         numbers: list[int] = []
         for number, values in enumerate(rows_iter, start=header_row + 1):
@@ -294,9 +312,8 @@ def _read_excel(path: Path) -> tuple[list[str], pa.Table]:
         wb.close()
     arrays = [pa.array([c if c is not None else "" for c in col], pa.string()) for col in cols]
     table = pa.table(arrays, names=[f"c{i}" for i in range(len(cols))])
-    return [str(h or "") for h in headers], table.append_column(
-        "row", pa.array(numbers, pa.int64())
-    )
+    rows = table.append_column("row", pa.array(numbers, pa.int64()))
+    return [str(h or "") for h in headers], rows, sheet
 
 
 def _as_text(array: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -55,17 +55,19 @@ def reference_tables(allowed_codes: set[str] | None) -> dict[str, pa.Table]:
         ),
         "ref_open": spans,
     }
-    aliases: dict[str, tuple[str, str]] = {}
+    aliases: dict[str, tuple[str, str, str]] = {}  # spelling → code, category, catalogue name
     for game in Game.objects.filter(is_active=True):
         for name in game.feed_names():
-            aliases[name] = (game.code, game.category)
+            aliases[name] = (game.code, game.category, game.name)
     for brand in InstantBrand.objects.filter(is_active=True).select_related("game"):
-        aliases.setdefault(brand.name.strip().lower(), (brand.game.code, brand.game.category))
+        spelling = brand.name.strip().lower()
+        aliases.setdefault(spelling, (brand.game.code, brand.game.category, brand.name))
     refs["ref_games"] = pa.table(
         {
             "alias": list(aliases),
-            "game": [g for g, _ in aliases.values()],
-            "category": [c for _, c in aliases.values()],
+            "game": [g for g, _, _ in aliases.values()],
+            "category": [c for _, c, _ in aliases.values()],
+            "label": [n for _, _, n in aliases.values()],
         }
     )
     susp = list(

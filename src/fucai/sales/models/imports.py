@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
-from fucai.sales.choices import ImportKind, ImportSource, ImportStatus
+from fucai.sales.choices import ImportKind, ImportMode, ImportSource, ImportStatus
 
 
 class SalesImport(models.Model):
@@ -68,6 +68,31 @@ class SalesImport(models.Model):
         help_text=_("An imported file, or a year of sales loaded by `fucai demo`."),
     )
 
+    mode = models.CharField(
+        _("mode"), max_length=8, choices=ImportMode.choices, default=ImportMode.CELLS
+    )
+    replaced_rows = models.BigIntegerField(
+        _("stored rows replaced"),
+        default=0,
+        help_text=_("Stored station × day × game rows the file gave a new value."),
+    )
+    removed_rows = models.BigIntegerField(
+        _("stored rows removed"),
+        default=0,
+        help_text=_("Stored rows of the replaced days that the file does not hold (days mode)."),
+    )
+    removed_amount_fen = models.BigIntegerField(
+        _("amount removed (fen)"),
+        default=0,
+        help_text=_("The stored amount of the rows replaced or removed."),
+    )
+    day_changes = models.JSONField(
+        _("changes per day"),
+        default=list,
+        blank=True,
+        help_text=_("Per day: stored rows and amount removed, the file's rows and amount added."),
+    )
+
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city")
 
@@ -84,3 +109,9 @@ class SalesImport(models.Model):
         from fucai.sales.money import fen_to_yuan
 
         return fen_to_yuan(self.amount_fen)
+
+    @property
+    def removed_amount_yuan(self):
+        from fucai.sales.money import fen_to_yuan
+
+        return fen_to_yuan(self.removed_amount_fen)

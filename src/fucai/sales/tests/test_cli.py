@@ -171,7 +171,7 @@ def test_a_dry_run_checks_the_file_and_imports_nothing(network, store, write_csv
     call_command(
         "sales", "import", str(write_csv("check.csv", HISTORY)), "--dry-run", "--no-progress"
     )
-    assert "dry run: no errors found; nothing was imported." in capsys.readouterr().out
+    assert "Dry run: no errors found; nothing was imported." in capsys.readouterr().out
     assert store.manifest().version == 0
     record = SalesImport.objects.get()
     assert (record.dry_run, record.status, record.rows) == (True, "succeeded", len(HISTORY))
@@ -181,3 +181,27 @@ def test_a_dry_run_checks_the_file_and_imports_nothing(network, store, write_csv
             "sales", "import", str(write_csv("bad.csv", bad)), "--dry-run", "--no-progress"
         )
     assert store.manifest().version == 0
+
+
+def test_replace_days_reports_the_stored_rows_it_removes(network, store, write_csv, capsys):
+    rows = [
+        ["36110214", "2023-03-01", "ssq", "1200.00", "600"],
+        ["36110214", "2023-03-01", "kl8", "100.00", "50"],
+    ]
+    call_command("sales", "import", str(write_csv("day.csv", rows)), "--no-progress")
+    fix = write_csv("fix.csv", rows[:1])
+    call_command("sales", "import", str(fix), "--replace-days", "--dry-run", "--no-progress")
+    out = capsys.readouterr().out
+    assert "Stored rows replaced: 1, removed: 1 (1300.00 yuan)" in out
+    assert "2023-03-01: replaced 1, removed 1, amount removed 1300.00 yuan, added 1 rows" in out
+    assert store.read_daily().num_rows == 2
+
+
+def test_a_refused_import_ends_in_the_users_language(network, store, write_csv, capsys):
+    from django.utils import translation
+
+    bad = write_csv("bad.csv", [["36110214", "2023-03-01", "ssq", "abc", "1"]])
+    with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
+        call_command("sales", "import", str(bad), "--no-progress")
+    assert str(refused.value) == "1 处错误；未导入任何数据。"
+    assert "bad.csv, 第 2 行" in capsys.readouterr().err

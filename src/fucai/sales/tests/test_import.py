@@ -89,9 +89,40 @@ def test_it_names_every_kind_of_bad_row(network, store, write_csv):
     ]
     assert str(outcome.errors[6]) == (
         "many.csv, row 9, column game: "
-        "game 'qlc' again: same station, day and game as row 8 of many.csv"
-    )
+        "game '七乐彩' again: same station, day and game as row 8 of many.csv"
+    )  # the game as the catalogue spells it, whatever the file wrote
     assert store.manifest().version == 0
+
+
+def test_errors_name_the_columns_as_the_file_names_them(network, store, write_csv):
+    header = ["站点编号", "日期", "游戏", "销量(元)", "票数"]
+    rows = [
+        ["36110214", "2023-03-01", "ssq", "12.345", "1"],
+        ["36110214", "2023-01-23", "福彩3d", "1.00", "1"],  # 春节休市: draw games stop
+    ]
+    path = write_csv("日报.csv", rows, header=header)
+    outcome = import_files([path], store=store, today=dt.date(2023, 9, 3))
+    assert [(e.row, e.column, e.code, e.value) for e in outcome.errors] == [
+        (2, "销量(元)", "bad_amount", "12.345"),
+        (3, "游戏", "suspended", "福彩3D"),
+    ]
+    assert str(outcome.errors[0]).startswith("日报.csv, row 2, column 销量(元): malformed amount")
+
+
+def test_a_workbook_without_the_columns_says_which_sheet_was_read(network, store, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本文件为九月销量"])
+    data = wb.create_sheet("销量")
+    data.append(["站点编号", "日期", "游戏", "销量(元)", "票数"])
+    data.append(["36110214", "2023-03-01", "ssq", "1.00", "1"])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    outcome = import_files([path], store=store, today=dt.date(2023, 9, 3))
+    assert [(e.code, e.detail) for e in outcome.errors] == [("missing_column_in_sheet", "说明")]
+    assert "in sheet 说明, the workbook's first sheet" in str(outcome.errors[0])
 
 
 def test_importing_the_same_file_twice_changes_nothing(network, store, write_csv):
@@ -105,26 +136,109 @@ def test_importing_the_same_file_twice_changes_nothing(network, store, write_csv
     assert len(facts(store)) == 4
 
 
-def test_a_corrected_file_replaces_the_station_days_it_covers(network, store, write_csv):
+CORRECTED = [
+    ["36110214", "2023-03-01", "ssq", "1300.00", "650"],  # no instant row for that station-day
+    ["36040001", "2023-03-01", "3d", "90.00", "45"],
+]
+
+
+def test_a_one_game_file_leaves_the_other_games_of_the_day_intact(network, store, write_csv):
     import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
-    corrected = [
-        ["36110214", "2023-03-01", "ssq", "1300.00", "650"],  # instant of that station-day dropped
-        ["36040001", "2023-03-01", "3d", "90.00", "45"],
+    outcome = import_files(
+        [write_csv("fix.csv", CORRECTED)], store=store, today=dt.date(2023, 9, 3)
+    )
+    assert outcome.ok
+    assert facts(store) == [
+        (dt.date(2023, 3, 1), "36040001", "3d", 9000, 45),
+        (dt.date(2023, 3, 1), "36110214", "instant", 35050, 35),  # not in the file: kept
+        (dt.date(2023, 3, 1), "36110214", "ssq", 130000, 650),
+        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),
     ]
-    assert import_files(
-        [write_csv("fix.csv", corrected)], store=store, today=dt.date(2023, 9, 3)
-    ).ok
+    record = outcome.imports[0]
+    assert record.mode == "cells"
+    assert (record.replaced_rows, record.removed_rows, record.removed_amount_fen) == (2, 0, 128820)
+    assert record.day_changes == [
+        {
+            "day": "2023-03-01",
+            "replaced_rows": 2,
+            "removed_rows": 0,
+            "removed_fen": 128820,
+            "added_rows": 2,
+            "added_fen": 139000,
+        }
+    ]
+
+
+def test_the_replace_days_mode_removes_the_stored_rows_the_file_lacks(network, store, write_csv):
+    import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    outcome = import_files(
+        [write_csv("fix.csv", CORRECTED)], store=store, today=dt.date(2023, 9, 3), mode="days"
+    )
+    assert outcome.ok
     assert facts(store) == [
         (dt.date(2023, 3, 1), "36040001", "3d", 9000, 45),
         (dt.date(2023, 3, 1), "36110214", "ssq", 130000, 650),
-        (
-            dt.date(2023, 3, 2),
-            "36110214",
-            "kl8",
-            41000,
-            205,
-        ),  # a station-day the file does not cover stays
+        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),  # a day the file lacks stays
     ]
+    record = outcome.imports[0]
+    assert (record.replaced_rows, record.removed_rows, record.removed_amount_fen) == (2, 1, 163870)
+
+
+def test_the_replace_days_dry_run_reports_the_rows_it_would_remove(network, store, write_csv):
+    import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    before = store.manifest()
+    outcome = import_files(
+        [write_csv("fix.csv", CORRECTED)],
+        store=store,
+        today=dt.date(2023, 9, 3),
+        mode="days",
+        dry_run=True,
+    )
+    assert outcome.ok
+    assert store.manifest() == before
+    record = SalesImport.objects.get(pk=outcome.imports[0].pk)
+    assert record.dry_run and record.mode == "days"
+    assert record.day_changes == [
+        {
+            "day": "2023-03-01",
+            "replaced_rows": 2,
+            "removed_rows": 1,
+            "removed_fen": 163870,
+            "added_rows": 2,
+            "added_fen": 139000,
+        }
+    ]
+
+
+def test_a_city_replacing_days_removes_only_its_own_stations_rows(
+    network, store, write_csv, jiujiang_user
+):
+    import_files([write_csv("day.csv", GOOD_ROWS)], store=store, today=dt.date(2023, 9, 3))
+    jiujiang_day = [["36040001", "2023-03-01", "kl8", "10.00", "5"]]
+    outcome = import_files(
+        [write_csv("jj.csv", jiujiang_day)],
+        store=store,
+        today=dt.date(2023, 9, 3),
+        mode="days",
+        user=jiujiang_user,
+    )
+    assert outcome.ok, [str(e) for e in outcome.errors]
+    assert facts(store) == [
+        (dt.date(2023, 3, 1), "36040001", "kl8", 1000, 5),  # its 3d row went
+        (dt.date(2023, 3, 1), "36110214", "instant", 35050, 35),  # another city's: kept
+        (dt.date(2023, 3, 1), "36110214", "ssq", 120000, 600),
+        (dt.date(2023, 3, 2), "36110214", "kl8", 41000, 205),
+    ]
+    assert outcome.imports[0].removed_rows == 1
+
+
+def test_an_import_that_changes_nothing_keeps_the_store_version(network, store, write_csv):
+    path = write_csv("day.csv", GOOD_ROWS)
+    import_files([path], store=store, today=dt.date(2023, 9, 3))
+    version = store.manifest().version
+    outcome = import_files([path], store=store, today=dt.date(2023, 9, 3))
+    assert outcome.ok and outcome.imports[0].replaced_rows == 4
+    assert store.manifest().version == version
 
 
 def test_draw_games_are_rejected_in_the_spring_festival_but_instant_tickets_sell(
@@ -136,7 +250,7 @@ def test_draw_games_are_rejected_in_the_spring_festival_but_instant_tickets_sell
     ]
     outcome = import_files([write_csv("cny.csv", rows)], store=store, today=dt.date(2023, 9, 3))
     assert [str(e) for e in outcome.errors] == [
-        "cny.csv, row 2, column game: game 'ssq' does not sell on 2023-01-20 2023年春节休市"
+        "cny.csv, row 2, column game: game '双色球' does not sell on 2023-01-20 2023年春节休市"
     ]
     assert import_files(
         [write_csv("cny2.csv", rows[1:])], store=store, today=dt.date(2023, 9, 3)
@@ -274,7 +388,7 @@ def test_a_missing_column_is_named(network, store, write_csv):
     )
     outcome = import_files([path], store=store)
     assert [str(e) for e in outcome.errors] == [
-        "cols.csv, column tickets: missing column(s) tickets (see docs/formats.md)"
+        "cols.csv: missing column(s) 票数 (tickets) (see docs/formats.md)"
     ]
 
 

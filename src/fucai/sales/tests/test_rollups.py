@@ -218,3 +218,48 @@ def test_a_slice_read_with_arrow_holds_the_rows_the_ibis_expression_gives(import
             "all" if scope.everything else "city" if scope.city_code else "stations"
         ]
     )
+
+
+def rollups(store: SalesStore, year: int) -> tuple[list, list]:
+    manifest = store.manifest()
+    return tuple(
+        pq.read_table(store.root / manifest.partitions[ds][year]).to_pylist()
+        for ds in (MONTHLY, YTD)
+    )
+
+
+@pytest.mark.parametrize("mode", ["cells", "days", "station_days"])
+def test_a_patched_year_has_the_rollups_a_rebuild_gives(tmp_path, mode):
+    import duckdb
+
+    store = SalesStore(tmp_path)
+    store.write_facts(
+        daily(
+            [
+                (dt.date(2023, 1, 5), "36110214", "ssq", 100, 1),
+                (dt.date(2023, 3, 1), "36040001", "kl8", 70, 1),  # its pair only sells this day
+                (dt.date(2023, 3, 1), "36110214", "instant", 50, 5),
+                (dt.date(2023, 3, 1), "36110214", "ssq", 200, 1),
+                (dt.date(2023, 3, 2), "36110214", "ssq", 30, 1),
+                (dt.date(2023, 9, 3), "36110214", "3d", 9, 1),
+            ]
+        )
+    )
+    con = duckdb.connect()
+    con.register(
+        "fix",
+        daily(
+            [
+                (dt.date(2023, 3, 1), "36110001", "qlc", 11, 1),  # a new pair
+                (dt.date(2023, 3, 1), "36110214", "ssq", 250, 2),
+                (dt.date(2023, 9, 3), "36110214", "3d", 19, 1),
+            ]
+        ),
+    )
+    result = store.commit_facts(con, "fix", mode=mode)
+    assert result.changed_years == (2023,)
+    patched = rollups(store, 2023)
+    store.rebuild_rollups()
+    assert patched == rollups(store, 2023)
+    kept = {(r["station_code"], r["game"]) for r in patched[1]}
+    assert (("36040001", "kl8") in kept) == (mode != "days")  # gone when its day is replaced

@@ -130,6 +130,31 @@ def test_a_dry_run_checks_the_files_and_imports_nothing(client, network, store, 
     assert "Check passed" in html and 'id="import-dry-run"' in html
 
 
+def test_a_replace_days_dry_run_shows_the_rows_it_would_remove_per_day(
+    client, network, store, province_admin
+):
+    login(client, province_admin)
+    upload(client, csv_upload("day.csv", GOOD_ROWS))
+    version = store.manifest().version
+    fix = [("36110214", "2023-03-01", "ssq", "1300.00", "650")]
+    batch = upload(client, csv_upload("fix.csv", fix), mode="days", dry_run="on")
+    assert store.manifest().version == version  # a dry run changes nothing
+    html = client.get(reverse("sales:import_detail", args=[batch])).content.decode()
+    assert 'data-mode="days"' in html and 'data-removed="2"' in html
+    assert table_rows(html, "import-day-changes") == [
+        ["2023-03-01", "1", "2", "1638.70", "1", "1300.00"]
+    ]
+
+
+def test_the_default_mode_keeps_the_other_games_of_the_day(client, network, store, province_admin):
+    login(client, province_admin)
+    upload(client, csv_upload("day.csv", GOOD_ROWS))
+    upload(client, csv_upload("fix.csv", [("36110214", "2023-03-01", "ssq", "1300.00", "650")]))
+    assert store.read_daily().num_rows == 4
+    record = SalesImport.objects.filter(file_name="fix.csv").get()
+    assert (record.mode, record.replaced_rows, record.removed_rows) == ("cells", 1, 0)
+
+
 # -- a bad file ------------------------------------------------------------------------------------
 def test_a_file_with_a_bad_row_shows_the_error_table_and_changes_nothing(
     client, network, store, province_admin

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from fucai.core.commandline import FucaiCommand
 
 SUMMARY_FORMATS = ("json", "table", "xlsx")
+DAYS_SHOWN = 31  # days of an import's effect printed (the record keeps them all)
 
 
 def parse_date(value: str) -> dt.date:
@@ -69,6 +70,77 @@ def user_for(username: str | None):
     return user
 
 
+def refusal(outcome) -> str:
+    """The last line of a refused import, in the user's language."""
+    from django.utils.translation import gettext as _
+
+    shown = len(outcome.errors)
+    if shown < outcome.error_count:
+        text = _("%(n)s error(s) (the first %(shown)s shown); nothing was imported.")
+    else:
+        text = _("%(n)s error(s); nothing was imported.")
+    return text % {"n": outcome.error_count, "shown": shown}
+
+
+def record_line(record) -> str:
+    from django.utils.translation import gettext as _
+
+    days = f"{record.first_day} … {record.last_day}" if record.first_day else "-"
+    text = _(
+        "%(file)s: %(kind)s, %(rows)s rows, %(facts)s daily facts, %(amount)s yuan, days %(days)s"
+    )
+    return text % {
+        "file": record.file_name,
+        "kind": record.get_kind_display(),
+        "rows": f"{record.rows:,}",
+        "facts": f"{record.fact_rows:,}",
+        "amount": record.amount_yuan,
+        "days": days,
+    }
+
+
+def effect_lines(record) -> list[str]:
+    """What the import did (or, dry, would do) to the stored rows: the mode, the totals, and per
+    day the rows replaced and removed, the amount removed and added."""
+    from django.utils.translation import gettext as _
+
+    from fucai.sales.money import fen_to_yuan
+
+    if not record.day_changes:
+        return []
+    lines = [
+        _(
+            "Mode: %(mode)s. Stored rows replaced: %(replaced)s, removed: %(removed)s "
+            "(%(amount)s yuan)."
+        )
+        % {
+            "mode": record.get_mode_display(),
+            "replaced": f"{record.replaced_rows:,}",
+            "removed": f"{record.removed_rows:,}",
+            "amount": record.removed_amount_yuan,
+        }
+    ]
+    shown = record.day_changes[:DAYS_SHOWN]
+    for change in shown:
+        lines.append(
+            _(
+                "  %(day)s: replaced %(replaced)s, removed %(removed)s, amount removed "
+                "%(removed_yuan)s yuan, added %(added)s rows, %(added_yuan)s yuan"
+            )
+            % {
+                "day": change["day"],
+                "replaced": f"{change['replaced_rows']:,}",
+                "removed": f"{change['removed_rows']:,}",
+                "removed_yuan": fen_to_yuan(change["removed_fen"]),
+                "added": f"{change['added_rows']:,}",
+                "added_yuan": fen_to_yuan(change["added_fen"]),
+            }
+        )
+    if len(record.day_changes) > len(shown):
+        lines.append(_("  … %(n)s more days") % {"n": len(record.day_changes) - len(shown)})
+    return lines
+
+
 class Command(FucaiCommand):
     help = "Sales data: import files, figures as of a date, store maintenance."
 
@@ -87,6 +159,12 @@ class Command(FucaiCommand):
         )
         imp.add_argument(
             "--dry-run", action="store_true", help="check as an import does, import nothing"
+        )
+        imp.add_argument(
+            "--replace-days",
+            action="store_true",
+            help="replace whole days: stored rows of the file's days that it does not hold are "
+            "removed (default: set the file's station × day × game cells, keep the rest)",
         )
         imp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -141,16 +219,33 @@ class Command(FucaiCommand):
         )
         sub.add_parser("rebuild-rollups", help="rewrite the monthly rollups from the daily facts")
 
+    def run_from_argv(self, argv) -> None:
+        self._plain_errors = True  # from a shell: errors in the user's language, no class name
+        super().run_from_argv(argv)
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_plain_errors", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
     def handle(self, *args, **options) -> None:
         action = options["action"].replace("-", "_")
         getattr(self, f"do_{action}")(options)
 
     # -- import ----------------------------------------------------------------------------------
     def do_import(self, options) -> None:
+        from django.utils.translation import gettext as _
+
         from fucai.core.context import acting_as
+        from fucai.sales.choices import ImportMode
         from fucai.sales.ingest.importer import ImportRefused, import_files
 
         user = user_for(options["user"])
+        mode = ImportMode.DAYS if options["replace_days"] else ImportMode.CELLS
         try:
             with acting_as(user, "command"):
                 outcome = import_files(
@@ -160,29 +255,29 @@ class Command(FucaiCommand):
                     period=options["period"],
                     progress=not options["no_progress"] and sys.stderr.isatty(),
                     dry_run=options["dry_run"],
+                    mode=mode,
                 )
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))
-            shown = len(outcome.errors)
-            more = f" (first {shown} shown)" if shown < outcome.error_count else ""
-            raise CommandError(f"{outcome.error_count} error(s){more}; nothing was imported.")
+            raise CommandError(refusal(outcome))
         if options["dry_run"]:
-            self.stdout.write("dry run: no errors found; nothing was imported.")
+            self.stdout.write(_("Dry run: no errors found; nothing was imported."))
         for record in outcome.imports:
-            days = f"{record.first_day} … {record.last_day}" if record.first_day else "-"
-            self.stdout.write(
-                f"{record.file_name}: {record.get_kind_display()}, {record.rows:,} rows, "
-                f"{record.fact_rows:,} daily facts, {record.amount_yuan} yuan, days {days}"
-            )
+            self.stdout.write(record_line(record))
+        for record in outcome.imports:
+            for line in effect_lines(record):
+                self.stdout.write(line)
         commit = outcome.commit
         if commit is not None:
-            changed = ", ".join(map(str, commit.changed_years)) or "none (same content)"
-            self.stdout.write(
-                f"store version {commit.manifest.version}; years rewritten: {changed}"
-            )
+            if commit.changed:
+                years = ", ".join(map(str, commit.changed_years))
+                line = _("Store version %(version)s; years rewritten: %(years)s.")
+            else:
+                years, line = "", _("Store version %(version)s unchanged: same content.")
+            self.stdout.write(line % {"version": commit.manifest.version, "years": years})
 
     def do_import_archive(self, options) -> None:
         from django.utils.translation import gettext as _

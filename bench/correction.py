@@ -1,0 +1,145 @@
+"""A one-day correction against a full-year file, on a generated store (issue 8, point 2).
+
+    .venv/bin/python bench/generate.py --scale province     # once
+    .venv/bin/python bench/correction.py --scale province [--reps 3] [--profile]
+
+Both files are imported into a copy of the generated store (hard links: store files are
+immutable, the manifest is replaced, never rewritten), each import on a fresh copy:
+
+- full year: every station × game × day of 2022 (the whole year replaced, amounts + 1 fen);
+- one day: every station × game of 2022-06-15 (amounts + 1 fen), in the default mode (cells)
+  and in the replace-days mode.
+
+An import's cost should grow with the file and the days it touches, not with the store: the
+target is a one-day correction in ≤ 2 % of the full-year time. `--profile` prints where the
+one-day correction spends its time (cProfile, top 25 by cumulative time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import machine_facts, read_spec, setup_django
+
+YEAR = 2022
+DAY = dt.date(2022, 6, 15)
+TARGET = 0.02
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def write_csv(facts: Path, out: Path, first: dt.date, last: dt.date) -> int:
+    """The generated facts of [first, last] as an import file, each amount + 1 fen."""
+    import duckdb
+
+    con = duckdb.connect()
+    query = (
+        "SELECT station_code, date, game, CAST(amount + 0.01 AS VARCHAR) AS amount, tickets "
+        "FROM read_parquet(?) WHERE date BETWEEN ? AND ? ORDER BY date, station_code, game"
+    )
+    con.execute(f"COPY ({query}) TO ? (HEADER)", [str(facts), first, last, str(out)])
+    rows = con.execute("SELECT count(*) FROM read_csv(?)", [str(out)]).fetchall()[0][0]
+    con.close()
+    return rows
+
+
+def fresh_store(source: Path, scratch: Path) -> Path:
+    shutil.rmtree(scratch, ignore_errors=True)
+    subprocess.run(["cp", "-al", str(source), str(scratch)], check=True)
+    manifest = scratch / "manifest.json"  # replaced by the import: give the copy its own
+    data = manifest.read_bytes()
+    manifest.unlink()
+    manifest.write_bytes(data)
+    return scratch
+
+
+def timed_import(path: Path, store_root: Path, mode: str, profile: bool = False) -> float:
+    from fucai.sales.ingest.importer import import_files
+    from fucai.sales.store import SalesStore
+
+    store = SalesStore(store_root)
+    today = dt.date(2023, 12, 31)
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    outcome = import_files([path], store=store, today=today, mode=mode)
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - started
+    if not outcome.ok:
+        raise SystemExit(f"the import failed: {[str(e) for e in outcome.errors[:5]]}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="province")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    spec = read_spec(args.scale)
+    root = Path(__file__).resolve().parent / "data" / args.scale
+    setup_django(root / "fucai")
+    source = root / "fucai" / "sales"
+    work = root / "correction"
+    work.mkdir(exist_ok=True)
+    year_csv, day_csv = work / "year.csv", work / "day.csv"
+    facts = root / "raw" / "facts.parquet"
+    year_rows = write_csv(facts, year_csv, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+    day_rows = write_csv(facts, day_csv, DAY, DAY)
+    load_before = os.getloadavg()[0]
+    timed_import(day_csv, fresh_store(source, work / "store"), "cells")  # warm: imports, caches
+    samples: dict[str, list[float]] = {"year": [], "day": [], "day_replace": []}
+    for _ in range(args.reps):
+        for name, path, mode in (
+            ("year", year_csv, "cells"),
+            ("day", day_csv, "cells"),
+            ("day_replace", day_csv, "days"),
+        ):
+            samples[name].append(timed_import(path, fresh_store(source, work / "store"), mode))
+            log(f"{name}: {samples[name][-1]:.2f} s")
+    if args.profile:
+        timed_import(day_csv, fresh_store(source, work / "store"), "cells", profile=True)
+    shutil.rmtree(work / "store", ignore_errors=True)
+    median = {k: statistics.median(v) for k, v in samples.items()}
+    result = {
+        "scale": args.scale,
+        "store_rows": spec.get("rows"),
+        "year_rows": year_rows,
+        "day_rows": day_rows,
+        "median_s": median,
+        "samples_s": {k: [round(s, 3) for s in v] for k, v in samples.items()},
+        "ratio_day": median["day"] / median["year"],
+        "ratio_day_replace": median["day_replace"] / median["year"],
+        "target": TARGET,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+        "machine": machine_facts(),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    out = Path(__file__).resolve().parent / "results" / "correction" / f"{args.scale}.json"
+    out.parent.mkdir(exist_ok=True)  # not results/*.json: bench/report.py renders those
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    log(json.dumps({k: result[k] for k in ("median_s", "ratio_day", "ratio_day_replace")}))
+
+
+if __name__ == "__main__":
+    main()
