@@ -180,11 +180,14 @@ def test_a_transition_through_the_api_records_the_api_user(network, ganzhou_user
 def test_a_command_records_source_command(network, jiujiang, monkeypatch):
     # `fucai <command>` runs the command inside acting_as(None, "command"); the command itself is
     # replaced here because a real one closes the database connection when it ends.
-    def command(argv):
-        assert argv == ["fucai", "anything"]
-        PartnerOrganisation.objects.create(name="命令伙伴", city=jiujiang)
+    class Command:
+        def __init__(self, argv):
+            assert argv == ["fucai", "anything"]
 
-    monkeypatch.setattr("django.core.management.execute_from_command_line", command)
+        def execute(self):
+            PartnerOrganisation.objects.create(name="命令伙伴", city=jiujiang)
+
+    monkeypatch.setattr("fucai.cli.utility", Command)
     fucai_main(["anything"])
     record = ObjectChange.objects.get(object_repr="命令伙伴")
     assert (record.source, record.user, record.action) == ("command", None, "create")
