@@ -20,7 +20,7 @@ from functools import cached_property
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -103,7 +103,10 @@ def kept_network_summary(context: AnalyticsContext, stations, as_of: dt.date) ->
     """network_summary(stations, as_of), kept in the context's memo: the context is replaced
     whenever the network changes (AnalyticsContext.current), so it is exact; the key is the
     queryset's SQL, i.e. exactly which stations."""
-    key = ("network_summary", str(stations.query), as_of)
+    try:
+        key = ("network_summary", str(stations.query), as_of)
+    except EmptyResultSet:  # no station at all (e.g. a user administrator): nothing to keep
+        return network_summary(stations, as_of)
     if key not in context.memo:
         context.memo[key] = network_summary(stations, as_of)
     return context.memo[key]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fucai.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from fucai.accounts.models import User
+from fucai.core.management.commands.demo import wipe_demo
 from fucai.core.models import ObjectChange
 from fucai.geo.loader import boundary_shapes
 from fucai.geo.models import Division
@@ -34,7 +35,7 @@ from fucai.network.choices import (
 from fucai.network.demo import targets
 from fucai.network.demo.builder import build_plan
 from fucai.network.demo.names import id_check_character
-from fucai.network.demo.writer import database_fingerprint, plan_fingerprint, wipe_network
+from fucai.network.demo.writer import database_fingerprint, plan_fingerprint
 from fucai.network.models import (
     MarketManager,
     PartnerOrganisation,
@@ -79,11 +80,7 @@ def demo(django_db_setup, django_db_blocker):
         last_change = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         out, err = run_demo()
         yield {"out": out, "err": err}
-        from fucai.sales.demo.mof import MofDemoBuilder  # the demo's Ministry table and imports
-
-        MofDemoBuilder().wipe(None)
-        User.objects.filter(email__endswith="@demo.fucai.invalid").delete()
-        wipe_network()
+        wipe_demo()  # every builder's data: network, users, sales, archive, Ministry table
         ObjectChange.objects.filter(pk__gt=last_change).delete()
 
 

@@ -34,7 +34,7 @@ from fucai.sales.ingest.mof import NATIONAL
 from fucai.sales.ingest.readers import MOF_SHEET
 from fucai.sales.store import SalesStore
 
-MOF_DEMO_VERSION = "1"
+MOF_DEMO_VERSION = "2"  # 2: its import records say source demo
 MARKER = "mof-demo.json"
 NOTE = "synthetic (demo)"
 YI_FEN = 10**10  # 1 亿元 in fen
@@ -356,4 +356,14 @@ class MofDemoBuilder:
         outcome = import_files(paths, kind="mof", store=store)
         if not outcome.ok:
             raise RuntimeError("; ".join(str(e) for e in outcome.errors))
+        mark_demo_imports()
         store.root.joinpath(MARKER).write_text(json.dumps(self._expected(ctx)))
+
+
+def mark_demo_imports() -> None:
+    """The import records of the demo's Ministry tables say they are demo data (source demo)."""
+    from fucai.sales.choices import ImportSource
+    from fucai.sales.models import MofReport, SalesImport
+
+    ids = MofReport.objects.filter(note=NOTE).values_list("source", flat=True).distinct()
+    SalesImport.objects.filter(pk__in=list(ids)).update(source=ImportSource.DEMO)

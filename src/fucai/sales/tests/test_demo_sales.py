@@ -23,9 +23,9 @@ from django.urls import reverse
 from fucai.analytics.backends import AnalyticsContext
 from fucai.analytics.runners import SeriesRunner, YearToDateRunner
 from fucai.analytics.scope import Scope
+from fucai.core.management.commands.demo import wipe_demo
 from fucai.core.models import ObjectChange
 from fucai.network.demo.targets import DEMO_SEED
-from fucai.network.demo.writer import wipe_network
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
 from fucai.network.tests.test_demo import run_demo
 from fucai.sales.archive import archive_stamp, read_archive, sorted_rows
@@ -38,7 +38,7 @@ from fucai.sales.demo.builder import (
 )
 from fucai.sales.demo.calibrate import CalibrationError, YearCells, boost_groups, integerize
 from fucai.sales.demo.generator import DemoSalesGenerator
-from fucai.sales.demo.mof import NOTE, MofDemoBuilder
+from fucai.sales.demo.mof import NOTE
 from fucai.sales.demo.targets import YEARS, cell_targets
 from fucai.sales.store import DAILY, SalesStore
 
@@ -51,7 +51,6 @@ YI = Decimal(100_000_000)
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo (network, users, sales) built once, its sales store in a temporary directory;
     the network and users are removed again when the module is done."""
-    from fucai.accounts.models import User
 
     data_dir = tmp_path_factory.mktemp("demo-sales")
     with override_settings(DATA_DIR=data_dir), django_db_blocker.unblock():
@@ -60,9 +59,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         store = SalesStore(data_dir / "sales")
         context = AnalyticsContext(backend="duckdb", store=store)
         yield SimpleNamespace(out=out, err=err, store=store, context=context, data_dir=data_dir)
-        MofDemoBuilder(store).wipe(None)
-        User.objects.filter(email__endswith="@demo.fucai.invalid").delete()
-        wipe_network()
+        wipe_demo()  # every builder's data: network, users, sales, archive, Ministry table
         ObjectChange.objects.filter(pk__gt=last_change).delete()
 
 
@@ -504,7 +501,7 @@ def test_the_build_reports_its_progress_with_the_rows_of_each_year(demo_db):
 def test_each_year_loaded_appears_in_the_import_history_with_source_demo(demo_db):
     from fucai.sales.models import SalesImport
 
-    records = SalesImport.objects.filter(source="demo").order_by("first_day")
+    records = SalesImport.objects.filter(source="demo", kind="daily").order_by("first_day")
     assert [(r.first_day, r.last_day) for r in records] == [
         (dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in YEARS
     ]
@@ -513,7 +510,8 @@ def test_each_year_loaded_appears_in_the_import_history_with_source_demo(demo_db
     assert {(r.status, r.kind, r.user_name, r.batch) for r in records} == {
         ("succeeded", "daily", "fucai demo", records[0].batch)
     }
-    assert not SalesImport.objects.exclude(source="demo").exists()
+    assert not SalesImport.objects.exclude(source="demo").exists()  # the Ministry tables too
+    assert SalesImport.objects.filter(source="demo", kind="mof").count() == 36
 
 
 def test_the_import_list_shows_the_demo_loads(demo_db, client):

@@ -37,6 +37,16 @@ class DemoContext:
     shared: dict = field(default_factory=dict)
 
 
+def wipe_demo(seed: int = DEMO_SEED) -> None:
+    """Remove everything every builder made, in reverse order, in one transaction (what
+    `fucai demo` does before it rebuilds; tests use it to leave no demo data behind)."""
+    ctx = DemoContext(seed=seed, progress=lambda step, count=None: None)
+    builders = [import_string(path)() for path in demo_builders()]
+    with transaction.atomic():
+        for builder in reversed(builders):
+            builder.wipe(ctx)
+
+
 class Command(BaseCommand):
     help = (
         "Build the demo province (Jiangxi; a station network with history from 2021, calibrated "
