@@ -134,10 +134,12 @@ def record_year(store: SalesStore, seed: int, batch: uuid.UUID, year: int, table
 
 
 def demo_records():
-    from fucai.sales.choices import ImportSource
+    """The import records of the demo's daily sales (one per year; the Ministry tables' records
+    are the Ministry builder's)."""
+    from fucai.sales.choices import ImportKind, ImportSource
     from fucai.sales.models import SalesImport
 
-    return SalesImport.objects.filter(source=ImportSource.DEMO)
+    return SalesImport.objects.filter(source=ImportSource.DEMO, kind=ImportKind.DAILY)
 
 
 def write_demo_sales(store: SalesStore, seed: int, progress: Progress) -> int:
