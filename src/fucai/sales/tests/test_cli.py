@@ -127,6 +127,7 @@ def test_the_summary_table_is_in_chinese_in_10k_yuan_and_lines_up(imported, caps
     call_command("sales", "summary", "--as-of", "2023-09-03", "--by", "city", "--lang", "zh-hans")
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("销量，截至 2023-09-03（全省）：2023-01-01 至 2023-09-03")
+    assert lines[0].endswith("（去年同期（同日历日））")  # the comparison as the cockpit names it
     assert lines[1].split() == [
         "代码",
         "名称",

@@ -435,6 +435,13 @@ def _figure_cells(figures: dict) -> list[str]:
     ]
 
 
+def compare_label(compare: str) -> str:
+    """The comparison rule as the cockpit's form names it, in the active language."""
+    from fucai.sales.forms.cockpit import COMPARE_CHOICES
+
+    return str(dict(COMPARE_CHOICES).get(compare, compare))
+
+
 def render_summary(data: dict) -> str:
     """The summary as a text table in the active language, amounts in 万元, columns aligned by
     display width."""
@@ -452,7 +459,7 @@ def render_summary(data: dict) -> str:
         "end": window["end"],
         "prior_start": prior["start"],
         "prior_end": prior["end"],
-        "compare": data["compare"],
+        "compare": compare_label(data["compare"]),
     }
     in_wan = _("%(figure)s (%(unit)s)")
     head = [
