@@ -37,11 +37,6 @@ class Figures:
     record_high: bool = False
     since: int | None = None
 
-    def all_time(self, year: int, min_years: int) -> bool:
-        """Is the compared history long enough (at least `min_years` years before `year`) to
-        call a record an all-time high (历史新高) rather than a high since `since`?"""
-        return self.since is not None and year - self.since >= min_years
-
     @property
     def yoy_pct(self) -> Decimal | None:
         return yoy_pct(self.amount_fen, self.prior_amount_fen)

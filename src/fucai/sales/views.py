@@ -6,7 +6,6 @@ user's own scope: a city agency sees its city, a market manager their territory.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -28,6 +27,7 @@ from fucai.sales.forms.imports import SalesImportForm
 from fucai.sales.ingest.importer import ImportRefused, import_scope
 from fucai.sales.jobs import ImportBatch, enqueue_import, store_uploads
 from fucai.sales.models import SalesImport
+from fucai.sales.records import record_texts
 from fucai.sales.tables.cockpit import delta_class, money, pct_text
 
 EXPORTS = ("ranking", "games", "monthly")
@@ -96,20 +96,8 @@ def figure_texts(figures: Figures, unit_of: int, year: int) -> dict:
         "yoy": pct_text(figures.yoy_pct),
         "yoy_css": delta_class(figures.yoy_pct),
         "record_high": figures.record_high,
-        **_record_texts(figures, year),
+        **record_texts(figures.since, year),
     }
-
-
-def _record_texts(figures: Figures, year: int) -> dict:
-    """The record badge's text and tooltip: 创历史新高 when the compared history is at least
-    settings.RECORD_HIGH_MIN_YEARS long, else "2021年以来新高"."""
-    if figures.since is None:
-        return {"record_text": "", "record_title": ""}
-    since = {"year": figures.since}
-    title = _("Compared with the same window of every year since %(year)s") % since
-    if figures.all_time(year, settings.RECORD_HIGH_MIN_YEARS):
-        return {"record_text": _("Record high"), "record_title": title}
-    return {"record_text": _("Highest since %(year)s") % since, "record_title": title}
 
 
 def _card_texts(cards: Cards) -> dict:

@@ -100,7 +100,16 @@ def test_the_summary_as_a_table_and_as_excel(imported, capsys, tmp_path):
         "Record",
         "high",
     ]
-    assert text.splitlines()[2].split() == ["Total", "0.65", "0.54", "20.4%", "Yes"]
+    # daily history from 2021 only: a high since then, not an all-time record (the cockpit's words)
+    assert text.splitlines()[2].split() == [
+        "Total",
+        "0.65",
+        "0.54",
+        "20.4%",
+        "Highest",
+        "since",
+        "2021",
+    ]
     assert "36040001" in text and "36110001" not in text
     out = tmp_path / "summary.xlsx"
     call_command(
@@ -136,7 +145,7 @@ def test_the_summary_table_is_in_chinese_in_10k_yuan_and_lines_up(imported, caps
         "同比",
         "创历史新高",
     ]
-    assert lines[2].split() == ["合计", "0.65", "0.54", "20.4%", "是"]
+    assert lines[2].split() == ["合计", "0.65", "0.54", "20.4%", "2021年以来新高"]
     assert lines[3].split()[:2] == ["电脑票", "0.42"]
     cities = [line.split() for line in lines[5:]]
     assert [c[:3] for c in cities] == [["360400", "九江市", "0.35"], ["360700", "赣州市", "0.30"]]

@@ -423,15 +423,16 @@ class Command(FucaiCommand):
         self.stdout.write(f"store version {manifest.version}: monthly and ytd rollups rewritten")
 
 
-def _figure_cells(figures: dict) -> list[str]:
+def _figure_cells(figures: dict, year: int) -> list[str]:
     from fucai.sales.money import fen_to_wan, yuan_to_fen
+    from fucai.sales.records import record_texts
 
     yoy = figures["yoy_pct"]
     return [
         f"{fen_to_wan(yuan_to_fen(figures['amount_yuan'])):,}",
         f"{fen_to_wan(yuan_to_fen(figures['prior_amount_yuan'])):,}",
         "-" if yoy is None else f"{yoy}%",
-        _("Yes") if figures["record_high"] else "",
+        record_texts(figures.get("since"), year)["record_text"] if figures["record_high"] else "",
     ]
 
 
@@ -470,9 +471,12 @@ def render_summary(data: dict) -> str:
         _("YoY"),
         _("Record high"),
     ]
-    rows = [["", _("Total"), *_figure_cells(data["total"])]]
-    rows += [["", GameCategory(k).label, *_figure_cells(v)] for k, v in data["by_category"].items()]
-    rows += [[g["key"], g["name"], *_figure_cells(g)] for g in data["groups"]]
+    year = int(data["as_of"][:4])
+    rows = [["", _("Total"), *_figure_cells(data["total"], year)]]
+    rows += [
+        ["", GameCategory(k).label, *_figure_cells(v, year)] for k, v in data["by_category"].items()
+    ]
+    rows += [[g["key"], g["name"], *_figure_cells(g, year)] for g in data["groups"]]
     lines = [title, render_table(head, rows, right={2, 3, 4})]
     share = data.get("market_share")
     if share:
