@@ -5,12 +5,16 @@ assignments with their validity, the games catalogue and the Ministry of Finance
 the Django database. The runners (DuckDB or Spark) read them as Parquet files written next to
 the facts, under `sales/dims/<content hash>/`, named by `sales/dims.json`.
 
-Staleness is impossible by construction: `current_dimensions()` rebuilds the tables from the
-database, hashes their content and compares the hash with the snapshot's. Equal → the snapshot
-is used as is; different → a new snapshot is written (content-addressed, atomic swap of
-dims.json). It costs one query per table, a few tens of milliseconds for a province's network;
-callers that serve many queries keep the snapshot for the length of a request
-(fucai.analytics.backends.AnalyticsContext).
+Freshness: `current_dimensions()` rebuilds the tables from the database, hashes their content
+and compares the hash with the snapshot's. Equal → the snapshot is used as is; different → a new
+snapshot is written (content-addressed, atomic swap of dims.json). That costs a new process
+≈ 0.3 s for a province's network, so each full check is recorded in dims.json ("confirmed": the
+cheap network signature it was made under, and when), and for FULL_CHECK_SECONDS any process
+whose signature is the same takes the snapshot without rebuilding: every change made through
+the ORM moves the signature (counts, highest ids, last update, the audit trail's highest id) and
+is seen at once; a change made around the ORM (raw SQL) is seen after at most
+FULL_CHECK_SECONDS, or at once after `fucai sales refresh-dimensions` (always a full check).
+Callers that serve many queries keep the snapshot (fucai.analytics.backends.AnalyticsContext).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -210,21 +215,57 @@ def referenced_dimension_files(store: SalesStore) -> set[str]:
     return set(data.get("files", {}).values())
 
 
-def current_dimensions(store: SalesStore | None = None) -> DimensionSnapshot:
-    """The snapshot matching the database now, writing a new one if the content changed."""
+def current_dimensions(store: SalesStore | None = None, full: bool = False) -> DimensionSnapshot:
+    """The snapshot matching the database now, writing a new one if the content changed.
+
+    Building and hashing the tables costs a new process ≈ 0.3 s, so a snapshot whose content was
+    confirmed less than FULL_CHECK_SECONDS ago under the same cheap network signature
+    (fucai.analytics.backends.network_signature: counts, highest ids, last changes — any change
+    through the ORM moves it) is taken as it is: the rule web processes already follow for their
+    kept context, now shared by every process through the dims manifest."""
     store = store or SalesStore()
+    signature = _signature_digest()
+    data = _read_dims_manifest(store)
+    if not full and _confirmed_recently(store, data, signature):
+        return _snapshot(store, data)
     tables = build_dimension_tables()
     fingerprint = content_hash(tables)
-    data = _read_dims_manifest(store)
-    if data.get("fingerprint") == fingerprint and all(
-        (store.root / p).exists() for p in data["files"].values()
-    ):
-        return _snapshot(store, data)
     with store.locked(".dims.lock"):
         data = _read_dims_manifest(store)
-        if data.get("fingerprint") != fingerprint:
+        if data.get("fingerprint") != fingerprint or not _files_exist(store, data):
             data = _write(store, tables, fingerprint, data)
+        data = _confirm(store, data, signature)
     return _snapshot(store, data)
+
+
+def _signature_digest() -> str:
+    from fucai.analytics.backends import network_signature
+
+    return hashlib.sha256(repr(network_signature()).encode()).hexdigest()
+
+
+def _files_exist(store: SalesStore, data: dict) -> bool:
+    return bool(data.get("files")) and all(
+        (store.root / p).exists() for p in data["files"].values()
+    )
+
+
+def _confirmed_recently(store: SalesStore, data: dict, signature: str) -> bool:
+    from fucai.analytics.backends import FULL_CHECK_SECONDS
+
+    confirmed = data.get("confirmed")
+    if not confirmed or confirmed.get("signature") != signature or not _files_exist(store, data):
+        return False
+    age = time.time() - confirmed.get("at", 0)
+    return 0 <= age < FULL_CHECK_SECONDS
+
+
+def _confirm(store: SalesStore, data: dict, signature: str) -> dict:
+    """Record that the snapshot matched the database under `signature` just now (caller holds
+    the dims lock)."""
+    data = {**data, "confirmed": {"signature": signature, "at": time.time()}}
+    write_json_atomic(store.root / DIMS_MANIFEST, data)
+    return data
 
 
 def prune_retired_dimensions(

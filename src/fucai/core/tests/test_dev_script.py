@@ -60,6 +60,7 @@ def _syncs(project: Path) -> int:
 def test_dev_syncs_once_and_again_only_when_the_lock_changes(project):
     assert _run(project, "fucai", "network", "summary") == "fucai network summary\n"
     assert _syncs(project) == 1
+    assert "--compile-bytecode" in (project / "uv-calls").read_text()  # libraries as bytecode
     _run(project, "fucai", "sales", "status")
     _run(project, "fucai", "sales", "status")
     assert _syncs(project) == 1

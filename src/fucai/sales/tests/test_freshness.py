@@ -93,3 +93,39 @@ def test_a_closure_added_in_the_admin_applies_to_the_next_import(network, store,
     rows = [["36040001", "2023-08-01", "即开票", "5.00", "1"]]
     outcome = import_files([write_csv("storm.csv", rows)], store=store, today=dt.date(2023, 12, 31))
     assert [e.code for e in outcome.errors] == ["suspended"]
+
+
+def test_a_new_process_takes_a_recently_confirmed_snapshot_without_rebuilding_it(
+    imported, network, monkeypatch
+):
+    from fucai.sales import dimensions
+
+    first = dimensions.current_dimensions(imported)
+    built = []
+    real = dimensions.build_dimension_tables
+    monkeypatch.setattr(dimensions, "build_dimension_tables", lambda: built.append(1) or real())
+    assert dimensions.current_dimensions(imported) == first  # same signature, just confirmed
+    assert built == []
+    station = network["stations"]["xunyang"]
+    station.scene = StationScene.SUPERMARKET
+    station.save()  # through the ORM: the signature moves, the next process checks in full
+    second = dimensions.current_dimensions(imported)
+    assert built == [1] and second.fingerprint != first.fingerprint
+    assert dimensions.current_dimensions(imported, full=True) == second  # refresh-dimensions
+    assert built == [1, 1]
+
+
+def test_a_confirmation_older_than_the_full_check_interval_is_checked_again(
+    imported, network, monkeypatch
+):
+    from fucai.analytics.backends import FULL_CHECK_SECONDS
+    from fucai.sales import dimensions
+
+    dimensions.current_dimensions(imported)
+    later = dimensions.time.time() + FULL_CHECK_SECONDS + 1
+    monkeypatch.setattr(dimensions.time, "time", lambda: later)
+    built = []
+    real = dimensions.build_dimension_tables
+    monkeypatch.setattr(dimensions, "build_dimension_tables", lambda: built.append(1) or real())
+    dimensions.current_dimensions(imported)
+    assert built == [1]

@@ -413,7 +413,7 @@ class Command(FucaiCommand):
     def do_refresh_dimensions(self, options) -> None:
         from fucai.sales.dimensions import current_dimensions
 
-        snapshot = current_dimensions()
+        snapshot = current_dimensions(full=True)
         self.stdout.write(f"dimension snapshot {snapshot.fingerprint[:16]} ({snapshot.written_at})")
 
     def do_rebuild_rollups(self, options) -> None:
