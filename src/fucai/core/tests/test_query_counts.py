@@ -42,9 +42,25 @@ def queries(client, user, url: str) -> int:
 
 def counts_before_and_after(client, user, urls: list[str], grow) -> tuple[list[int], list[int]]:
     queries(client, user, urls[0])  # the session and the user's grant are loaded once
-    before = [queries(client, user, url) for url in urls]
+    before = _fresh_counts(client, user, urls)
     grow()
-    return before, [queries(client, user, url) for url in urls]
+    return before, _fresh_counts(client, user, urls)
+
+
+def _fresh_counts(client, user, urls: list[str]) -> list[int]:
+    """Each page's queries when the process has just found the network as it is: the analytics
+    context (the overview's sales alerts) is made anew in both measurements, from a dimension
+    snapshot just confirmed, however long the measurement took (FUCAI_ANALYTICS_RECHECK_SECONDS)."""
+    from fucai.analytics.backends import forget_contexts, result_cache
+    from fucai.sales.dimensions import current_dimensions
+
+    counts = []
+    for url in urls:
+        forget_contexts()
+        result_cache().clear()
+        current_dimensions(full=True)
+        counts.append(queries(client, user, url))
+    return counts
 
 
 NETWORK_PAGES = [
@@ -62,7 +78,7 @@ def test_the_network_pages_and_the_export_query_the_same_for_5_and_50_stations(
         client, province_admin, NETWORK_PAGES, lambda: more_stations(GROWN - 5)
     )
     assert after == before
-    assert max(after) <= 25
+    assert max(after) <= 30  # the overview making its analytics context anew included
 
 
 def test_a_city_users_pages_query_the_same_for_3_and_48_stations(client, network, ganzhou_user):
@@ -95,4 +111,4 @@ def test_the_user_list_queries_the_same_for_5_and_50_users(client, network, ganz
     urls = [reverse("accounts:user_list"), reverse("accounts:user_list") + "?format=xlsx"]
     before, after = counts_before_and_after(client, ganzhou_admin, urls, grow)
     assert after == before
-    assert max(after) <= 25
+    assert max(after) <= 30  # the overview making its analytics context anew included
