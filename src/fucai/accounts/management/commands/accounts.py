@@ -85,7 +85,7 @@ class Command(FucaiCommand):
             state = "expired" if token.is_expired else "valid"
             self.stdout.write(
                 f"{token.user.username}\t{token.name}\t{token.prefix}…\t{state}\t"
-                f"created {token.created:%Y-%m-%d}\tlast used {_fmt(token.last_used)}\t"
+                f"created {timezone.localdate(token.created):%Y-%m-%d}\tlast used {_fmt(token.last_used)}\t"
                 f"expires {_fmt(token.expires)}"
             )
 
