@@ -83,9 +83,10 @@ class Command(FucaiCommand):
             tokens = tokens.filter(user=get_user(options["username"]))
         for token in tokens:
             state = "expired" if token.is_expired else "valid"
+            created = timezone.localdate(token.created)  # the centre's day, not UTC's
             self.stdout.write(
                 f"{token.user.username}\t{token.name}\t{token.prefix}…\t{state}\t"
-                f"created {timezone.localdate(token.created):%Y-%m-%d}\tlast used {_fmt(token.last_used)}\t"
+                f"created {created:%Y-%m-%d}\tlast used {_fmt(token.last_used)}\t"
                 f"expires {_fmt(token.expires)}"
             )
 
