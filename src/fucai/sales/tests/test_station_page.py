@@ -281,3 +281,12 @@ def test_the_alerts_export_to_excel(client, facts, ganzhou_user):
     own = ("36110214", "兴国县0214投注站", "兴国县", 4, "2023-08-30", 50000, 100000, -50)
     assert rows[3][:8] == own
     assert len(rows) == 4
+
+
+def test_each_alert_links_to_its_station_page_and_says_its_threshold_plainly(
+    client, facts, province_admin
+):
+    html = _alerts(client, province_admin).content.decode()
+    url = reverse("network:station_detail", args=["36110214"])
+    assert f'<a href="{url}">' in html
+    assert "较去年同期下降超过 30% 的营业站点" in html  # not "30.0%"
