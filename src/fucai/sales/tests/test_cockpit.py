@@ -74,7 +74,7 @@ def _card(html: str, figure: str) -> str:
 def _table(html: str, table_id: str) -> list[list[str]]:
     match = re.search(rf'id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S)
     assert match, f"no table {table_id}"
-    rows = re.findall(r"<tr>(.*?)</tr>", match.group(1), re.S)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", match.group(1), re.S)
     return [[_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
 
 

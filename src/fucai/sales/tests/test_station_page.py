@@ -4,16 +4,14 @@ on facts worked out by hand (the `network` fixture plus two more 兴国县 stati
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from fucai.conftest import make_station
 from fucai.network.choices import StationStatus
 from fucai.sales.ingest.importer import import_files
+from fucai.sales.tests.test_cockpit import _card, _sheet, _table, _text
 
 AS_OF = "2023-09-03"
 # Yuan. As of 2023-09-03 (this year 2023-01-01..09-03 against 2022-01-01..09-03; the last four
@@ -62,30 +60,6 @@ def facts(network, store, write_csv, settings):
 def _page(client, user, code: str = OWN, **params):
     client.force_login(user)
     return client.get(reverse("network:station_detail", args=[code]), {"as_of": AS_OF, **params})
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-def _card(html: str, figure: str) -> str:
-    match = re.search(rf'data-figure="{figure}">(.*?)</div>\s*</div>', html, re.S)
-    assert match, f"no card {figure}"
-    return _text(match.group(1))
-
-
-def _table(html: str, table_id: str) -> list[list[str]]:
-    match = re.search(rf'id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S)
-    assert match, f"no table {table_id}"
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", match.group(1), re.S)
-    return [[_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
-
-
-def _sheet(response) -> list[tuple]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
 
 
 # -- the station page ------------------------------------------------------------------------------
