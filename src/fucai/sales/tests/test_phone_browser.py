@@ -110,12 +110,37 @@ def test_the_cockpit_fits_a_phone_and_its_legends_sit_apart_from_the_map(phone):
         }"""
     )
     assert map_bottom <= legend_top
+    _shows_whole(page, "#id_compare")
+    # the menu scrolls sideways in its bar, the current page's entry in view
+    entry = page.locator(".fc-nav a[aria-current=page]").bounding_box()
+    assert 0 <= entry["x"] and entry["x"] + entry["width"] <= PHONE["width"]
     page.goto(f"{base}/sales/?as_of=2023-09-03&city=360700")
     _wait_for_charts(page)
     _shot(page, "cockpit-ganzhou")
     _fits_the_screen(page)
     assert page.locator("#cockpit-breadcrumb li").count() == 2
     assert page.js_errors == []
+
+
+def _shows_whole(page, selector: str) -> None:
+    """A select shows its chosen option's whole label (not "Same dates last")."""
+    needed, has = page.evaluate(
+        """(selector) => {
+            const select = document.querySelector(selector);
+            const probe = document.createElement("span");
+            probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap;font:"
+                + getComputedStyle(select).font;
+            probe.textContent = select.options[select.selectedIndex].text;
+            document.body.appendChild(probe);
+            const width = probe.getBoundingClientRect().width;
+            probe.remove();
+            const style = getComputedStyle(select);
+            return [width, select.clientWidth - parseFloat(style.paddingLeft)
+                           - parseFloat(style.paddingRight)];
+        }""",
+        selector,
+    )
+    assert needed <= has, f"{selector}'s label needs {needed:.0f} px, has {has:.0f} px"
 
 
 def _fits_its_panel(page, selector: str) -> None:

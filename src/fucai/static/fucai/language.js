@@ -5,3 +5,12 @@ document.addEventListener("DOMContentLoaded", function () {
   var select = document.getElementById("fc-language");
   if (select) { select.addEventListener("change", function () { select.form.submit(); }); }
 });
+
+/* On a phone the menu scrolls sideways in its bar: bring the current page's entry into view. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var current = document.querySelector(".fc-nav a[aria-current=page]");
+  var bar = current && current.closest(".fc-nav");
+  if (!bar || bar.scrollWidth <= bar.clientWidth) { return; }
+  bar.scrollLeft = current.offsetLeft - (bar.clientWidth - current.offsetWidth) / 2;
+});
