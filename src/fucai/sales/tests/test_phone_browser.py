@@ -113,7 +113,7 @@ def test_the_cockpit_fits_a_phone_and_its_legends_sit_apart_from_the_map(phone):
     _shows_whole(page, "#id_compare")
     # the menu scrolls sideways in its bar, the current page's entry in view
     entry = page.locator(".fc-nav a[aria-current=page]").bounding_box()
-    assert 0 <= entry["x"] and entry["x"] + entry["width"] <= PHONE["width"]
+    assert entry["x"] >= 0 and entry["x"] + entry["width"] <= PHONE["width"]
     page.goto(f"{base}/sales/?as_of=2023-09-03&city=360700")
     _wait_for_charts(page)
     _shot(page, "cockpit-ganzhou")
