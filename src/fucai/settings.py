@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fucai.core.middleware.NulRefusedMiddleware",  # before any view: PostgreSQL holds no NUL
+    "fucai.core.middleware.BodyTooLargeMiddleware",  # an oversized upload refused unread
     "fucai.core.middleware.CurrentUserMiddleware",
     "fucai.core.middleware.ContentSecurityPolicyMiddleware",
     "fucai.core.middleware.NoStoreMiddleware",

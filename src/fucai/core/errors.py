@@ -35,6 +35,13 @@ def error_texts(status: int) -> tuple[str, str]:
             _("The request could not be understood. Check the address or the form and try again."),
         ),
         403: (_("Access denied"), _("You do not have permission to open this page.")),
+        413: (
+            _("File too large"),
+            _(
+                "The upload is larger than the server accepts. "
+                "Split the file or ask your administrator."
+            ),
+        ),
         404: (
             _("Page not found"),
             _("The page or record you asked for does not exist, or is not in your scope."),
@@ -51,6 +58,15 @@ def error_texts(status: int) -> tuple[str, str]:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 400)
+
+
+def too_large(request: HttpRequest, limit_mb: int) -> HttpResponse:
+    """413: the request's body is larger than any upload fucai accepts (refused unread)."""
+    reason = _(
+        "The upload is larger than %(limit)s MB, the most the server accepts "
+        "(FUCAI_UPLOAD_MAX_MB). Split the file or ask your administrator."
+    ) % {"limit": limit_mb}
+    return _error(request, 413, reason=reason)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

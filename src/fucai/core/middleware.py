@@ -90,3 +90,28 @@ def _holds_nul(request) -> bool:
     if "\x00" in request.path:
         return True
     return any("\x00" in key or "\x00" in value for key, value in request.GET.items())
+
+
+class BodyTooLargeMiddleware:
+    """A request whose declared body (Content-Length) is larger than the largest upload fucai
+    accepts (settings.UPLOAD_MAX_MB, plus 1 MiB for the form around the file) is refused with the
+    413 page before its body is read: a 5 GB file is not spooled to disk only to be refused by the
+    import form's size check (`fucai.core.bounds`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit_mb = settings.UPLOAD_MAX_MB
+        if _declared_length(request) > (limit_mb + 1) * 1024 * 1024:
+            from fucai.core.errors import too_large
+
+            return too_large(request, limit_mb)
+        return self.get_response(request)
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0

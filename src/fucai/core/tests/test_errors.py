@@ -316,3 +316,30 @@ def test_a_nul_character_in_the_path_or_query_is_a_bad_request_not_a_server_erro
     client.force_login(province_admin)
     response = client.get(url)
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_upload_larger_than_the_limit_is_refused_before_its_body_is_read(
+    client, network, province_admin, settings
+):
+    settings.UPLOAD_MAX_MB = 1
+    client.force_login(province_admin)
+    body = b"x" * 16  # the declared length is what counts: the body is never read
+    response = client.generic(
+        "POST",
+        "/sales/imports/new/",
+        body,
+        content_type="text/csv",
+        CONTENT_LENGTH=str(3 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "1 MB" in response.content.decode()
+    api = client.generic(
+        "POST",
+        "/api/network/stations",
+        body,
+        content_type="text/csv",
+        CONTENT_LENGTH=str(3 * 1024 * 1024),
+    )
+    assert api.status_code == 413
+    assert "1 MB" in api.json()["detail"]
