@@ -181,8 +181,7 @@ class SalesImporter:
     def run(self) -> ImportOutcome:
         from tqdm import tqdm
 
-        self.files = [self._record(i, p) for i, p in enumerate(self.paths)]
-        self._total = len(self.files) + len(STEPS) + 3  # + facts, stats, the records
+        self._total = len(self.paths) + len(STEPS) + 3  # + facts, stats, the records
         self._bar = tqdm(
             total=self._total,
             disable=not self.show_progress,
@@ -193,7 +192,11 @@ class SalesImporter:
         )
         try:
             with self.store.locked():
+                # The records are made once the lock is held: a batch waiting for another
+                # import has none (the web shows it queued), so that import's start cannot
+                # take it for one left running by a process that died.
                 reconcile_interrupted(self.store, self.batch)
+                self.files = [self._record(i, p) for i, p in enumerate(self.paths)]
                 return self._run()
         except BaseException as exc:
             self._fail_running(f"{type(exc).__name__}: {exc}")

@@ -81,6 +81,26 @@ def test_an_import_left_running_by_a_killed_process_is_settled(imported):
     assert SalesImport.objects.get(pk=orphan.pk).status == ImportStatus.INTERRUPTED
 
 
+def test_an_import_waiting_for_the_store_lock_is_not_settled_as_interrupted_by_another(
+    network, store, write_csv, monkeypatch
+):
+    """Its records are made once it holds the lock: while it waits it has none, so another
+    import's start (which settles records left running) cannot mark it interrupted."""
+    locked = store.locked
+    seen: list[int] = []
+
+    def locked_after_looking(*args, **kwargs):
+        seen.append(SalesImport.objects.count())
+        return locked(*args, **kwargs)
+
+    monkeypatch.setattr(store, "locked", locked_after_looking)
+    rows = [["36040001", "2023-08-01", "即开票", "5.00", "1"]]
+    outcome = import_files([write_csv("one.csv", rows)], store=store, today=dt.date(2023, 12, 31))
+    assert outcome.ok
+    assert seen == [0]  # no record before the lock
+    assert SalesImport.objects.get().status == ImportStatus.SUCCEEDED
+
+
 def test_a_closure_added_in_the_admin_applies_to_the_next_import(network, store, write_csv):
     SalesSuspension.objects.create(
         name="台风停售",
