@@ -234,3 +234,57 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
             "e.g. X-Forwarded-Proto: https."
         )
     return "HTTP_" + header.upper().replace("-", "_"), value
+
+
+S3_BACKEND = "storages.backends.s3.S3Storage"
+FILESYSTEM_ATTACHMENTS = "fucai.core.attachments.storage.DataDirStorage"
+
+
+def env_attachment_storage(name: str) -> dict:
+    """The STORAGES entry of attachments (photos, PDFs): `filesystem` (the default) keeps them
+    under FUCAI_DATA_DIR/attachments; `s3` in an S3-compatible bucket through django-storages (the
+    optional `s3` extra), configured by FUCAI_S3_BUCKET, FUCAI_S3_ENDPOINT, FUCAI_S3_REGION and
+    FUCAI_S3_ACCESS_KEY / FUCAI_S3_SECRET_KEY (both or neither: without them boto3 finds its own
+    credentials). The keys are never echoed."""
+    import importlib.util
+
+    kind = env_choice(name, ("filesystem", "s3"), default="filesystem")
+    if kind == "filesystem":
+        return {"BACKEND": FILESYSTEM_ATTACHMENTS}
+    bucket = os.environ.get("FUCAI_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}=s3 needs FUCAI_S3_BUCKET, the bucket's name."
+        )
+    endpoint = os.environ.get("FUCAI_S3_ENDPOINT", "").strip()
+    if endpoint and not endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"Environment variable FUCAI_S3_ENDPOINT={endpoint!r} is not an http(s) URL; "
+            "e.g. https://minio.example.org:9000."
+        )
+    access_key = os.environ.get("FUCAI_S3_ACCESS_KEY", "").strip()
+    secret_key = os.environ.get("FUCAI_S3_SECRET_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "Environment variables FUCAI_S3_ACCESS_KEY and FUCAI_S3_SECRET_KEY go together: set "
+            "both, or neither (boto3 then finds its credentials itself)."
+        )
+    missing = [m for m in ("storages", "boto3") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}=s3 needs django-storages with boto3, which is not "
+            f"installed ({', '.join(missing)} missing): install fucai with its `s3` extra "
+            "(`uv sync --extra s3`, or `pip install 'fucai[s3]'`), or unset "
+            f"{name} to keep attachments under FUCAI_DATA_DIR."
+        )
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": os.environ.get("FUCAI_S3_REGION", "").strip() or None,
+        "file_overwrite": False,
+        "default_acl": None,  # the bucket's own (private) policy; files are served by fucai
+        "querystring_auth": True,
+    }
+    if access_key:
+        options.update(access_key=access_key, secret_key=secret_key)
+    return {"BACKEND": S3_BACKEND, "OPTIONS": options}

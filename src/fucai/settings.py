@@ -7,6 +7,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from fucai.env import (
+    env_attachment_storage,
     env_bool,
     env_choice,
     env_database,
@@ -188,6 +189,17 @@ UPLOAD_RETENTION_DAYS = env_int("FUCAI_UPLOAD_RETENTION_DAYS", default=90, minim
 UPLOAD_MAX_MB = env_int("FUCAI_UPLOAD_MAX_MB", default=200, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the request body apart from files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file
+# Attachments (fucai.core.attachments: photos of field visits and onboarding tasks, PDFs): kept
+# under FUCAI_DATA_DIR/attachments or in an S3-compatible bucket (FUCAI_ATTACHMENT_STORAGE=s3), at
+# most ATTACHMENT_MAX_MB each; photos are re-encoded with their long side at most
+# ATTACHMENT_IMAGE_PX.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": env_attachment_storage("FUCAI_ATTACHMENT_STORAGE"),
+}
+ATTACHMENT_MAX_MB = env_int("FUCAI_ATTACHMENT_MAX_MB", default=10, minimum=1, maximum=200)
+ATTACHMENT_IMAGE_PX = env_int("FUCAI_ATTACHMENT_IMAGE_PX", default=1600, minimum=320, maximum=8000)
 NINJA_PAGINATION_CLASS = "fucai.core.api.paging.Paged"  # pages past the end are empty
 
 # Analytics (fucai.analytics.backends): the engine the runners compute on, how often a web process

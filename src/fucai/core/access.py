@@ -1,6 +1,7 @@
 """What core's URLs answer each role (the permission matrix, fucai.core.testing.matrix): the
 home page and the audit trail (pages and Excel), login, logout, the language switch, the API's
-schema and docs, and the audit API."""
+schema and docs, the audit API, and attachments (a photo of a station of each city: seen by whoever
+sees the station)."""
 
 from __future__ import annotations
 
@@ -23,4 +24,7 @@ ACCESS = {
         Expect(api=True, query={"station": "{station}"}, unseen=200),
         Expect(api=True, query={"object_type": "network.station"}),
     ],
+    # a photo of the object's station (fucai.core.attachments): the file and its thumbnail
+    "core:attachment": Expect(path={"pk": "{attachment}"}, scan=False),
+    "core:attachment_thumb": Expect(path={"pk": "{attachment}"}, scan=False),
 }

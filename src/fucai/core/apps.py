@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from fucai.core.registry import MenuGroup, MenuItem, Module, register
 
         audit.connect()
+        self._connect_attachments()
         register(
             Module(
                 label="core",
@@ -29,4 +30,16 @@ class CoreConfig(AppConfig):
                 ),
                 access="fucai.core.access",
             )
+        )
+
+    @staticmethod
+    def _connect_attachments() -> None:
+        """A deleted attachment's files are removed from the storage once the deletion commits."""
+        from django.db.models.signals import post_delete
+
+        from fucai.core.attachments.store import remove_after_delete
+        from fucai.core.models import Attachment
+
+        post_delete.connect(
+            remove_after_delete, sender=Attachment, dispatch_uid="fucai-attachment-files"
         )

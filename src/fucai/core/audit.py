@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from fucai.core.choices import ChangeAction
@@ -61,6 +62,8 @@ def masked_changes(model: type[models.Model] | None, changes: dict) -> dict:
 
 
 def _json_value(value):
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -118,14 +121,18 @@ def _write(model, action: str, changes: dict, **fields) -> None:
 def _record(instance: models.Model, action: str, changes: dict) -> None:
     model = type(instance)
     paths = getattr(model, "scope_paths", None)
+    anchor = instance
+    if paths is not None and paths.owner:  # a row that follows its owner's scope (attachments)
+        anchor = getattr(instance, paths.owner, None)
+        paths = getattr(type(anchor), "scope_paths", None) if anchor is not None else None
     _write(
         model,
         action,
         changes,
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
-        city_id=_resolve_id(instance, paths.city) if paths else None,
-        station_id=_resolve_id(instance, paths.station) if paths else None,
+        city_id=_resolve_id(anchor, paths.city) if paths else None,
+        station_id=_resolve_id(anchor, paths.station) if paths else None,
     )
 
 

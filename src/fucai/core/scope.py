@@ -14,6 +14,10 @@ a capability instead of the plain view/change reach (user accounts: `manage_user
 
 `ObjectChange`-like tables that point at rows of many models say which field holds the content
 type (`content_type`): their rows about a capability-governed model follow that capability.
+
+Rows that belong to a row of any model through a generic foreign key (attachments: a photo of a
+station, of a field visit) say so with `owner`, the name of that GenericForeignKey: they are seen
+exactly where their owner is (`ScopePaths(owner="owner")`), whatever the owner's model.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class ScopePaths:
     persons: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     capability: str | None = None
     content_type: str | None = None
+    owner: str | None = None  # a GenericForeignKey: the row follows its owner's scope
 
 
 def _join(prefix: str, suffix: str) -> str:
@@ -92,6 +97,8 @@ def scope_q(model: type[models.Model], user, action: str = VIEW) -> Q | None:
     paths = scope_paths(model)
     if paths is None:
         return _NOTHING
+    if paths.owner:
+        return _owner_q(model, paths.owner, grant, action)
     if paths.capability:
         return reach_q(paths, grant.capability(paths.capability))
     q = reach_q(paths, grant.reach(action))
@@ -128,6 +135,27 @@ def _with_content_types(paths: ScopePaths, grant: Grant, q: Q | None) -> Q | Non
         part = reach_q(paths, grant.capability(capability))
         about = Q(**{ct_field: ids})
         result |= about if part is None else about & part
+    return result
+
+
+def _owner_q(model: type[models.Model], name: str, grant: Grant, action: str) -> Q:
+    """Rows whose generic owner (content type + id) is a row `grant` may see (or change), over
+    every model that declares scope paths of its own."""
+    from django.contrib.contenttypes.models import ContentType
+
+    owner = model._meta.get_field(name)
+    owners = [m for m in apps.get_models() if (p := scope_paths(m)) is not None and not p.owner]
+    types = ContentType.objects.get_for_models(*owners, for_concrete_models=False)
+    result = _NOTHING
+    for owner_model in owners:
+        q = scope_q(owner_model, grant, action)
+        if q is _NOTHING:
+            continue
+        about = Q(**{owner.ct_field: types[owner_model].pk})
+        if q is not None:
+            visible = owner_model._base_manager.filter(q).values("pk")
+            about &= Q(**{f"{owner.fk_field}__in": visible})
+        result |= about
     return result
 
 

@@ -163,6 +163,7 @@ OBJECT_FIELDS = (
     "batch",
     "user",
     "assignment",
+    "attachment",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -424,6 +425,7 @@ def build_world(store) -> World:
         JJ: _failed_import(users["jiujiang"], jiujiang, JJ, "36040002"),
     }
     people = {GZ: users["ganzhou"], JJ: users["jiujiang"]}  # a city agency's account of each city
+    attachments = {obj: _a_photo(OBJECTS[obj]["station"], people[obj]) for obj in OBJECTS}
     names = {}
     for obj, fields in OBJECTS.items():
         county = Division.objects.get(code=fields["county"])
@@ -434,6 +436,7 @@ def build_world(store) -> World:
             "batch": batches[obj],
             "user": str(people[obj].pk),
             "assignment": str(people[obj].role_assignments.first().pk),
+            "attachment": str(attachments[obj].pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     world = World(users, names, strings)
@@ -447,6 +450,20 @@ def _give_an_owner(code: str, city) -> None:
     name, phone, id_number = JIUJIANG_OWNER
     owner = StationOwner.objects.create(name=name, phone=phone, id_number=id_number, city=city)
     Station.objects.filter(code=code).update(owner=owner)
+
+
+def _a_photo(code: str, user):
+    """A photo of the station, as its city agency would attach it (fucai.core.attachments)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from fucai.core.attachments import store_attachment
+    from fucai.network.models import Station
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 16, 46)).save(out, format="JPEG")
+    photo = SimpleUploadedFile(f"{code}.jpg", out.getvalue(), content_type="image/jpeg")
+    return store_attachment(photo, owner=Station.objects.get(code=code), user=user)
 
 
 def _failed_import(user, city, obj: str, station: str) -> str:
