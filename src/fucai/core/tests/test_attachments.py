@@ -43,6 +43,15 @@ def upload(name: str, data: bytes, content_type: str = "image/jpeg") -> SimpleUp
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English (the Chinese one has a test of its own)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def same_page(response, url: str) -> str:
     """The page without what differs by request: its CSRF token and its own address."""
     text = response.content.decode().replace(url, "URL")
@@ -94,12 +103,18 @@ def test_a_photo_taken_on_its_side_is_turned_upright_and_loses_its_gps_position(
     assert image.getpixel((790, 10))[0] > 240 and image.getpixel((10, 10))[1] < 60
 
 
-def test_a_small_png_keeps_its_size_and_format(station):
+@pytest.mark.parametrize(("fmt", "content_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
+def test_a_small_png_or_webp_keeps_its_size_format_and_transparency(station, fmt, content_type):
     out = io.BytesIO()
-    Image.new("RGBA", (300, 200), (0, 128, 0, 128)).save(out, format="PNG")
-    attachment = store_attachment(upload("截图.png", out.getvalue(), "image/png"), owner=station)
-    assert (attachment.content_type, attachment.width, attachment.height) == ("image/png", 300, 200)
-    assert stored_image(attachment.file).mode == "RGBA"
+    Image.new("RGBA", (300, 200), (0, 128, 0, 128)).save(out, format=fmt)
+    attachment = store_attachment(upload("截图.img", out.getvalue(), "image/png"), owner=station)
+    assert (attachment.content_type, attachment.width, attachment.height) == (
+        content_type,
+        300,
+        200,
+    )
+    stored = stored_image(attachment.file)
+    assert (stored.format, stored.mode) == (fmt, "RGBA")
 
 
 def test_a_pdf_is_stored_as_it_came_without_a_thumbnail(station):
@@ -119,6 +134,16 @@ def test_a_file_pretending_to_be_an_image_is_refused_naming_the_file(station):
         "“门头.jpg” is not a JPEG, PNG or WebP photo nor a PDF; it cannot be attached."
     ]
     assert not Attachment.objects.exists()
+
+
+def test_a_refusal_reads_in_chinese_naming_the_file(station):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(AttachmentRefused) as refused:
+        store_attachment(upload("门头.jpg", b"GIF89a not really"), owner=station)
+    assert refused.value.messages == [
+        "“门头.jpg”不是 JPEG、PNG、WebP 格式的照片，也不是 PDF，无法作为附件。"
+    ]
 
 
 def test_a_gif_is_refused_however_it_is_named(station):
