@@ -185,6 +185,24 @@ def test_the_form_field_takes_several_photos_and_names_each_refused_one(station)
     ]
 
 
+def test_a_form_posted_with_two_photos_gives_both_to_store(station, ganzhou_user):
+    from django import forms
+    from django.utils.datastructures import MultiValueDict
+
+    class VisitForm(forms.Form):
+        photos = AttachmentsField(required=False)
+
+    files = MultiValueDict(
+        {"photos": [upload("一.jpg", jpeg(64, 48)), upload("二.jpg", jpeg(48, 64))]}
+    )
+    form = VisitForm(data={}, files=files)
+    assert form.is_valid(), form.errors
+    for photo in form.cleaned_data["photos"]:
+        store_attachment(photo, owner=station, user=ganzhou_user)
+    stored = [(a.original_name, a.width, a.height) for a in attachments_of(station)]
+    assert stored == [("一.jpg", 64, 48), ("二.jpg", 48, 64)]
+
+
 def test_a_jiujiang_user_gets_404_for_a_ganzhou_stations_photo_and_the_ganzhou_user_gets_it(
     client, station, ganzhou_user, jiujiang_user
 ):
