@@ -236,3 +236,7 @@ LOGGING = {
 
 # The page a failed CSRF check shows ("this page has expired"), in the app's shell.
 CSRF_FAILURE_VIEW = "fucai.core.errors.csrf_failure"
+
+# Field visits (fucai.network.visits): a visit recorded farther than this from its station (the
+# phone's position against the station's) is flagged as far, never refused.
+VISIT_FAR_METRES = env_int("FUCAI_VISIT_FAR_METRES", default=500, minimum=1, maximum=100_000)

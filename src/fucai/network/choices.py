@@ -70,3 +70,14 @@ class ManagerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ELIMINATED = "eliminated", _("Eliminated")
     LEFT = "left", _("Left")
+
+
+class VisitPurpose(models.TextChoices):
+    """Why a market manager or a Party cadre visited a station (fucai.network.models.visit)."""
+
+    ROUTINE = "routine", _("Routine visit")
+    SALES_ADVICE = "sales_advice", _("Sales advice")
+    ONBOARDING = "onboarding", _("Onboarding (四帮)")
+    INSPECTION = "inspection", _("Inspection")
+    COMPLAINT = "complaint", _("Complaint or problem")
+    PARTY = "party", _("Party building")
