@@ -13,6 +13,10 @@ anchor, an inactive user or an unknown role gives nothing.
 | market manager | the stations assigned to them today, their own record | — | — |
 | station owner | their own stations, their own record | — | — |
 | Party affairs | its city, or the province | — | — |
+
+Recording field visits (`record_visits`, at the end of this file): the provincial centre and city
+agencies where they see, market managers at the stations assigned to them today, Party affairs
+where they see.
 """
 
 from __future__ import annotations
@@ -132,7 +136,7 @@ def assignments_of(user) -> list:
 def build_grant(user) -> Grant:
     """The grant of an active, authenticated user (fucai.core.grant calls this)."""
     if user.is_superuser:
-        caps = dict.fromkeys(ALL_CAPABILITIES, EVERYTHING)
+        caps = dict.fromkeys((*ALL_CAPABILITIES, RECORD_VISITS), EVERYTHING)
         return Grant(
             user.pk,
             EVERYTHING,
@@ -143,6 +147,7 @@ def build_grant(user) -> Grant:
         )
     assignments = assignments_of(user)
     parts = [p for p in map(_part, assignments) if p is not None] + _people_parts(assignments)
+    parts = with_visit_recording(parts)
     return combine(user.pk, parts, roles=_role_labels(assignments))
 
 
@@ -261,3 +266,20 @@ def may_assign(granter, assignment) -> bool:
     except ValidationError:
         return False
     return True
+
+
+# --- Field visits (fucai.network.visits) ---------------------------------------------------
+RECORD_VISITS = "record_visits"
+
+
+def with_visit_recording(parts: list[Part]) -> list[Part]:
+    """The parts and `record_visits` where the role's people visit stations: the provincial
+    centre and city agencies, market managers (their stations today) and Party affairs, each
+    over what the role sees. User administrators and station owners record none."""
+    reach = NOTHING
+    for part in parts:
+        if not part.view.persons_of("owner"):  # an owner's part: their own stations
+            reach = reach | part.view
+    if reach.is_empty:
+        return parts
+    return [*parts, Part(capabilities={RECORD_VISITS: reach})]

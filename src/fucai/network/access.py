@@ -99,3 +99,46 @@ ACCESS = {
     "fucai_network_api_lists_list_territories": Expect(api=True),
     "fucai_network_api_lists_list_partners": Expect(api=True),
 }
+
+# -- field visits (fucai.network.visit_views, fucai.network.api.visits) ----------------------
+# Recording needs `record_visits` (the centre, city agencies, market managers, Party affairs) at
+# the station: another's station is a 404. A visit is seen where its station is (or by its own
+# manager): another city's visit is a 404 on every path.
+from fucai.accounts.grants import RECORD_VISITS  # noqa: E402
+
+VISIT = {"pk": "{visit}"}
+NEW_VISIT = {
+    "idempotency_key": "8d0c1a52-6f0e-4b7e-9a51-0f3c2d9e7a10",
+    "station": "{station}",
+    "visited_on": "2023-09-01",
+    "purpose": "routine",
+    "findings": "矩阵走访",
+    "lon": "{lon}",
+    "lat": "{lat}",
+}
+ACCESS.update(
+    {
+        "network:visit_list": [
+            Expect(),
+            Expect(query={"format": "xlsx"}),
+            Expect(query={"station": "{station}"}, unseen=200),  # an empty list
+        ],
+        "network:visit_new": [
+            Expect(needs=RECORD_VISITS),
+            Expect(method="POST", data={}, needs=RECORD_VISITS, ok=400),
+            Expect(method="POST", data=NEW_VISIT, needs=RECORD_VISITS, ok=302),
+        ],
+        # the service worker: a script without data, for everybody (it is fetched logged in)
+        "network:visit_sw": Expect(anonymous=200, scan=False),
+        "network:visit_indicators": [Expect(), Expect(query={"format": "xlsx"})],
+        "network:visit_detail": Expect(path=VISIT),
+        "fucai_network_api_visits_list_visits": [
+            Expect(api=True),
+            Expect(api=True, query={"station": "{station}"}, unseen=200),
+        ],
+        "fucai_network_api_visits_create_visit": Expect(
+            api=True, method="POST", data=NEW_VISIT, needs=RECORD_VISITS, ok=201
+        ),
+        "fucai_network_api_visits_indicators": Expect(api=True),
+    }
+)

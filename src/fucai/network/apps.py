@@ -10,6 +10,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Station network")
 
     def ready(self) -> None:
+        from fucai.accounts.grants import RECORD_VISITS
         from fucai.core.grant import EDIT_MASTER_DATA
         from fucai.core.registry import Landing, MenuGroup, MenuItem, Module, register
         from fucai.network import signals  # noqa: F401
@@ -29,10 +30,15 @@ class NetworkConfig(AppConfig):
                             MenuItem(_("Stations"), "network:station_list", order=10),
                             MenuItem(_("Map"), "network:map", order=20),
                             MenuItem(_("Import"), "network:import", EDIT_MASTER_DATA, order=30),
+                            MenuItem(_("Field visits"), "network:visit_list", RECORD_VISITS, order=40),
                         ),
                     ),
                 ),
-                demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
+                demo_builders=(
+                    (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
+                    # the managers' field visits through 2023 (after the demo users, order 20)
+                    (60, "fucai.network.demo.visits.VisitsDemoBuilder"),
+                ),
                 access="fucai.network.access",
                 landing=(
                     # an owner lands on their station (fucai.network.views.own_stations)

@@ -18,3 +18,14 @@ urlpatterns = [
     path("map/stations.json", views.map_stations, name="map_stations"),
     path("import/", views.station_import, name="import"),
 ]
+
+# field visits (fucai.network.visit_views)
+from fucai.network import visit_views  # noqa: E402
+
+urlpatterns += [
+    path("visits/", visit_views.visit_list, name="visit_list"),
+    path("visits/new/", visit_views.visit_new, name="visit_new"),
+    path("visits/sw.js", visit_views.visit_sw, name="visit_sw"),
+    path("visits/indicators/", visit_views.visit_indicators_page, name="visit_indicators"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="visit_detail"),
+]

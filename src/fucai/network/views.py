@@ -187,6 +187,9 @@ def _detail(
         "edit_form": edit_form,
         "transition_form": transition_form,
     }
+    from fucai.network.visit_views import station_visits  # field visits: the section of the page
+
+    context["visits"] = station_visits(request, station)
     return render(request, "network/station_detail.html", context, status=status)
 
 

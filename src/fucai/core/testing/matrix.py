@@ -31,7 +31,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -138,6 +138,12 @@ PERSONAS = (
         people=("36110214",),
     ),
 )
+# field visits (fucai.network.visits): who records them, where they see
+RECORD_VISITS = "record_visits"
+_VISITORS = ("province", "ganzhou", "jiujiang", "manager", "party", "two_roles")
+PERSONAS = tuple(
+    replace(p, can=p.can | {RECORD_VISITS}) if p.name in _VISITORS else p for p in PERSONAS
+)
 PERSONA = {p.name: p for p in PERSONAS}
 
 # -- the data: the `network` fixture plus a little sales data with unmistakable amounts ---------
@@ -164,6 +170,7 @@ OBJECT_FIELDS = (
     "user",
     "assignment",
     "attachment",
+    "visit",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -437,6 +444,7 @@ def build_world(store) -> World:
             "user": str(people[obj].pk),
             "assignment": str(people[obj].role_assignments.first().pk),
             "attachment": str(attachments[obj].pk),
+            "visit": str(_a_visit(OBJECTS[obj]["station"], people[obj]).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     world = World(users, names, strings)
@@ -464,6 +472,15 @@ def _a_photo(code: str, user):
     Image.new("RGB", (400, 300), (200, 16, 46)).save(out, format="JPEG")
     photo = SimpleUploadedFile(f"{code}.jpg", out.getvalue(), content_type="image/jpeg")
     return store_attachment(photo, owner=Station.objects.get(code=code), user=user)
+
+
+def _a_visit(code: str, user):
+    """A field visit to the station by its city agency (fucai.network.visits)."""
+    from fucai.network.models import Station
+    from fucai.network.visits import record_visit
+
+    data = {"visited_on": dt.date(2023, 8, 1), "purpose": "routine", "findings": "矩阵"}
+    return record_visit(user, Station.objects.get(code=code), data, uuid.uuid4()).visit
 
 
 def _failed_import(user, city, obj: str, station: str) -> str:

@@ -64,6 +64,7 @@ class Command(FucaiCommand):
         exp.add_argument("--user", help="apply this user's scope (default: the whole province)")
         exp.add_argument("--city", help="only this city (name or adcode, e.g. 赣州市 or 360700)")
         exp.add_argument("--as-of", type=parse_date, help="status as of this day (YYYY-MM-DD)")
+        add_visits_parser(sub)
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -71,6 +72,8 @@ class Command(FucaiCommand):
             return self.handle_import(options)
         if action == "export":
             return self.handle_export(options)
+        if action == "visits":
+            return handle_visits(self, options)
         return self.handle_summary(options)
 
     def handle_import(self, options) -> None:
@@ -145,3 +148,48 @@ def render_table(data: dict) -> str:
     ]
     right = set(range(2, len(head)))
     return "\n".join([*lines, "", table(head, rows, right=right)])
+
+
+# -- fucai network visits: the field-visit indicators (fucai.network.visits) ---------------------
+def add_visits_parser(sub) -> None:
+    visits = sub.add_parser(
+        "visits",
+        help="field-visit indicators per person: visits and stations visited in the month, "
+        "stations in care not visited in N days",
+    )
+    visits.add_argument("--as-of", required=True, type=parse_date, help="YYYY-MM-DD")
+    visits.add_argument("--by", choices=("person",), default="person", help="one row per person")
+    visits.add_argument("--days", type=int, default=30, help="N: not visited in N days (1-366)")
+    visits.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
+    visits.add_argument("--out", help="with xlsx: the file to write (default visits-DATE.xlsx)")
+    visits.add_argument("--user", help="apply this user's scope (default: the whole province)")
+
+
+def handle_visits(command, options) -> None:
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table as table
+    from fucai.network.visits import INDICATOR_COLUMNS, indicators_workbook, visit_indicators
+
+    if not 1 <= options["days"] <= 366:
+        raise CommandError(f"--days {options['days']}: give 1 to 366.")
+    user = user_for(options["user"])
+    indicators = visit_indicators(user, options["as_of"], options["days"])
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(indicators.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if options["format"] == "xlsx":
+        out = Path(options["out"] or f"visits-{options['as_of'].isoformat()}.xlsx")
+        if out.suffix.lower() != ".xlsx":
+            raise CommandError(f"{out}: the export is an Excel workbook; name it *.xlsx.")
+        scope = user.username if user is not None else _("Whole province")
+        workbook = indicators_workbook(indicators, [(_("Scope"), scope)])
+        workbook.save(out)
+        command.stdout.write(f"Wrote {len(indicators.rows):,} people to {out}.")
+        return
+    head = [_(label) for _key, label in INDICATOR_COLUMNS]
+    rows = [
+        ["" if (v := getattr(r, key)) is None else v for key, _label in INDICATOR_COLUMNS]
+        for r in indicators.rows
+    ]
+    command.stdout.write(table(head, [[str(v) for v in row] for row in rows], right={4, 5, 6, 7, 8}))
