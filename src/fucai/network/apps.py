@@ -30,15 +30,13 @@ class NetworkConfig(AppConfig):
                             MenuItem(_("Stations"), "network:station_list", order=10),
                             MenuItem(_("Map"), "network:map", order=20),
                             MenuItem(_("Import"), "network:import", EDIT_MASTER_DATA, order=30),
-                            MenuItem(_("Field visits"), "network:visit_list", RECORD_VISITS, order=40),
+                            MenuItem(
+                                _("Field visits"), "network:visit_list", RECORD_VISITS, order=40
+                            ),
                         ),
                     ),
                 ),
-                demo_builders=(
-                    (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
-                    # the managers' field visits through 2023 (after the demo users, order 20)
-                    (60, "fucai.network.demo.visits.VisitsDemoBuilder"),
-                ),
+                demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
                 access="fucai.network.access",
                 landing=(
                     # an owner lands on their station (fucai.network.views.own_stations)

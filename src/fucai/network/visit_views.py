@@ -65,7 +65,9 @@ def _station_rows(request: HttpRequest) -> list[list]:
         .order_by("code")
         .values_list("code", "name", "county__name", "lon", "lat")
     )
-    return [[code, name, county, float(lon), float(lat)] for code, name, county, lon, lat in stations]
+    return [
+        [code, name, county, float(lon), float(lat)] for code, name, county, lon, lat in stations
+    ]
 
 
 def _new_page(request: HttpRequest, form: VisitForm | None = None, status: int = 200):
@@ -76,7 +78,7 @@ def _new_page(request: HttpRequest, form: VisitForm | None = None, status: int =
         "swUrl": reverse("network:visit_sw"),
         "scope": reverse("network:visit_list"),
         "labels": {
-            "queued": _("已保存在手机上，联网后自动上传"),
+            "queued": _("Saved on this phone; it is uploaded when the connection returns."),
             "queuedCount": _("Waiting to upload: %(n)s"),
             "sent": _("Visit saved."),
             "sentAgain": _("Visit already saved (sent again)."),
@@ -120,7 +122,9 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _new_page(request, form, status=400)
-    station = get_object_or_404(recordable_stations(request.user), code=form.cleaned_data["station"])
+    station = get_object_or_404(
+        recordable_stations(request.user), code=form.cleaned_data["station"]
+    )
     with transaction.atomic():
         recorded = record_visit(
             request.user, station, form.visit_data(), form.cleaned_data["idempotency_key"]
@@ -302,4 +306,3 @@ def visit_indicators_page(request: HttpRequest) -> HttpResponse:
         "managers_url": reverse("network:visit_list"),
     }
     return render(request, "network/visit_indicators.html", context)
-

@@ -80,9 +80,10 @@ def record_visit(user, station: Station, data: dict, key: uuid.UUID) -> Recorded
     )
     lon, lat = data.get("lon"), data.get("lat")
     if lon is not None and lat is not None:
-        visit.lon, visit.lat = Decimal(str(lon)).quantize(Decimal("0.000001")), Decimal(
-            str(lat)
-        ).quantize(Decimal("0.000001"))
+        visit.lon, visit.lat = (
+            Decimal(str(lon)).quantize(Decimal("0.000001")),
+            Decimal(str(lat)).quantize(Decimal("0.000001")),
+        )
         visit.accuracy_m = data.get("accuracy_m")
         visit.distance_m = distance_m(station, lon, lat)
         visit.is_far = visit.distance_m > far_metres()

@@ -71,8 +71,9 @@ class VisitOut(Schema):
 
 
 class VisitIn(Schema):
-    idempotency_key: uuid.UUID = Field(description="made up by the phone; the same key again "
-                                       "returns the visit already stored")
+    idempotency_key: uuid.UUID = Field(
+        description="made up by the phone; the same key again returns the visit already stored"
+    )
     station: str = Field(max_length=8)
     visited_on: BoundedDate
     purpose: VisitPurpose = VisitPurpose.ROUTINE
@@ -171,4 +172,3 @@ def indicators(request, as_of: dt.date | None = None, n_days: int = DEFAULT_N_DA
         raise HttpError(422, _("n_days must be between 1 and 366."))
     day, _notice = clamp_date(as_of or timezone.localdate())
     return visit_indicators(auth_user(request), day, n_days).to_dict()
-

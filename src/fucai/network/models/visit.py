@@ -57,7 +57,9 @@ class FieldVisit(models.Model):
         _("phone latitude (WGS-84)"), max_digits=10, decimal_places=6, null=True, blank=True
     )
     accuracy_m = models.PositiveIntegerField(_("position accuracy (m)"), null=True, blank=True)
-    distance_m = models.PositiveIntegerField(_("distance to the station (m)"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(
+        _("distance to the station (m)"), null=True, blank=True
+    )
     is_far = models.BooleanField(_("far from the station"), default=False)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True, default=uuid.uuid4)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

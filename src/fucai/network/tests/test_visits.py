@@ -223,7 +223,14 @@ def test_the_command_and_the_api_give_the_same_indicators(network, province_admi
     _visit(network["stations"]["xingguo"], dt.date(2023, 8, 5), manager=manager, name="乙")
     out = io.StringIO()
     call_command(
-        "network", "visits", "--as-of", "2023-08-31", "--by", "person", "--format", "json",
+        "network",
+        "visits",
+        "--as-of",
+        "2023-08-31",
+        "--by",
+        "person",
+        "--format",
+        "json",
         stdout=out,
     )
     data = json.loads(out.getvalue())
@@ -235,7 +242,14 @@ def test_the_command_and_the_api_give_the_same_indicators(network, province_admi
     assert api.json()["people"] == data["people"]
     path = tmp_path / "v.xlsx"
     call_command(
-        "network", "visits", "--as-of", "2023-08-31", "--format", "xlsx", "--out", str(path),
+        "network",
+        "visits",
+        "--as-of",
+        "2023-08-31",
+        "--format",
+        "xlsx",
+        "--out",
+        str(path),
         stdout=io.StringIO(),
     )
     from openpyxl import load_workbook
@@ -246,9 +260,7 @@ def test_the_command_and_the_api_give_the_same_indicators(network, province_admi
 
 
 @pytest.mark.django_db
-def test_the_visit_lists_filter_by_station_person_and_territory_and_export(
-    network, province_admin
-):
+def test_the_visit_lists_filter_by_station_person_and_territory_and_export(network, province_admin):
     s, manager = network["stations"], network["manager"]
     _visit(s["xingguo"], dt.date(2023, 8, 5), manager=manager, name="乙")
     _visit(s["ruijin"], dt.date(2023, 8, 6), manager=manager, name="乙")

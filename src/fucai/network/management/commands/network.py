@@ -192,4 +192,6 @@ def handle_visits(command, options) -> None:
         ["" if (v := getattr(r, key)) is None else v for key, _label in INDICATOR_COLUMNS]
         for r in indicators.rows
     ]
-    command.stdout.write(table(head, [[str(v) for v in row] for row in rows], right={4, 5, 6, 7, 8}))
+    command.stdout.write(
+        table(head, [[str(v) for v in row] for row in rows], right={4, 5, 6, 7, 8})
+    )
