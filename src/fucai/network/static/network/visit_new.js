@@ -274,7 +274,8 @@
       // refused (e.g. a date in the future): nothing was stored, the form keeps what was typed;
       // otherwise the visit is on the server or on the phone, and the next one gets a new key
       if (outcomes[key] !== "refused") resetForm();
-      if (outcomes[key] !== "sent" && outcomes[key] !== "refused") showResult("warning", L.queued);
+      // kept on the phone: the queue's banner says so (and how many wait)
+      if (outcomes[key] !== "sent" && outcomes[key] !== "refused") $("visit-result").hidden = true;
     } finally {
       button.disabled = false;
     }
