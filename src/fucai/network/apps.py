@@ -12,7 +12,10 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from fucai.core.grant import EDIT_MASTER_DATA
         from fucai.core.registry import Landing, MenuGroup, MenuItem, Module, register
-        from fucai.network import signals  # noqa: F401
+        from fucai.network import (
+            onboarding,  # noqa: F401  (its signals, after signals')
+            signals,  # noqa: F401
+        )
 
         register(
             Module(
@@ -29,10 +32,21 @@ class NetworkConfig(AppConfig):
                             MenuItem(_("Stations"), "network:station_list", order=10),
                             MenuItem(_("Map"), "network:map", order=20),
                             MenuItem(_("Import"), "network:import", EDIT_MASTER_DATA, order=30),
+                            # 四帮 onboarding (fucai.network.onboarding_views)
+                            MenuItem(_("四帮 overdue"), "network:onboarding_overdue", order=40),
+                            MenuItem(
+                                _("四帮 template"),
+                                "network:onboarding_template",
+                                "edit_onboarding_template",
+                                order=41,
+                            ),
                         ),
                     ),
                 ),
-                demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
+                demo_builders=(
+                    (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
+                    (70, "fucai.network.demo.onboarding.OnboardingDemoBuilder"),
+                ),
                 access="fucai.network.access",
                 landing=(
                     # an owner lands on their station (fucai.network.views.own_stations)

@@ -1,9 +1,19 @@
 from fucai.network.models.manager import MarketManager, StationAssignment, Territory
+from fucai.network.models.onboarding import (
+    OnboardingPlan,
+    OnboardingTask,
+    OnboardingTemplate,
+    OnboardingTemplateTask,
+)
 from fucai.network.models.partner import PartnerOrganisation
 from fucai.network.models.station import Station, StationOwner, StationStatusChange
 
 __all__ = [
     "MarketManager",
+    "OnboardingPlan",
+    "OnboardingTask",
+    "OnboardingTemplate",
+    "OnboardingTemplateTask",
     "PartnerOrganisation",
     "Station",
     "StationAssignment",
