@@ -99,9 +99,7 @@ def test_opening_through_the_form_is_refused_naming_the_undone_survey(new_site, 
     assert new_site.status == StationStatus.PLANNED
 
 
-def test_opening_is_allowed_with_an_override_reason_recorded_by_an_editor(
-    new_site, ganzhou_user
-):
+def test_opening_is_allowed_with_an_override_reason_recorded_by_an_editor(new_site, ganzhou_user):
     url = reverse("network:station_transition", args=[new_site.code])
     reason = "原超市门店改造，业主已有经营数据"
     data = {"status": "open", "date": "2023-07-01", "override_reason": reason}
@@ -141,9 +139,7 @@ AS_OF = dt.date(2023, 3, 5)
 
 
 def _assign_xingguo(network) -> None:
-    OnboardingTask.objects.filter(plan__station__code="36110214").update(
-        manager=network["manager"]
-    )
+    OnboardingTask.objects.filter(plan__station__code="36110214").update(manager=network["manager"])
 
 
 def test_the_overdue_list_counts_per_city_and_assignee(network):
@@ -155,7 +151,11 @@ def test_the_overdue_list_counts_per_city_and_assignee(network):
     groups = {(g["city"], g["assignee"]): g["count"] for g in report["groups"]}
     # 36110214: 4 dated tasks left; 36110001 (planned 01-30, opened 03-01): survey and marketing;
     # 36040001 (opened 2021): all 5 dated tasks; the others are not yet due
-    assert groups == {("赣州市", "测试管理员乙"): 4, ("赣州市", "Unassigned"): 2, ("九江市", "Unassigned"): 5}
+    assert groups == {
+        ("赣州市", "测试管理员乙"): 4,
+        ("赣州市", "Unassigned"): 2,
+        ("九江市", "Unassigned"): 5,
+    }
     assert report["count"] == 11
 
 
