@@ -23,7 +23,6 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fucai.core.grant import CHANGE, grant_for
 from fucai.network.choices import (
@@ -46,28 +45,30 @@ OVERRIDE_ONBOARDING = "override_onboarding"  # fucai.accounts.grants gives it
 ENTERS_ONBOARDING = (StationStatus.PLANNED, StationStatus.SURVEYED)
 
 A = OnboardingPhase
-# The default template's tasks: (phase, title, checklist, anchor, days after it)
+# The default template's tasks: (phase, title, checklist, anchor, days after it). Titles are data
+# (in the centre's language, as an administrator would write them), not interface text.
 DEFAULT_TASKS = (
-    (A.SURVEY, gettext_lazy("Site survey"), [], OnboardingAnchor.PLANNED, 14),
+    (A.SURVEY, "选址勘察", [], OnboardingAnchor.PLANNED, 14),
     (
         A.BUILD,
-        gettext_lazy("Equipment and signage layout"),
+        "设备与标识布局",
         [
-            gettext_lazy("Lottery terminal installed and tested"),
-            gettext_lazy("Shop sign (门头) in the centre's design"),
-            gettext_lazy("Draw-result board and game posters"),
-            gettext_lazy("Responsible-gaming notice and minors' ban displayed"),
-            gettext_lazy("Public-welfare corner"),
+            "投注终端安装调试",
+            "门头符合中心标识规范",
+            "开奖公告栏与玩法海报",
+            "责任彩票及禁止未成年人购彩提示",
+            "公益宣传角",
         ],
         OnboardingAnchor.BUILDING,
         10,
     ),
-    (A.MARKETING, gettext_lazy("Opening marketing guidance"), [], OnboardingAnchor.OPENED, 3),
-    (A.FOLLOW_UP, gettext_lazy("Follow-up visit after 7 days"), [], OnboardingAnchor.OPENED, 7),
-    (A.FOLLOW_UP, gettext_lazy("Follow-up visit after 30 days"), [], OnboardingAnchor.OPENED, 30),
-    (A.FOLLOW_UP, gettext_lazy("Follow-up visit after 90 days"), [], OnboardingAnchor.OPENED, 90),
+    (A.MARKETING, "开业营销指导", [], OnboardingAnchor.OPENED, 3),
+    (A.FOLLOW_UP, "开业7天回访", [], OnboardingAnchor.OPENED, 7),
+    (A.FOLLOW_UP, "开业30天回访", [], OnboardingAnchor.OPENED, 30),
+    (A.FOLLOW_UP, "开业90天回访", [], OnboardingAnchor.OPENED, 90),
 )
 del A
+DEFAULT_TEMPLATE_NAME = "四帮标准模板"
 
 
 # -- the template --------------------------------------------------------------------------------
@@ -79,14 +80,14 @@ def default_template() -> OnboardingTemplate:
     if template is not None:
         return template
     with transaction.atomic():
-        template = OnboardingTemplate.objects.create(name=str(_("四帮 standard")), is_default=True)
+        template = OnboardingTemplate.objects.create(name=DEFAULT_TEMPLATE_NAME, is_default=True)
         OnboardingTemplateTask.objects.bulk_create(
             OnboardingTemplateTask(
                 template=template,
                 order=(i + 1) * 10,
                 phase=phase,
-                title=str(title),
-                checklist=[str(item) for item in checklist],
+                title=title,
+                checklist=list(checklist),
                 anchor=anchor,
                 offset_days=days,
             )

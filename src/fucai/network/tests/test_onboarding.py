@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -24,7 +25,7 @@ PLANNED = dt.date(2023, 5, 10)
 
 def client_for(user) -> Client:
     client = Client()
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(user)
     return client
 
@@ -94,7 +95,7 @@ def test_opening_through_the_form_is_refused_naming_the_undone_survey(new_site, 
     response = client_for(ganzhou_user).post(url, {"status": "open", "date": "2023-07-01"})
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Station 36110401 cannot open" in text and "Site survey" in text
+    assert "Station 36110401 cannot open" in text and "选址勘察" in text
     new_site.refresh_from_db()
     assert new_site.status == StationStatus.PLANNED
 
@@ -120,13 +121,13 @@ def test_opening_through_the_api_is_refused_then_allowed_with_a_reason(new_site,
     path = f"network/stations/{new_site.code}/transitions"
     refused = api.post(path, {"status": "open", "date": "2023-07-01"})
     assert refused.status_code in (400, 422)
-    assert "Site survey" in refused.content.decode()
+    assert "选址勘察" in refused.content.decode()
     body = {"status": "open", "date": "2023-07-01", "override_reason": "既有门店"}
     assert api.post(path, body).status_code == 201
 
 
 def test_the_rule_is_one_function_and_a_done_survey_lets_the_station_open(new_site):
-    assert "Site survey" in onboarding.opening_refusal(new_site, StationStatus.OPEN)
+    assert "选址勘察" in onboarding.opening_refusal(new_site, StationStatus.OPEN)
     assert onboarding.opening_refusal(new_site, StationStatus.BUILDING) is None
     survey = tasks_of(new_site)[0]
     survey.state, survey.completed_on = OnboardingTaskState.DONE, dt.date(2023, 5, 20)
