@@ -285,3 +285,22 @@ def test_stations_already_in_planning_get_their_plans_from_the_command(new_site)
     out = io.StringIO()
     call_command("network", "onboarding", "--create-plans", stdout=out)
     assert Station.objects.get(pk=new_site.pk).onboarding_plan.tasks.count() == 6
+
+
+def test_the_station_import_refuses_to_open_a_station_whose_survey_is_undone(province_admin):
+    from fucai.geo.models import Division
+    from fucai.network.imports import import_stations
+    from fucai.network.tests.test_imports import PartnerOrganisation, edited, good_rows
+
+    PartnerOrganisation.objects.create(
+        name="测试商业集团", city=Division.objects.get(code="360700")
+    )
+    planned = edited(good_rows(), "36110301", 状态="规划中", 状态日期="2023-02-01")
+    assert import_stations(io.BytesIO(planned), "planned.csv", province_admin).ok
+    station = Station.objects.get(code="36110301")
+    assert station.status == StationStatus.PLANNED and tasks_of(station)
+    opening = edited(good_rows(), "36110301", 状态="营业中", 状态日期="2023-03-18")
+    result = import_stations(io.BytesIO(opening), "open.csv", province_admin)
+    assert not result.ok
+    assert any("36110301" in str(e) and "选址勘察" in str(e) for e in result.errors)
+    assert Station.objects.get(code="36110301").status == StationStatus.PLANNED
