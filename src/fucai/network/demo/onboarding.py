@@ -81,9 +81,8 @@ class OnboardingDemoBuilder:
     label = _("四帮 onboarding plans")
 
     def rows(self, ctx) -> tuple[list[int], list[dict]]:
-        """The stations given a plan and their tasks' fields, as they would be built."""
-        if "onboarding_rows" in ctx.shared:
-            return ctx.shared["onboarding_rows"]
+        """The stations given a plan and their tasks' fields, as they would be built on the
+        network now in the database (not cached: the network step may rebuild it in between)."""
         template = default_template()
         specs = list(template.tasks.order_by("order", "pk"))
         histories: dict[int, list] = defaultdict(list)
@@ -132,7 +131,6 @@ class OnboardingDemoBuilder:
                     row["assignee"] = party
                 row |= self._outcome(rng, spec, row, history, dates, complete)
                 tasks.append(row)
-        ctx.shared["onboarding_rows"] = (chosen, tasks)
         return chosen, tasks
 
     def _managers(self):
@@ -262,7 +260,6 @@ class OnboardingDemoBuilder:
             for model in (OnboardingTask, OnboardingPlan):
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")
-        ctx.shared.pop("onboarding_rows", None)
 
     def build(self, ctx) -> None:
         from fucai.network.demo.writer import DEMO_SOURCE
