@@ -17,6 +17,8 @@ anchor, an inactive user or an unknown role gives nothing.
 Recording field visits (`record_visits`, at the end of this file): the provincial centre and city
 agencies where they see, market managers at the stations assigned to them today, Party affairs
 where they see.
+Both editors also override a station's 四帮 survey (override onboarding); the provincial
+centre edits the 四帮 template (edit onboarding template).
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ from fucai.core.grant import (
 
 EDITOR_CAPABILITIES = (EDIT_MASTER_DATA, IMPORT_SALES, SEE_PERSONAL_DATA)
 ALL_CAPABILITIES = (*EDITOR_CAPABILITIES, MANAGE_USERS)
+# 四帮 onboarding (fucai.network.onboarding): the province edits the plan template; the
+# province and city agencies may let a station open without its survey, recording why.
+EDIT_ONBOARDING_TEMPLATE = "edit_onboarding_template"
+OVERRIDE_ONBOARDING = "override_onboarding"
+EDITOR_CAPABILITIES = (*EDITOR_CAPABILITIES, OVERRIDE_ONBOARDING)
+ALL_CAPABILITIES = (*ALL_CAPABILITIES, OVERRIDE_ONBOARDING, EDIT_ONBOARDING_TEMPLATE)
 
 
 @dataclass
@@ -87,7 +95,7 @@ def _area(assignment) -> tuple[Reach, str]:
 def _part(assignment) -> Part | None:
     role = assignment.role
     if role == Role.PROVINCE:
-        caps = dict.fromkeys(EDITOR_CAPABILITIES, EVERYTHING)
+        caps = dict.fromkeys((*EDITOR_CAPABILITIES, EDIT_ONBOARDING_TEMPLATE), EVERYTHING)
         return Part(EVERYTHING, EVERYTHING, caps, _("Whole province"))
     if role == Role.CITY:
         if not assignment.city_id:

@@ -142,3 +142,38 @@ ACCESS.update(
         "fucai_network_api_visits_indicators": Expect(api=True),
     }
 )
+
+# --- 四帮 onboarding (fucai.network.onboarding_views, api/onboarding.py) ---------------------
+# a plan and its tasks follow their station (404 outside the view); a task is completed by its
+# assignee or whoever may change the station (403 for the others who see it); the template is
+# the provincial centre's (edit_onboarding_template)
+EDIT_ONBOARDING_TEMPLATE = "edit_onboarding_template"
+SURVEY_TASK = {"code": "{station}", "number": "1"}
+TEMPLATE_ROLES = {"province": 200}
+ACCESS |= {
+    "network:onboarding_plan": Expect(path=STATION),
+    "network:onboarding_task": [
+        Expect(path=SURVEY_TASK),
+        Expect(method="POST", data={}, path=SURVEY_TASK, reach=CHANGE, ok=400, unchangeable=403),
+    ],
+    "network:onboarding_overdue": [
+        Expect(),
+        Expect(query={"as_of": "2023-12-31", "format": "xlsx"}),
+        Expect(query={"city": "{city}", "as_of": "2023-12-31"}, unseen=200),
+        Expect(query={"mine": "1"}),
+    ],
+    "network:onboarding_template": [
+        Expect(needs=EDIT_ONBOARDING_TEMPLATE, roles=TEMPLATE_ROLES),
+        Expect(
+            method="POST",
+            data={},
+            needs=EDIT_ONBOARDING_TEMPLATE,
+            roles={"province": 400},
+        ),
+    ],
+    "fucai_network_api_onboarding_station_plan": Expect(api=True, path=STATION),
+    "fucai_network_api_onboarding_overdue_tasks": [
+        Expect(api=True, query={"as_of": "2023-12-31"}),
+        Expect(api=True, query={"as_of": "2023-12-31", "city": "{city}"}, unseen=200),
+    ],
+}

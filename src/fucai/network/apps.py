@@ -13,7 +13,10 @@ class NetworkConfig(AppConfig):
         from fucai.accounts.grants import RECORD_VISITS
         from fucai.core.grant import EDIT_MASTER_DATA
         from fucai.core.registry import Landing, MenuGroup, MenuItem, Module, register
-        from fucai.network import signals  # noqa: F401
+        from fucai.network import (
+            onboarding,  # noqa: F401  (its signals, after signals')
+            signals,  # noqa: F401
+        )
 
         register(
             Module(
@@ -33,10 +36,21 @@ class NetworkConfig(AppConfig):
                             MenuItem(
                                 _("Field visits"), "network:visit_list", RECORD_VISITS, order=40
                             ),
+                            # 四帮 onboarding (fucai.network.onboarding_views)
+                            MenuItem(_("四帮 overdue"), "network:onboarding_overdue", order=45),
+                            MenuItem(
+                                _("四帮 template"),
+                                "network:onboarding_template",
+                                "edit_onboarding_template",
+                                order=46,
+                            ),
                         ),
                     ),
                 ),
-                demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
+                demo_builders=(
+                    (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
+                    (70, "fucai.network.demo.onboarding.OnboardingDemoBuilder"),
+                ),
                 access="fucai.network.access",
                 landing=(
                     # an owner lands on their station (fucai.network.views.own_stations)

@@ -81,3 +81,36 @@ class VisitPurpose(models.TextChoices):
     INSPECTION = "inspection", _("Inspection")
     COMPLAINT = "complaint", _("Complaint or problem")
     PARTY = "party", _("Party building")
+
+
+# --- 四帮 onboarding (fucai.network.models.onboarding) ----------------------------------------
+
+
+class OnboardingPhase(models.TextChoices):
+    """The four helps (四帮) of a new station: survey before building, layout while building,
+    marketing after opening, follow-up visits."""
+
+    SURVEY = "survey", _("建站前")
+    BUILD = "build", _("建站时")
+    MARKETING = "marketing", _("开业后")
+    FOLLOW_UP = "follow_up", _("回访")
+
+
+class OnboardingAnchor(models.TextChoices):
+    """The station date a task's due date counts from."""
+
+    PLANNED = "planned", _("Planned on")
+    BUILDING = "building", _("Construction started on")
+    OPENED = "opened", _("Opened on")
+
+
+class OnboardingTaskState(models.TextChoices):
+    TODO = "todo", _("To do")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped (with a reason)")
+
+
+class SurveyRecommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend building")
+    CONDITIONAL = "conditional", _("Recommend with conditions")
+    REJECT = "reject", _("Do not build")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fucai.network import views
+from fucai.network import onboarding_views, views
 
 app_name = "network"
 urlpatterns = [
@@ -17,6 +17,15 @@ urlpatterns = [
     path("map/", views.station_map, name="map"),
     path("map/stations.json", views.map_stations, name="map_stations"),
     path("import/", views.station_import, name="import"),
+    # 四帮 onboarding (fucai.network.onboarding_views)
+    path("stations/<str:code>/onboarding/", onboarding_views.plan, name="onboarding_plan"),
+    path(
+        "stations/<str:code>/onboarding/<int:number>/",
+        onboarding_views.task,
+        name="onboarding_task",
+    ),
+    path("onboarding/overdue/", onboarding_views.overdue, name="onboarding_overdue"),
+    path("onboarding/template/", onboarding_views.template, name="onboarding_template"),
 ]
 
 # field visits (fucai.network.visit_views)

@@ -218,9 +218,16 @@ def test_a_manager_sees_the_changes_of_their_stations_only(network, market_manag
     visible = ObjectChange.objects.restrict(market_manager_user)
     xingguo = network["stations"]["xingguo"]
     assert set(visible.values_list("station_id", flat=True)) == {xingguo.pk}
-    # The station (created, then its status updated), its status changes and its assignment.
+    # The station (created, then its status updated), its status changes and its assignment,
+    # and its 四帮 plan (made on entering 规划) with its tasks (re-dated when it opened).
     kinds = set(visible.values_list("object_type__model", flat=True))
-    assert kinds == {"station", "stationstatuschange", "stationassignment"}
+    assert kinds == {
+        "station",
+        "stationstatuschange",
+        "stationassignment",
+        "onboardingplan",
+        "onboardingtask",
+    }
     network["manager"].assignments.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
     next_request_user = type(market_manager_user).objects.get(pk=market_manager_user.pk)
     assert not ObjectChange.objects.restrict(next_request_user).exists()

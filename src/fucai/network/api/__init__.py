@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from fucai.network.api import lists, stations
+from fucai.network.api import lists, onboarding, stations
 from fucai.network.api import visits as field_visits
 
 router = Router()
 router.add_router("", stations.router)
 router.add_router("", lists.router)
 router.add_router("", field_visits.router)
+router.add_router("", onboarding.router)  # 四帮 onboarding

@@ -149,6 +149,12 @@ class TransitionIn(Schema):
     status: StationStatus
     date: BoundedDate = Field(..., description="2000-01-01 to today.")
     note: OptionalText = Field("", max_length=200)
+    override_reason: OptionalText = Field(
+        "",
+        max_length=200,
+        description="Opening a station whose 四帮 site survey is not done: why (needs the "
+        "override_onboarding capability).",
+    )
 
 
 class StatusChangeOut(Schema):

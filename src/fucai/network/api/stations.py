@@ -36,6 +36,7 @@ from fucai.network.models import (
     StationOwner,
     StationStatusChange,
 )
+from fucai.network.onboarding import check_may_open
 
 router = Router(tags=["stations"])
 
@@ -139,6 +140,7 @@ def transition_station(request, code: str, payload: TransitionIn):
     user = auth_user(request)
     station = get_changeable(Station.objects, user, code=code)
     with transaction.atomic():
+        check_may_open(station, payload.status.value, user, payload.override_reason)
         change = station.transition(
             payload.status.value, payload.date, user=user, note=payload.note
         )

@@ -23,6 +23,7 @@ from fucai.core.bounds import (
 from fucai.core.forms import style_fields
 from fucai.network.choices import STATUS_TRANSITIONS, StationStatus
 from fucai.network.models import PartnerOrganisation, Station, StationStatusChange
+from fucai.network.onboarding import check_may_open
 
 IMPORT_EXTENSIONS = ["csv", "xlsx"]
 
@@ -141,6 +142,13 @@ class StationTransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=200, required=False, validators=[clean_optional_text]
     )
+    override_reason = forms.CharField(
+        label=_("Why it opens without its site survey (四帮)"),
+        max_length=200,
+        required=False,
+        validators=[clean_optional_text],
+        help_text=_("Only when opening a station whose survey is not done."),
+    )
 
     def __init__(self, *args, station: Station, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate()})
@@ -159,6 +167,12 @@ class StationTransitionForm(forms.Form):
     def save(self, user) -> StationStatusChange | None:
         """Record the transition; on a rule violation, add the error to the form and return None."""
         try:
+            check_may_open(
+                self.station,
+                self.cleaned_data["status"],
+                user,
+                self.cleaned_data.get("override_reason", ""),
+            )
             return self.station.transition(
                 self.cleaned_data["status"],
                 self.cleaned_data["date"],

@@ -40,6 +40,7 @@ from fucai.network.imports.places import DivisionIndex, jiangxi_bbox, km_outside
 from fucai.network.imports.reading import FileProblem, Sheet, read_sheet
 from fucai.network.models import PartnerOrganisation, Station, StationOwner, StationStatusChange
 from fucai.network.models.station import station_code_errors
+from fucai.network.onboarding import opening_refusal
 
 
 class _Keep:
@@ -605,7 +606,12 @@ class StationFileImporter:
             return status, date
         if last == (status, date):
             return None
-        return self._later_transition(row, last, status, date)
+        later = self._later_transition(row, last, status, date)
+        refusal = opening_refusal(station, status) if later is not None else None
+        if refusal:  # 四帮: a station opens only with its survey done (fucai.network.onboarding)
+            self.error(row.number, "status", refusal)
+            return None
+        return later
 
     def _later_transition(
         self, row: ParsedRow, last: tuple[str, dt.date], status: str, date: dt.date

@@ -1,4 +1,10 @@
 from fucai.network.models.manager import MarketManager, StationAssignment, Territory
+from fucai.network.models.onboarding import (
+    OnboardingPlan,
+    OnboardingTask,
+    OnboardingTemplate,
+    OnboardingTemplateTask,
+)
 from fucai.network.models.partner import PartnerOrganisation
 from fucai.network.models.station import Station, StationOwner, StationStatusChange
 from fucai.network.models.visit import FieldVisit
@@ -6,6 +12,10 @@ from fucai.network.models.visit import FieldVisit
 __all__ = [
     "FieldVisit",
     "MarketManager",
+    "OnboardingPlan",
+    "OnboardingTask",
+    "OnboardingTemplate",
+    "OnboardingTemplateTask",
     "PartnerOrganisation",
     "Station",
     "StationAssignment",

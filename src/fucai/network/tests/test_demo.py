@@ -552,7 +552,7 @@ def test_the_demo_load_appears_in_the_change_history_with_source_demo(demo_db):
     assert loaded[StationStatusChange] == [0, CHANGES]
     assert loaded[StationOwner] == [0, StationOwner.objects.count()]
     assert loaded[StationAssignment] == [0, StationAssignment.objects.count()]
-    assert records.count() == 7  # one per loaded table
+    assert records.count() == 7 + 2  # one per loaded table (and the 四帮 plans and tasks)
     assert all(r.object_id == f"demo seed {targets.DEMO_SEED}" for r in records)
 
 
@@ -603,3 +603,37 @@ def test_it_refuses_a_database_with_stations_it_did_not_build(demo_db):
     with pytest.raises(CommandError, match=f"{STATIONS:,}"):
         run_demo("--seed", "8")
     assert Station.objects.count() == STATIONS
+
+
+# --- 四帮 onboarding (fucai.network.demo.onboarding) ------------------------------------------
+
+
+def test_yichuns_2023_business_district_stations_have_plans_with_every_phase_done(demo_db):
+    from fucai.network.choices import OnboardingPhase, OnboardingTaskState
+    from fucai.network.models import OnboardingTask
+
+    yichun = Station.objects.filter(
+        city__code="360900", scene=StationScene.BUSINESS_DISTRICT, opened_on__year=2023
+    )
+    assert yichun.count() > 0
+    assert yichun.filter(onboarding_plan__isnull=True).count() == 0
+    tasks = OnboardingTask.objects.filter(plan__station__in=yichun)
+    assert set(tasks.values_list("phase", flat=True)) == set(OnboardingPhase.values)
+    assert tasks.count() == 6 * yichun.count()
+    assert not tasks.exclude(state=OnboardingTaskState.DONE).exists()
+    assert not tasks.filter(notes="").exists()
+
+
+def test_elsewhere_some_plans_are_overdue_and_no_opened_station_has_its_survey_undone(demo_db):
+    from fucai.network import onboarding
+    from fucai.network.models import OnboardingTask
+
+    for day in (AS_OF, YEAR_END):
+        report = onboarding.overdue_report(None, day)
+        assert report["count"] > 100
+        assert {g["city"] for g in report["groups"]} - {"宜春市"}
+    undone = OnboardingTask.objects.filter(
+        phase="survey", state="todo", plan__station__opened_on__isnull=False
+    )
+    assert not undone.exists()
+    assert not OnboardingTask.objects.filter(manager__isnull=True, assignee__isnull=True).exists()

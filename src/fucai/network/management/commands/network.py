@@ -1,5 +1,6 @@
-"""`fucai network summary|import|export`: network figures as of a date, as JSON or a table; import
-of a station file (all rows or none); export of stations to Excel in the same layout."""
+"""`fucai network summary|import|export|onboarding`: network figures as of a date, as JSON or a
+table; import of a station file (all rows or none); export of stations to Excel in the same
+layout; the 四帮 onboarding plans (overdue tasks, plans for stations already being planned)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ class Command(FucaiCommand):
         exp.add_argument("--city", help="only this city (name or adcode, e.g. 赣州市 or 360700)")
         exp.add_argument("--as-of", type=parse_date, help="status as of this day (YYYY-MM-DD)")
         add_visits_parser(sub)
+        add_onboarding_arguments(sub)
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -74,6 +76,8 @@ class Command(FucaiCommand):
             return self.handle_export(options)
         if action == "visits":
             return handle_visits(self, options)
+        if action == "onboarding":
+            return handle_onboarding(self, options)
         return self.handle_summary(options)
 
     def handle_import(self, options) -> None:
@@ -195,3 +199,61 @@ def handle_visits(command, options) -> None:
     command.stdout.write(
         table(head, [[str(v) for v in row] for row in rows], right={4, 5, 6, 7, 8})
     )
+
+
+# --- 四帮 onboarding (fucai.network.onboarding) ---------------------------------------------
+
+
+def add_onboarding_arguments(sub) -> None:
+    onb = sub.add_parser("onboarding", help="四帮 onboarding: overdue tasks, missing plans")
+    what = onb.add_mutually_exclusive_group(required=True)
+    what.add_argument("--overdue", action="store_true", help="the tasks overdue on --as-of")
+    what.add_argument(
+        "--create-plans",
+        action="store_true",
+        help="make the plans of stations now in 规划/勘察 that have none",
+    )
+    onb.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+    onb.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
+    onb.add_argument("--out", help="with --format xlsx: the .xlsx file to write")
+    onb.add_argument("--city", help="only this city (name or adcode)")
+    onb.add_argument("--user", help="apply this user's scope (default: the whole province)")
+
+
+def handle_onboarding(command, options) -> None:
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table as table
+    from fucai.network import onboarding
+
+    if options["create_plans"]:
+        made = onboarding.create_missing_plans()
+        command.stdout.write(_("Made %(n)s 四帮 plans.") % {"n": made})
+        return
+    user = user_for(options["user"])
+    as_of = options["as_of"] or timezone.localdate()
+    city = city_for(options["city"]).code if options["city"] else None
+    if options["format"] == "xlsx":
+        out = Path(options["out"] or f"onboarding-overdue-{as_of.isoformat()}.xlsx")
+        if out.suffix.lower() != ".xlsx":
+            raise CommandError(f"{out}: the export is an Excel workbook; name it *.xlsx.")
+        from fucai.core.excel import workbook_bytes
+
+        tasks = onboarding.overdue_tasks(user, as_of)
+        if city:
+            tasks = tasks.filter(plan__station__city__code=city)
+        tasks = list(tasks)
+        out.write_bytes(workbook_bytes(onboarding.overdue_workbook(tasks, as_of)))
+        command.stdout.write(f"Wrote {len(tasks):,} overdue tasks to {out}.")
+        return
+    report = onboarding.overdue_report(user, as_of, city)
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    head = [_("City"), _("Assignee"), _("Overdue tasks"), _("Oldest due on")]
+    rows = [
+        [g["city"], g["assignee"], f"{g['count']:,}", g["oldest_due"]] for g in report["groups"]
+    ]
+    title = _("%(n)s 四帮 tasks overdue on %(day)s") % {"n": report["count"], "day": as_of}
+    command.stdout.write("\n".join([title, table(head, rows, right={2})]))
