@@ -29,10 +29,15 @@ class NetworkConfig(AppConfig):
                             MenuItem(_("Stations"), "network:station_list", order=10),
                             MenuItem(_("Map"), "network:map", order=20),
                             MenuItem(_("Import"), "network:import", EDIT_MASTER_DATA, order=30),
+                            MenuItem(_("Partners"), "network:partner_list", order=40),
                         ),
                     ),
                 ),
-                demo_builders=((10, "fucai.network.demo.builder.NetworkDemoBuilder"),),
+                demo_builders=(
+                    (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
+                    # after the sales demo (30/40): the partner's sites and agreement
+                    (80, "fucai.network.demo.partners.PartnerDemoBuilder"),
+                ),
                 access="fucai.network.access",
                 landing=(
                     # an owner lands on their station (fucai.network.views.own_stations)

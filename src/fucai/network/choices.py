@@ -70,3 +70,10 @@ class ManagerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ELIMINATED = "eliminated", _("Eliminated")
     LEFT = "left", _("Left")
+
+
+class PartnerSiteKind(models.TextChoices):
+    MALL = "mall", _("Shopping complex")
+    SUPERMARKET = "supermarket", _("Supermarket")
+    SCENIC_SPOT = "scenic_spot", _("Scenic spot")
+    OTHER = "other", _("Other")

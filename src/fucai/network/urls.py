@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fucai.network import views
+from fucai.network import partner_views, views
 
 app_name = "network"
 urlpatterns = [
@@ -17,4 +17,12 @@ urlpatterns = [
     path("map/", views.station_map, name="map"),
     path("map/stations.json", views.map_stations, name="map_stations"),
     path("import/", views.station_import, name="import"),
+    # partners (组织联姻): fucai.network.partner_views
+    path("partners/", partner_views.partner_list, name="partner_list"),
+    path("partners/<int:pk>/", partner_views.partner_detail, name="partner_detail"),
+    path(
+        "partners/agreements/<int:pk>/contact/",
+        partner_views.partner_contact,
+        name="partner_contact",
+    ),
 ]
