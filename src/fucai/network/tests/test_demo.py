@@ -603,3 +603,18 @@ def test_it_refuses_a_database_with_stations_it_did_not_build(demo_db):
     with pytest.raises(CommandError, match=f"{STATIONS:,}"):
         run_demo("--seed", "8")
     assert Station.objects.count() == STATIONS
+
+
+def test_the_jiujiang_partner_page_shows_15_outlets_in_its_malls_selling_over_15_million_yuan(
+    demo_db, client
+):
+    partner = PartnerOrganisation.objects.get()
+    assert partner.sites.count() > 1 and partner.agreements.count() == 1
+    assert not partner.stations.filter(partner_site__isnull=True).exists()
+    client.force_login(User.objects.get(username="jiujiang"))
+    response = client.get(f"/network/partners/{partner.pk}/", {"as_of": "2023-09-03"})
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.outlet_count == 15
+    assert figures.year_fen == figures.sales_fen > 15_000_000_00  # all opened in 2023
+    assert figures.yoy_pct is None  # none has a prior year
