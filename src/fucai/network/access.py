@@ -177,3 +177,50 @@ ACCESS |= {
         Expect(api=True, query={"as_of": "2023-12-31", "city": "{city}"}, unseen=200),
     ],
 }
+
+# -- partners (组织联姻): fucai.network.partner_views and api/partners.py ------------------------
+# A partner hangs off its city: city agencies of that city and the province see it (market
+# managers and owners, whose reach is stations, see none: the list is empty, a partner a 404).
+from fucai.core.grant import SEE_PERSONAL_DATA  # noqa: E402
+
+PARTNER = {"pk": "{partner}"}
+NOT_STATION_PEOPLE = {"manager": 404, "owner": 404}
+ACCESS.update(
+    {
+        "network:partner_list": [
+            Expect(),
+            Expect(query={"format": "xlsx"}),
+            Expect(query={"as_of": "2023-09-03"}),
+            Expect(query={"city": "{city}"}, unseen=200),
+        ],
+        "network:partner_detail": [
+            Expect(path=PARTNER, roles=NOT_STATION_PEOPLE),
+            Expect(path=PARTNER, query={"as_of": "2023-09-03"}, roles=NOT_STATION_PEOPLE),
+            Expect(path=PARTNER, query={"export": "sites"}, roles=NOT_STATION_PEOPLE),
+            Expect(path=PARTNER, query={"export": "agreements"}, roles=NOT_STATION_PEOPLE),
+            Expect(path=PARTNER, query={"export": "outlets"}, roles=NOT_STATION_PEOPLE),
+        ],
+        # an agreement's contact in full, once, audited: for those who may change the partner
+        "network:partner_contact": Expect(
+            method="POST",
+            path={"pk": "{partner_agreement}"},
+            needs=SEE_PERSONAL_DATA,
+            reach=CHANGE,
+        ),
+        "fucai_network_api_partners_partner_sales": [
+            Expect(api=True),
+            Expect(api=True, query={"as_of": "2023-09-03"}),
+            Expect(api=True, query={"city": "{city}"}, unseen=200),
+        ],
+        "fucai_network_api_partners_get_partner": Expect(
+            api=True, path={"partner_id": "{partner}"}, roles=NOT_STATION_PEOPLE
+        ),
+    }
+)
+
+# personal data of the partner models (fucai.core.personal.PersonalField: encrypted at rest,
+# masked in pages, exports, the API and the audit trail)
+PERSONAL_FIELDS = {
+    "network.PartnerOrganisation": ("contact_name",),
+    "network.PartnerAgreement": ("contact_name", "contact_phone"),
+}

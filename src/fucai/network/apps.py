@@ -44,12 +44,15 @@ class NetworkConfig(AppConfig):
                                 "edit_onboarding_template",
                                 order=46,
                             ),
+                            MenuItem(_("Partners"), "network:partner_list", order=47),
                         ),
                     ),
                 ),
                 demo_builders=(
                     (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
                     (70, "fucai.network.demo.onboarding.OnboardingDemoBuilder"),
+                    # after the sales demo (30/40): the partner's sites and agreement
+                    (80, "fucai.network.demo.partners.PartnerDemoBuilder"),
                 ),
                 access="fucai.network.access",
                 landing=(

@@ -114,3 +114,10 @@ class SurveyRecommendation(models.TextChoices):
     RECOMMEND = "recommend", _("Recommend building")
     CONDITIONAL = "conditional", _("Recommend with conditions")
     REJECT = "reject", _("Do not build")
+
+
+class PartnerSiteKind(models.TextChoices):
+    MALL = "mall", _("Shopping complex")
+    SUPERMARKET = "supermarket", _("Supermarket")
+    SCENIC_SPOT = "scenic_spot", _("Scenic spot")
+    OTHER = "other", _("Other")

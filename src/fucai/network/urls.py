@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fucai.network import onboarding_views, views
+from fucai.network import onboarding_views, partner_views, views
 
 app_name = "network"
 urlpatterns = [
@@ -37,4 +37,12 @@ urlpatterns += [
     path("visits/sw.js", visit_views.visit_sw, name="visit_sw"),
     path("visits/indicators/", visit_views.visit_indicators_page, name="visit_indicators"),
     path("visits/<int:pk>/", visit_views.visit_detail, name="visit_detail"),
+    # partners (组织联姻): fucai.network.partner_views
+    path("partners/", partner_views.partner_list, name="partner_list"),
+    path("partners/<int:pk>/", partner_views.partner_detail, name="partner_detail"),
+    path(
+        "partners/agreements/<int:pk>/contact/",
+        partner_views.partner_contact,
+        name="partner_contact",
+    ),
 ]

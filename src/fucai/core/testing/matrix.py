@@ -171,12 +171,20 @@ OBJECT_FIELDS = (
     "assignment",
     "attachment",
     "visit",
+    "partner",
+    "partner_agreement",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
 IMPORT_FILES = {GZ: "赣州销售-0201.csv", JJ: "九江销售-0315.csv"}
 JIUJIANG_OWNER = ("测试业主丙", "13900004321", "360403198502023456")
-PERSONAL = ("13800005678", "360732199001011234", *JIUJIANG_OWNER[1:])  # phones and IDs in clear
+PARTNER_CONTACTS = {GZ: "13700001111", JJ: "13700002222"}  # partner agreements' contacts' phones
+PERSONAL = (  # phones and IDs in clear
+    "13800005678",
+    "360732199001011234",
+    *JIUJIANG_OWNER[1:],
+    *PARTNER_CONTACTS.values(),
+)
 STATION_PEOPLE = {  # the owners and market managers of stations
     "36110214": ("测试业主甲", "测试管理员乙"),
     "36040001": (JIUJIANG_OWNER[0], JIUJIANG_OWNER[1]),
@@ -433,6 +441,7 @@ def build_world(store) -> World:
     }
     people = {GZ: users["ganzhou"], JJ: users["jiujiang"]}  # a city agency's account of each city
     attachments = {obj: _a_photo(OBJECTS[obj]["station"], people[obj]) for obj in OBJECTS}
+    partners = {obj: _a_partner(obj, OBJECTS[obj]["station"]) for obj in OBJECTS}
     names = {}
     for obj, fields in OBJECTS.items():
         county = Division.objects.get(code=fields["county"])
@@ -445,8 +454,13 @@ def build_world(store) -> World:
             "assignment": str(people[obj].role_assignments.first().pk),
             "attachment": str(attachments[obj].pk),
             "visit": str(_a_visit(OBJECTS[obj]["station"], people[obj]).pk),
+            "partner": str(partners[obj].organisation_id),
+            "partner_agreement": str(partners[obj].pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
+    for obj, agreement in partners.items():  # a partner is seen with its outlet
+        code = OBJECTS[obj]["station"]
+        strings[code] = (*strings[code], agreement.organisation.name)
     world = World(users, names, strings)
     world.foreign = {p.name: foreign_strings(p, strings) for p in PERSONAS}
     return world
@@ -481,6 +495,26 @@ def _a_visit(code: str, user):
 
     data = {"visited_on": dt.date(2023, 8, 1), "purpose": "routine", "findings": "矩阵"}
     return record_visit(user, Station.objects.get(code=code), data, uuid.uuid4()).visit
+
+
+def _a_partner(obj: str, code: str):
+    """A partner organisation of the station's city with the station as its outlet, a site and
+    an agreement with a contact (personal data); returns the agreement."""
+    from fucai.network.models import PartnerAgreement, PartnerOrganisation, PartnerSite, Station
+
+    station = Station.objects.select_related("city").get(code=code)
+    partner = PartnerOrganisation.objects.create(
+        name=f"矩阵{obj}联姻集团", city=station.city, contact_name="矩阵联系人"
+    )
+    site = PartnerSite.objects.create(organisation=partner, name=f"矩阵{obj}广场")
+    Station.objects.filter(pk=station.pk).update(partner=partner, partner_site=site)
+    return PartnerAgreement.objects.create(
+        organisation=partner,
+        signed_on=dt.date(2022, 1, 1),
+        starts_on=dt.date(2022, 1, 1),
+        contact_name="矩阵联系人",
+        contact_phone=PARTNER_CONTACTS[obj],
+    )
 
 
 def _failed_import(user, city, obj: str, station: str) -> str:

@@ -261,3 +261,7 @@ class PartnerOut(Schema):
     @staticmethod
     def resolve_kind_label(obj) -> str:
         return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_contact_name(obj) -> str:
+        return obj.contact_name_masked  # personal data: masked (fucai.core.personal)

@@ -5,7 +5,7 @@ from fucai.network.models.onboarding import (
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
-from fucai.network.models.partner import PartnerOrganisation
+from fucai.network.models.partner import PartnerAgreement, PartnerOrganisation, PartnerSite
 from fucai.network.models.station import Station, StationOwner, StationStatusChange
 from fucai.network.models.visit import FieldVisit
 
@@ -16,7 +16,9 @@ __all__ = [
     "OnboardingTask",
     "OnboardingTemplate",
     "OnboardingTemplateTask",
+    "PartnerAgreement",
     "PartnerOrganisation",
+    "PartnerSite",
     "Station",
     "StationAssignment",
     "StationOwner",

@@ -138,6 +138,15 @@ class Station(models.Model):
         on_delete=models.SET_NULL,
         related_name="stations",
     )
+    partner_site = models.ForeignKey(
+        "network.PartnerSite",
+        verbose_name=_("partner site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stations",
+        help_text=_("The partner's site (e.g. its shopping complex) the station is in."),
+    )
     status = models.CharField(
         _("current status"),
         max_length=12,

@@ -637,3 +637,18 @@ def test_elsewhere_some_plans_are_overdue_and_no_opened_station_has_its_survey_u
     )
     assert not undone.exists()
     assert not OnboardingTask.objects.filter(manager__isnull=True, assignee__isnull=True).exists()
+
+
+def test_the_jiujiang_partner_page_shows_15_outlets_in_its_malls_selling_over_15_million_yuan(
+    demo_db, client
+):
+    partner = PartnerOrganisation.objects.get()
+    assert partner.sites.count() > 1 and partner.agreements.count() == 1
+    assert not partner.stations.filter(partner_site__isnull=True).exists()
+    client.force_login(User.objects.get(username="jiujiang"))
+    response = client.get(f"/network/partners/{partner.pk}/", {"as_of": "2023-09-03"})
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.outlet_count == 15
+    assert figures.year_fen == figures.sales_fen > 15_000_000_00  # all opened in 2023
+    assert figures.yoy_pct is None  # none has a prior year

@@ -67,6 +67,7 @@ class Command(FucaiCommand):
         exp.add_argument("--as-of", type=parse_date, help="status as of this day (YYYY-MM-DD)")
         add_visits_parser(sub)
         add_onboarding_arguments(sub)
+        add_partners_arguments(sub)
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -78,6 +79,8 @@ class Command(FucaiCommand):
             return handle_visits(self, options)
         if action == "onboarding":
             return handle_onboarding(self, options)
+        if action == "partners":
+            return handle_partners(self, options)
         return self.handle_summary(options)
 
     def handle_import(self, options) -> None:
@@ -257,3 +260,95 @@ def handle_onboarding(command, options) -> None:
     ]
     title = _("%(n)s 四帮 tasks overdue on %(day)s") % {"n": report["count"], "day": as_of}
     command.stdout.write("\n".join([title, table(head, rows, right={2})]))
+
+
+# -- `fucai network partners`: partners' outlets and their sales since opening -----------------
+PARTNER_FORMATS = ("json", "xlsx", "table")
+
+
+def add_partners_arguments(sub) -> None:
+    partners = sub.add_parser(
+        "partners", help="partners' outlets and their sales since opening, with year on year"
+    )
+    partners.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+    partners.add_argument("--format", choices=PARTNER_FORMATS, default="table")
+    partners.add_argument("--out", help="the .xlsx file to write (required for xlsx)")
+    partners.add_argument("--user", help="apply this user's scope (default: the whole province)")
+    partners.add_argument("--city", help="only this city (name or adcode)")
+
+
+def handle_partners(command, options) -> None:
+    """Per partner: outlets, sales_fen since opening, yoy_pct (fucai.network.partners)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from fucai.analytics.backends import AnalyticsContext
+    from fucai.core.bounds import clamp_date
+    from fucai.network.partners import partner_figures, partners_of
+
+    fmt, out = options["format"], options["out"]
+    if fmt == "xlsx" and not (out and out.lower().endswith(".xlsx")):
+        raise CommandError(_("--format xlsx writes an Excel file: name it with --out FILE.xlsx."))
+    user = user_for(options["user"])
+    partners = partners_of(user)
+    if options["city"]:
+        partners = partners.filter(city=city_for(options["city"]))
+    as_of, _notice = clamp_date(options["as_of"] or timezone.localdate())
+    figures = partner_figures(user, partners, as_of, AnalyticsContext())
+    data = {"as_of": as_of.isoformat(), "partners": [f.to_dict() for f in figures]}
+    if fmt == "json":
+        command.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "xlsx":
+        Path(out).write_bytes(partners_workbook(data))
+        command.stdout.write(f"Wrote {len(figures):,} partners to {out}.")
+    else:
+        command.stdout.write(render_partners(data))
+
+
+def _partner_rows(data: dict) -> tuple[list[str], list[list]]:
+    from django.utils.translation import gettext as _
+
+    from fucai.sales.money import fen_to_wan
+
+    head = [
+        _("Partner organisation"),
+        _("City"),
+        _("Outlets"),
+        _("Sales since opening (10,000 yuan)"),
+        _("This year (10,000 yuan)"),
+        _("YoY %"),
+    ]
+    rows = [
+        [
+            p["name"],
+            p["city"]["name"],
+            p["outlets"],
+            fen_to_wan(p["sales_fen"]),
+            fen_to_wan(p["year_fen"]),
+            p["yoy_pct"] if p["yoy_pct"] is not None else "—",
+        ]
+        for p in data["partners"]
+    ]
+    return head, rows
+
+
+def render_partners(data: dict) -> str:
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table as table
+
+    head, rows = _partner_rows(data)
+    text_rows = [[str(v) if not hasattr(v, "quantize") else f"{v:,.2f}" for v in r] for r in rows]
+    title = _("Partners' outlets: sales from opening to %(day)s") % {"day": data["as_of"]}
+    return "\n".join([title, table(head, text_rows, right={2, 3, 4, 5})])
+
+
+def partners_workbook(data: dict) -> bytes:
+    from django.utils.translation import gettext as _
+
+    from fucai.core.excel import add_notes_sheet, table_workbook, workbook_bytes
+
+    head, rows = _partner_rows(data)
+    wb = table_workbook(head, rows, title=_("Partners"))
+    add_notes_sheet(wb, _("Notes"), [(_("Sales to"), data["as_of"])])
+    return workbook_bytes(wb)
