@@ -13,6 +13,10 @@ anchor, an inactive user or an unknown role gives nothing.
 | market manager | the stations assigned to them today, their own record | — | — |
 | station owner | their own stations, their own record | — | — |
 | Party affairs | its city, or the province | — | — |
+
+Leads and spacing (issue 9): the provincial centre also edits the spacing rules and point layers
+(edit spacing rules, province-wide); the provincial centre and a city agency may record a lead
+despite a spacing rule, with a reason (override spacing), where they edit.
 """
 
 from __future__ import annotations
@@ -30,16 +34,19 @@ from fucai.core.grant import (
     EDIT_MASTER_DATA,
     EVERYTHING,
     IMPORT_SALES,
+    EDIT_SPACING_RULES,
     MANAGE_USERS,
     NOTHING,
+    OVERRIDE_SPACING,
     SEE_PERSONAL_DATA,
     Grant,
     Reach,
     grant_for,
 )
 
-EDITOR_CAPABILITIES = (EDIT_MASTER_DATA, IMPORT_SALES, SEE_PERSONAL_DATA)
-ALL_CAPABILITIES = (*EDITOR_CAPABILITIES, MANAGE_USERS)
+EDITOR_CAPABILITIES = (EDIT_MASTER_DATA, IMPORT_SALES, SEE_PERSONAL_DATA, OVERRIDE_SPACING)
+PROVINCE_CAPABILITIES = (*EDITOR_CAPABILITIES, EDIT_SPACING_RULES)  # spacing rules: province-wide
+ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 
 
 @dataclass
@@ -83,7 +90,7 @@ def _area(assignment) -> tuple[Reach, str]:
 def _part(assignment) -> Part | None:
     role = assignment.role
     if role == Role.PROVINCE:
-        caps = dict.fromkeys(EDITOR_CAPABILITIES, EVERYTHING)
+        caps = dict.fromkeys(PROVINCE_CAPABILITIES, EVERYTHING)
         return Part(EVERYTHING, EVERYTHING, caps, _("Whole province"))
     if role == Role.CITY:
         if not assignment.city_id:

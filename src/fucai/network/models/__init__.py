@@ -1,3 +1,10 @@
+from fucai.network.models.leads import (
+    Lead,
+    LeadStatusChange,
+    LayerPoint,
+    PointLayer,
+    SpacingRule,
+)
 from fucai.network.models.manager import MarketManager, StationAssignment, Territory
 from fucai.network.models.partner import PartnerOrganisation
 from fucai.network.models.station import Station, StationOwner, StationStatusChange
@@ -10,4 +17,9 @@ __all__ = [
     "StationOwner",
     "StationStatusChange",
     "Territory",
+    "Lead",
+    "LeadStatusChange",
+    "LayerPoint",
+    "PointLayer",
+    "SpacingRule",
 ]
