@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 from fucai.accounts.choices import Role
 from fucai.core.grant import (
     EDIT_MASTER_DATA,
+    EDIT_SPACING_RULES,
     EVERYTHING,
     IMPORT_SALES,
-    EDIT_SPACING_RULES,
     MANAGE_USERS,
     NOTHING,
     OVERRIDE_SPACING,

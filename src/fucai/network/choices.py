@@ -74,7 +74,7 @@ class ManagerStatus(models.TextChoices):
 
 # -- leads (布点机会) and spacing rules (issue 9) ----------------------------------------------
 class LeadSource(models.TextChoices):
-    """Where a prospect came from: a recruitment poster (征招海报), a walk-in, a cadre's area walk."""
+    """Where a prospect came from: a poster (征招海报), a walk-in, a cadre's area walk."""
 
     POSTER = "poster", _("Poster")
     WALK_IN = "walk_in", _("Walk-in")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from fucai.core.grant import CHANGE, EDIT_MASTER_DATA, OVERRIDE_SPACING, grant_for
 from fucai.network.choices import LEAD_TRANSITIONS, LeadStatus, StationStatus
-from fucai.network.models import Lead, LeadStatusChange, LayerPoint, PointLayer, Station
+from fucai.network.models import LayerPoint, Lead, LeadStatusChange, PointLayer, Station
 from fucai.network.spacing import check_site
 
 MAX_LAYER_POINTS = 200_000

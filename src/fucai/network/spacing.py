@@ -38,9 +38,7 @@ class Violation:
 
     @property
     def message(self) -> str:
-        return _(
-            "Only %(distance)s m from %(target)s %(offender)s; rule: %(rule)s ≥ %(min)s m"
-        ) % {
+        return _("Only %(distance)s m from %(target)s %(offender)s; rule: %(rule)s ≥ %(min)s m") % {
             "distance": self.distance_m,
             "target": self.target,
             "offender": self.offender,
@@ -91,8 +89,10 @@ def rules_for(operation: str, city) -> list:
 
     city_id = _city_id(city)
     rules = SpacingRule.objects.filter(active=True, applies_to=operation).select_related("layer")
-    rules = rules.filter(Q(city__isnull=True) | Q(city_id=city_id)) if city_id else rules.filter(
-        city__isnull=True
+    rules = (
+        rules.filter(Q(city__isnull=True) | Q(city_id=city_id))
+        if city_id
+        else rules.filter(city__isnull=True)
     )
     chosen: dict[str, object] = {}
     for rule in rules.order_by("name", "pk"):
@@ -159,7 +159,7 @@ def check_site(lon, lat, operation: str, scene: str = "", city=None, exclude=())
                 Violation(
                     rule=rule.name,
                     offender=nearest[0],
-                    distance_m=int(round(nearest[1])),
+                    distance_m=round(nearest[1]),
                     min_m=rule.min_m,
                     target=_target_label(rule),
                     rule_id=rule.pk,

@@ -1,7 +1,7 @@
 from fucai.network.models.leads import (
+    LayerPoint,
     Lead,
     LeadStatusChange,
-    LayerPoint,
     PointLayer,
     SpacingRule,
 )
@@ -10,16 +10,16 @@ from fucai.network.models.partner import PartnerOrganisation
 from fucai.network.models.station import Station, StationOwner, StationStatusChange
 
 __all__ = [
+    "LayerPoint",
+    "Lead",
+    "LeadStatusChange",
     "MarketManager",
     "PartnerOrganisation",
+    "PointLayer",
+    "SpacingRule",
     "Station",
     "StationAssignment",
     "StationOwner",
     "StationStatusChange",
     "Territory",
-    "Lead",
-    "LeadStatusChange",
-    "LayerPoint",
-    "PointLayer",
-    "SpacingRule",
 ]

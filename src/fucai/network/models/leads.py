@@ -78,12 +78,8 @@ class SpacingRule(models.Model):
     name = models.CharField(
         _("name"), max_length=60, help_text=_("Rules of the same name: the city's one wins.")
     )
-    applies_to = models.CharField(
-        _("applies to"), max_length=12, choices=StationOperation.choices
-    )
-    target = models.CharField(
-        _("keep away from"), max_length=12, choices=SpacingTarget.choices
-    )
+    applies_to = models.CharField(_("applies to"), max_length=12, choices=StationOperation.choices)
+    target = models.CharField(_("keep away from"), max_length=12, choices=SpacingTarget.choices)
     target_operation = models.CharField(
         _("stations of operation"),
         max_length=12,
@@ -120,9 +116,7 @@ class SpacingRule(models.Model):
         verbose_name = _("spacing rule")
         verbose_name_plural = _("spacing rules")
         constraints = [
-            models.UniqueConstraint(
-                fields=["name", "city"], name="spacing_rule_unique_name_city"
-            ),
+            models.UniqueConstraint(fields=["name", "city"], name="spacing_rule_unique_name_city"),
             models.UniqueConstraint(
                 fields=["name"], condition=models.Q(city=None), name="spacing_rule_unique_province"
             ),
