@@ -19,6 +19,9 @@ agencies where they see, market managers at the stations assigned to them today,
 where they see.
 Both editors also override a station's 四帮 survey (override onboarding); the provincial
 centre edits the 四帮 template (edit onboarding template).
+Leads and spacing (issue 9): the provincial centre also edits the spacing rules and point layers
+(edit spacing rules, province-wide); the provincial centre and a city agency may record a lead
+despite a spacing rule, with a reason (override spacing), where they edit.
 """
 
 from __future__ import annotations
@@ -34,24 +37,32 @@ from django.utils.translation import gettext as _
 from fucai.accounts.choices import Role
 from fucai.core.grant import (
     EDIT_MASTER_DATA,
+    EDIT_SPACING_RULES,
     EVERYTHING,
     IMPORT_SALES,
     MANAGE_USERS,
     NOTHING,
+    OVERRIDE_SPACING,
     SEE_PERSONAL_DATA,
     Grant,
     Reach,
     grant_for,
 )
 
-EDITOR_CAPABILITIES = (EDIT_MASTER_DATA, IMPORT_SALES, SEE_PERSONAL_DATA)
-ALL_CAPABILITIES = (*EDITOR_CAPABILITIES, MANAGE_USERS)
 # 四帮 onboarding (fucai.network.onboarding): the province edits the plan template; the
 # province and city agencies may let a station open without its survey, recording why.
 EDIT_ONBOARDING_TEMPLATE = "edit_onboarding_template"
 OVERRIDE_ONBOARDING = "override_onboarding"
-EDITOR_CAPABILITIES = (*EDITOR_CAPABILITIES, OVERRIDE_ONBOARDING)
-ALL_CAPABILITIES = (*ALL_CAPABILITIES, OVERRIDE_ONBOARDING, EDIT_ONBOARDING_TEMPLATE)
+EDITOR_CAPABILITIES = (
+    EDIT_MASTER_DATA,
+    IMPORT_SALES,
+    SEE_PERSONAL_DATA,
+    OVERRIDE_SPACING,
+    OVERRIDE_ONBOARDING,
+)
+# spacing rules and the 四帮 template: province-wide
+PROVINCE_CAPABILITIES = (*EDITOR_CAPABILITIES, EDIT_SPACING_RULES, EDIT_ONBOARDING_TEMPLATE)
+ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 
 
 @dataclass
@@ -95,7 +106,7 @@ def _area(assignment) -> tuple[Reach, str]:
 def _part(assignment) -> Part | None:
     role = assignment.role
     if role == Role.PROVINCE:
-        caps = dict.fromkeys((*EDITOR_CAPABILITIES, EDIT_ONBOARDING_TEMPLATE), EVERYTHING)
+        caps = dict.fromkeys(PROVINCE_CAPABILITIES, EVERYTHING)
         return Part(EVERYTHING, EVERYTHING, caps, _("Whole province"))
     if role == Role.CITY:
         if not assignment.city_id:

@@ -26,6 +26,9 @@ EDIT_MASTER_DATA = "edit_master_data"
 IMPORT_SALES = "import_sales"
 MANAGE_USERS = "manage_users"
 SEE_PERSONAL_DATA = "see_personal_data"
+# leads and spacing rules (issue 9): record a lead despite a spacing rule; edit the rules
+OVERRIDE_SPACING = "override_spacing"
+EDIT_SPACING_RULES = "edit_spacing_rules"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

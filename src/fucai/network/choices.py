@@ -121,3 +121,43 @@ class PartnerSiteKind(models.TextChoices):
     SUPERMARKET = "supermarket", _("Supermarket")
     SCENIC_SPOT = "scenic_spot", _("Scenic spot")
     OTHER = "other", _("Other")
+
+
+# -- leads (布点机会) and spacing rules (issue 9) ----------------------------------------------
+class LeadSource(models.TextChoices):
+    """Where a prospect came from: a poster (征招海报), a walk-in, a cadre's area walk."""
+
+    POSTER = "poster", _("Poster")
+    WALK_IN = "walk_in", _("Walk-in")
+    AREA_WALK = "area_walk", _("Area walk")
+    OTHER = "other", _("Other")
+
+
+class LeadStatus(models.TextChoices):
+    """A lead's lifecycle: new → contacted → surveyed → approved → opened, or rejected."""
+
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    SURVEYED = "surveyed", _("Surveyed")
+    APPROVED = "approved", _("Approved")
+    OPENED = "opened", _("Opened")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Which status may follow which: forward one step at a time (or straight to rejected); opened and
+# rejected are final; `opened` needs the lead converted into a station (fucai.network.leads).
+LEAD_TRANSITIONS: dict[str, frozenset[str]] = {
+    LeadStatus.NEW: frozenset({LeadStatus.CONTACTED, LeadStatus.REJECTED}),
+    LeadStatus.CONTACTED: frozenset({LeadStatus.SURVEYED, LeadStatus.REJECTED}),
+    LeadStatus.SURVEYED: frozenset({LeadStatus.APPROVED, LeadStatus.REJECTED}),
+    LeadStatus.APPROVED: frozenset({LeadStatus.OPENED, LeadStatus.REJECTED}),
+    LeadStatus.OPENED: frozenset(),
+    LeadStatus.REJECTED: frozenset(),
+}
+
+
+class SpacingTarget(models.TextChoices):
+    """What a spacing rule keeps a site away from: stations of an operation, or a point layer."""
+
+    STATIONS = "stations", _("Stations")
+    LAYER = "layer", _("Point layer")

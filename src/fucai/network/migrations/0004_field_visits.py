@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0002_personal_data_encrypted'),
+        ('network', '0003_leads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0002_audit_views_and_bulk_replacements"),
-        ("network", "0002_personal_data_encrypted"),
+        ("network", "0005_onboarding"),
     ]
 
     operations = [

@@ -1,3 +1,10 @@
+from fucai.network.models.leads import (
+    LayerPoint,
+    Lead,
+    LeadStatusChange,
+    PointLayer,
+    SpacingRule,
+)
 from fucai.network.models.manager import MarketManager, StationAssignment, Territory
 from fucai.network.models.onboarding import (
     OnboardingPlan,
@@ -11,6 +18,9 @@ from fucai.network.models.visit import FieldVisit
 
 __all__ = [
     "FieldVisit",
+    "LayerPoint",
+    "Lead",
+    "LeadStatusChange",
     "MarketManager",
     "OnboardingPlan",
     "OnboardingTask",
@@ -19,6 +29,8 @@ __all__ = [
     "PartnerAgreement",
     "PartnerOrganisation",
     "PartnerSite",
+    "PointLayer",
+    "SpacingRule",
     "Station",
     "StationAssignment",
     "StationOwner",

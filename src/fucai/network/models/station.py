@@ -167,7 +167,11 @@ class Station(models.Model):
         ordering = ["code"]
         verbose_name = _("station")
         verbose_name_plural = _("stations")
-        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["scene"])]
+        indexes = [
+            models.Index(fields=["city", "status"]),
+            models.Index(fields=["scene"]),
+            models.Index(fields=["lon", "lat"], name="station_lon_lat"),  # spacing checks' box
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -177,6 +181,12 @@ class Station(models.Model):
         errors = station_code_errors(self.code, self.county if self.county_id else None)
         if errors:
             raise ValidationError({"code": errors})
+        # entering or moving a station checks the spacing rules (fucai.network.spacing)
+        from fucai.network.spacing import station_violations
+
+        violations = station_violations(self)
+        if violations:
+            raise ValidationError({"lon": [v.message for v in violations]})
 
     def save(self, *args, **kwargs) -> None:
         if self.county_id:

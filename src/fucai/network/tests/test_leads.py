@@ -1,0 +1,219 @@
+"""Leads and spacing rules (issue 9, item 2): the one check, check_site, and saving a lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from fucai.conftest import make_station
+from fucai.network.choices import (
+    LeadSource,
+    LeadStatus,
+    SpacingTarget,
+    StationOperation,
+    StationScene,
+)
+
+DEDICATED = StationOperation.DEDICATED
+METRES_PER_DEG_LAT = 110_800  # near 26°N, only to place a point roughly; distances are measured
+
+
+def _north(lat, metres) -> Decimal:
+    return Decimal(f"{float(lat) + metres / METRES_PER_DEG_LAT:.6f}")
+
+
+@pytest.fixture
+def dedicated_station(db):
+    return make_station("36110301", "360732", operation=DEDICATED)
+
+
+@pytest.fixture
+def rule(db):
+    from fucai.network.models import SpacingRule
+
+    return SpacingRule.objects.create(
+        name="专营站间距",
+        applies_to=DEDICATED,
+        target=SpacingTarget.STATIONS,
+        target_operation=DEDICATED,
+        min_m=200,
+    )
+
+
+def _lead(county_code: str, lon, lat, **extra):
+    from fucai.geo.models import Division
+    from fucai.network.models import Lead
+
+    return Lead(
+        contact_name="测试联系人丁",
+        contact_phone="13700001111",
+        county=Division.objects.get(code=county_code),
+        address="测试路8号",
+        lon=lon,
+        lat=lat,
+        scene=StationScene.SUPERMARKET,
+        operation=DEDICATED,
+        source=LeadSource.POSTER,
+        received_on=dt.date(2023, 3, 1),
+        **extra,
+    )
+
+
+def test_a_site_150_m_from_a_dedicated_station_breaks_the_rule_naming_it_and_the_station(
+    dedicated_station, rule
+):
+    from fucai.network.spacing import check_site
+
+    lat = _north(dedicated_station.lat, 150)
+    violations = check_site(dedicated_station.lon, lat, DEDICATED, "supermarket", rule.city)
+    assert len(violations) == 1
+    v = violations[0]
+    assert (v.rule, v.offender, v.min_m) == ("专营站间距", "36110301", 200)
+    assert 147 <= v.distance_m <= 153
+    assert "36110301" in v.message and "专营站间距" in v.message and "200" in v.message
+
+
+def test_a_site_250_m_away_passes(dedicated_station, rule):
+    from fucai.network.spacing import check_site
+
+    lat = _north(dedicated_station.lat, 250)
+    assert check_site(dedicated_station.lon, lat, DEDICATED, "supermarket", None) == []
+
+
+def test_a_shared_site_is_not_held_to_the_dedicated_rule(dedicated_station, rule):
+    from fucai.network.spacing import check_site
+
+    lat = _north(dedicated_station.lat, 50)
+    assert check_site(dedicated_station.lon, lat, StationOperation.SHARED, "", None) == []
+
+
+def test_distances_are_geodesic_metres_on_gcj02_coordinates():
+    """A thousandth of a degree along the meridian at 26°N, measured on GCJ-02 points, is the
+    meridian arc M(φ)·Δφ of the WGS84 ellipsoid."""
+    from coordTransform import wgs84_to_gcj02
+
+    from fucai.network.spacing import distance_m
+
+    a, e2, phi = 6378137.0, 0.00669437999014, math.radians(26.0005)
+    arc = a * (1 - e2) / (1 - e2 * math.sin(phi) ** 2) ** 1.5 * math.radians(0.001)
+    p, q = wgs84_to_gcj02(115.0, 26.0), wgs84_to_gcj02(115.0, 26.001)
+    assert arc == pytest.approx(110.79, abs=0.01)
+    assert distance_m(p[0], p[1], q[0], q[1]) == pytest.approx(arc, abs=0.5)
+
+
+def test_the_city_override_of_a_rule_wins(dedicated_station, rule, ganzhou, jiujiang):
+    from fucai.network.models import SpacingRule
+    from fucai.network.spacing import check_site, rules_for
+
+    SpacingRule.objects.create(
+        name="专营站间距",
+        applies_to=DEDICATED,
+        target=SpacingTarget.STATIONS,
+        target_operation=DEDICATED,
+        min_m=100,
+        city=ganzhou,
+    )
+    lat = _north(dedicated_station.lat, 150)
+    assert [r.min_m for r in rules_for(DEDICATED, ganzhou)] == [100]
+    assert [r.min_m for r in rules_for(DEDICATED, jiujiang)] == [200]
+    assert check_site(dedicated_station.lon, lat, DEDICATED, "", ganzhou) == []
+    assert len(check_site(dedicated_station.lon, lat, DEDICATED, "", jiujiang)) == 1
+
+
+def test_a_school_layer_rule_names_the_nearest_school(dedicated_station, db):
+    from fucai.network.leads import import_layer
+    from fucai.network.models import SpacingRule
+    from fucai.network.spacing import check_site
+
+    lon, lat = dedicated_station.lon, dedicated_station.lat
+    csv = f"lon,lat,name\n{lon},{_north(lat, 120)},近校\n{lon},{_north(lat, 180)},远校\n"
+    layer = import_layer(csv.encode(), "schools.csv", "学校", synthetic=True)
+    assert layer.points.count() == 2
+    SpacingRule.objects.create(
+        name="专营站距学校",
+        applies_to=DEDICATED,
+        target=SpacingTarget.LAYER,
+        layer=layer,
+        min_m=200,
+    )
+    found = {v.rule: v for v in check_site(lon, _north(lat, 300), DEDICATED, "", None)}
+    assert found["专营站距学校"].offender == "远校"
+    assert 115 <= found["专营站距学校"].distance_m <= 125
+
+
+def test_a_lead_150_m_from_a_dedicated_station_is_refused_and_at_250_m_recorded(
+    dedicated_station, rule, ganzhou_user
+):
+    from fucai.network.leads import save_lead
+
+    near = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 150))
+    with pytest.raises(ValidationError) as refused:
+        save_lead(near, ganzhou_user)
+    assert "36110301" in str(refused.value) and "专营站间距" in str(refused.value)
+    far = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 250))
+    assert save_lead(far, ganzhou_user) == []
+    assert far.pk and far.status == LeadStatus.NEW
+    assert list(far.status_changes.values_list("status", flat=True)) == [LeadStatus.NEW]
+
+
+def test_a_lead_despite_a_rule_needs_a_reason_and_the_right_to_override(
+    dedicated_station, rule, ganzhou_user, party_user
+):
+    from django.core.exceptions import PermissionDenied
+
+    from fucai.network.leads import save_lead
+
+    near = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 150))
+    with pytest.raises(PermissionDenied):
+        save_lead(near, party_user, "临街商铺唯一可用")
+    assert len(save_lead(near, ganzhou_user, "临街商铺唯一可用")) == 1
+    assert near.spacing_override == "临街商铺唯一可用"
+
+
+def test_a_jiujiang_user_sees_no_ganzhou_lead(dedicated_station, ganzhou_user, jiujiang_user):
+    from fucai.network.leads import save_lead
+    from fucai.network.models import Lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 500))
+    save_lead(lead, ganzhou_user)
+    assert not Lead.objects.restrict(jiujiang_user).filter(pk=lead.pk).exists()
+    assert Lead.objects.restrict(ganzhou_user).filter(pk=lead.pk).exists()
+
+
+def test_a_lead_moves_step_by_step_is_rejected_only_with_a_reason_and_converts_to_a_station(
+    dedicated_station, ganzhou_user
+):
+    from fucai.network.leads import convert_lead, save_lead, transition_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 900))
+    save_lead(lead, ganzhou_user)
+    with pytest.raises(ValidationError):
+        transition_lead(lead, LeadStatus.REJECTED, dt.date(2023, 3, 2), ganzhou_user)
+    for day, status in enumerate((LeadStatus.CONTACTED, LeadStatus.SURVEYED, LeadStatus.APPROVED)):
+        transition_lead(lead, status, dt.date(2023, 3, 2 + day), ganzhou_user)
+    station = convert_lead(lead, "36110302", "测试新站", dt.date(2023, 3, 10), ganzhou_user)
+    transition_lead(lead, LeadStatus.OPENED, dt.date(2023, 4, 1), ganzhou_user)
+    lead.refresh_from_db()
+    assert lead.station == station and station.lead == lead
+    assert (station.operation, station.scene, station.lon) == (DEDICATED, "supermarket", lead.lon)
+    assert list(lead.status_changes.values_list("status", flat=True)) == [
+        "new",
+        "contacted",
+        "surveyed",
+        "approved",
+        "opened",
+    ]
+
+
+def test_moving_a_station_next_to_a_dedicated_one_is_refused(dedicated_station, rule):
+    other = make_station("36110303", "360732", operation=DEDICATED, opened=None)
+    other.lat = _north(dedicated_station.lat, 150)
+    with pytest.raises(ValidationError) as refused:
+        other.full_clean()
+    assert "36110301" in str(refused.value)
+    other.lat = _north(dedicated_station.lat, 260)
+    other.full_clean()
