@@ -728,8 +728,8 @@ def test_the_visit_indicators_of_september_2023_have_a_row_per_demo_manager(demo
     )
     assert sum(rows[c].visits for c in active) > len(active)  # visits in the first 3 days
     assert sum(rows[c].stations_in_care for c in active) == Station.objects.open_on(AS_OF).count()
-    assert 0 < sum(rows[c].not_visited for c in active) < sum(
-        rows[c].stations_in_care for c in active
+    assert (
+        0 < sum(rows[c].not_visited for c in active) < sum(rows[c].stations_in_care for c in active)
     )
     assert all(len(rows[c].not_visited_codes) == rows[c].not_visited for c in active)
 
