@@ -332,7 +332,14 @@ def test_the_partner_pages_are_in_chinese_for_a_chinese_user(client, partners, j
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     detail = _get(client, jiujiang_user, "network:partner_detail", partners["jj"].pk, as_of=AS_OF)
     html = detail.content.decode()
-    for words in ("合作协议", "与合作伙伴共建的网点", "开业以来销量", "合作场所", "签订日期", "万元"):
+    for words in (
+        "合作协议",
+        "与合作伙伴共建的网点",
+        "开业以来销量",
+        "合作场所",
+        "签订日期",
+        "万元",
+    ):
         assert words in html, words
     for english in ("Outlets opened with the partner", "Agreements", "Sales since opening"):
         assert english not in html, english
