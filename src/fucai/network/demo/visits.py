@@ -29,7 +29,13 @@ from django.utils.translation import gettext_lazy
 from fucai.core.context import acting_as
 from fucai.core.signals import bulk_replaced
 from fucai.network.choices import StationStatus, VisitPurpose
-from fucai.network.models import FieldVisit, MarketManager, Station, StationAssignment
+from fucai.network.models import (
+    FieldVisit,
+    MarketManager,
+    Station,
+    StationAssignment,
+    StationStatusChange,
+)
 
 YEAR_START = dt.date(2023, 1, 1)
 YEAR_END = dt.date(2023, 12, 31)
@@ -114,8 +120,6 @@ class VisitDemoBuilder:
     def plan(self, ctx) -> list[PlannedVisit]:
         """The visits, as they would be built on the network now in the database."""
         histories: dict[int, list] = defaultdict(list)
-        from fucai.network.models import StationStatusChange
-
         changes = StationStatusChange.objects.order_by("station_id", "date", "pk")
         for station_id, status, day in changes.values_list("station_id", "status", "date"):
             histories[station_id].append((status, day))
