@@ -53,6 +53,8 @@ class NetworkConfig(AppConfig):
                     (70, "fucai.network.demo.onboarding.OnboardingDemoBuilder"),
                     # after the sales demo (30/40): the partner's sites and agreement
                     (80, "fucai.network.demo.partners.PartnerDemoBuilder"),
+                    # after the network and the users: the managers' visits of 2023
+                    (60, "fucai.network.demo.visits.VisitDemoBuilder"),
                 ),
                 access="fucai.network.access",
                 landing=(

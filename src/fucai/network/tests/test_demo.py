@@ -552,7 +552,7 @@ def test_the_demo_load_appears_in_the_change_history_with_source_demo(demo_db):
     assert loaded[StationStatusChange] == [0, CHANGES]
     assert loaded[StationOwner] == [0, StationOwner.objects.count()]
     assert loaded[StationAssignment] == [0, StationAssignment.objects.count()]
-    assert records.count() == 7 + 2  # one per loaded table (and the 四帮 plans and tasks)
+    assert records.count() == 7 + 3  # one per loaded table (四帮 plans and tasks, visits)
     assert all(r.object_id == f"demo seed {targets.DEMO_SEED}" for r in records)
 
 
@@ -652,3 +652,95 @@ def test_the_jiujiang_partner_page_shows_15_outlets_in_its_malls_selling_over_15
     assert figures.outlet_count == 15
     assert figures.year_fen == figures.sales_fen > 15_000_000_00  # all opened in 2023
     assert figures.yoy_pct is None  # none has a prior year
+
+
+# --- field visits (fucai.network.demo.visits) --------------------------------------------------
+
+
+def test_managers_visit_their_stations_in_every_month_of_2023_a_few_far_from_the_station(demo_db):
+    from django.conf import settings
+
+    from fucai.network.models import FieldVisit
+
+    visits = FieldVisit.objects.all()
+    months = {d.month for d in visits.values_list("visited_on", flat=True)}
+    assert months == set(range(1, 13))
+    assert not visits.filter(manager__isnull=True).exists()
+    assert visits.filter(visited_on__year=2023).count() == visits.count()
+    assert visits.count() > 8 * Station.objects.open_on(AS_OF).count()  # most about monthly
+    far = visits.filter(is_far=True)
+    assert 0 < far.count() < visits.count() / 20
+    assert not far.filter(distance_m__lte=settings.VISIT_FAR_METRES).exists()
+    assert not visits.filter(is_far=False, distance_m__gt=settings.VISIT_FAR_METRES).exists()
+    assert visits.filter(lon__isnull=True, distance_m__isnull=True).exists()  # location refused
+    # the demo `manager` login is the visitor of their own visits
+    manager = User.objects.get(username="manager")
+    assert visits.filter(visitor=manager).exists()
+    assert not visits.filter(visitor=manager).exclude(manager__role_assignments__user=manager)
+
+
+def test_a_visit_is_by_the_stations_manager_of_the_day_while_the_station_was_open(demo_db):
+    from fucai.network.models import FieldVisit
+
+    spans = defaultdict(list)
+    for station, manager, start, end in StationAssignment.objects.values_list(
+        "station_id", "manager_id", "valid_from", "valid_to"
+    ):
+        spans[station].append((manager, start, end))
+    history = histories()
+    for station, manager, day in FieldVisit.objects.values_list(
+        "station_id", "manager_id", "visited_on"
+    ):
+        assert any(
+            m == manager and s <= day and (e is None or day < e) for m, s, e in spans[station]
+        )
+        assert statuses_on_day(history[station], day) in (
+            StationStatus.OPEN,
+            StationStatus.SUSPENDED,
+        ), (station, day)
+
+
+def test_some_stations_were_not_visited_in_60_days_on_3_september(demo_db):
+    from fucai.network.models import FieldVisit
+
+    open_ids = set(Station.objects.open_on(AS_OF).values_list("pk", flat=True))
+    recent = set(
+        FieldVisit.objects.filter(
+            visited_on__gt=AS_OF - dt.timedelta(days=60), visited_on__lte=AS_OF
+        ).values_list("station_id", flat=True)
+    )
+    share = len(open_ids - recent) / len(open_ids)
+    assert 0.01 < share < 0.2
+
+
+def test_the_visit_indicators_of_september_2023_have_a_row_per_demo_manager(demo_db):
+    from fucai.network.visits import visit_indicators
+
+    indicators = visit_indicators(None, AS_OF, n_days=60)
+    rows = {r.employee_code: r for r in indicators.rows}
+    active = set(
+        MarketManager.objects.filter(status=ManagerStatus.ACTIVE).values_list(
+            "employee_code", flat=True
+        )
+    )
+    assert active <= set(rows) and set(rows) <= set(
+        MarketManager.objects.values_list("employee_code", flat=True)
+    )
+    assert sum(rows[c].visits for c in active) > len(active)  # visits in the first 3 days
+    assert sum(rows[c].stations_in_care for c in active) == Station.objects.open_on(AS_OF).count()
+    assert (
+        0 < sum(rows[c].not_visited for c in active) < sum(rows[c].stations_in_care for c in active)
+    )
+    assert all(len(rows[c].not_visited_codes) == rows[c].not_visited for c in active)
+
+
+def test_the_visits_of_the_same_seed_have_the_same_idempotency_keys(demo_db):
+    from fucai.core.management.commands.demo import DemoContext
+    from fucai.network.demo.visits import VisitDemoBuilder
+    from fucai.network.models import FieldVisit
+
+    builder = VisitDemoBuilder()
+    ctx = DemoContext(seed=targets.DEMO_SEED, progress=lambda step, count=None: None)
+    keys = {v.key for v in builder.plan(ctx)}
+    assert keys == set(FieldVisit.objects.values_list("idempotency_key", flat=True))
+    assert builder.is_current(ctx)

@@ -324,3 +324,24 @@ def test_the_api_gives_a_partner_with_its_sites_agreements_and_outlets(
     assert [s["name"] for s in data["sites"]] == ["浔城广场"]
     assert data["agreements"][0]["ends_on"] == "2024-06-14"
     assert data["outlet_sales"][0]["prior"] == {"start": "2022-01-01", "end": "2022-09-03"}
+
+
+def test_the_partner_pages_are_in_chinese_for_a_chinese_user(client, partners, jiujiang_user):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    detail = _get(client, jiujiang_user, "network:partner_detail", partners["jj"].pk, as_of=AS_OF)
+    html = detail.content.decode()
+    for words in (
+        "合作协议",
+        "与合作伙伴共建的网点",
+        "开业以来销量",
+        "合作场所",
+        "签订日期",
+        "万元",
+    ):
+        assert words in html, words
+    for english in ("Outlets opened with the partner", "Agreements", "Sales since opening"):
+        assert english not in html, english
+    listing = _get(client, jiujiang_user, "network:partner_list", as_of=AS_OF).content.decode()
+    assert "合作日期" in listing and "Partnered on" not in listing
