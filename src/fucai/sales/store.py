@@ -3,12 +3,18 @@
 Layout (docs/formats.md, "Store layout")::
 
     sales/manifest.json                              which file is current for each partition
-    sales/daily/year=2023/v000012-3f9a1c2b.parquet   date, station_code, game, amount_fen, tickets
+    sales/daily/year=2023/v000012-m06-3f9a1c2b.parquet  date, station_code, game, amount_fen,
+                                                     tickets: one file per month with facts
     sales/monthly/year=2023/v000012-8d0e4a77.parquet month, station_code, game, amount_fen, tickets
     sales/ytd/year=2023/v000012-1c5e0b9d.parquet     year, station_code, game, d0101 … d1231
     sales/dims.json, sales/dims/<hash>/*.parquet     dimension snapshot (fucai.sales.dimensions)
     sales/_empty/<dataset>.parquet                   a zero-row file per dataset, for empty stores
     sales/.lock                                      held by whoever writes
+
+A year's daily facts are one file per month (the manifest names them by month), so that a
+correction of some days rewrites only their months' files. Stores written before (manifest
+format 1: one daily file per year) are read as they are; a year of such a store is split into
+its months the first time a commit patches it (`YearPatch`).
 
 Facts are immutable files. A commit writes new partition files under temporary names, fsyncs
 them, renames them to their final (unreferenced) names, writes the next manifest to a temporary
@@ -108,20 +114,33 @@ DAYS = "days"  # every row of their days, of the stations in scope
 STATION_DAYS = "station_days"  # every row of their station-days (bulk loads)
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a year's daily facts are month files; 1 (still read): one file a year
+READ_FORMATS = (1, 2)
+WHOLE_YEAR = 0  # the month key of a format-1 daily file (the whole year in one file)
 KEEP_IMPORT_IDS = 200
 DEFAULT_GRACE = dt.timedelta(hours=1)
 EPOCH = dt.date(1970, 1, 1)
 ROW_GROUP_SIZE = 122_880  # ≈ 4 days of a province's rows: date filters skip most row groups
+# a year's work as commit progress reports it (progress(share) as each part is written)
+DAILY_SHARE = 0.7  # the daily month files
+MONTHLY_SHARE = 0.1  # the monthly rollup (the ytd rollup: the rest)
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _partition_name(dataset: str, year: int, version: int) -> str:
-    """A new, never used file name of one partition (relative to the store's root)."""
-    return f"{dataset}/year={year}/v{version:06d}-{uuid.uuid4().hex[:8]}.parquet"
+def _partition_name(dataset: str, year: int, version: int, month: int | None = None) -> str:
+    """A new, never used file name of one partition (relative to the store's root); `month`:
+    of a month file of the daily facts."""
+    tag = "" if month is None else f"-m{month:02d}"
+    return f"{dataset}/year={year}/v{version:06d}{tag}-{uuid.uuid4().hex[:8]}.parquet"
+
+
+def _month_bounds(year: int, month: int) -> tuple[int, int]:
+    """The first day of a month and of the next, as day numbers (since 1970)."""
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (dt.date(year, month, 1) - EPOCH).days, (nxt - EPOCH).days
 
 
 def fsync_file(path: Path) -> None:
@@ -163,10 +182,19 @@ def _split_years(table: pa.Table | None, years: list[int]) -> dict[int, pa.Table
     return {y: table.filter(pa.array((days >= lo) & (days < hi))) for y, (lo, hi) in bounds.items()}
 
 
+def _daily_json(files: Mapping[int, str]) -> dict[str, str] | str:
+    """A year's daily files in the manifest: {"1": file, …}; a format-1 year its one file."""
+    if set(files) == {WHOLE_YEAR}:
+        return files[WHOLE_YEAR]
+    return {str(m): f for m, f in sorted(files.items())}
+
+
 @dataclass(frozen=True)
 class Manifest:
     """The store's current state: the file of each (dataset, year) partition, its row count, the
-    imports applied so far and the superseded files waiting for garbage collection."""
+    imports applied so far and the superseded files waiting for garbage collection. A daily
+    partition is a {month: file} mapping (WHOLE_YEAR: a format-1 file holding the whole year);
+    the rollups are one file per year."""
 
     version: int = 0
     written_at: str = ""
@@ -177,13 +205,21 @@ class Manifest:
 
     @classmethod
     def from_json(cls, data: dict) -> Manifest:
-        if data.get("format") != FORMAT_VERSION:
+        if data.get("format") not in READ_FORMATS:
             raise StoreError(f"unsupported sales manifest format {data.get('format')!r}")
+
+        def partition(ds: str, p):
+            if ds != DAILY:
+                return p
+            if isinstance(p, str):  # format 1: the whole year in one file
+                return {WHOLE_YEAR: p}
+            return {int(m): f for m, f in sorted(p.items(), key=lambda kv: int(kv[0]))}
+
         return cls(
             version=int(data["version"]),
             written_at=data.get("written_at", ""),
             partitions={
-                ds: {int(y): p for y, p in parts.items()}
+                ds: {int(y): partition(ds, p) for y, p in parts.items()}
                 for ds, parts in data["partitions"].items()
             },
             rows={
@@ -200,7 +236,7 @@ class Manifest:
             "version": self.version,
             "written_at": self.written_at,
             "partitions": {
-                ds: {str(y): p for y, p in sorted(parts.items())}
+                ds: {str(y): _daily_json(p) if ds == DAILY else p for y, p in sorted(parts.items())}
                 for ds, parts in self.partitions.items()
             },
             "rows": {
@@ -211,7 +247,22 @@ class Manifest:
         }
 
     def files(self, dataset: str) -> list[str]:
+        """The current files of a dataset, in year (and month) order."""
+        if dataset == DAILY:
+            years = sorted(self.partitions.get(DAILY, {}).items())
+            return [f for _, p in years for _, f in sorted(p.items())]
         return [p for _, p in sorted(self.partitions.get(dataset, {}).items())]
+
+    def daily_files(self, year: int) -> dict[int, str]:
+        """The daily files of a year by month (WHOLE_YEAR: one format-1 file); {} if none."""
+        return dict(self.partitions.get(DAILY, {}).get(year, {}))
+
+    def daily_files_of_months(self, year: int, months: Iterable[int]) -> list[str]:
+        """The daily files holding these months of a year (a format-1 year: its one file)."""
+        files = self.daily_files(year)
+        if WHOLE_YEAR in files:
+            return [files[WHOLE_YEAR]]
+        return [files[m] for m in sorted(set(months)) if m in files]
 
     def years(self, dataset: str = DAILY) -> list[int]:
         return sorted(self.partitions.get(dataset, {}))
@@ -264,14 +315,6 @@ class YearRollups:
     tickets: np.ndarray
     stations: pa.Array
     games: pa.Array
-
-    @classmethod
-    def of(cls, con, source: str, year: int) -> YearRollups:
-        """From the DuckDB relation `source` (one year's daily facts), in its order."""
-        rows = con.sql(
-            f"SELECT date, station_code, game, amount_fen, tickets FROM {quote_identifier(source)}"
-        ).to_arrow_table()
-        return cls.from_arrow(rows, year)
 
     @classmethod
     def from_arrow(cls, rows: pa.Table, year: int) -> YearRollups:
@@ -491,39 +534,59 @@ class YearStream:
 
 
 class _OpenYear:
-    """One year of a YearStream: its daily file being written, its rollups being summed."""
+    """One year of a YearStream: its daily month files being written (one open at a time: the
+    facts arrive in store order), its rollups being summed."""
 
     def __init__(self, stream: YearStream, year: int) -> None:
-        self.store, self.year = stream.store, year
-        self.rel = {ds: _partition_name(ds, year, stream.version) for ds in DATASETS}
-        self.final = self.store.root / self.rel[DAILY]
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.final.with_name(f".{self.final.name}.tmp")
+        self.store, self.year, self.version = stream.store, year, stream.version
+        self.rel = {ds: _partition_name(ds, year, stream.version) for ds in (MONTHLY, YTD)}
+        self.files: dict[int, str] = {}  # month → daily file, written or being written
+        self.month: int | None = None  # the month being written
         self.writer: pq.ParquetWriter | None = None
         self.rows = 0
         self.sums = YearSums(year, stream.stations, stream.games)
 
+    def _paths(self, month: int) -> tuple[Path, Path]:
+        final = self.store.root / self.files[month]
+        return final, final.with_name(f".{final.name}.tmp")
+
     def add(self, block: FactBlock) -> None:
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(
-                self.tmp, block.table.schema, **_daily_options(block.table)
-            )
-        self.writer.write_table(block.table, row_group_size=ROW_GROUP_SIZE)
-        self.rows += block.table.num_rows
+        for month in range(1, 13):
+            lo, hi = np.searchsorted(block.day, _month_bounds(self.year, month))
+            if hi > lo:
+                self._write(month, block.slice(int(lo), int(hi)))
         pair = block.station.astype(np.int64) * len(self.sums.games) + block.game
         column = ytd_columns_of(block.day, self.year)
         self.sums.add(column, pair, block.amount_fen, block.tickets, unique=True)
 
-    def finish(self) -> dict:
+    def _write(self, month: int, block: FactBlock) -> None:
+        if month != self.month:
+            self._close_month()
+            self.month = month
+            self.files[month] = _partition_name(DAILY, self.year, self.version, month)
+            final, tmp = self._paths(month)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(tmp, block.table.schema, **_daily_options(block.table))
+        self.writer.write_table(block.table, row_group_size=ROW_GROUP_SIZE)
+        self.rows += block.table.num_rows
+
+    def _close_month(self) -> None:
+        if self.writer is None:
+            return
         self.writer.close()
-        fsync_file(self.tmp)
-        os.replace(self.tmp, self.final)
-        fsync_dir(self.final.parent)
+        self.writer = None
+        final, tmp = self._paths(self.month)
+        fsync_file(tmp)
+        os.replace(tmp, final)
+        fsync_dir(final.parent)
+
+    def finish(self) -> dict:
+        self._close_month()
         root, rel = self.store.root, self.rel
         monthly = self.store._write_arrow(self.sums.monthly(), root / rel[MONTHLY])
         ytd = self.store._write_ytd([self.sums.ytd()], root / rel[YTD])
         return {
-            DAILY: (rel[DAILY], self.rows),
+            DAILY: (dict(self.files), self.rows),
             MONTHLY: (rel[MONTHLY], monthly),
             YTD: (rel[YTD], ytd),
         }
@@ -533,7 +596,9 @@ class _OpenYear:
         if self.writer is not None:
             with contextlib.suppress(Exception):
                 self.writer.close()
-        self.tmp.unlink(missing_ok=True)
+        for month in self.files:
+            for path in self._paths(month):
+                path.unlink(missing_ok=True)
         for rel in self.rel.values():
             (self.store.root / rel).unlink(missing_ok=True)
 
@@ -618,41 +683,70 @@ def _day_numbers(table: pa.Table) -> np.ndarray:
 
 
 class YearPatch:
-    """New facts for some days of a year the store has: the year's daily file is the stored
-    one with those days merged (a splice: the stored file is in date order), its monthly rollup
-    recomputed for the touched months only and its ytd rollup shifted by the touched days'
-    differences, from the touched day on. The cost grows with the touched days, not the store
-    (beyond copying the year's file). Exact: integer sums."""
+    """New facts for some days of a year the store has: the touched months' daily files are the
+    stored ones with those days merged (a splice: the files are in date order), the monthly
+    rollup recomputed for the touched months only and the ytd rollup shifted by the touched
+    days' differences, from the touched day on. The other months' files stay. The cost grows
+    with the touched months, not the store. A format-1 year (one file) is read whole and
+    written as month files. Exact: integer sums."""
 
-    def __init__(self, store: SalesStore, manifest: Manifest, year: int, version: int) -> None:
-        self.store, self.year = store, year
-        self.paths = {ds: store.root / manifest.partitions[ds][year] for ds in DATASETS}
-        self.rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
+    def __init__(
+        self, store: SalesStore, manifest: Manifest, year: int, version: int, progress=None
+    ) -> None:
+        self.store, self.year, self.version, self.progress = store, year, version, progress
+        self.daily = manifest.daily_files(year)
+        self.year_rows = manifest.rows.get(DAILY, {}).get(year, 0)
+        self.paths = {ds: store.root / manifest.partitions[ds][year] for ds in (MONTHLY, YTD)}
+        self.rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
+
+    def _report(self, share: float) -> None:
+        if self.progress is not None:
+            self.progress(share)
 
     def apply(self, con, new: pa.Table, removal: Removal) -> dict | None:
         """Write the patched year; None (nothing written) if its content would not change."""
-        stored = pq.read_table(self.paths[DAILY], read_dictionary=TEXT_COLUMNS)
-        stored = stored.cast(CODED_DAILY_SCHEMA)
-        stored_days = _day_numbers(stored)
         days = np.unique(_day_numbers(new))
+        months = sorted({(EPOCH + dt.timedelta(days=int(d))).month for d in days})
+        whole = WHOLE_YEAR in self.daily
+        sources = [self.daily[m] for m in ([WHOLE_YEAR] if whole else months) if m in self.daily]
+        stored = pa.concat_tables(
+            [
+                pq.read_table(self.store.root / rel, read_dictionary=TEXT_COLUMNS).cast(
+                    CODED_DAILY_SCHEMA
+                )
+                for rel in sources
+            ]
+            or [CODED_DAILY_SCHEMA.empty_table()]
+        )
+        stored_days = _day_numbers(stored)
         lo = np.searchsorted(stored_days, days, "left")
         hi = np.searchsorted(stored_days, days, "right")
         old = pa.concat_tables([stored.slice(a, b - a) for a, b in zip(lo, hi, strict=True)])
         merged = self._merge(con, old, new, removal)
         if merged.equals(old.cast(DAILY_SCHEMA)):
+            self._report(1)
             return None
         daily = self._splice(stored, merged, days, lo, hi)
+        if whole:  # a format-1 year: every month written (the year migrates to month files)
+            files, rows = self.store._write_daily(daily, self.year, self.version, self._report)
+        else:
+            written, _ = self.store._write_daily(
+                daily, self.year, self.version, self._report, months=months
+            )
+            files = {m: f for m, f in self.daily.items() if m not in months} | written
+            files = dict(sorted(files.items()))
+            rows = self.year_rows - stored.num_rows + daily.num_rows
         root = self.store.root
-        daily_rows = self.store._write_arrow(daily, root / self.rel[DAILY])
-        monthly = self._monthly(daily, days)
+        monthly = self._monthly(daily, months)
+        monthly_rows = self.store._write_arrow(monthly, root / self.rel[MONTHLY])
+        self._report(MONTHLY_SHARE)
         ytd = self._ytd(old, merged, monthly)
+        ytd_rows = self.store._write_ytd(ytd, root / self.rel[YTD])
+        self._report(1 - DAILY_SHARE - MONTHLY_SHARE)
         return {
-            DAILY: (self.rel[DAILY], daily_rows),
-            MONTHLY: (
-                self.rel[MONTHLY],
-                self.store._write_arrow(monthly, root / self.rel[MONTHLY]),
-            ),
-            YTD: (self.rel[YTD], self.store._write_ytd(ytd, root / self.rel[YTD])),
+            DAILY: (files, rows),
+            MONTHLY: (self.rel[MONTHLY], monthly_rows),
+            YTD: (self.rel[YTD], ytd_rows),
         }
 
     @staticmethod
@@ -685,10 +779,11 @@ class YearPatch:
         pieces.append(stored.slice(position))
         return pa.concat_tables(pieces)  # chunks of dictionary-encoded text, written as they are
 
-    def _monthly(self, daily: pa.Table, days: np.ndarray) -> pa.Table:
-        """The stored monthly rollup with the touched months summed again from `daily`."""
+    def _monthly(self, daily: pa.Table, months: list[int]) -> pa.Table:
+        """The stored monthly rollup with the touched months summed again from `daily` (the
+        daily facts of at least those months, in store order)."""
         stored = pq.read_table(self.paths[MONTHLY], schema=MONTHLY_SCHEMA)
-        firsts = sorted({(EPOCH + dt.timedelta(days=int(d))).replace(day=1) for d in days})
+        firsts = [dt.date(self.year, m, 1) for m in months]
         keep = pc.invert(pc.is_in(stored["month"], value_set=pa.array(firsts, pa.date32())))
         parts = [stored.filter(keep)]
         daily_days = _day_numbers(daily)
@@ -885,19 +980,26 @@ class SalesStore:
             query = f"SELECT DISTINCT year(date) FROM {quote_identifier(facts)} ORDER BY 1"
             years = [int(r[0]) for r in con.execute(query).fetchall()]
             removal = Removal(mode, scope)
-            written = self._write_years(con, facts, years, manifest, version, arrow, removal)
-            return self._swap(manifest, version, written, import_ids, progress)
+            written = self._write_years(
+                con, facts, years, manifest, version, arrow, removal, progress
+            )
+            return self._swap(manifest, version, written, import_ids)
 
     def day_changes(self, con, facts: str, removal: Removal) -> list[dict]:
         """What committing the facts of DuckDB table `facts` would do, per day (in order):
         stored rows that go (`replaced_rows` of them get a new value from the facts,
         `removed_rows` do not), their amount `removed_fen`, and the facts' `added_rows`
-        and `added_fen`. Reads only the stored rows of the touched days."""
+        and `added_fen`. Reads only the touched months' files, and of them the touched days."""
         manifest = self.manifest()
-        query = f"SELECT DISTINCT year(date) FROM {quote_identifier(facts)}"
-        years = {int(r[0]) for r in con.execute(query).fetchall()}
-        stored = manifest.partitions.get(DAILY, {})
-        paths = [str(self.root / stored[y]) for y in sorted(years) if y in stored]
+        query = f"SELECT DISTINCT year(date), month(date) FROM {quote_identifier(facts)}"
+        months: dict[int, set[int]] = {}
+        for year, month in con.execute(query).fetchall():
+            months.setdefault(int(year), set()).add(int(month))
+        paths = [
+            str(self.root / rel)
+            for year, touched in sorted(months.items())
+            for rel in manifest.daily_files_of_months(year, touched)
+        ]
         removal.register(con)
         sql = f"""
             WITH new AS (SELECT date, station_code, game, amount_fen
@@ -927,29 +1029,41 @@ class SalesStore:
         self, written: dict[int, dict], import_ids: tuple[int, ...] = (), progress=None
     ) -> CommitResult:
         """Commit partitions a YearStream wrote (for years the store did not have); the
-        caller holds the writer lock since it read the manifest's version."""
+        caller holds the writer lock since it read the manifest's version. `progress` gets
+        1 per year (its files are written already)."""
         manifest = self.manifest()
-        return self._swap(manifest, manifest.version + 1, written.items(), import_ids, progress)
+
+        def years():
+            for year, files in written.items():
+                if progress is not None:
+                    progress(1)
+                yield year, files
+
+        return self._swap(manifest, manifest.version + 1, years(), import_ids)
 
     def _swap(
-        self, manifest: Manifest, version: int, written, import_ids: tuple[int, ...], progress
+        self, manifest: Manifest, version: int, written, import_ids: tuple[int, ...]
     ) -> CommitResult:
         """Swap in the next manifest naming the partitions `written` ((year, {dataset: (file,
-        rows)} or None if unchanged) pairs) in place of the years' current ones."""
+        rows)} or None if unchanged) pairs; a daily file is a {month: file} mapping, naming the
+        year's every month file) in place of the years' current ones."""
         new_parts = {ds: dict(manifest.partitions.get(ds, {})) for ds in DATASETS}
         new_rows = {ds: dict(manifest.rows.get(ds, {})) for ds in DATASETS}
         retired = dict(manifest.retired)
         changed, unchanged = [], []
         for year, files in written:
-            if progress is not None:
-                progress(year)
             if files is None:
                 unchanged.append(year)
                 continue
             changed.append(year)
             for ds, (rel, rows) in files.items():
                 previous = new_parts[ds].get(year)
-                if previous:
+                if ds == DAILY:
+                    kept = set(rel.values())
+                    for old in (previous or {}).values():
+                        if old not in kept:
+                            retired[old] = _now()
+                elif previous:
                     retired[previous] = _now()
                 new_parts[ds][year] = rel
                 new_rows[ds][year] = rows
@@ -982,11 +1096,13 @@ class SalesStore:
         version: int,
         arrow,
         removal: Removal,
+        progress=None,
     ) -> Iterator[tuple[int, dict | None]]:
         """Write each year's partitions; yield (year, what was written or None if unchanged) in
         the calling thread. Years the store does not have yet, given as Arrow rows in store
         order, are written two at a time (Parquet encoding and the rollups release the GIL);
-        the others are merged with their stored file one after another through `con`."""
+        the others are merged with their stored files one after another through `con`.
+        `progress` gets shares of each year's work (1 a year) as they are written."""
         stored = manifest.partitions.get(DAILY, {})
         fresh = [y for y in years if y not in stored] if arrow is not None else []
         with ThreadPoolExecutor(2) as pool:
@@ -997,23 +1113,48 @@ class SalesStore:
             for year in years:
                 written = jobs[year].result() if year in jobs else UNORDERED
                 if written is not UNORDERED:
+                    if progress is not None:
+                        progress(1)
                     yield year, written
                     continue
                 if year in stored:
-                    patch = YearPatch(self, manifest, year, version)
+                    patch = YearPatch(self, manifest, year, version, progress)
                     yield year, patch.apply(con, _year_rows(con, facts, year), removal)
                     continue
-                yield year, self._write_year(con, facts, year, version)
+                yield year, self._write_year(con, facts, year, version, progress)
 
-    def _write_year(self, con, facts: str, year: int, version: int) -> dict:
+    def _write_year(self, con, facts: str, year: int, version: int, progress=None) -> dict:
         """Write the daily partition and its rollups of a year the store does not have, from
         DuckDB (the rows sorted into store order if they are not)."""
         _year_view(con, facts, year)
-        rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
-        rollups = YearRollups.of(con, "_new_year", year)
-        order = "" if rollups.in_store_order else " ORDER BY date, station_code, game"
-        daily_rows = self._copy(con, f"SELECT * FROM _new_year{order}", self.root / rel[DAILY])
-        return {DAILY: (rel[DAILY], daily_rows), **self._write_rollups(rollups, rel)}
+        rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
+        rows = con.sql("SELECT * FROM _new_year").to_arrow_table()
+        rollups = YearRollups.from_arrow(rows, year)
+        if not rollups.in_store_order:
+            del rows
+            order = " ORDER BY date, station_code, game"
+            rows = con.sql(f"SELECT * FROM _new_year{order}").to_arrow_table()
+        daily = self._write_daily(rows.cast(DAILY_SCHEMA), year, version, progress)
+        del rows
+        return {DAILY: daily, **self._write_rollups(rollups, rel, progress)}
+
+    def _write_daily(
+        self, rows: pa.Table, year: int, version: int, progress=None, months=None
+    ) -> tuple[dict[int, str], int]:
+        """Write a year's daily facts (in store order) as month files: ({month: file}, rows).
+        `months`: only those (the others are not written); `progress` gets each month's share
+        of the year's work (PATCH_SHARE of it for the daily files) as it is written."""
+        days = _day_numbers(rows)
+        files, total = {}, 0
+        for month in range(1, 13) if months is None else sorted(months):
+            lo, hi = np.searchsorted(days, np.array(_month_bounds(year, month), days.dtype))
+            if hi > lo:
+                rel = _partition_name(DAILY, year, version, month)
+                total += self._write_arrow(rows.slice(lo, hi - lo), self.root / rel)
+                files[month] = rel
+            if progress is not None:
+                progress(DAILY_SHARE / (12 if months is None else len(months)))
+        return files, total
 
     def _write_new_year(self, year: int, rows: pa.Table, version: int) -> dict | object:
         """A year the store does not have, from Arrow rows; UNORDERED, writing nothing, if they
@@ -1023,20 +1164,24 @@ class SalesStore:
         rollups = YearRollups.from_arrow(rows, year)
         if not rollups.in_store_order:
             return UNORDERED
-        rel = {ds: _partition_name(ds, year, version) for ds in DATASETS}
-        daily_rows = self._write_arrow(rows.select(DAILY_SCHEMA.names), self.root / rel[DAILY])
-        return {DAILY: (rel[DAILY], daily_rows), **self._write_rollups(rollups, rel)}
+        rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
+        daily = self._write_daily(rows.select(DAILY_SCHEMA.names), year, version)
+        return {DAILY: daily, **self._write_rollups(rollups, rel)}
 
-    def _write_rollups(self, rollups: YearRollups, rel: dict[str, str]) -> dict:
+    def _write_rollups(self, rollups: YearRollups, rel: dict[str, str], progress=None) -> dict:
         """Write a year's monthly and ytd rollups; {dataset: (file, rows)}."""
         monthly_table, ytd_blocks = rollups.tables()
         monthly = self._write_arrow(monthly_table, self.root / rel[MONTHLY])
+        if progress is not None:
+            progress(MONTHLY_SHARE)
         ytd = self._write_ytd(ytd_blocks, self.root / rel[YTD])
+        if progress is not None:
+            progress(1 - DAILY_SHARE - MONTHLY_SHARE)
         return {MONTHLY: (rel[MONTHLY], monthly), YTD: (rel[YTD], ytd)}
 
     @staticmethod
     def _write_arrow(table: pa.Table, final: Path) -> int:
-        """Write a daily partition or a monthly rollup from Arrow (as _copy does from DuckDB):
+        """Write a daily partition or a monthly rollup from Arrow :
         temporary name, fsync, rename."""
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
@@ -1068,20 +1213,6 @@ class SalesStore:
         os.replace(tmp, final)
         fsync_dir(final.parent)
         return rows
-
-    @staticmethod
-    def _copy(con, query: str, final: Path) -> int:
-        """COPY a query to Parquet under a temporary name, fsync, rename into place."""
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(f".{final.name}.tmp")
-        con.execute(
-            f"COPY ({query}) TO ? (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ?)",
-            [str(tmp), ROW_GROUP_SIZE],
-        ).fetchall()
-        fsync_file(tmp)
-        os.replace(tmp, final)
-        fsync_dir(final.parent)
-        return pq.ParquetFile(final).metadata.num_rows
 
     def write_facts(self, table: pa.Table, import_ids: tuple[int, ...] = ()) -> CommitResult:
         """Replace the station-days of an Arrow table of daily facts (no validation: callers that
@@ -1124,7 +1255,10 @@ class SalesStore:
             rows = {ds: dict(manifest.rows.get(ds, {})) for ds in DATASETS}
             retired = dict(manifest.retired)
             for year, daily in manifest.partitions.get(DAILY, {}).items():
-                facts = pq.read_table(self.root / daily, schema=DAILY_SCHEMA)
+                facts = pa.concat_tables(
+                    [pq.read_table(self.root / f, schema=DAILY_SCHEMA) for f in daily.values()]
+                    or [DAILY_SCHEMA.empty_table()]
+                )
                 rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
                 written = self._write_rollups(YearRollups.from_arrow(facts, year), rel)
                 for ds, (name, n) in written.items():
