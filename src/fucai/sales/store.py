@@ -62,6 +62,7 @@ DAILY = "daily"
 MONTHLY = "monthly"
 YTD = "ytd"
 DATASETS = (DAILY, MONTHLY, YTD)
+BY_MONTH = (DAILY, MONTHLY)  # datasets written as one file per month of a year
 
 DAILY_SCHEMA = pa.schema(
     [
@@ -122,8 +123,7 @@ DEFAULT_GRACE = dt.timedelta(hours=1)
 EPOCH = dt.date(1970, 1, 1)
 ROW_GROUP_SIZE = 122_880  # ≈ 4 days of a province's rows: date filters skip most row groups
 # a year's work as commit progress reports it (progress(share) as each part is written)
-DAILY_SHARE = 0.7  # the daily month files
-MONTHLY_SHARE = 0.1  # the monthly rollup (the ytd rollup: the rest)
+SHARES = {DAILY: 0.7, MONTHLY: 0.1, YTD: 0.2}  # the month files of the first two, split evenly
 
 
 def _now() -> str:
@@ -182,8 +182,8 @@ def _split_years(table: pa.Table | None, years: list[int]) -> dict[int, pa.Table
     return {y: table.filter(pa.array((days >= lo) & (days < hi))) for y, (lo, hi) in bounds.items()}
 
 
-def _daily_json(files: Mapping[int, str]) -> dict[str, str] | str:
-    """A year's daily files in the manifest: {"1": file, …}; a format-1 year its one file."""
+def _month_files_json(files: Mapping[int, str]) -> dict[str, str] | str:
+    """A year's month files in the manifest: {"1": file, …}; a format-1 year its one file."""
     if set(files) == {WHOLE_YEAR}:
         return files[WHOLE_YEAR]
     return {str(m): f for m, f in sorted(files.items())}
@@ -193,8 +193,8 @@ def _daily_json(files: Mapping[int, str]) -> dict[str, str] | str:
 class Manifest:
     """The store's current state: the file of each (dataset, year) partition, its row count, the
     imports applied so far and the superseded files waiting for garbage collection. A daily
-    partition is a {month: file} mapping (WHOLE_YEAR: a format-1 file holding the whole year);
-    the rollups are one file per year."""
+    partition and a monthly rollup's are {month: file} mappings (WHOLE_YEAR: a format-1 file
+    holding the whole year); the ytd rollup is one file per year."""
 
     version: int = 0
     written_at: str = ""
@@ -209,7 +209,7 @@ class Manifest:
             raise StoreError(f"unsupported sales manifest format {data.get('format')!r}")
 
         def partition(ds: str, p):
-            if ds != DAILY:
+            if ds not in BY_MONTH:
                 return p
             if isinstance(p, str):  # format 1: the whole year in one file
                 return {WHOLE_YEAR: p}
@@ -236,7 +236,10 @@ class Manifest:
             "version": self.version,
             "written_at": self.written_at,
             "partitions": {
-                ds: {str(y): _daily_json(p) if ds == DAILY else p for y, p in sorted(parts.items())}
+                ds: {
+                    str(y): _month_files_json(p) if ds in BY_MONTH else p
+                    for y, p in sorted(parts.items())
+                }
                 for ds, parts in self.partitions.items()
             },
             "rows": {
@@ -248,14 +251,19 @@ class Manifest:
 
     def files(self, dataset: str) -> list[str]:
         """The current files of a dataset, in year (and month) order."""
-        if dataset == DAILY:
-            years = sorted(self.partitions.get(DAILY, {}).items())
+        if dataset in BY_MONTH:
+            years = sorted(self.partitions.get(dataset, {}).items())
             return [f for _, p in years for _, f in sorted(p.items())]
         return [p for _, p in sorted(self.partitions.get(dataset, {}).items())]
 
     def daily_files(self, year: int) -> dict[int, str]:
         """The daily files of a year by month (WHOLE_YEAR: one format-1 file); {} if none."""
-        return dict(self.partitions.get(DAILY, {}).get(year, {}))
+        return self.month_files(DAILY, year)
+
+    def month_files(self, dataset: str, year: int) -> dict[int, str]:
+        """The files of a year of a dataset written by month (BY_MONTH), by month
+        (WHOLE_YEAR: one format-1 file); {} if none."""
+        return dict(sorted(self.partitions.get(dataset, {}).get(year, {}).items()))
 
     def daily_files_of_months(self, year: int, months: Iterable[int]) -> list[str]:
         """The daily files holding these months of a year (a format-1 year: its one file)."""
@@ -539,7 +547,8 @@ class _OpenYear:
 
     def __init__(self, stream: YearStream, year: int) -> None:
         self.store, self.year, self.version = stream.store, year, stream.version
-        self.rel = {ds: _partition_name(ds, year, stream.version) for ds in (MONTHLY, YTD)}
+        self.ytd = _partition_name(YTD, year, stream.version)
+        self.monthly: dict[int, str] = {}  # month → monthly rollup file, once written
         self.files: dict[int, str] = {}  # month → daily file, written or being written
         self.month: int | None = None  # the month being written
         self.writer: pq.ParquetWriter | None = None
@@ -582,14 +591,10 @@ class _OpenYear:
 
     def finish(self) -> dict:
         self._close_month()
-        root, rel = self.store.root, self.rel
-        monthly = self.store._write_arrow(self.sums.monthly(), root / rel[MONTHLY])
-        ytd = self.store._write_ytd([self.sums.ytd()], root / rel[YTD])
-        return {
-            DAILY: (dict(self.files), self.rows),
-            MONTHLY: (rel[MONTHLY], monthly),
-            YTD: (rel[YTD], ytd),
-        }
+        monthly = self.store._write_months(MONTHLY, self.sums.monthly(), self.year, self.version)
+        self.monthly = monthly[0]
+        ytd = self.store._write_ytd([self.sums.ytd()], self.store.root / self.ytd)
+        return {DAILY: (dict(self.files), self.rows), MONTHLY: monthly, YTD: (self.ytd, ytd)}
 
     def abort(self) -> None:
         """Delete this year's files, written or half-written."""
@@ -599,7 +604,7 @@ class _OpenYear:
         for month in self.files:
             for path in self._paths(month):
                 path.unlink(missing_ok=True)
-        for rel in self.rel.values():
+        for rel in [*self.monthly.values(), self.ytd]:
             (self.store.root / rel).unlink(missing_ok=True)
 
 
@@ -684,40 +689,52 @@ def _day_numbers(table: pa.Table) -> np.ndarray:
 
 class YearPatch:
     """New facts for some days of a year the store has: the touched months' daily files are the
-    stored ones with those days merged (a splice: the files are in date order), the monthly
-    rollup recomputed for the touched months only and the ytd rollup shifted by the touched
-    days' differences, from the touched day on. The other months' files stay. The cost grows
-    with the touched months, not the store. A format-1 year (one file) is read whole and
-    written as month files. Exact: integer sums."""
+    stored ones with those days merged (a splice: the files are in date order), the touched
+    months' monthly rollup files summed again from them and the ytd rollup shifted by the
+    touched days' differences, from the touched day on. The other months' files stay: the cost
+    grows with the touched months, not the store. A format-1 year (one daily file, one monthly
+    file) is read whole and written as month files. Exact: integer sums."""
 
     def __init__(
         self, store: SalesStore, manifest: Manifest, year: int, version: int, progress=None
     ) -> None:
         self.store, self.year, self.version, self.progress = store, year, version, progress
-        self.daily = manifest.daily_files(year)
-        self.year_rows = manifest.rows.get(DAILY, {}).get(year, 0)
-        self.paths = {ds: store.root / manifest.partitions[ds][year] for ds in (MONTHLY, YTD)}
-        self.rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
+        self.files = {ds: manifest.month_files(ds, year) for ds in BY_MONTH}
+        self.rows = {ds: manifest.rows.get(ds, {}).get(year, 0) for ds in BY_MONTH}
+        self.ytd_path = store.root / manifest.partitions[YTD][year]
 
     def _report(self, share: float) -> None:
         if self.progress is not None:
             self.progress(share)
 
+    def _read(self, dataset: str, months: list[int], **options) -> tuple[pa.Table, bool]:
+        """The stored rows of these months (all of a format-1 year's, and True)."""
+        files = self.files[dataset]
+        whole = WHOLE_YEAR in files
+        schema = CODED_DAILY_SCHEMA if dataset == DAILY else MONTHLY_SCHEMA
+        tables = [
+            pq.read_table(self.store.root / files[m], **options).cast(schema)
+            for m in ([WHOLE_YEAR] if whole else months)
+            if m in files
+        ]
+        return pa.concat_tables(tables or [schema.empty_table()]), whole
+
+    def _write(self, dataset: str, rows: pa.Table, whole: bool, stored: int, months: list[int]):
+        """Write the touched months of `rows` (every month of a format-1 year): ({month: file}
+        naming every month file of the year, the year's rows); `stored`: the rows the touched
+        months had."""
+        write = self.store._write_months
+        if whole:  # a format-1 year: every month written (the year migrates to month files)
+            return write(dataset, rows, self.year, self.version, self._report)
+        written, n = write(dataset, rows, self.year, self.version, self._report, months=months)
+        files = {m: f for m, f in self.files[dataset].items() if m not in months} | written
+        return dict(sorted(files.items())), self.rows[dataset] - stored + n
+
     def apply(self, con, new: pa.Table, removal: Removal) -> dict | None:
         """Write the patched year; None (nothing written) if its content would not change."""
         days = np.unique(_day_numbers(new))
         months = sorted({(EPOCH + dt.timedelta(days=int(d))).month for d in days})
-        whole = WHOLE_YEAR in self.daily
-        sources = [self.daily[m] for m in ([WHOLE_YEAR] if whole else months) if m in self.daily]
-        stored = pa.concat_tables(
-            [
-                pq.read_table(self.store.root / rel, read_dictionary=TEXT_COLUMNS).cast(
-                    CODED_DAILY_SCHEMA
-                )
-                for rel in sources
-            ]
-            or [CODED_DAILY_SCHEMA.empty_table()]
-        )
+        stored, whole = self._read(DAILY, months, read_dictionary=TEXT_COLUMNS)
         stored_days = _day_numbers(stored)
         lo = np.searchsorted(stored_days, days, "left")
         hi = np.searchsorted(stored_days, days, "right")
@@ -727,27 +744,25 @@ class YearPatch:
             self._report(1)
             return None
         daily = self._splice(stored, merged, days, lo, hi)
-        if whole:  # a format-1 year: every month written (the year migrates to month files)
-            files, rows = self.store._write_daily(daily, self.year, self.version, self._report)
-        else:
-            written, _ = self.store._write_daily(
-                daily, self.year, self.version, self._report, months=months
+        stored_monthly, whole_monthly = self._read(MONTHLY, months)
+        monthly = self._monthly(stored_monthly, daily, months, whole_monthly)
+        # the ytd rollup is summed and written on a thread of its own (numpy and Parquet
+        # encoding release the GIL) while this one writes the month files
+        with ThreadPoolExecutor(1) as pool:
+            ytd = pool.submit(self._write_ytd, old, merged, monthly, months)
+            written = {DAILY: self._write(DAILY, daily, whole, stored.num_rows, months)}
+            del stored
+            written[MONTHLY] = self._write(
+                MONTHLY, monthly, whole_monthly, stored_monthly.num_rows, months
             )
-            files = {m: f for m, f in self.daily.items() if m not in months} | written
-            files = dict(sorted(files.items()))
-            rows = self.year_rows - stored.num_rows + daily.num_rows
-        root = self.store.root
-        monthly = self._monthly(daily, months)
-        monthly_rows = self.store._write_arrow(monthly, root / self.rel[MONTHLY])
-        self._report(MONTHLY_SHARE)
-        ytd = self._ytd(old, merged, monthly)
-        ytd_rows = self.store._write_ytd(ytd, root / self.rel[YTD])
-        self._report(1 - DAILY_SHARE - MONTHLY_SHARE)
-        return {
-            DAILY: (files, rows),
-            MONTHLY: (self.rel[MONTHLY], monthly_rows),
-            YTD: (self.rel[YTD], ytd_rows),
-        }
+            written[YTD] = ytd.result()
+        self._report(SHARES[YTD])
+        return written
+
+    def _write_ytd(self, old, merged, monthly, months) -> tuple[str, int]:
+        rel = _partition_name(YTD, self.year, self.version)
+        ytd = self._ytd(old, merged, monthly, months)
+        return rel, self.store._write_ytd(ytd, self.store.root / rel)
 
     @staticmethod
     def _merge(con, old: pa.Table, new: pa.Table, removal: Removal) -> pa.Table:
@@ -779,17 +794,20 @@ class YearPatch:
         pieces.append(stored.slice(position))
         return pa.concat_tables(pieces)  # chunks of dictionary-encoded text, written as they are
 
-    def _monthly(self, daily: pa.Table, months: list[int]) -> pa.Table:
-        """The stored monthly rollup with the touched months summed again from `daily` (the
-        daily facts of at least those months, in store order)."""
-        stored = pq.read_table(self.paths[MONTHLY], schema=MONTHLY_SCHEMA)
+    def _monthly(
+        self, stored: pa.Table, daily: pa.Table, months: list[int], whole: bool
+    ) -> pa.Table:
+        """The touched months' monthly rollup summed again from `daily` (the daily facts of at
+        least those months, in store order); with `whole` (`stored` is a format-1 year's whole
+        rollup), the year's, the other months' rows kept from `stored`."""
         firsts = [dt.date(self.year, m, 1) for m in months]
-        keep = pc.invert(pc.is_in(stored["month"], value_set=pa.array(firsts, pa.date32())))
-        parts = [stored.filter(keep)]
+        parts = []
+        if whole:
+            keep = pc.invert(pc.is_in(stored["month"], value_set=pa.array(firsts, pa.date32())))
+            parts.append(stored.filter(keep))
         daily_days = _day_numbers(daily)
-        for first in firsts:
-            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            bounds = np.array([(first - EPOCH).days, (nxt - EPOCH).days], daily_days.dtype)
+        for month, first in zip(months, firsts, strict=True):
+            bounds = np.array(_month_bounds(self.year, month), daily_days.dtype)
             a, b = np.searchsorted(daily_days, bounds)  # same dtype: no copy of the year
             sums = (
                 daily.slice(a, b - a)
@@ -797,13 +815,13 @@ class YearPatch:
                 .group_by(["station_code", "game"])
                 .aggregate([("amount_fen", "sum"), ("tickets", "sum")])
             )
-            month = pa.array(np.full(sums.num_rows, (first - EPOCH).days, np.int32))
+            month_day = pa.array(np.full(sums.num_rows, (first - EPOCH).days, np.int32))
             parts.append(
                 pa.Table.from_arrays(
                     [
-                        month.cast(pa.date32()),
-                        sums["station_code"],
-                        sums["game"],
+                        month_day.cast(pa.date32()),
+                        sums["station_code"].cast(pa.string()),
+                        sums["game"].cast(pa.string()),
                         sums["amount_fen_sum"],
                         sums["tickets_sum"],
                     ],
@@ -813,47 +831,74 @@ class YearPatch:
         keys = [("month", "ascending"), ("station_code", "ascending"), ("game", "ascending")]
         return pa.concat_tables(parts).sort_by(keys).combine_chunks()
 
-    def _ytd(self, old: pa.Table, merged: pa.Table, monthly: pa.Table) -> list[pa.Table]:
+    def _pairs(self, old, merged, stored_pairs, monthly, months) -> pa.Table:
+        """The station × game pairs sold in the year after the patch, in order: the stored
+        ytd rollup's and the merged days'; if a pair of the touched days is not in the merged
+        ones, it stays only if some month's monthly rollup still holds it (read then)."""
+        order = [(c, "ascending") for c in TEXT_COLUMNS]
+
+        def unique(tables) -> pa.Table:
+            columns = [pa.concat_arrays([_text(t[c]) for t in tables]) for c in TEXT_COLUMNS]
+            table = pa.Table.from_arrays(columns, TEXT_COLUMNS)
+            return table.group_by(TEXT_COLUMNS).aggregate([]).sort_by(order)
+
+        gone = pc.invert(pc.is_in(_pair_keys(old), value_set=_pair_keys(merged)))
+        if not pc.any(gone).as_py():
+            return unique([stored_pairs, merged])
+        others = [  # the untouched months' files (`monthly` holds all of a format-1 year)
+            pq.read_table(self.store.root / f, columns=TEXT_COLUMNS)
+            for m, f in self.files[MONTHLY].items()
+            if m not in months and m != WHOLE_YEAR
+        ]
+        return unique([monthly, *others])
+
+    def _ytd(self, old, merged, monthly, months) -> list[pa.Table]:
         """The stored ytd rollup plus, from each touched day on, that day's difference (per
-        station × game); rows for the pairs sold in the year (the new monthly rollup's).
-        Columns before the first touched day are the stored ones (when the pairs are)."""
-        stored = pq.read_table(self.paths[YTD], schema=YTD_SCHEMA)
-        pairs = monthly.group_by(TEXT_COLUMNS).aggregate([])
-        pairs = pairs.sort_by([(c, "ascending") for c in TEXT_COLUMNS])
+        station × game); rows for the pairs sold in the year. Columns before the first touched
+        day are the stored ones (when the pairs are); after the last, the stored ones plus the
+        touched days' total difference."""
+        stored = pq.read_table(self.ytd_path, schema=YTD_SCHEMA)
+        pairs = self._pairs(old, merged, stored.select(TEXT_COLUMNS), monthly, months)
         key = _pair_keys(pairs)
         stored_key = _pair_keys(stored)
         same = stored_key.equals(key)
         index, found = (None, None) if same else _positions(stored_key, key)
-        first = len(YTD_COLUMNS)
         deltas = []
         for table, sign in ((old, -1), (merged, 1)):
             rows, there = _positions(_pair_keys(table), key)
             column = ytd_columns_of(_day_numbers(table)[there], self.year)
             amount = table["amount_fen"].to_numpy()[there] * sign
             deltas.append((rows[there], column, amount))
-            first = min([first, *column[:1], *([column.min()] if len(column) else [])])
-        delta = np.zeros((pairs.num_rows, len(YTD_COLUMNS) - first), np.int64)
+        touched = np.concatenate([d[1] for d in deltas])
+        first, last = (int(touched.min()), int(touched.max())) if len(touched) else (0, -1)
+        delta = np.zeros((pairs.num_rows, last - first + 1), np.int64)
         for rows, column, amount in deltas:
             np.add.at(delta, (rows, column - first), amount)
         np.cumsum(delta, axis=1, out=delta)
+        total = delta[:, -1] if last >= first else np.zeros(pairs.num_rows, np.int64)
         columns = []
         for i, name in enumerate(YTD_COLUMNS):
+            if same and i < first:
+                columns.append(stored[name])
+                continue
             if same:
-                values = stored[name]
-                if i >= first:
-                    values = pa.array(values.to_numpy() + delta[:, i - first])
+                values = stored[name].to_numpy()
             else:
                 values = np.zeros(pairs.num_rows, np.int64)
                 values[index[found]] = stored[name].to_numpy()[found]
-                if i >= first:
-                    values += delta[:, i - first]
-                values = pa.array(values)
-            columns.append(values)
+            if i >= first:
+                values = values + (delta[:, i - first] if i <= last else total)
+            columns.append(pa.array(values))
         head = [
             pa.array(np.full(pairs.num_rows, self.year, np.int32)),
             *(pairs[c].cast(pa.string()) for c in TEXT_COLUMNS),
         ]
         return [pa.Table.from_arrays([*head, *columns], schema=YTD_SCHEMA)]
+
+
+def _text(column) -> pa.Array:
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def _positions(values: pa.Array, among: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -913,6 +958,14 @@ class SalesStore:
         if not paths:
             return DAILY_SCHEMA.empty_table()
         return pa.concat_tables([pq.read_table(p, schema=DAILY_SCHEMA) for p in paths])
+
+    def read_year(self, dataset: str, year: int, manifest: Manifest | None = None) -> pa.Table:
+        """A year of a dataset, its files (month files) read in order."""
+        manifest = manifest or self.manifest()
+        part = manifest.partitions.get(dataset, {}).get(year)
+        files = list(dict(sorted(part.items())).values()) if dataset in BY_MONTH else [part]
+        tables = [pq.read_table(self.root / f, schema=SCHEMAS[dataset]) for f in files if f]
+        return pa.concat_tables(tables or [SCHEMAS[dataset].empty_table()])
 
     # -- writing -----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -1058,7 +1111,7 @@ class SalesStore:
             changed.append(year)
             for ds, (rel, rows) in files.items():
                 previous = new_parts[ds].get(year)
-                if ds == DAILY:
+                if ds in BY_MONTH:
                     kept = set(rel.values())
                     for old in (previous or {}).values():
                         if old not in kept:
@@ -1127,33 +1180,33 @@ class SalesStore:
         """Write the daily partition and its rollups of a year the store does not have, from
         DuckDB (the rows sorted into store order if they are not)."""
         _year_view(con, facts, year)
-        rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
         rows = con.sql("SELECT * FROM _new_year").to_arrow_table()
         rollups = YearRollups.from_arrow(rows, year)
         if not rollups.in_store_order:
             del rows
             order = " ORDER BY date, station_code, game"
             rows = con.sql(f"SELECT * FROM _new_year{order}").to_arrow_table()
-        daily = self._write_daily(rows.cast(DAILY_SCHEMA), year, version, progress)
+        daily = self._write_months(DAILY, rows.cast(DAILY_SCHEMA), year, version, progress)
         del rows
-        return {DAILY: daily, **self._write_rollups(rollups, rel, progress)}
+        return {DAILY: daily, **self._write_rollups(rollups, year, version, progress)}
 
-    def _write_daily(
-        self, rows: pa.Table, year: int, version: int, progress=None, months=None
+    def _write_months(
+        self, dataset: str, rows: pa.Table, year: int, version: int, progress=None, months=None
     ) -> tuple[dict[int, str], int]:
-        """Write a year's daily facts (in store order) as month files: ({month: file}, rows).
-        `months`: only those (the others are not written); `progress` gets each month's share
-        of the year's work (PATCH_SHARE of it for the daily files) as it is written."""
-        days = _day_numbers(rows)
+        """Write a year's daily facts or monthly rollup (in store order) as month files:
+        ({month: file}, rows). `months`: only those (the others are not written); `progress`
+        gets each month's share of the year's work (SHARES[dataset] of it) as it is written."""
+        days = rows[SCHEMAS[dataset].names[0]].combine_chunks().cast(pa.int32()).to_numpy()
         files, total = {}, 0
-        for month in range(1, 13) if months is None else sorted(months):
+        months = range(1, 13) if months is None else sorted(months)
+        for month in months:
             lo, hi = np.searchsorted(days, np.array(_month_bounds(year, month), days.dtype))
             if hi > lo:
-                rel = _partition_name(DAILY, year, version, month)
+                rel = _partition_name(dataset, year, version, month)
                 total += self._write_arrow(rows.slice(lo, hi - lo), self.root / rel)
                 files[month] = rel
             if progress is not None:
-                progress(DAILY_SHARE / (12 if months is None else len(months)))
+                progress(SHARES[dataset] / len(months))
         return files, total
 
     def _write_new_year(self, year: int, rows: pa.Table, version: int) -> dict | object:
@@ -1164,20 +1217,18 @@ class SalesStore:
         rollups = YearRollups.from_arrow(rows, year)
         if not rollups.in_store_order:
             return UNORDERED
-        rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
-        daily = self._write_daily(rows.select(DAILY_SCHEMA.names), year, version)
-        return {DAILY: daily, **self._write_rollups(rollups, rel)}
+        daily = self._write_months(DAILY, rows.select(DAILY_SCHEMA.names), year, version)
+        return {DAILY: daily, **self._write_rollups(rollups, year, version)}
 
-    def _write_rollups(self, rollups: YearRollups, rel: dict[str, str], progress=None) -> dict:
-        """Write a year's monthly and ytd rollups; {dataset: (file, rows)}."""
+    def _write_rollups(self, rollups: YearRollups, year: int, version: int, progress=None) -> dict:
+        """Write a year's monthly and ytd rollups; {dataset: (file or {month: file}, rows)}."""
         monthly_table, ytd_blocks = rollups.tables()
-        monthly = self._write_arrow(monthly_table, self.root / rel[MONTHLY])
+        monthly = self._write_months(MONTHLY, monthly_table, year, version, progress)
+        rel = _partition_name(YTD, year, version)
+        ytd = self._write_ytd(ytd_blocks, self.root / rel)
         if progress is not None:
-            progress(MONTHLY_SHARE)
-        ytd = self._write_ytd(ytd_blocks, self.root / rel[YTD])
-        if progress is not None:
-            progress(1 - DAILY_SHARE - MONTHLY_SHARE)
-        return {MONTHLY: (rel[MONTHLY], monthly), YTD: (rel[YTD], ytd)}
+            progress(SHARES[YTD])
+        return {MONTHLY: monthly, YTD: (rel, ytd)}
 
     @staticmethod
     def _write_arrow(table: pa.Table, final: Path) -> int:
@@ -1198,12 +1249,14 @@ class SalesStore:
         tmp = final.with_name(f".{final.name}.tmp")
         rows = 0
         # day columns are near-unique int64: delta-encoded rather than dictionary-encoded, they
-        # are written and read in half the time
+        # are written and read in half the time; not compressed on top (zstd saves < 0.5 % of
+        # a delta-encoded file and costs half of its writing time)
         with pq.ParquetWriter(
             tmp,
             YTD_SCHEMA,
-            compression="zstd",
+            compression="none",
             use_dictionary=["year", "station_code", "game"],
+            write_statistics=["year", "station_code", "game"],  # not of the day columns
             column_encoding=dict.fromkeys(YTD_COLUMNS, "DELTA_BINARY_PACKED"),
         ) as writer:
             for block in blocks:
@@ -1259,11 +1312,12 @@ class SalesStore:
                     [pq.read_table(self.root / f, schema=DAILY_SCHEMA) for f in daily.values()]
                     or [DAILY_SCHEMA.empty_table()]
                 )
-                rel = {ds: _partition_name(ds, year, version) for ds in (MONTHLY, YTD)}
-                written = self._write_rollups(YearRollups.from_arrow(facts, year), rel)
+                written = self._write_rollups(YearRollups.from_arrow(facts, year), year, version)
                 for ds, (name, n) in written.items():
-                    if parts[ds].get(year):
-                        retired[parts[ds][year]] = _now()
+                    previous = parts[ds].get(year)
+                    for old in (previous or {}).values() if ds in BY_MONTH else [previous]:
+                        if old:
+                            retired[old] = _now()
                     parts[ds][year], rows[ds][year] = name, n
             new = replace(
                 manifest,

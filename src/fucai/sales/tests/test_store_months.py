@@ -59,11 +59,7 @@ def stored(store: SalesStore) -> list[tuple]:
 
 
 def rollups(store: SalesStore, year: int) -> tuple[list, list]:
-    manifest = store.manifest()
-    return tuple(
-        pq.read_table(store.root / manifest.partitions[ds][year]).to_pylist()
-        for ds in (MONTHLY, YTD)
-    )
+    return tuple(store.read_year(ds, year).to_pylist() for ds in (MONTHLY, YTD))
 
 
 def as_format_1(store: SalesStore) -> None:
@@ -79,11 +75,17 @@ def as_format_1(store: SalesStore) -> None:
         for f in files:
             f.unlink()
         data["partitions"][DAILY][str(year)] = rel
+        rel = f"monthly/year={year}/v{manifest.version:06d}-old.parquet"
+        files = [store.root / f for f in manifest.month_files(MONTHLY, year).values()]
+        pq.write_table(pa.concat_tables(pq.read_table(f) for f in files), store.root / rel)
+        for f in files:
+            f.unlink()
+        data["partitions"][MONTHLY][str(year)] = rel
     data["format"] = 1
     write_json_atomic(store.root / MANIFEST, data)
 
 
-def test_a_year_is_written_as_one_daily_file_per_month_with_facts(tmp_path):
+def test_a_year_is_written_as_one_daily_and_one_monthly_file_per_month_with_facts(tmp_path):
     store = SalesStore(tmp_path)
     store.write_facts(daily(ROWS))
     manifest = store.manifest()
@@ -92,6 +94,8 @@ def test_a_year_is_written_as_one_daily_file_per_month_with_facts(tmp_path):
         2023: [1, 3, 9],
     }
     assert manifest.rows[DAILY] == {2022: 1, 2023: 6}
+    assert sorted(manifest.month_files(MONTHLY, 2023)) == [1, 3, 9]
+    assert manifest.rows[MONTHLY] == {2022: 1, 2023: 6}
     data = json.loads((store.root / MANIFEST).read_text())
     assert data["format"] == 2 and sorted(data["partitions"][DAILY]["2023"]) == ["1", "3", "9"]
     march = pq.read_table(store.root / manifest.daily_files(2023)[3], schema=DAILY_SCHEMA)
@@ -104,12 +108,15 @@ def test_a_correction_of_one_day_rewrites_its_months_file_only(tmp_path, mode):
     store = SalesStore(tmp_path)
     store.write_facts(daily(ROWS))
     before = store.manifest().daily_files(2023)
+    before_monthly = store.manifest().month_files(MONTHLY, 2023)
     result = commit(store, FIX, mode)
     assert result.changed_years == (2023,)
     after = store.manifest().daily_files(2023)
     assert sorted(after) == [1, 3, 9]
     assert {m: after[m] == before[m] for m in after} == {1: True, 3: False, 9: True}
     assert before[3] in store.manifest().retired
+    monthly = store.manifest().month_files(MONTHLY, 2023)
+    assert {m: monthly[m] == before_monthly[m] for m in monthly} == {1: True, 3: False, 9: True}
     kept = [r for r in ROWS if r[0] != dt.date(2023, 3, 1)]
     if mode == "cells":  # the other cells of the day stay
         kept.append((dt.date(2023, 3, 1), "36040001", "kl8", 70, 1))
@@ -134,7 +141,11 @@ def test_a_store_of_one_daily_file_a_year_is_read_and_split_into_months_on_its_f
     commit(old, FIX)  # patches 2023: the year is written as month files
     migrated = old.manifest()
     assert sorted(migrated.daily_files(2023)) == [1, 3, 9]
+    assert sorted(migrated.month_files(MONTHLY, 2023)) == [1, 3, 9]
     assert migrated.daily_files(2022) == manifest.daily_files(2022)  # not touched: as it was
+    assert migrated.month_files(MONTHLY, 2022) == {
+        WHOLE_YEAR: manifest.partitions[MONTHLY][2022][0]
+    }
     assert str(whole.relative_to(old.root)) in migrated.retired
     assert json.loads((old.root / MANIFEST).read_text())["format"] == 2
 
@@ -174,5 +185,5 @@ def test_a_commit_reports_its_progress_as_each_months_file_and_rollup_is_written
     shares: list[float] = []
     fix = [*FIX, (dt.date(2023, 9, 3), "36110214", "3d", 10, 1)]  # two months of 2023
     commit(store, fix, progress=shares.append)
-    assert len(shares) == 4  # March, September, the monthly rollup, the ytd rollup
-    assert sum(shares) == pytest.approx(1)
+    # the daily files of March and September, their monthly rollup files, the ytd rollup
+    assert shares == pytest.approx([0.35, 0.35, 0.05, 0.05, 0.2])
