@@ -182,6 +182,17 @@ def web(demo: Path, reps: int) -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     log(json.dumps({k: result[k] for k in ("first_s", "median_s", "target_s")}))
+    update_results()
+
+
+def update_results() -> None:
+    """Render this bench's section of bench/RESULTS.md (bench/report.py) in place."""
+    from report import CORRECTION_TITLE, render_correction, replace_section
+
+    bench = Path(__file__).resolve().parent
+    path = bench / "RESULTS.md"
+    text = render_correction(bench / "results")
+    path.write_text(replace_section(path.read_text(), CORRECTION_TITLE, text))
 
 
 def main() -> None:
@@ -236,9 +247,10 @@ def main() -> None:
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     out = Path(__file__).resolve().parent / "results" / "correction" / f"{args.scale}.json"
-    out.parent.mkdir(exist_ok=True)  # not results/*.json: bench/report.py renders those
+    out.parent.mkdir(exist_ok=True)  # not results/*.json: those are bench/run.py's scales
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     log(json.dumps({k: result[k] for k in ("median_s", "ratio_day", "ratio_day_replace")}))
+    update_results()
 
 
 if __name__ == "__main__":
