@@ -47,7 +47,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -743,23 +743,30 @@ class YearPatch:
         if merged.equals(old.cast(DAILY_SCHEMA)):
             self._report(1)
             return None
-        daily = self._splice(stored, merged, days, lo, hi)
-        stored_monthly, whole_monthly = self._read(MONTHLY, months)
-        monthly = self._monthly(stored_monthly, daily, months, whole_monthly)
         # the ytd rollup is summed and written on a thread of its own (numpy and Parquet
-        # encoding release the GIL) while this one writes the month files
+        # encoding release the GIL) while this one splices and writes the month files
+        monthly_rows: Future = Future()  # the touched months' new monthly rollup
         with ThreadPoolExecutor(1) as pool:
-            ytd = pool.submit(self._write_ytd, old, merged, monthly, months)
-            written = {DAILY: self._write(DAILY, daily, whole, stored.num_rows, months)}
-            del stored
-            written[MONTHLY] = self._write(
-                MONTHLY, monthly, whole_monthly, stored_monthly.num_rows, months
-            )
+            ytd = pool.submit(self._write_ytd, old, merged, monthly_rows, months)
+            try:
+                daily = self._splice(stored, merged, days, lo, hi)
+                stored_monthly, whole_monthly = self._read(MONTHLY, months)
+                monthly = self._monthly(stored_monthly, daily, months, whole_monthly)
+                monthly_rows.set_result(monthly)
+                written = {DAILY: self._write(DAILY, daily, whole, stored.num_rows, months)}
+                del stored, daily
+                written[MONTHLY] = self._write(
+                    MONTHLY, monthly, whole_monthly, stored_monthly.num_rows, months
+                )
+            except BaseException as exc:
+                if not monthly_rows.done():
+                    monthly_rows.set_exception(exc)  # the ytd thread may be waiting for it
+                raise
             written[YTD] = ytd.result()
         self._report(SHARES[YTD])
         return written
 
-    def _write_ytd(self, old, merged, monthly, months) -> tuple[str, int]:
+    def _write_ytd(self, old, merged, monthly: Future, months) -> tuple[str, int]:
         rel = _partition_name(YTD, self.year, self.version)
         ytd = self._ytd(old, merged, monthly, months)
         return rel, self.store._write_ytd(ytd, self.store.root / rel)
@@ -831,10 +838,11 @@ class YearPatch:
         keys = [("month", "ascending"), ("station_code", "ascending"), ("game", "ascending")]
         return pa.concat_tables(parts).sort_by(keys).combine_chunks()
 
-    def _pairs(self, old, merged, stored_pairs, monthly, months) -> pa.Table:
+    def _pairs(self, old, merged, stored_pairs, monthly: Future, months) -> pa.Table:
         """The station × game pairs sold in the year after the patch, in order: the stored
         ytd rollup's and the merged days'; if a pair of the touched days is not in the merged
-        ones, it stays only if some month's monthly rollup still holds it (read then)."""
+        ones, it stays only if some month's monthly rollup (`monthly`: the touched months')
+        still holds it (read then)."""
         order = [(c, "ascending") for c in TEXT_COLUMNS]
 
         def unique(tables) -> pa.Table:
@@ -842,9 +850,13 @@ class YearPatch:
             table = pa.Table.from_arrays(columns, TEXT_COLUMNS)
             return table.group_by(TEXT_COLUMNS).aggregate([]).sort_by(order)
 
-        gone = pc.invert(pc.is_in(_pair_keys(old), value_set=_pair_keys(merged)))
+        merged_keys = _pair_keys(merged)
+        gone = pc.invert(pc.is_in(_pair_keys(old), value_set=merged_keys))
         if not pc.any(gone).as_py():
+            if pc.all(pc.is_in(merged_keys, value_set=_pair_keys(stored_pairs))).as_py():
+                return stored_pairs  # no pair comes or goes (the usual correction)
             return unique([stored_pairs, merged])
+        monthly = monthly.result()
         others = [  # the untouched months' files (`monthly` holds all of a format-1 year)
             pq.read_table(self.store.root / f, columns=TEXT_COLUMNS)
             for m, f in self.files[MONTHLY].items()
@@ -852,7 +864,7 @@ class YearPatch:
         ]
         return unique([monthly, *others])
 
-    def _ytd(self, old, merged, monthly, months) -> list[pa.Table]:
+    def _ytd(self, old, merged, monthly: Future, months) -> list[pa.Table]:
         """The stored ytd rollup plus, from each touched day on, that day's difference (per
         station × game); rows for the pairs sold in the year. Columns before the first touched
         day are the stored ones (when the pairs are); after the last, the stored ones plus the
