@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import gc
 import json
 import os
 import pstats
@@ -75,6 +76,7 @@ def fresh_store(source: Path, scratch: Path) -> Path:
     data = manifest.read_bytes()
     manifest.unlink()
     manifest.write_bytes(data)
+    os.sync()  # the previous copy's deletion flushed now, not by the timed import's fsyncs
     return scratch
 
 
@@ -85,6 +87,7 @@ def timed_import(path: Path, store_root: Path, mode: str, profile: bool = False)
     store = SalesStore(store_root)
     today = dt.date(2023, 12, 31)
     profiler = cProfile.Profile() if profile else None
+    gc.collect()  # as bench/run.py: garbage collected before each timed import, not during it
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -240,6 +243,10 @@ def main() -> None:
         "samples_s": {k: [round(s, 3) for s in v] for k, v in samples.items()},
         "ratio_day": median["day"] / median["year"],
         "ratio_day_replace": median["day_replace"] / median["year"],
+        "ratios_per_rep": {  # each rep's one day ÷ the same rep's full year (load drifts)
+            k: [round(d / y, 4) for d, y in zip(samples[k], samples["year"], strict=True)]
+            for k in ("day", "day_replace")
+        },
         "target": TARGET,
         "load_before": load_before,
         "load_after": os.getloadavg()[0],

@@ -260,20 +260,22 @@ def render_correction(results: Path) -> str:
             f"{r['finished']}, git {r['machine']['git']}; load average {r['load_before']:.1f} "
             f"before, {r['load_after']:.1f} after (the machine is shared).",
             "",
-            "| import | median | samples | ÷ full year | target ≤ 2 % |",
-            "|---|---:|---|---:|---|",
+            "| import | median | samples | ÷ full year (medians) | per rep | target ≤ 2 % |",
+            "|---|---:|---|---:|---|---|",
             f"| full-year file ({r['year_rows']:,} rows) | {_s(median['year'])} | "
-            f"{', '.join(_s(x) for x in samples['year'])} | 1 | |",
+            f"{', '.join(_s(x) for x in samples['year'])} | 1 | | |",
         ]
+        per_rep = r.get("ratios_per_rep", {})
         for key, name in (
             ("day", "one day, default mode (cells)"),
             ("day_replace", "one day, replace days"),
         ):
             ratio = r[f"ratio_{key}"]
             met = "yes" if ratio <= r["target"] else "**no**"
+            reps = ", ".join(f"{x * 100:.1f} %" for x in per_rep.get(key, []))
             lines.append(
                 f"| {name} | {median[key]:.2f} s | {', '.join(f'{x:.2f} s' for x in samples[key])}"
-                f" | {ratio * 100:.1f} % | {met} |"
+                f" | {ratio * 100:.1f} % | {reps} | {met} |"
             )
         lines.append("")
     web = results / "correction" / "web.json"
