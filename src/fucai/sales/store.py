@@ -5,16 +5,18 @@ Layout (docs/formats.md, "Store layout")::
     sales/manifest.json                              which file is current for each partition
     sales/daily/year=2023/v000012-m06-3f9a1c2b.parquet  date, station_code, game, amount_fen,
                                                      tickets: one file per month with facts
-    sales/monthly/year=2023/v000012-8d0e4a77.parquet month, station_code, game, amount_fen, tickets
+    sales/monthly/year=2023/v000012-m06-8d0e4a77.parquet  month, station_code, game,
+                                                     amount_fen, tickets: one file per month
     sales/ytd/year=2023/v000012-1c5e0b9d.parquet     year, station_code, game, d0101 … d1231
     sales/dims.json, sales/dims/<hash>/*.parquet     dimension snapshot (fucai.sales.dimensions)
     sales/_empty/<dataset>.parquet                   a zero-row file per dataset, for empty stores
     sales/.lock                                      held by whoever writes
 
-A year's daily facts are one file per month (the manifest names them by month), so that a
-correction of some days rewrites only their months' files. Stores written before (manifest
-format 1: one daily file per year) are read as they are; a year of such a store is split into
-its months the first time a commit patches it (`YearPatch`).
+A year's daily facts and monthly rollup are one file per month (the manifest names them by
+month), so that a correction of some days rewrites only their months' files and the year's ytd
+rollup. Stores written before (manifest format 1: one daily and one monthly file per year) are
+read as they are; a year of such a store is split into its months the first time a commit
+patches it (`YearPatch`).
 
 Facts are immutable files. A commit writes new partition files under temporary names, fsyncs
 them, renames them to their final (unreferenced) names, writes the next manifest to a temporary
@@ -107,6 +109,7 @@ CODED_DAILY_SCHEMA = pa.schema(  # as read with read_dictionary=TEXT_COLUMNS
 )
 SCHEMAS = {DAILY: DAILY_SCHEMA, MONTHLY: MONTHLY_SCHEMA, YTD: YTD_SCHEMA}
 MONTH_OF_COLUMN = np.array([d.month - 1 for d in LEAP_DAYS])  # ytd column → month (0-11)
+YTD_PATCH_ROWS = 4_096  # ytd rows a patch shifts at once (its row groups)
 YTD_BLOCK = 250_000  # station × game pairs summed at once: 366 × 17 bytes each (≈ 1.6 GB)
 
 # what committed facts replace (SalesStore.commit_facts; ImportMode's values for the first two)
@@ -864,17 +867,19 @@ class YearPatch:
         ]
         return unique([monthly, *others])
 
-    def _ytd(self, old, merged, monthly: Future, months) -> list[pa.Table]:
+    def _ytd(self, old, merged, monthly: Future, months) -> Iterable[pa.Table]:
         """The stored ytd rollup plus, from each touched day on, that day's difference (per
         station × game); rows for the pairs sold in the year. Columns before the first touched
         day are the stored ones (when the pairs are); after the last, the stored ones plus the
-        touched days' total difference."""
-        stored = pq.read_table(self.ytd_path, schema=YTD_SCHEMA)
-        pairs = self._pairs(old, merged, stored.select(TEXT_COLUMNS), monthly, months)
+        touched days' total difference. When the pairs stay (the usual correction), blocks of
+        YTD_PATCH_ROWS rows of the stored file, shifted as they are read (a block's memory is
+        reused for the next: a year's worth of fresh memory costs more than the sums)."""
+        source = pq.ParquetFile(self.ytd_path)
+        stored_pairs = source.read(columns=TEXT_COLUMNS)
+        pairs = self._pairs(old, merged, stored_pairs, monthly, months)
         key = _pair_keys(pairs)
-        stored_key = _pair_keys(stored)
+        stored_key = _pair_keys(stored_pairs)
         same = stored_key.equals(key)
-        index, found = (None, None) if same else _positions(stored_key, key)
         deltas = []
         for table, sign in ((old, -1), (merged, 1)):
             rows, there = _positions(_pair_keys(table), key)
@@ -888,24 +893,39 @@ class YearPatch:
             np.add.at(delta, (rows, column - first), amount)
         np.cumsum(delta, axis=1, out=delta)
         total = delta[:, -1] if last >= first else np.zeros(pairs.num_rows, np.int64)
+
+        def shifted(values: np.ndarray, i: int, lo: int, hi: int) -> pa.Array:
+            if i < first:
+                return pa.array(values)
+            return pa.array(values + (delta[lo:hi, i - first] if i <= last else total[lo:hi]))
+
+        if same:
+            return self._shifted_blocks(source, first, shifted)
+        stored = pq.read_table(self.ytd_path, schema=YTD_SCHEMA)
+        index, found = _positions(stored_key, key)
         columns = []
         for i, name in enumerate(YTD_COLUMNS):
-            if same and i < first:
-                columns.append(stored[name])
-                continue
-            if same:
-                values = stored[name].to_numpy()
-            else:
-                values = np.zeros(pairs.num_rows, np.int64)
-                values[index[found]] = stored[name].to_numpy()[found]
-            if i >= first:
-                values = values + (delta[:, i - first] if i <= last else total)
-            columns.append(pa.array(values))
+            values = np.zeros(pairs.num_rows, np.int64)
+            values[index[found]] = stored[name].to_numpy()[found]
+            columns.append(shifted(values, i, 0, pairs.num_rows))
         head = [
             pa.array(np.full(pairs.num_rows, self.year, np.int32)),
             *(pairs[c].cast(pa.string()) for c in TEXT_COLUMNS),
         ]
         return [pa.Table.from_arrays([*head, *columns], schema=YTD_SCHEMA)]
+
+    @staticmethod
+    def _shifted_blocks(source: pq.ParquetFile, first: int, shifted) -> Iterator[pa.Table]:
+        """The stored ytd rollup's rows in blocks, day columns from `first` on `shifted`."""
+        lo = 0
+        for batch in source.iter_batches(batch_size=YTD_PATCH_ROWS):
+            hi = lo + batch.num_rows
+            columns = [batch.column(c) for c in ("year", *TEXT_COLUMNS)]
+            for i, name in enumerate(YTD_COLUMNS):
+                column = batch.column(name)
+                columns.append(column if i < first else shifted(column.to_numpy(), i, lo, hi))
+            yield pa.Table.from_arrays(columns, schema=YTD_SCHEMA)
+            lo = hi
 
 
 def _text(column) -> pa.Array:

@@ -187,3 +187,23 @@ def test_a_commit_reports_its_progress_as_each_months_file_and_rollup_is_written
     commit(store, fix, progress=shares.append)
     # the daily files of March and September, their monthly rollup files, the ytd rollup
     assert shares == pytest.approx([0.35, 0.35, 0.05, 0.05, 0.2])
+
+
+def test_a_correction_keeping_the_pairs_shifts_the_ytd_rollup_a_block_at_a_time(
+    tmp_path, monkeypatch
+):
+    import fucai.sales.store as store_module
+
+    monkeypatch.setattr(store_module, "YTD_PATCH_ROWS", 3)
+    store = SalesStore(tmp_path)
+    store.write_facts(daily(ROWS))
+    commit(store, [(dt.date(2023, 3, 1), "36110214", "instant", 55, 6)])  # a stored cell
+    path = store.root / store.manifest().partitions[YTD][2023]
+    assert pq.ParquetFile(path).metadata.num_row_groups == 2  # 4 pairs: blocks of 3 and 1
+    ytd = {(r["station_code"], r["game"]): r for r in store.read_year(YTD, 2023).to_pylist()}
+    assert (ytd[("36110214", "instant")]["d0228"], ytd[("36110214", "instant")]["d0301"]) == (0, 55)
+    assert ytd[("36110214", "instant")]["d1231"] == 55
+    assert ytd[("36110214", "ssq")]["d1231"] == 130
+    patched = rollups(store, 2023)
+    store.rebuild_rollups()
+    assert patched == rollups(store, 2023)
