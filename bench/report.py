@@ -233,7 +233,7 @@ on a thread of its own while the month files are written) and nothing else; a co
 changes nothing writes nothing and keeps the store version. A store written before (one daily
 and one monthly file a year, manifest format 1, as the demo at `var/` was built) is read as it
 is; the first commit that patches a year splits that year into month files (the web run's
-*first* upload below), the other years stay as they were until a commit touches them.
+*first* upload above), the other years stay as they were until a commit touches them.
 
 Earlier measurements of the same two files (from the runs recorded then): main at 597b8c7, the
 year merged and its rollups rebuilt, one day 40.4 s against a full year 88.2 s (46 %, load ≈ 12);
