@@ -780,9 +780,11 @@ class YearPatch:
         con.register("old", old)
         con.register("new", new)
         removal.register(con)
+        # the cells of `new` go in any mode: in CELLS mode no other (one join, not three)
+        gone = "new" if removal.mode == CELLS else f"({removal.gone()})"
         query = (
             f"SELECT date, station_code, game, amount_fen, tickets FROM old ANTI JOIN "
-            f"({removal.gone()}) g USING (date, station_code, game) "
+            f"{gone} g USING (date, station_code, game) "
             "UNION ALL SELECT date, station_code, game, amount_fen, tickets FROM new "
             "ORDER BY date, station_code, game"
         )
