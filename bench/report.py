@@ -224,12 +224,104 @@ def render_scale(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+CORRECTION_TITLE = "## One-day correction against a full-year file (issue 8, point 2)"
+CORRECTION_NOTES = """\
+The year's daily facts and monthly rollup are one Parquet file per month (the manifest names
+a year's month files): a correction rewrites its months' daily and monthly files, the ytd rollup
+of the year (one row per station × game, shifted from the touched day on, summed and written
+on a thread of its own while the month files are written) and nothing else; a correction that
+changes nothing writes nothing and keeps the store version. A store written before (one daily
+and one monthly file a year, manifest format 1, as the demo at `var/` was built) is read as it
+is; the first commit that patches a year splits that year into month files (the web run's
+*first* upload above), the other years stay as they were until a commit touches them.
+
+Earlier measurements of the same two files (from the runs recorded then): main at 597b8c7, the
+year merged and its rollups rebuilt, one day 40.4 s against a full year 88.2 s (46 %, load ≈ 12);
+b50b02c, the year patched but still one daily file, 2.63 s against 28.8 s (9.1 %, load ≈ 5).
+"""
+
+
+def render_correction(results: Path) -> str:
+    """The one-day correction section, from results/correction/<scale>.json and web.json
+    (written by bench/correction.py)."""
+    lines = [CORRECTION_TITLE, ""]
+    for path in sorted(results.glob("correction/*.json")):
+        if path.stem == "web":
+            continue
+        r = json.loads(path.read_text())
+        median, samples = r["median_s"], r["samples_s"]
+        lines += [
+            f"Scale `{r['scale']}` ({r['store_rows']:,} daily facts in the store), "
+            f"`.venv/bin/python bench/correction.py --scale {r['scale']} "
+            f"--reps {len(samples['year'])}`: each import in this process (one warm-up import "
+            "first) on a fresh hard-link copy of the store. *Full year*: every station × game × "
+            f"day of 2022 ({r['year_rows']:,} rows, amounts + 1 fen). *One day*: every station × "
+            f"game of 2022-06-15 ({r['day_rows']:,} rows, amounts + 1 fen). Finished "
+            f"{r['finished']}, git {r['machine']['git']}; load average {r['load_before']:.1f} "
+            f"before, {r['load_after']:.1f} after (the machine is shared).",
+            "",
+            "| import | median | samples | ÷ full year (medians) | per rep | target ≤ 2 % |",
+            "|---|---:|---|---:|---|---|",
+            f"| full-year file ({r['year_rows']:,} rows) | {_s(median['year'])} | "
+            f"{', '.join(_s(x) for x in samples['year'])} | 1 | | |",
+        ]
+        per_rep = r.get("ratios_per_rep", {})
+        for key, name in (
+            ("day", "one day, default mode (cells)"),
+            ("day_replace", "one day, replace days"),
+        ):
+            ratio = r[f"ratio_{key}"]
+            met = "yes" if ratio <= r["target"] else "**no**"
+            reps = ", ".join(f"{x * 100:.1f} %" for x in per_rep.get(key, []))
+            lines.append(
+                f"| {name} | {median[key]:.2f} s | {', '.join(f'{x:.2f} s' for x in samples[key])}"
+                f" | {ratio * 100:.1f} % | {reps} | {met} |"
+            )
+        lines.append("")
+    web = results / "correction" / "web.json"
+    if web.exists():
+        w = json.loads(web.read_text())
+        met = "yes" if w["median_s"] <= w["target_s"] else "**no**"
+        first_met = "yes" if w["first_s"] <= w["target_s"] else "**no**"
+        lines += [
+            f"Through the web import on a copy of the demo (`{w['demo']}`, {w['store_rows']:,} "
+            f"daily facts), `.venv/bin/python bench/correction.py --web --reps "
+            f"{len(w['samples_s'])}`: every station × game of {w['day']} as stored "
+            f"({w['day_rows']:,} rows, amounts + 1 fen) uploaded by a province user to the import "
+            "page, the job run inline (`FUCAI_TASKS_SYNC`: the code the worker runs, without the "
+            "queue's polling), timed from the upload to the finished import record. Finished "
+            f"{w['finished']}; load average {w['load_before']:.1f} before, "
+            f"{w['load_after']:.1f} after.",
+            "",
+            "| web upload | time | target ≤ 3 s |",
+            "|---|---:|---|",
+            f"| first (store layout: {w['layout_before']}) | {w['first_s']:.2f} s | {first_met} |",
+            f"| next ({', '.join(f'{x:.2f} s' for x in w['samples_s'])}), median "
+            f"| {w['median_s']:.2f} s | {met} |",
+            "",
+        ]
+    return "\n".join([*lines, CORRECTION_NOTES])
+
+
+def replace_section(markdown: str, title: str, text: str) -> str:
+    """`markdown` with the section headed `title` (up to the next `## ` heading) replaced by
+    `text`, or `text` appended if there is no such section."""
+    start = markdown.find(title + "\n")
+    if start < 0:
+        return markdown.rstrip("\n") + "\n\n" + text
+    end = markdown.find("\n## ", start + len(title))
+    rest = "" if end < 0 else markdown[end + 1 :]
+    return markdown[:start] + text.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
+
+
 def render(results: Path) -> str:
     parts = [HEADER]
     order = {"province": 0, "large": 1}
     files = sorted(results.glob("*.json"), key=lambda p: (order.get(p.stem, 9), p.stem))
     for path in files:
         parts.append(render_scale(json.loads(path.read_text())))
+    if list(results.glob("correction/*.json")):
+        parts.append(render_correction(results))
     parts.append(NOTES)
     return "\n".join(parts)
 

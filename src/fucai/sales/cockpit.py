@@ -40,7 +40,6 @@ from fucai.network.models import Station
 from fucai.network.summary import NetworkSummary, network_summary
 from fucai.sales.forms import SalesSpan
 from fucai.sales.money import share_pct, yoy_pct, yuan_text
-from fucai.sales.store import DAILY
 from fucai.sales.tables.cockpit import (
     CockpitTable,
     games_table,
@@ -76,9 +75,10 @@ def _read_span(context: AnalyticsContext) -> SalesSpan | None:
     years = context.data_years()
     if not years:
         return None
-    relative = context.manifest.partitions.get(DAILY, {}).get(max(years))
-    if relative is None:
+    files = context.manifest.daily_files(max(years))  # by month: the last one holds the last day
+    if not files:
         return None
+    relative = files[max(files)]
     path = context.store.root / relative
     last = _max_from_statistics(path)
     if last is None:  # no statistics written: read the one column

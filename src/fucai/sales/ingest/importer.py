@@ -509,10 +509,10 @@ class SalesImporter:
         return Removal(self.mode, scope)
 
     def _has_facts(self, con) -> bool:
+        if self._clean is not None and self._clean.facts is not None:
+            return True  # registered (asking DuckDB's catalogue costs 20 ms)
         query = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'facts'"
-        if con.execute(query).fetchall()[0][0]:
-            return True
-        return self._clean is not None and self._clean.facts is not None
+        return bool(con.execute(query).fetchall()[0][0])
 
     def _day_changes(self, con) -> None:
         """What the batch does to the store, per day, on the first sales file's record (the

@@ -221,11 +221,7 @@ def test_a_slice_read_with_arrow_holds_the_rows_the_ibis_expression_gives(import
 
 
 def rollups(store: SalesStore, year: int) -> tuple[list, list]:
-    manifest = store.manifest()
-    return tuple(
-        pq.read_table(store.root / manifest.partitions[ds][year]).to_pylist()
-        for ds in (MONTHLY, YTD)
-    )
+    return tuple(store.read_year(ds, year).to_pylist() for ds in (MONTHLY, YTD))
 
 
 @pytest.mark.parametrize("mode", ["cells", "days", "station_days"])

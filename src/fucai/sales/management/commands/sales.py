@@ -385,8 +385,9 @@ class Command(FucaiCommand):
             f"store {store.root}: version {manifest.version}, written {manifest.written_at or '-'}"
         )
         for year in manifest.years():
-            rows, path = manifest.rows[DAILY][year], manifest.partitions[DAILY][year]
-            self.stdout.write(f"  {year}: {rows:>12,} daily rows  {path}")
+            rows, files = manifest.rows[DAILY][year], manifest.daily_files(year)
+            where = next(iter(files.values())) if len(files) == 1 else f"{len(files)} month files"
+            self.stdout.write(f"  {year}: {rows:>12,} daily rows  {where}")
         for record in SalesImport.objects.order_by("-started_at", "-pk")[:10]:
             self.stdout.write(
                 f"  #{record.pk} {record.started_at:%Y-%m-%d %H:%M} {record.file_name} "
