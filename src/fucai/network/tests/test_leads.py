@@ -217,3 +217,87 @@ def test_moving_a_station_next_to_a_dedicated_one_is_refused(dedicated_station, 
     assert "36110301" in str(refused.value)
     other.lat = _north(dedicated_station.lat, 260)
     other.full_clean()
+
+
+# -- the command ----------------------------------------------------------------------------------
+def _check_site_json(lon, lat, *extra) -> dict:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "network",
+        "check-site",
+        "--lon",
+        str(lon),
+        "--lat",
+        str(lat),
+        "--scene",
+        "商超",
+        "--operation",
+        "专营",
+        "--format",
+        "json",
+        *extra,
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+def test_check_site_on_the_command_line_refuses_150_m_naming_the_rule_and_offender(
+    dedicated_station, rule
+):
+    data = _check_site_json(dedicated_station.lon, _north(dedicated_station.lat, 150))
+    assert data["ok"] is False
+    [v] = data["violations"]
+    assert (v["rule"], v["offender"], v["min_m"]) == ("专营站间距", "36110301", 200)
+    assert 147 <= v["distance_m"] <= 153
+    assert set(v) == {"rule", "offender", "distance_m", "min_m"}
+
+
+def test_check_site_on_the_command_line_passes_250_m(dedicated_station, rule):
+    data = _check_site_json(
+        dedicated_station.lon, _north(dedicated_station.lat, 250), "--city", "赣州"
+    )
+    assert data == {"ok": True, "violations": []}
+
+
+def test_the_leads_command_lists_a_users_leads_and_writes_excel(
+    dedicated_station, ganzhou_user, jiujiang_user, tmp_path
+):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from fucai.network.leads import save_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 500))
+    save_lead(lead, ganzhou_user)
+    for user, count in ((ganzhou_user, 1), (jiujiang_user, 0)):
+        out = io.StringIO()
+        call_command("network", "leads", "--user", user.username, "--format", "json", stdout=out)
+        assert len(json.loads(out.getvalue())["leads"]) == count
+    path = tmp_path / "leads.xlsx"
+    call_command("network", "leads", "--format", "xlsx", "--out", str(path), stdout=io.StringIO())
+    sheet = load_workbook(path).worksheets[0]
+    assert sheet.max_row == 2 and sheet.cell(2, 13).value != "13700001111"
+
+
+def test_import_layer_on_the_command_line_labels_a_synthetic_layer(db, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from fucai.network.models import PointLayer
+
+    path = tmp_path / "schools.csv"
+    path.write_text("lon,lat,name\n115.0,26.0,甲校\n115.01,26.01,乙校\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("network", "import-layer", "学校", str(path), "--synthetic", stdout=out)
+    layer = PointLayer.objects.get(name="学校")
+    assert layer.synthetic and layer.points.count() == 2
+    assert "2 points" in out.getvalue()
