@@ -45,6 +45,7 @@ class NetworkConfig(AppConfig):
                                 order=46,
                             ),
                             MenuItem(_("Partners"), "network:partner_list", order=47),
+                            MenuItem(_("Leads"), "network:lead_list", order=48),
                         ),
                     ),
                 ),

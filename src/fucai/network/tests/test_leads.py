@@ -301,3 +301,139 @@ def test_import_layer_on_the_command_line_labels_a_synthetic_layer(db, tmp_path)
     layer = PointLayer.objects.get(name="学校")
     assert layer.synthetic and layer.points.count() == 2
     assert "2 points" in out.getvalue()
+
+
+# -- the API --------------------------------------------------------------------------------------
+def _api_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _lead_body(station, metres: int) -> dict:
+    return {
+        "contact_name": "接口联系人",
+        "contact_phone": "13700006666",
+        "county": "360732",
+        "address": "接口路2号",
+        "lon": float(station.lon),
+        "lat": float(_north(station.lat, metres)),
+        "scene": "supermarket",
+        "operation": "dedicated",
+        "source": "walk_in",
+        "received_on": "2023-03-01",
+    }
+
+
+def test_the_api_refuses_a_lead_150_m_away_with_the_violations_and_records_it_at_250_m(
+    dedicated_station, rule, ganzhou_user
+):
+    import json
+
+    from fucai.network.models import Lead
+
+    client = _api_client(ganzhou_user)
+    post = lambda body: client.post(  # noqa: E731
+        "/api/network/leads", json.dumps(body), content_type="application/json"
+    )
+    refused = post(_lead_body(dedicated_station, 150))
+    assert refused.status_code == 400
+    [v] = refused.json()["violations"]
+    assert (v["rule"], v["offender"], v["min_m"]) == ("专营站间距", "36110301", 200)
+    assert 147 <= v["distance_m"] <= 153 and "36110301" in v["message"]
+    assert not Lead.objects.exists()
+    made = post(_lead_body(dedicated_station, 250))
+    assert made.status_code == 201
+    assert made.json()["contact_phone"] != "13700006666"
+    assert [h["status"] for h in made.json()["history"]] == ["new"]
+    listed = client.get("/api/network/leads").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == made.json()["id"]
+
+
+def test_the_api_check_site_names_a_station_the_caller_cannot_see_only_as_another_station(
+    dedicated_station, rule, ganzhou_user, jiujiang_user
+):
+    query = {
+        "lon": float(dedicated_station.lon),
+        "lat": float(_north(dedicated_station.lat, 150)),
+        "operation": "dedicated",
+        "scene": "supermarket",
+    }
+    [seen] = _api_client(ganzhou_user).get("/api/network/check-site", query).json()["violations"]
+    assert seen["offender"] == "36110301"
+    answer = _api_client(jiujiang_user).get("/api/network/check-site", query)
+    assert answer.status_code == 200 and answer.json()["ok"] is False
+    [hidden] = answer.json()["violations"]
+    assert hidden["offender"] == "another station" and hidden["rule"] == "专营站间距"
+    assert "36110301" not in answer.content.decode()
+    query["lat"] = float(_north(dedicated_station.lat, 250))
+    far = _api_client(jiujiang_user).get("/api/network/check-site", query).json()
+    assert far == {"ok": True, "violations": []}
+
+
+# -- the pages ------------------------------------------------------------------------------------
+def _form_data(station, metres: int, **extra) -> dict:
+    from fucai.geo.models import Division
+
+    return {
+        "contact_name": "网页联系人",
+        "contact_phone": "13700007777",
+        "county": Division.objects.get(code="360732").pk,
+        "address": "网页路3号",
+        "lon": str(station.lon),
+        "lat": str(_north(station.lat, metres)),
+        "scene": "supermarket",
+        "operation": "dedicated",
+        "source": "poster",
+        "received_on": "2023-03-01",
+        "notes": "",
+        **extra,
+    }
+
+
+def test_the_web_form_refuses_a_lead_150_m_away_with_the_message_and_creates_it_at_250_m(
+    dedicated_station, rule, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.models import Lead
+
+    client = _api_client(ganzhou_user)
+    url = reverse("network:lead_new")
+    refused = client.post(url, _form_data(dedicated_station, 150))
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "36110301" in page and "专营站间距" in page and "200 m" in page
+    assert 'name="override_reason"' in page  # a city agency may override, with a reason
+    assert not Lead.objects.exists()
+    made = client.post(url, _form_data(dedicated_station, 250))
+    lead = Lead.objects.get()
+    assert made.status_code == 302 and made["Location"] == reverse(
+        "network:lead_detail", args=[lead.pk]
+    )
+    detail = client.get(made["Location"]).content.decode()
+    assert "网页路3号" in detail and "13700007777" not in detail
+
+
+def test_the_lead_pages_move_a_lead_on_reject_it_only_with_a_reason_and_export_it(
+    dedicated_station, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.leads import save_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 900))
+    save_lead(lead, ganzhou_user)
+    client = _api_client(ganzhou_user)
+    url = reverse("network:lead_transition", args=[lead.pk])
+    assert client.post(url, {"status": "rejected", "date": "2023-03-05"}).status_code == 400
+    moved = client.post(url, {"status": "rejected", "date": "2023-03-05", "note": "租金过高"})
+    assert moved.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.status, lead.rejection_reason) == ("rejected", "租金过高")
+    listed = client.get(reverse("network:lead_list"), {"status": "rejected"})
+    assert "租金过高" in listed.content.decode()
+    export = client.get(reverse("network:lead_list"), {"format": "xlsx"})
+    assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
