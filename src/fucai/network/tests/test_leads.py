@@ -366,7 +366,7 @@ def test_the_api_check_site_names_a_station_the_caller_cannot_see_only_as_anothe
     answer = _api_client(jiujiang_user).get("/api/network/check-site", query)
     assert answer.status_code == 200 and answer.json()["ok"] is False
     [hidden] = answer.json()["violations"]
-    assert hidden["offender"] == "another station" and hidden["rule"] == "专营站间距"
+    assert hidden["offender"] == "另一站点" and hidden["rule"] == "专营站间距"
     assert "36110301" not in answer.content.decode()
     query["lat"] = float(_north(dedicated_station.lat, 250))
     far = _api_client(jiujiang_user).get("/api/network/check-site", query).json()
@@ -405,7 +405,7 @@ def test_the_web_form_refuses_a_lead_150_m_away_with_the_message_and_creates_it_
     refused = client.post(url, _form_data(dedicated_station, 150))
     assert refused.status_code == 400
     page = refused.content.decode()
-    assert "36110301" in page and "专营站间距" in page and "200 m" in page
+    assert "距专营站 36110301 仅 " in page and "规则：专营站间距 ≥ 200 米" in page
     assert 'name="override_reason"' in page  # a city agency may override, with a reason
     assert not Lead.objects.exists()
     made = client.post(url, _form_data(dedicated_station, 250))
@@ -437,3 +437,13 @@ def test_the_lead_pages_move_a_lead_on_reject_it_only_with_a_reason_and_export_i
     assert "租金过高" in listed.content.decode()
     export = client.get(reverse("network:lead_list"), {"format": "xlsx"})
     assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
+
+
+def test_in_chinese_the_violation_reads_as_the_centre_writes_it(dedicated_station, rule):
+    from django.utils import translation
+
+    from fucai.network.spacing import check_site
+
+    with translation.override("zh-hans"):
+        [v] = check_site(dedicated_station.lon, _north(dedicated_station.lat, 150), DEDICATED)
+        assert v.message == f"距专营站 36110301 仅 {v.distance_m} 米，规则：专营站间距 ≥ 200 米"
