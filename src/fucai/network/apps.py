@@ -54,6 +54,8 @@ class NetworkConfig(AppConfig):
                     (70, "fucai.network.demo.onboarding.OnboardingDemoBuilder"),
                     # after the sales demo (30/40): the partner's sites and agreement
                     (80, "fucai.network.demo.partners.PartnerDemoBuilder"),
+                    # leads (布点机会): spacing rules, a synthetic schools layer, 抚州's posters
+                    (50, "fucai.network.demo.leads.LeadDemoBuilder"),
                 ),
                 access="fucai.network.access",
                 landing=(

@@ -447,3 +447,42 @@ def test_in_chinese_the_violation_reads_as_the_centre_writes_it(dedicated_statio
     with translation.override("zh-hans"):
         [v] = check_site(dedicated_station.lon, _north(dedicated_station.lat, 150), DEDICATED)
         assert v.message == f"距专营站 36110301 仅 {v.distance_m} 米，规则：专营站间距 ≥ 200 米"
+
+
+# -- the demo step --------------------------------------------------------------------------------
+def test_the_demo_gives_fuzhou_one_converted_poster_lead_per_2023_station_and_rejected_ones(db):
+    from types import SimpleNamespace
+
+    from fucai.geo.models import Division
+    from fucai.network.demo.leads import RULES, SCHOOLS_PER_COUNTY, LeadDemoBuilder
+    from fucai.network.models import Lead, PointLayer, SpacingRule
+
+    opened = [
+        make_station(f"361001{n:02d}", "361002", opened=dt.date(2023, 3, n)) for n in (1, 2, 3)
+    ]
+    make_station("36100199", "361002", opened=dt.date(2022, 6, 1))  # before 2023: no lead
+    ctx = SimpleNamespace(seed=7, progress=lambda *args: None)
+    builder = LeadDemoBuilder()
+    assert not builder.is_current(ctx)
+    builder.build(ctx)
+    assert builder.is_current(ctx)
+    assert SpacingRule.objects.count() == len(RULES) == 3
+    schools = PointLayer.objects.get(name="学校")
+    assert schools.synthetic
+    assert schools.points.count() == SCHOOLS_PER_COUNTY * Division.objects.counties().count()
+    converted = Lead.objects.filter(station__isnull=False)
+    assert sorted(converted.values_list("station__code", flat=True)) == [s.code for s in opened]
+    lead = converted.get(station=opened[0])
+    assert lead.status == "opened" and lead.source == "poster"
+    assert list(lead.status_changes.values_list("status", "date")) == [
+        ("new", dt.date(2022, 12, 16)),
+        ("contacted", dt.date(2022, 12, 23)),
+        ("surveyed", dt.date(2023, 1, 8)),
+        ("approved", dt.date(2023, 1, 20)),
+        ("opened", dt.date(2023, 3, 1)),
+    ]
+    [rejected] = Lead.objects.filter(status="rejected")  # 30 % of 3, at least one
+    assert rejected.rejection_reason
+    assert rejected.status_changes.last().note == rejected.rejection_reason
+    builder.wipe(ctx)
+    assert not Lead.objects.exists() and not SpacingRule.objects.exists()
