@@ -288,6 +288,18 @@ ACCESS.update(
             ok=400,
             unchangeable=403,
         ),
+        "network:lead_edit": [
+            Expect(path=LEAD, needs=EDIT_MASTER_DATA, reach=CHANGE, unchangeable=403),
+            Expect(
+                method="POST",
+                data={},
+                path=LEAD,
+                needs=EDIT_MASTER_DATA,
+                reach=CHANGE,
+                ok=400,
+                unchangeable=403,
+            ),
+        ],
         "network:lead_convert": Expect(
             method="POST",
             data={},

@@ -17,7 +17,12 @@ from fucai.core.excel import xlsx_response
 from fucai.core.grant import EDIT_MASTER_DATA, grant_for
 from fucai.network.choices import LeadSource, LeadStatus
 from fucai.network.filtersets import scoped_cities
-from fucai.network.forms.leads import LeadConvertForm, LeadForm, LeadTransitionForm
+from fucai.network.forms.leads import (
+    LeadConvertForm,
+    LeadForm,
+    LeadMoveForm,
+    LeadTransitionForm,
+)
 from fucai.network.leads import (
     convert_lead,
     leads_workbook,
@@ -177,3 +182,24 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("network:station_detail", code=station.code)
     return _detail_page(request, lead, True, convert=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move or change a lead: its site is checked against every spacing rule again."""
+    lead = _changeable_lead(request, pk)
+    if lead.station_id is not None:
+        raise PermissionDenied(_("A converted lead is changed through its station."))
+    form = LeadMoveForm(request.POST or None, instance=lead, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and form.save() is not None:
+            return redirect("network:lead_detail", pk=lead.pk)
+        status = 400
+    return render(
+        request,
+        "network/lead_new.html",
+        {"form": form, "lead": lead, "overridable": may_override(request.user, lead.city_id)},
+        status=status,
+    )

@@ -56,4 +56,5 @@ urlpatterns += [
     path("leads/<int:pk>/", lead_views.lead_detail, name="lead_detail"),
     path("leads/<int:pk>/transition/", lead_views.lead_transition, name="lead_transition"),
     path("leads/<int:pk>/convert/", lead_views.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/edit/", lead_views.lead_edit, name="lead_edit"),
 ]

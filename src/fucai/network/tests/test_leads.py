@@ -486,3 +486,32 @@ def test_the_demo_gives_fuzhou_one_converted_poster_lead_per_2023_station_and_re
     assert rejected.status_changes.last().note == rejected.rejection_reason
     builder.wipe(ctx)
     assert not Lead.objects.exists() and not SpacingRule.objects.exists()
+
+
+def test_moving_a_lead_150_m_from_a_dedicated_station_is_refused_and_250_m_accepted(
+    dedicated_station, rule, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.leads import save_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 900))
+    save_lead(lead, ganzhou_user)
+    client = _api_client(ganzhou_user)
+    url = reverse("network:lead_edit", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert "13700001111" not in page and 'name="contact_phone"' not in page
+    data = _form_data(dedicated_station, 150)
+    del data["contact_name"], data["contact_phone"], data["received_on"]
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "距专营站 36110301 仅 " in refused.content.decode()
+    lead.refresh_from_db()
+    assert lead.lat == _north(dedicated_station.lat, 900)
+    data["lat"] = str(_north(dedicated_station.lat, 250))
+    assert client.post(url, data).status_code == 302
+    lead.refresh_from_db()
+    assert (lead.lat, lead.address, lead.contact_phone) == (
+        _north(dedicated_station.lat, 250),
+        "网页路3号",
+        "13700001111",
+    )
