@@ -224,3 +224,91 @@ PERSONAL_FIELDS = {
     "network.PartnerOrganisation": ("contact_name",),
     "network.PartnerAgreement": ("contact_name", "contact_phone"),
 }
+
+# -- leads (布点机会) and the spacing check: fucai.network.lead_views and api/leads.py ------------
+# A lead hangs off its city and county: city agencies of that city and the province see it
+# (market managers and owners, whose reach is stations, see none). Recording one needs
+# edit_master_data in the county's change reach; another city's county is a 403, like a
+# station's code. The check of a site is for everybody; it names no station the caller cannot see.
+LEAD = {"pk": "{lead}"}
+NEW_LEAD = {
+    "contact_name": "矩阵联系人",
+    "contact_phone": "13700003333",
+    "county": "{county}",
+    "address": "矩阵路9号",
+    "lon": "{lon}",
+    "lat": "{lat}",
+    "scene": "supermarket",
+    "operation": "dedicated",
+    "source": "poster",
+    "received_on": "2023-09-01",
+}
+CHECK_SITE = {"lon": "{lon}", "lat": "{lat}", "operation": "dedicated", "scene": "supermarket"}
+ACCESS.update(
+    {
+        "fucai_network_api_leads_list_leads": [
+            Expect(api=True),
+            Expect(api=True, query={"city": "{city}"}, unseen=200),
+        ],
+        "fucai_network_api_leads_get_lead": Expect(
+            api=True, path={"lead_id": "{lead}"}, roles=NOT_STATION_PEOPLE
+        ),
+        "fucai_network_api_leads_create_lead": Expect(
+            api=True,
+            method="POST",
+            data=NEW_LEAD,
+            needs=EDIT_MASTER_DATA,
+            reach=CHANGE,
+            ok=201,
+            unseen=403,
+            unchangeable=403,
+        ),
+        "fucai_network_api_leads_check_site": Expect(api=True, query=CHECK_SITE, unseen=200),
+    }
+)
+ACCESS.update(
+    {
+        "network:lead_list": [
+            Expect(),
+            Expect(query={"format": "xlsx"}),
+            Expect(query={"city": "{city}"}, unseen=200),
+            Expect(query={"status": "new", "source": "poster"}),
+        ],
+        "network:lead_detail": Expect(path=LEAD, roles=NOT_STATION_PEOPLE),
+        "network:lead_new": [
+            Expect(needs=EDIT_MASTER_DATA),
+            Expect(method="POST", data={}, needs=EDIT_MASTER_DATA, ok=400),
+        ],
+        "network:lead_transition": Expect(
+            method="POST",
+            data={},
+            path=LEAD,
+            needs=EDIT_MASTER_DATA,
+            reach=CHANGE,
+            ok=400,
+            unchangeable=403,
+        ),
+        "network:lead_edit": [
+            Expect(path=LEAD, needs=EDIT_MASTER_DATA, reach=CHANGE, unchangeable=403),
+            Expect(
+                method="POST",
+                data={},
+                path=LEAD,
+                needs=EDIT_MASTER_DATA,
+                reach=CHANGE,
+                ok=400,
+                unchangeable=403,
+            ),
+        ],
+        "network:lead_convert": Expect(
+            method="POST",
+            data={},
+            path=LEAD,
+            needs=EDIT_MASTER_DATA,
+            reach=CHANGE,
+            ok=400,
+            unchangeable=403,
+        ),
+    }
+)
+PERSONAL_FIELDS["network.Lead"] = ("contact_name", "contact_phone")

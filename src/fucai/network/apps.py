@@ -45,16 +45,19 @@ class NetworkConfig(AppConfig):
                                 order=46,
                             ),
                             MenuItem(_("Partners"), "network:partner_list", order=47),
+                            MenuItem(_("Leads"), "network:lead_list", order=48),
                         ),
                     ),
                 ),
                 demo_builders=(
                     (10, "fucai.network.demo.builder.NetworkDemoBuilder"),
+                    # leads (布点机会): spacing rules, a synthetic schools layer, 抚州's posters
+                    (50, "fucai.network.demo.leads.LeadDemoBuilder"),
+                    # after the network and the users: the managers' visits of 2023
+                    (60, "fucai.network.demo.visits.VisitDemoBuilder"),
                     (70, "fucai.network.demo.onboarding.OnboardingDemoBuilder"),
                     # after the sales demo (30/40): the partner's sites and agreement
                     (80, "fucai.network.demo.partners.PartnerDemoBuilder"),
-                    # after the network and the users: the managers' visits of 2023
-                    (60, "fucai.network.demo.visits.VisitDemoBuilder"),
                 ),
                 access="fucai.network.access",
                 landing=(

@@ -40,13 +40,44 @@ def lead_violations(lead: Lead) -> list:
     return check_site(lead.lon, lead.lat, lead.operation, lead.scene, lead.county.parent_id)
 
 
+def hide_unseen(violations: list, user) -> list:
+    """The violations as `user` may read them: a station outside the user's view is named only
+    "another station" (the site is too near, but which station is there is not the user's to
+    know). Without a user (the command line) every offender is named."""
+    import dataclasses
+
+    from fucai.network.choices import SpacingTarget
+    from fucai.network.models import SpacingRule
+
+    if user is None or not violations:
+        return violations
+    station_rules = set(
+        SpacingRule.objects.filter(
+            pk__in=[v.rule_id for v in violations], target=SpacingTarget.STATIONS
+        ).values_list("pk", flat=True)
+    )
+    codes = [v.offender for v in violations if v.rule_id in station_rules]
+    seen = set(Station.objects.restrict(user).filter(code__in=codes).values_list("code", flat=True))
+    return [
+        dataclasses.replace(v, offender=_("another station"))
+        if v.rule_id in station_rules and v.offender not in seen
+        else v
+        for v in violations
+    ]
+
+
+def visible_violations(lead: Lead, user) -> list:
+    """The rules the lead's site breaks, offenders named as `user` may read them."""
+    return hide_unseen(lead_violations(lead), user)
+
+
 def save_lead(lead: Lead, user, override_reason: str = "") -> list:
     """Save a new or changed lead after checking the spacing rules: refused (ValidationError
     naming each rule and offender) unless the user may override and gives a reason. Returns the
     violations it was recorded despite."""
     if not may_record(user, lead.county):
         raise PermissionDenied(_("You may not record leads there."))
-    violations = lead_violations(lead)
+    violations = visible_violations(lead, user)
     if violations:
         if not override_reason.strip():
             raise ValidationError([v.message for v in violations], code="spacing")

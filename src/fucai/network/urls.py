@@ -46,3 +46,15 @@ urlpatterns += [
         name="partner_contact",
     ),
 ]
+
+# leads (布点机会): fucai.network.lead_views
+from fucai.network import lead_views  # noqa: E402
+
+urlpatterns += [
+    path("leads/", lead_views.lead_list, name="lead_list"),
+    path("leads/new/", lead_views.lead_new, name="lead_new"),
+    path("leads/<int:pk>/", lead_views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/transition/", lead_views.lead_transition, name="lead_transition"),
+    path("leads/<int:pk>/convert/", lead_views.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/edit/", lead_views.lead_edit, name="lead_edit"),
+]

@@ -173,17 +173,20 @@ OBJECT_FIELDS = (
     "visit",
     "partner",
     "partner_agreement",
+    "lead",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
 IMPORT_FILES = {GZ: "赣州销售-0201.csv", JJ: "九江销售-0315.csv"}
 JIUJIANG_OWNER = ("测试业主丙", "13900004321", "360403198502023456")
 PARTNER_CONTACTS = {GZ: "13700001111", JJ: "13700002222"}  # partner agreements' contacts' phones
+LEAD_CONTACTS = {GZ: "13700004444", JJ: "13700005555"}  # leads' contacts' phones
 PERSONAL = (  # phones and IDs in clear
     "13800005678",
     "360732199001011234",
     *JIUJIANG_OWNER[1:],
     *PARTNER_CONTACTS.values(),
+    *LEAD_CONTACTS.values(),
 )
 STATION_PEOPLE = {  # the owners and market managers of stations
     "36110214": ("测试业主甲", "测试管理员乙"),
@@ -456,6 +459,7 @@ def build_world(store) -> World:
             "visit": str(_a_visit(OBJECTS[obj]["station"], people[obj]).pk),
             "partner": str(partners[obj].organisation_id),
             "partner_agreement": str(partners[obj].pk),
+            "lead": str(_a_lead(obj, county).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -515,6 +519,26 @@ def _a_partner(obj: str, code: str):
         contact_name="矩阵联系人",
         contact_phone=PARTNER_CONTACTS[obj],
     )
+
+
+def _a_lead(obj: str, county):
+    """A lead (布点机会) in the county, from a poster, with a contact (personal data)."""
+    from fucai.network.models import Lead, LeadStatusChange
+
+    lead = Lead.objects.create(
+        contact_name="矩阵线索人",
+        contact_phone=LEAD_CONTACTS[obj],
+        county=county,
+        address=f"矩阵{obj}线索路1号",
+        lon=county.lon,
+        lat=county.lat,
+        scene="supermarket",
+        operation="dedicated",
+        source="poster",
+        received_on=dt.date(2023, 5, 1),
+    )
+    LeadStatusChange.objects.create(lead=lead, status="new", date=lead.received_on)
+    return lead
 
 
 def _failed_import(user, city, obj: str, station: str) -> str:

@@ -190,3 +190,11 @@ class LayerImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+
+class LeadMoveForm(LeadForm):
+    """A recorded lead moved or changed (its place, scene, operation, notes): checked against the
+    spacing rules again. The contact is not on this form (personal data is not shown in full)."""
+
+    class Meta(LeadForm.Meta):
+        fields = ["county", "address", "lon", "lat", "scene", "operation", "source", "notes"]

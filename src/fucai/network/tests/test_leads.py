@@ -217,3 +217,301 @@ def test_moving_a_station_next_to_a_dedicated_one_is_refused(dedicated_station, 
     assert "36110301" in str(refused.value)
     other.lat = _north(dedicated_station.lat, 260)
     other.full_clean()
+
+
+# -- the command ----------------------------------------------------------------------------------
+def _check_site_json(lon, lat, *extra) -> dict:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "network",
+        "check-site",
+        "--lon",
+        str(lon),
+        "--lat",
+        str(lat),
+        "--scene",
+        "商超",
+        "--operation",
+        "专营",
+        "--format",
+        "json",
+        *extra,
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+def test_check_site_on_the_command_line_refuses_150_m_naming_the_rule_and_offender(
+    dedicated_station, rule
+):
+    data = _check_site_json(dedicated_station.lon, _north(dedicated_station.lat, 150))
+    assert data["ok"] is False
+    [v] = data["violations"]
+    assert (v["rule"], v["offender"], v["min_m"]) == ("专营站间距", "36110301", 200)
+    assert 147 <= v["distance_m"] <= 153
+    assert set(v) == {"rule", "offender", "distance_m", "min_m"}
+
+
+def test_check_site_on_the_command_line_passes_250_m(dedicated_station, rule):
+    data = _check_site_json(
+        dedicated_station.lon, _north(dedicated_station.lat, 250), "--city", "赣州"
+    )
+    assert data == {"ok": True, "violations": []}
+
+
+def test_the_leads_command_lists_a_users_leads_and_writes_excel(
+    dedicated_station, ganzhou_user, jiujiang_user, tmp_path
+):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from fucai.network.leads import save_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 500))
+    save_lead(lead, ganzhou_user)
+    for user, count in ((ganzhou_user, 1), (jiujiang_user, 0)):
+        out = io.StringIO()
+        call_command("network", "leads", "--user", user.username, "--format", "json", stdout=out)
+        assert len(json.loads(out.getvalue())["leads"]) == count
+    path = tmp_path / "leads.xlsx"
+    call_command("network", "leads", "--format", "xlsx", "--out", str(path), stdout=io.StringIO())
+    sheet = load_workbook(path).worksheets[0]
+    assert sheet.max_row == 2 and sheet.cell(2, 13).value != "13700001111"
+
+
+def test_import_layer_on_the_command_line_labels_a_synthetic_layer(db, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from fucai.network.models import PointLayer
+
+    path = tmp_path / "schools.csv"
+    path.write_text("lon,lat,name\n115.0,26.0,甲校\n115.01,26.01,乙校\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("network", "import-layer", "学校", str(path), "--synthetic", stdout=out)
+    layer = PointLayer.objects.get(name="学校")
+    assert layer.synthetic and layer.points.count() == 2
+    assert "2 points" in out.getvalue()
+
+
+# -- the API --------------------------------------------------------------------------------------
+def _api_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _lead_body(station, metres: int) -> dict:
+    return {
+        "contact_name": "接口联系人",
+        "contact_phone": "13700006666",
+        "county": "360732",
+        "address": "接口路2号",
+        "lon": float(station.lon),
+        "lat": float(_north(station.lat, metres)),
+        "scene": "supermarket",
+        "operation": "dedicated",
+        "source": "walk_in",
+        "received_on": "2023-03-01",
+    }
+
+
+def test_the_api_refuses_a_lead_150_m_away_with_the_violations_and_records_it_at_250_m(
+    dedicated_station, rule, ganzhou_user
+):
+    import json
+
+    from fucai.network.models import Lead
+
+    client = _api_client(ganzhou_user)
+    post = lambda body: client.post(  # noqa: E731
+        "/api/network/leads", json.dumps(body), content_type="application/json"
+    )
+    refused = post(_lead_body(dedicated_station, 150))
+    assert refused.status_code == 400
+    [v] = refused.json()["violations"]
+    assert (v["rule"], v["offender"], v["min_m"]) == ("专营站间距", "36110301", 200)
+    assert 147 <= v["distance_m"] <= 153 and "36110301" in v["message"]
+    assert not Lead.objects.exists()
+    made = post(_lead_body(dedicated_station, 250))
+    assert made.status_code == 201
+    assert made.json()["contact_phone"] != "13700006666"
+    assert [h["status"] for h in made.json()["history"]] == ["new"]
+    listed = client.get("/api/network/leads").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == made.json()["id"]
+
+
+def test_the_api_check_site_names_a_station_the_caller_cannot_see_only_as_another_station(
+    dedicated_station, rule, ganzhou_user, jiujiang_user
+):
+    query = {
+        "lon": float(dedicated_station.lon),
+        "lat": float(_north(dedicated_station.lat, 150)),
+        "operation": "dedicated",
+        "scene": "supermarket",
+    }
+    [seen] = _api_client(ganzhou_user).get("/api/network/check-site", query).json()["violations"]
+    assert seen["offender"] == "36110301"
+    answer = _api_client(jiujiang_user).get("/api/network/check-site", query)
+    assert answer.status_code == 200 and answer.json()["ok"] is False
+    [hidden] = answer.json()["violations"]
+    assert hidden["offender"] == "另一站点" and hidden["rule"] == "专营站间距"
+    assert "36110301" not in answer.content.decode()
+    query["lat"] = float(_north(dedicated_station.lat, 250))
+    far = _api_client(jiujiang_user).get("/api/network/check-site", query).json()
+    assert far == {"ok": True, "violations": []}
+
+
+# -- the pages ------------------------------------------------------------------------------------
+def _form_data(station, metres: int, **extra) -> dict:
+    from fucai.geo.models import Division
+
+    return {
+        "contact_name": "网页联系人",
+        "contact_phone": "13700007777",
+        "county": Division.objects.get(code="360732").pk,
+        "address": "网页路3号",
+        "lon": str(station.lon),
+        "lat": str(_north(station.lat, metres)),
+        "scene": "supermarket",
+        "operation": "dedicated",
+        "source": "poster",
+        "received_on": "2023-03-01",
+        "notes": "",
+        **extra,
+    }
+
+
+def test_the_web_form_refuses_a_lead_150_m_away_with_the_message_and_creates_it_at_250_m(
+    dedicated_station, rule, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.models import Lead
+
+    client = _api_client(ganzhou_user)
+    url = reverse("network:lead_new")
+    refused = client.post(url, _form_data(dedicated_station, 150))
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "距专营站 36110301 仅 " in page and "规则：专营站间距 ≥ 200 米" in page
+    assert 'name="override_reason"' in page  # a city agency may override, with a reason
+    assert not Lead.objects.exists()
+    made = client.post(url, _form_data(dedicated_station, 250))
+    lead = Lead.objects.get()
+    assert made.status_code == 302 and made["Location"] == reverse(
+        "network:lead_detail", args=[lead.pk]
+    )
+    detail = client.get(made["Location"]).content.decode()
+    assert "网页路3号" in detail and "13700007777" not in detail
+
+
+def test_the_lead_pages_move_a_lead_on_reject_it_only_with_a_reason_and_export_it(
+    dedicated_station, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.leads import save_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 900))
+    save_lead(lead, ganzhou_user)
+    client = _api_client(ganzhou_user)
+    url = reverse("network:lead_transition", args=[lead.pk])
+    assert client.post(url, {"status": "rejected", "date": "2023-03-05"}).status_code == 400
+    moved = client.post(url, {"status": "rejected", "date": "2023-03-05", "note": "租金过高"})
+    assert moved.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.status, lead.rejection_reason) == ("rejected", "租金过高")
+    listed = client.get(reverse("network:lead_list"), {"status": "rejected"})
+    assert "租金过高" in listed.content.decode()
+    export = client.get(reverse("network:lead_list"), {"format": "xlsx"})
+    assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
+
+
+def test_in_chinese_the_violation_reads_as_the_centre_writes_it(dedicated_station, rule):
+    from django.utils import translation
+
+    from fucai.network.spacing import check_site
+
+    with translation.override("zh-hans"):
+        [v] = check_site(dedicated_station.lon, _north(dedicated_station.lat, 150), DEDICATED)
+        assert v.message == f"距专营站 36110301 仅 {v.distance_m} 米，规则：专营站间距 ≥ 200 米"
+
+
+# -- the demo step --------------------------------------------------------------------------------
+def test_the_demo_gives_fuzhou_one_converted_poster_lead_per_2023_station_and_rejected_ones(db):
+    from types import SimpleNamespace
+
+    from fucai.geo.models import Division
+    from fucai.network.demo.leads import RULES, SCHOOLS_PER_COUNTY, LeadDemoBuilder
+    from fucai.network.models import Lead, PointLayer, SpacingRule
+
+    opened = [
+        make_station(f"361001{n:02d}", "361002", opened=dt.date(2023, 3, n)) for n in (1, 2, 3)
+    ]
+    make_station("36100199", "361002", opened=dt.date(2022, 6, 1))  # before 2023: no lead
+    ctx = SimpleNamespace(seed=7, progress=lambda *args: None)
+    builder = LeadDemoBuilder()
+    assert not builder.is_current(ctx)
+    builder.build(ctx)
+    assert builder.is_current(ctx)
+    assert SpacingRule.objects.count() == len(RULES) == 3
+    schools = PointLayer.objects.get(name="学校")
+    assert schools.synthetic
+    assert schools.points.count() == SCHOOLS_PER_COUNTY * Division.objects.counties().count()
+    converted = Lead.objects.filter(station__isnull=False)
+    assert sorted(converted.values_list("station__code", flat=True)) == [s.code for s in opened]
+    lead = converted.get(station=opened[0])
+    assert lead.status == "opened" and lead.source == "poster"
+    assert list(lead.status_changes.values_list("status", "date")) == [
+        ("new", dt.date(2022, 12, 16)),
+        ("contacted", dt.date(2022, 12, 23)),
+        ("surveyed", dt.date(2023, 1, 8)),
+        ("approved", dt.date(2023, 1, 20)),
+        ("opened", dt.date(2023, 3, 1)),
+    ]
+    [rejected] = Lead.objects.filter(status="rejected")  # 30 % of 3, at least one
+    assert rejected.rejection_reason
+    assert rejected.status_changes.last().note == rejected.rejection_reason
+    builder.wipe(ctx)
+    assert not Lead.objects.exists() and not SpacingRule.objects.exists()
+
+
+def test_moving_a_lead_150_m_from_a_dedicated_station_is_refused_and_250_m_accepted(
+    dedicated_station, rule, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.leads import save_lead
+
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 900))
+    save_lead(lead, ganzhou_user)
+    client = _api_client(ganzhou_user)
+    url = reverse("network:lead_edit", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert "13700001111" not in page and 'name="contact_phone"' not in page
+    data = _form_data(dedicated_station, 150)
+    del data["contact_name"], data["contact_phone"], data["received_on"]
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "距专营站 36110301 仅 " in refused.content.decode()
+    lead.refresh_from_db()
+    assert lead.lat == _north(dedicated_station.lat, 900)
+    data["lat"] = str(_north(dedicated_station.lat, 250))
+    assert client.post(url, data).status_code == 302
+    lead.refresh_from_db()
+    assert (lead.lat, lead.address, lead.contact_phone) == (
+        _north(dedicated_station.lat, 250),
+        "网页路3号",
+        "13700001111",
+    )

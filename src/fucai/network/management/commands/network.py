@@ -68,6 +68,7 @@ class Command(FucaiCommand):
         add_visits_parser(sub)
         add_onboarding_arguments(sub)
         add_partners_arguments(sub)
+        add_leads_arguments(sub)
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -81,6 +82,8 @@ class Command(FucaiCommand):
             return handle_onboarding(self, options)
         if action == "partners":
             return handle_partners(self, options)
+        if action in LEAD_ACTIONS:
+            return LEAD_ACTIONS[action](self, options)
         return self.handle_summary(options)
 
     def handle_import(self, options) -> None:
@@ -352,3 +355,115 @@ def partners_workbook(data: dict) -> bytes:
     wb = table_workbook(head, rows, title=_("Partners"))
     add_notes_sheet(wb, _("Notes"), [(_("Sales to"), data["as_of"])])
     return workbook_bytes(wb)
+
+
+# -- leads (布点机会): the spacing check, the leads, the point layers (fucai.network.leads) -------
+def choice_for(choices, value: str, option: str) -> str:
+    """A choice by its value (supermarket) or its label (商超)."""
+    for key, label in choices.choices:
+        if value in (key, str(label)):
+            return key
+    names = ", ".join(f"{k} ({label})" for k, label in choices.choices)
+    raise CommandError(f"{option} {value!r}: give one of {names}.")
+
+
+def add_leads_arguments(sub) -> None:
+    check = sub.add_parser("check-site", help="the spacing rules a new site would break")
+    check.add_argument("--lon", required=True, type=float, help="GCJ-02 longitude")
+    check.add_argument("--lat", required=True, type=float, help="GCJ-02 latitude")
+    check.add_argument("--scene", default="", help="intended scene (商超 or supermarket, …)")
+    check.add_argument("--operation", required=True, help="专营/dedicated or 兼营/shared")
+    check.add_argument("--city", help="the city whose rule overrides apply (name or adcode)")
+    check.add_argument("--format", choices=("json", "table"), default="table")
+    leads = sub.add_parser("leads", help="the leads (布点机会), contacts masked")
+    leads.add_argument("--user", help="apply this user's scope (default: the whole province)")
+    leads.add_argument("--city", help="only this city (name or adcode)")
+    leads.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
+    leads.add_argument("--out", help="with xlsx: the file to write (default leads.xlsx)")
+    layer = sub.add_parser("import-layer", help="replace a point layer (schools…) from a file")
+    layer.add_argument("name", help="the layer's name, e.g. 学校")
+    layer.add_argument("path", help="CSV with columns lon,lat,name or GeoJSON points (GCJ-02)")
+    layer.add_argument("--synthetic", action="store_true", help="label the layer as made up")
+    layer.add_argument("--description", default="", help="what the layer holds, its source")
+
+
+def handle_check_site(command, options) -> None:
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table as table
+    from fucai.network.choices import StationOperation, StationScene
+    from fucai.network.spacing import check_site
+
+    operation = choice_for(StationOperation, options["operation"], "--operation")
+    scene = choice_for(StationScene, options["scene"], "--scene") if options["scene"] else ""
+    city = city_for(options["city"]) if options["city"] else None
+    violations = check_site(options["lon"], options["lat"], operation, scene, city)
+    if options["format"] == "json":
+        data = {"ok": not violations, "violations": [v.to_dict() for v in violations]}
+        command.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not violations:
+        command.stdout.write(_("The site breaks no spacing rule."))
+        return
+    head = [_("Rule"), _("Nearest offender"), _("Distance (m)"), _("Minimum (m)")]
+    rows = [[v.rule, v.offender, str(v.distance_m), str(v.min_m)] for v in violations]
+    command.stdout.write(
+        "\n".join([*(v.message for v in violations), "", table(head, rows, right={2, 3})])
+    )
+
+
+def handle_leads(command, options) -> None:
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table as table
+    from fucai.core.excel import workbook_bytes
+    from fucai.network.leads import lead_rows, leads_workbook
+    from fucai.network.models import Lead
+
+    user = user_for(options["user"])
+    leads = Lead.objects.all() if user is None else Lead.objects.restrict(user)
+    if options["city"]:
+        leads = leads.filter(city=city_for(options["city"]))
+    if options["format"] == "xlsx":
+        out = Path(options["out"] or "leads.xlsx")
+        if out.suffix.lower() != ".xlsx":
+            raise CommandError(f"{out}: the export is an Excel workbook; name it *.xlsx.")
+        out.write_bytes(workbook_bytes(leads_workbook(leads, user)))
+        command.stdout.write(f"Wrote {leads.count():,} leads to {out}.")
+        return
+    rows = lead_rows(leads)
+    if options["format"] == "json":
+        command.stdout.write(json.dumps({"leads": rows}, ensure_ascii=False, indent=2))
+        return
+    head = [_("No."), _("Received on"), _("City"), _("Address"), _("Status"), _("Station")]
+    keys = ("id", "received_on", "city", "address", "status", "station")
+    command.stdout.write(table(head, [[str(r[k]) for k in keys] for r in rows], right={0}))
+
+
+def handle_import_layer(command, options) -> None:
+    from django.core.exceptions import ValidationError
+
+    from fucai.network.leads import import_layer
+
+    path = Path(options["path"])
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file.")
+    try:
+        layer = import_layer(
+            path.read_bytes(),
+            path.name,
+            options["name"],
+            synthetic=options["synthetic"],
+            description=options["description"],
+        )
+    except ValidationError as exc:
+        raise CommandError("; ".join(exc.messages)) from None
+    label = " (synthetic)" if layer.synthetic else ""
+    command.stdout.write(f"Layer {layer.name}{label}: {layer.points.count():,} points.")
+
+
+LEAD_ACTIONS = {
+    "check-site": handle_check_site,
+    "leads": handle_leads,
+    "import-layer": handle_import_layer,
+}
