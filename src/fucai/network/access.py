@@ -4,7 +4,7 @@ master data (403 without it) and the station in the change reach."""
 
 from __future__ import annotations
 
-from fucai.core.grant import EDIT_MASTER_DATA
+from fucai.core.grant import EDIT_MASTER_DATA, EDIT_SPACING_RULES
 from fucai.core.testing.matrix import CHANGE, Expect
 
 STATION = {"code": "{station}"}
@@ -312,3 +312,22 @@ ACCESS.update(
     }
 )
 PERSONAL_FIELDS["network.Lead"] = ("contact_name", "contact_phone")
+
+# -- spacing rules and point layers (fucai.network.spacing_views): the provincial centre only ----
+SPACING_ROLES = {"province": 200}
+RULE = {"pk": "{spacing_rule}"}
+ACCESS |= {
+    "network:spacing_rules": [
+        Expect(needs=EDIT_SPACING_RULES, roles=SPACING_ROLES),
+        Expect(method="POST", data={}, needs=EDIT_SPACING_RULES, roles={"province": 400}),
+    ],
+    "network:spacing_rule_edit": [
+        Expect(path=RULE, needs=EDIT_SPACING_RULES, roles=SPACING_ROLES),
+        Expect(
+            method="POST", path=RULE, data={}, needs=EDIT_SPACING_RULES, roles={"province": 400}
+        ),
+    ],
+    "network:spacing_layer_import": Expect(
+        method="POST", data={}, needs=EDIT_SPACING_RULES, roles={"province": 400}
+    ),
+}

@@ -11,7 +11,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from fucai.accounts.grants import RECORD_VISITS
-        from fucai.core.grant import EDIT_MASTER_DATA
+        from fucai.core.grant import EDIT_MASTER_DATA, EDIT_SPACING_RULES
         from fucai.core.registry import Landing, MenuGroup, MenuItem, Module, register
         from fucai.network import (
             onboarding,  # noqa: F401  (its signals, after signals')
@@ -46,6 +46,12 @@ class NetworkConfig(AppConfig):
                             ),
                             MenuItem(_("Partners"), "network:partner_list", order=47),
                             MenuItem(_("Leads"), "network:lead_list", order=48),
+                            MenuItem(
+                                _("Spacing rules"),
+                                "network:spacing_rules",
+                                EDIT_SPACING_RULES,
+                                order=49,
+                            ),
                         ),
                     ),
                 ),

@@ -58,3 +58,12 @@ urlpatterns += [
     path("leads/<int:pk>/convert/", lead_views.lead_convert, name="lead_convert"),
     path("leads/<int:pk>/edit/", lead_views.lead_edit, name="lead_edit"),
 ]
+
+# spacing rules and point layers (the province): fucai.network.spacing_views
+from fucai.network import spacing_views  # noqa: E402
+
+urlpatterns += [
+    path("spacing/", spacing_views.spacing_rules, name="spacing_rules"),
+    path("spacing/rules/<int:pk>/", spacing_views.spacing_rule_edit, name="spacing_rule_edit"),
+    path("spacing/layers/", spacing_views.spacing_layer_import, name="spacing_layer_import"),
+]

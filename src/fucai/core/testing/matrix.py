@@ -174,6 +174,7 @@ OBJECT_FIELDS = (
     "partner",
     "partner_agreement",
     "lead",
+    "spacing_rule",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -460,6 +461,7 @@ def build_world(store) -> World:
             "partner": str(partners[obj].organisation_id),
             "partner_agreement": str(partners[obj].pk),
             "lead": str(_a_lead(obj, county).pk),
+            "spacing_rule": str(_a_spacing_rule(obj, fields["city"]).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -539,6 +541,22 @@ def _a_lead(obj: str, county):
     )
     LeadStatusChange.objects.create(lead=lead, status="new", date=lead.received_on)
     return lead
+
+
+def _a_spacing_rule(obj: str, city_code: str):
+    """A city's spacing rule against an empty point layer (it refuses no site)."""
+    from fucai.geo.models import Division
+    from fucai.network.models import PointLayer, SpacingRule
+
+    layer, _created = PointLayer.objects.get_or_create(name="矩阵空图层")
+    return SpacingRule.objects.create(
+        name=f"矩阵{obj}规则",
+        applies_to="dedicated",
+        target="layer",
+        layer=layer,
+        min_m=1,
+        city=Division.objects.get(code=city_code),
+    )
 
 
 def _failed_import(user, city, obj: str, station: str) -> str:

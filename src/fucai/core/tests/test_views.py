@@ -65,6 +65,7 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "network:visit_list",
         "network:onboarding_overdue",
         "network:partner_list",
+        "network:lead_list",
         "sales:cockpit",
         "sales:import_list",
         "core:audit",

@@ -515,3 +515,54 @@ def test_moving_a_lead_150_m_from_a_dedicated_station_is_refused_and_250_m_accep
         "网页路3号",
         "13700001111",
     )
+
+
+def test_the_province_edits_a_rule_on_the_web_and_the_next_check_follows_it(
+    dedicated_station, rule, province_admin, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.network.spacing import check_site
+
+    client = _api_client(province_admin)
+    page = client.get(reverse("network:spacing_rules")).content.decode()
+    assert "专营站间距" in page and "200" in page
+    edit = reverse("network:spacing_rule_edit", args=[rule.pk])
+    data = {
+        "name": "专营站间距",
+        "applies_to": DEDICATED,
+        "target": SpacingTarget.STATIONS,
+        "target_operation": DEDICATED,
+        "min_m": "300",
+        "active": "on",
+    }
+    assert client.post(edit, data).status_code == 302
+    lat = _north(dedicated_station.lat, 250)  # passed at 200 m, refused at 300 m
+    [violation] = check_site(dedicated_station.lon, lat, DEDICATED, "supermarket", None)
+    assert violation.min_m == 300
+    assert client.post(edit, {**data, "min_m": "0"}).status_code == 400
+    city_agency = _api_client(ganzhou_user)
+    assert city_agency.get(reverse("network:spacing_rules")).status_code == 403
+
+
+def test_a_layer_file_on_the_web_replaces_the_layers_points_and_says_how_many(db, province_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from fucai.network.models import PointLayer
+
+    client = _api_client(province_admin)
+    url = reverse("network:spacing_layer_import")
+
+    def send(text: str):
+        upload = SimpleUploadedFile("学校.csv", text.encode(), content_type="text/csv")
+        return client.post(url, {"name": "学校", "file": upload}, follow=True)
+
+    send("lon,lat,name\n115.0,25.9,一中\n115.01,25.91,二中\n")
+    page = send("lon,lat,name\n115.02,25.92,三中\n").content.decode()
+    layer = PointLayer.objects.get(name="学校")
+    assert [p.name for p in layer.points.all()] == ["三中"]
+    assert "图层“学校”：导入 1 个点，替换原有 2 个。" in page
+    bad = send("lon,lat,name\nabc,25.9,四中\n")
+    assert bad.status_code == 400
+    assert [p.name for p in layer.points.all()] == ["三中"]  # a refused file changes nothing
