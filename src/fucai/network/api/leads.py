@@ -41,6 +41,14 @@ class CheckOut(Schema):
     violations: list[ViolationOut]
 
 
+class LeadRefusedOut(Schema):
+    """A 400: the spacing rules the site breaks, or (a body that cannot be read) ninja's detail."""
+
+    ok: bool = False
+    violations: list[ViolationOut] = []
+    detail: str | None = None
+
+
 class LeadOut(Schema):
     id: int
     received_on: dt.date
@@ -127,7 +135,7 @@ def get_lead(request, lead_id: int):
 
 @router.post(
     "/leads",
-    response={201: LeadDetailOut, 400: CheckOut},
+    response={201: LeadDetailOut, 400: LeadRefusedOut},
     summary="Record a lead (checked against the spacing rules)",
 )
 def create_lead(request, payload: LeadIn):
