@@ -239,13 +239,11 @@ INDICATOR_COLUMNS = (
 )
 
 
-def indicators_workbook(indicators: VisitIndicators, notes: list[tuple[str, object]]):
-    """The indicators as an Excel workbook (one row per person), with a notes sheet."""
+def indicator_labels(n_days: int) -> dict[str, str]:
+    """The indicators' column headings in the active language (pages, Excel, the command)."""
     from django.utils.translation import gettext as _
 
-    from fucai.core.excel import Column, add_notes_sheet, table_workbook
-
-    labels = {
+    return {
         "person": _("Person"),
         "employee_code": _("Employee code"),
         "city": _("City"),
@@ -254,8 +252,17 @@ def indicators_workbook(indicators: VisitIndicators, notes: list[tuple[str, obje
         "stations_visited": _("Stations visited"),
         "far_visits": _("Far visits"),
         "stations_in_care": _("Stations in care"),
-        "not_visited": _("Not visited in %(n)s days") % {"n": indicators.n_days},
+        "not_visited": _("Not visited in %(n)s days") % {"n": n_days},
     }
+
+
+def indicators_workbook(indicators: VisitIndicators, notes: list[tuple[str, object]]):
+    """The indicators as an Excel workbook (one row per person), with a notes sheet."""
+    from django.utils.translation import gettext as _
+
+    from fucai.core.excel import Column, add_notes_sheet, table_workbook
+
+    labels = indicator_labels(indicators.n_days)
     columns = [
         Column(labels[key], number_format="@") if key == "employee_code" else labels[key]
         for key, _label in INDICATOR_COLUMNS

@@ -179,7 +179,12 @@ def handle_visits(command, options) -> None:
     from django.utils.translation import gettext as _
 
     from fucai.core.commandline import render_table as table
-    from fucai.network.visits import INDICATOR_COLUMNS, indicators_workbook, visit_indicators
+    from fucai.network.visits import (
+        INDICATOR_COLUMNS,
+        indicator_labels,
+        indicators_workbook,
+        visit_indicators,
+    )
 
     if not 1 <= options["days"] <= 366:
         raise CommandError(f"--days {options['days']}: give 1 to 366.")
@@ -197,7 +202,8 @@ def handle_visits(command, options) -> None:
         workbook.save(out)
         command.stdout.write(f"Wrote {len(indicators.rows):,} people to {out}.")
         return
-    head = [_(label) for _key, label in INDICATOR_COLUMNS]
+    labels = indicator_labels(indicators.n_days)
+    head = [labels[key] for key, _label in INDICATOR_COLUMNS]
     rows = [
         ["" if (v := getattr(r, key)) is None else v for key, _label in INDICATOR_COLUMNS]
         for r in indicators.rows
