@@ -189,8 +189,8 @@ class VisitDemoBuilder:
         return visits + self._cadre_visits(ctx, histories, codes)
 
     def _cadre_visits(self, ctx, histories, codes) -> list[PlannedVisit]:
-        """吉安's paired cadres: one per 商超 station open in 2023 (the first 433 of them in a
-        seeded order), each visiting about once a quarter while the station is open."""
+        """吉安's paired cadres: one each for 433 of its 商超 stations open in 2023 (drawn with the
+        seed), each visiting about once a quarter while the station is open."""
         stations = Station.objects.filter(
             city__code=JIAN_CODE, scene=StationScene.SUPERMARKET
         ).order_by("code")

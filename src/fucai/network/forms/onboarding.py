@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fucai.accounts.models import User
 from fucai.core.attachments import AttachmentsField
 from fucai.core.bounds import SMALL_INT_MAX, clean_optional_text
 from fucai.core.forms import style_fields
@@ -81,7 +82,7 @@ class OnboardingTaskForm(forms.Form):
     )
     assignee = CadreChoiceField(
         label=_("Party cadre"),
-        queryset=MarketManager.objects.none(),
+        queryset=User.objects.none(),
         required=False,
         empty_label=_("— none: the market manager does it —"),
         help_text=_("A Party cadre of the city who does the task instead of the market manager."),
@@ -178,14 +179,12 @@ class OnboardingTaskForm(forms.Form):
 def assignable_cadres(task: OnboardingTask):
     """The Party cadres a task may be given to: the station's city's (fucai.accounts.grants),
     and whoever holds it now."""
-    from django.contrib.auth import get_user_model
-
     from fucai.accounts.grants import party_cadres
 
     cadres = party_cadres(task.plan.station.city_id).values("pk")
-    users = get_user_model().objects.filter(pk__in=cadres)
+    users = User.objects.filter(pk__in=cadres)
     if task.assignee_id:
-        users = users | get_user_model().objects.filter(pk=task.assignee_id)
+        users = users | User.objects.filter(pk=task.assignee_id)
     return users.order_by("last_name", "first_name", "username")
 
 
