@@ -154,8 +154,8 @@ def test_the_overdue_list_counts_per_city_and_assignee(network):
     # 36040001 (opened 2021): all 5 dated tasks; the others are not yet due
     assert groups == {
         ("赣州市", "测试管理员乙"): 4,
-        ("赣州市", "Unassigned"): 2,
-        ("九江市", "Unassigned"): 5,
+        ("赣州市", "未指派"): 2,
+        ("九江市", "未指派"): 5,
     }
     assert report["count"] == 11
 
