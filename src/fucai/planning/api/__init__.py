@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router
 
@@ -16,6 +15,7 @@ router = Router(tags=["planning"])
 
 
 def _blank_areas(request, as_of: dt.date | None, city: str | None):
+    """The blank areas of the request's scope, or None without a demand layer."""
     from fucai.planning.coverage import blank_areas
     from fucai.planning.demand import NoDemandLayer
     from fucai.planning.report import scope_cities
@@ -25,15 +25,17 @@ def _blank_areas(request, as_of: dt.date | None, city: str | None):
     try:
         return blank_areas(day, cities)
     except NoDemandLayer:
-        raise Http404("No demand layer yet") from None
+        return None
 
 
 @router.get("/blank-areas", summary="Blank areas: uncovered population by city and county")
 def blank_areas(request, as_of: dt.date | None = None, city: str | None = None) -> dict:
     """The demand of your cities (or `city`, an adcode) and the part no station open on `as_of`
     covers, per city and county, largest uncovered first (docs/planning.md). A day outside
-    2000-01-01 … today is clamped; `as_of` says the day used. 404 without a demand layer."""
-    return _blank_areas(request, as_of, city).to_dict()
+    2000-01-01 … today is clamped; `as_of` says the day used. Without a demand layer: no cells,
+    no figures."""
+    result = _blank_areas(request, as_of, city)
+    return result.to_dict() if result is not None else {"cells": 0, "cities": [], "counties": []}
 
 
 @router.get("/blank-areas/cells", summary="Blank areas: the uncovered cells as GeoJSON")
@@ -42,4 +44,7 @@ def blank_area_cells(request, city: str, as_of: dt.date | None = None) -> dict:
     their cell id, county, city, area type and population."""
     from fucai.planning.coverage import uncovered_geojson
 
-    return uncovered_geojson(_blank_areas(request, as_of, city))
+    result = _blank_areas(request, as_of, city)
+    if result is None:
+        return {"type": "FeatureCollection", "features": []}
+    return uncovered_geojson(result)
