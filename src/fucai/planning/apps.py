@@ -10,6 +10,7 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Network planning")
 
     def ready(self) -> None:
+        from fucai.core.grant import EDIT_SPACING_RULES
         from fucai.core.registry import MenuGroup, MenuItem, Module, register
 
         register(
@@ -22,7 +23,15 @@ class PlanningConfig(AppConfig):
                         "planning",
                         _("网点规划"),
                         25,
-                        (MenuItem(_("Blank areas"), "planning:blank_areas", order=0),),
+                        (
+                            MenuItem(_("Blank areas"), "planning:blank_areas", order=0),
+                            MenuItem(
+                                _("Demand layers"),
+                                "planning:demand_layers",
+                                EDIT_SPACING_RULES,
+                                order=10,
+                            ),
+                        ),
                     ),
                 ),
                 # after the network (10) and its leads (50): the census-model demand layer

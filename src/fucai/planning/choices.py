@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AreaType(models.TextChoices):
@@ -18,3 +19,11 @@ class DemandSource(models.TextChoices):
 
     CENSUS = "census", _("人口普查模型")
     IMPORTED = "imported", _("导入的人口格网")
+
+
+class LayerStatus(models.TextChoices):
+    """Where a demand layer's build stands (a build from the web runs in the worker)."""
+
+    BUILDING = "building", pgettext_lazy("demand layer", "Building")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
