@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fucai.network.filtersets import scoped_cities
@@ -116,9 +116,9 @@ def blank_area_data(request: HttpRequest) -> JsonResponse:
 class DemandImportForm(forms.Form):
     """A CSV of points (lon, lat, weight) and its coordinate system."""
 
-    file = forms.FileField(label=_lazy("CSV file (lon, lat, weight)"))
+    file = forms.FileField(label=gettext_lazy("CSV file (lon, lat, weight)"))
     crs = forms.ChoiceField(
-        label=_lazy("Coordinate system"),
+        label=gettext_lazy("Coordinate system"),
         choices=(("wgs84", "WGS84"), ("gcj02", "GCJ-02")),
         initial="wgs84",
     )
