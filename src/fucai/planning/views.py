@@ -31,7 +31,7 @@ def _result(request: HttpRequest):
     city = request.GET.get("city") or None
     cities = scope_cities(request.user, city)
     try:
-        return as_of, city, blank_areas(as_of.as_of_date, cities)
+        return as_of, city, blank_areas(as_of.as_of_date, cities, user=request.user)
     except NoDemandLayer:
         return as_of, city, None
 

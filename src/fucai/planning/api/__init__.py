@@ -21,9 +21,10 @@ def _blank_areas(request, as_of: dt.date | None, city: str | None):
     from fucai.planning.report import scope_cities
 
     day, _notice = clamp_date(as_of or timezone.localdate())
-    cities = scope_cities(auth_user(request), city)
+    user = auth_user(request)
+    cities = scope_cities(user, city)
     try:
-        return blank_areas(day, cities)
+        return blank_areas(day, cities, user=user)
     except NoDemandLayer:
         return None
 
