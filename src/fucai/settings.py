@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fucai.geo",
     "fucai.network",
     "fucai.sales",
+    "fucai.planning",
 ]
 
 MIDDLEWARE = [
@@ -240,3 +241,12 @@ CSRF_FAILURE_VIEW = "fucai.core.errors.csrf_failure"
 # Field visits (fucai.network.visits): a visit recorded farther than this from its station (the
 # phone's position against the station's) is flagged as far, never refused.
 VISIT_FAR_METRES = env_int("FUCAI_VISIT_FAR_METRES", default=500, minimum=1, maximum=100_000)
+
+# Network planning (fucai.planning, docs/planning.md): a station covers the demand within these
+# radii of it, by the demand cell's area type; the census model puts this share of each county's
+# population around its seat (Jiangxi's 2020 urbanisation rate), decaying with this scale.
+PLANNING_RADIUS_URBAN_M = env_int("FUCAI_PLANNING_RADIUS_URBAN_M", 500, minimum=50, maximum=50_000)
+PLANNING_RADIUS_TOWN_M = env_int("FUCAI_PLANNING_RADIUS_TOWN_M", 1000, minimum=50, maximum=50_000)
+PLANNING_RADIUS_RURAL_M = env_int("FUCAI_PLANNING_RADIUS_RURAL_M", 2000, minimum=50, maximum=50_000)
+PLANNING_URBAN_SHARE = env_float("FUCAI_PLANNING_URBAN_SHARE", 0.6044, minimum=0.0, maximum=1.0)
+PLANNING_DECAY_KM = env_float("FUCAI_PLANNING_DECAY_KM", 1.5, minimum=0.1, maximum=50.0)

@@ -1,0 +1,3 @@
+from fucai.planning.models.demand import DemandLayer
+
+__all__ = ["DemandLayer"]
