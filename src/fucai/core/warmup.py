@@ -33,6 +33,7 @@ def warm_up() -> None:
 
     get_template("sales/cockpit.html")
     context = AnalyticsContext.current()
+    context.connect()  # Ibis and DuckDB: contexts connect on first need, a page must not wait
     span = sales_span(context)
     if span is None:
         return
