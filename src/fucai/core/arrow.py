@@ -159,11 +159,15 @@ class Groups:
     def of(cls, columns: Sequence[pa.Array | pa.ChunkedArray], rows: int) -> Groups:
         if not columns:
             return cls(np.zeros(rows, np.int64), [])
-        code = np.zeros(rows, np.int64)
+        code, count = np.zeros(rows, np.int64), 1
         for column in map(_single, columns):
             encoded = pc.dictionary_encode(column)
-            size = len(encoded.dictionary)
-            code = code * (size + 1) + numpy(encoded.indices, fill=size).astype(np.int64)
+            size = len(encoded.dictionary) + 1  # a null key is number len(dictionary)
+            code = code * size + numpy(encoded.indices, fill=size - 1).astype(np.int64)
+            if count * size > 2**40:  # renumber densely before the numbers could overflow
+                uniques, code = np.unique(code, return_inverse=True)
+                code, count = code.reshape(-1).astype(np.int64), len(uniques)
+            count *= size
         _unique, first, ids = np.unique(code, return_index=True, return_inverse=True)
         index = array(first.astype(np.int64), pa.int64())
         keys = [column.take(index).to_pylist() for column in columns]
