@@ -5,6 +5,11 @@ DuckDB (in process) is the default. PySpark runs the same runner code: set
 with `FUCAI_DATA_DIR` on storage every executor mounts at the same path (docs/formats.md,
 "Running on Spark"). fucai.settings reads and checks these variables at start (ANALYTICS_*,
 SPARK_*); the code here only reads django.conf.settings.
+
+A context connects on first use (`AnalyticsContext.con`): importing Ibis and starting DuckDB
+cost a fresh process ≈ 0.5 s, and the runners' fast paths (the ytd rollup and the small tables
+read with Arrow in process) need no connection, so `fucai sales summary` never makes one. The
+web's warm-up connects up front (fucai.core.warmup).
 """
 
 from __future__ import annotations
@@ -16,11 +21,9 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-import ibis
 
 from fucai.core.sql import parquet_view
 from fucai.sales.archive import ARCHIVE, ARCHIVE_MANIFEST, archive_file, archive_stamp
@@ -29,6 +32,7 @@ from fucai.sales.store import DAILY, DATASETS, YTD, Manifest, SalesStore
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from fucai.analytics.scope import Scope, ScopedTables
     from fucai.sales.selling_days import SalesCalendar
@@ -63,6 +67,10 @@ def spark_session():
 
 
 def connect(backend: str | None = None):
+    """A new Ibis connection to `backend` (importing Ibis and the engine: ≈ 0.5 s in a fresh
+    process, which is why contexts connect only when a runner needs an Ibis expression)."""
+    import ibis
+
     backend = backend or configured_backend()
     if backend == DUCKDB:
         con = ibis.duckdb.connect()
@@ -76,15 +84,29 @@ def connect(backend: str | None = None):
 
 @dataclass
 class SalesTables:
-    """The store's current files as Ibis tables on one backend. Unscoped: runners reach them
-    only through fucai.analytics.scope.ScopedTables."""
+    """The store's current files as Ibis tables on one backend, or (small tables, in process)
+    as Arrow. Unscoped: runners reach them only through fucai.analytics.scope.ScopedTables.
+    `connection` gives the backend's connection, made on first use."""
 
-    con: object
+    connection: Callable[[], object]
     backend: str
     store: SalesStore
     manifest: Manifest
     dims: DimensionSnapshot
     _tables: dict = field(default_factory=dict)
+
+    @property
+    def con(self):
+        return self.connection()
+
+    def arrow(self, name: str) -> pa.Table:
+        """A table's files read with Arrow (no query engine): for the small tables (the
+        archive, the Ministry table, the dimensions); the fact tables are read through Ibis."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        parts = [pq.ParquetFile(p).read() for p in self._paths(name)]
+        return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
 
     def table(self, name: str, columns: Sequence[str] | None = None) -> ir.Table:
         """A table of the store or of the dimension snapshot; with `columns`, a view of just
@@ -135,9 +157,9 @@ class AnalyticsContext:
 
         self.backend = backend or configured_backend()
         self.store = store or SalesStore()
-        self.con = con if con is not None else connect(self.backend)
+        self._con, self._con_lock = con, threading.Lock()
         self.tables = SalesTables(
-            con=self.con,
+            connection=self._connection,
             backend=self.backend,
             store=self.store,
             manifest=self.store.manifest(),
@@ -167,12 +189,36 @@ class AnalyticsContext:
         5 minutes, the dimension content changed. Web pages use this; commands make their own."""
         return _current_context(backend or configured_backend(), store or SalesStore())
 
-    def sharing_with(self, con) -> AnalyticsContext:
-        """This context on another connection (for another thread): the same manifest,
-        dimension snapshot, calendar, slices, memo and cache key; its own Ibis tables."""
+    @property
+    def con(self):
+        """The backend's Ibis connection, made on first use: the rollup's fast path (in process)
+        and the small tables read as Arrow need none, so a command that only reads them never
+        imports Ibis nor starts DuckDB."""
+        if self._con is None:
+            with self._con_lock:
+                if self._con is None:
+                    self._con = connect(self.backend)
+        return self._con
+
+    def connect(self):
+        """Connect now (the web's warm-up: the first page must not wait for Ibis and DuckDB)."""
+        return self.con
+
+    @property
+    def connected(self):
+        """The connection if one was made, else None (never connects)."""
+        return self._con
+
+    def _connection(self):
+        return self.con
+
+    def sharing_with(self, con=None) -> AnalyticsContext:
+        """This context on another connection (for another thread; None: its own, made on first
+        use): the same manifest, dimension snapshot, calendar, slices, memo and cache key; its
+        own Ibis tables."""
         view = copy.copy(self)
-        view.con = con
-        view.tables = dataclasses.replace(self.tables, con=con, _tables={})
+        view._con, view._con_lock = con, threading.Lock()
+        view.tables = dataclasses.replace(self.tables, connection=view._connection, _tables={})
         return view
 
     @property
@@ -301,7 +347,9 @@ def _revalidated(key, entry: _Entry | None, backend: str, store: SalesStore, now
         entry.checked = now
         return entry
     mine = getattr(_threads, "views", {}).get(key)
-    context = AnalyticsContext(backend=backend, store=store, con=mine[1].con if mine else None)
+    context = AnalyticsContext(
+        backend=backend, store=store, con=mine[1].connected if mine else None
+    )
     entry = _Entry(context, _manifest_stamp(store), signature, now, now)
     with _contexts_lock:
         _contexts[key] = entry
@@ -313,7 +361,7 @@ def _thread_view(key, context: AnalyticsContext) -> AnalyticsContext:
     mine = getattr(_threads, "views", {}).get(key)
     if mine is not None and mine[0] is context:
         return mine[1]
-    view = context.sharing_with(mine[1].con if mine else connect(context.backend))
+    view = context.sharing_with(mine[1].connected if mine else None)
     _remember_view(key, context, view)
     return view
 

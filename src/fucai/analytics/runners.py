@@ -14,6 +14,12 @@ Arrow and scoping them with scope.scope_mask — and groups it in Arrow (exact i
 group keys from the dimension snapshot. Slices are kept per context (store version + dimension
 snapshot) and scope (fucai.analytics.slices), so the cockpit's runners for one day share them.
 
+The small tables — the monthly archive and the Ministry of Finance table — are read whole as
+Arrow (ScopedTables.arrow: in process from their files, elsewhere through Ibis) and finished in
+Python. None of this needs a query engine, so a runner on these paths never connects: the
+context's Ibis connection is made when an expression is first run. Arrays are built and summed
+with fucai.core.arrow, which keeps pandas unloaded (docs/architecture.md, "Commands").
+
 Grouping by market manager needs the day of each sale (managers change mid-month), and a store
 written before the ytd rollup existed has none: those read whole months from the monthly rollup
 and the days at the edges from the daily facts, aggregated by the backend. Daily series read the
@@ -41,7 +47,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -67,6 +72,7 @@ from fucai.analytics.slices import (
     DimensionLookup,
     RollupSlice,
 )
+from fucai.core import arrow
 from fucai.core.bounds import months_elapsed
 from fucai.sales.choices import GameCategory, MofLottery
 from fucai.sales.store import ytd_column
@@ -221,14 +227,17 @@ def summed(rows: pa.Table, keys: Sequence[str]) -> dict[tuple, int]:
 def summed_columns(
     rows: pa.Table, keys: Sequence[str], columns: Sequence[str]
 ) -> dict[tuple, list[int]]:
-    """{key tuple: [sum of each column]} over the rows (exact int64 sums)."""
+    """{key tuple: [sum of each column]} over the rows (exact int64 sums, nulls as 0)."""
     if rows.num_rows == 0:
         return {}
-    out = rows.group_by(list(keys), use_threads=False).aggregate([(c, "sum") for c in columns])
-    key_lists = [out[k].to_pylist() for k in keys]
-    value_lists = [pc.fill_null(out[f"{c}_sum"], 0).to_pylist() for c in columns]
+    groups = arrow.Groups.of([rows[k] for k in keys], rows.num_rows)
+    value_lists = [groups.sums(arrow.numpy(rows[c], fill=0)).tolist() for c in columns]
     return dict(
-        zip(zip(*key_lists, strict=True), map(list, zip(*value_lists, strict=True)), strict=True)
+        zip(
+            zip(*groups.keys, strict=True),
+            map(list, zip(*value_lists, strict=True)),
+            strict=True,
+        )
     )
 
 
@@ -263,22 +272,20 @@ class Runner:
         columns = {year: ytd_column(end) for year, end in ends.items()}
         tables = []
         for part, use in self.rollup_parts(set(columns.values())):
-            years = part.table["year"].to_numpy()
+            years = arrow.numpy(part.table["year"])
             amount = np.zeros(len(years), np.int64)
             keep = np.zeros(len(years), bool)
             for year, column in columns.items():
                 if column in use:
                     mine = years == year
-                    amount[mine] = part.table[column].to_numpy()[mine]
+                    amount[mine] = arrow.numpy(part.table[column])[mine]
                     keep |= mine
             keep &= amount != 0  # a pair that sold nothing in the window: no row, as with facts
-            mask = pa.array(keep)
+            mask = arrow.array(keep, pa.bool_())
             keys = {f"k_{g}": part.key(g).filter(mask) for g in groupings if g != "province"}
-            tables.append(
-                pa.table(
-                    {"window": years[keep].astype(np.int64), **keys, "amount_fen": amount[keep]}
-                )
-            )
+            window = arrow.array(years[keep].astype(np.int64), pa.int64())
+            fen = arrow.array(amount[keep], pa.int64())
+            tables.append(pa.table({"window": window, **keys, "amount_fen": fen}))
         return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
     # one window of days as rows (window label, station_code, game, amount_fen [, date])
@@ -302,6 +309,8 @@ class Runner:
 
     def window_rows(self, windows: Sequence[tuple[int, dt.date, dt.date]], with_date: bool = False):
         """Fact rows of several labelled windows, read from the rollup where whole months allow."""
+        import ibis
+
         parts = []
         for label, start, end in windows:
             tag = ibis.literal(label, type="int64")
@@ -383,27 +392,13 @@ class GroupMatrix:
     def of(cls, rows: pa.Table, by: tuple[str, ...], years: Sequence[int]) -> GroupMatrix:
         """Sum the rows (window, k_<grouping>…, amount_fen) per group and window."""
         columns = [f"k_{g}" for g in by if g != "province"]
-        out = rows.group_by([*columns, "window"], use_threads=False).aggregate(
-            [("amount_fen", "sum")]
-        )
-        if columns:
-            combined = (
-                out[columns[0]]
-                if len(columns) == 1
-                else pc.binary_join_element_wise(*(out[c] for c in columns), "\x1f")
-            )
-            unique = pc.unique(combined)
-            group = pc.index_in(combined, value_set=unique).to_numpy().astype(np.int64)
-            _, first = np.unique(group, return_index=True)
-            taken = {c: out[c].take(pa.array(first)).to_pylist() for c in columns}
-        else:
-            group, taken = np.zeros(out.num_rows, np.int64), {}
-            unique = [""] if out.num_rows else []
+        groups = arrow.Groups.of([rows[c] for c in columns], rows.num_rows)
+        taken = dict(zip(columns, groups.keys, strict=True))
         years = tuple(sorted(years))
-        amounts = np.zeros((len(unique), len(years)), np.int64)
-        window = np.searchsorted(np.array(years), out["window"].to_numpy())
-        np.add.at(amounts, (group, window), pc.fill_null(out["amount_fen_sum"], 0).to_numpy())
-        empty = [""] * len(unique)
+        amounts = np.zeros((groups.count, len(years)), np.int64)
+        window = np.searchsorted(np.array(years), arrow.numpy(rows["window"]))
+        np.add.at(amounts, (groups.ids, window), arrow.numpy(rows["amount_fen"], fill=0))
+        empty = [""] * groups.count
         keys = [empty if g == "province" else taken[f"k_{g}"] for g in by]
         return cls(by, years, keys, amounts)
 
@@ -593,15 +588,15 @@ class ArchiveHistory:
             columns["amount_fen"].append(fen)
             if by_city:
                 columns["k_city"].append(city)
-        extra = pa.table({c: columns[c] for c in rows.column_names}).cast(rows.schema)
+        extra = arrow.table(columns, rows.schema)
         windows = {**{y: Window(dt.date(y, 1, 1), ends[y]) for y in years}, **windows}
         return dict(sorted(windows.items())), pa.concat_tables([rows, extra])
 
     def _cells(self, before: int) -> dict[tuple[int, str, str, int], int]:
         """{(year, city, category, month): fen} of the complete archive years before `before`."""
-        a = self.tables["archive"]
-        a = a.filter(a.month < dt.date(before, 1, 1))
-        rows = a.select("city_code", "category", "month", "amount_fen").to_pyarrow().to_pylist()
+        a = self.tables.arrow("archive")
+        a = a.filter(pc.less(a["month"], arrow.scalar(dt.date(before, 1, 1), pa.date32())))
+        rows = a.select(["city_code", "category", "month", "amount_fen"]).to_pylist()
         months_of: dict[int, set[int]] = defaultdict(set)
         for r in rows:
             months_of[r["month"].year].add(r["month"].month)
@@ -770,6 +765,8 @@ class SeriesRunner(Runner):
     @cached_result
     def daily(self, start: dt.date, end: dt.date, by: str | None = None) -> Series:
         """Every day in [start, end], each with the same day a year earlier."""
+        import ibis
+
         if end < start:
             raise AnalyticsError("the series ends before it starts")
         groupings = parse_by(by)
@@ -793,6 +790,8 @@ class SeriesRunner(Runner):
     def _month_rows(self, label: int, start: dt.date, end: dt.date, groupings):
         """Rows of [start, end] labelled by month: whole months from the rollup, the last
         partial month from the daily facts (all from daily facts for market managers)."""
+        import ibis
+
         tag = ibis.literal(label, type="int64")
         d = self.tables["daily"]
         if "market_manager" in groupings:
@@ -858,6 +857,8 @@ class SeriesRunner(Runner):
 
 
 def _union(parts: list):
+    import ibis
+
     return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
 
@@ -916,29 +917,19 @@ class MarketShareRunner(Runner):
         row with its national rank by year-to-date sales (None for 全国 and blanks)."""
         from fucai.sales.ingest.mof import NATIONAL
 
-        mof = self.tables["mof"]
-        year_rows = mof.filter((mof.year == year) & (mof.month <= max_month))
-        # (a window function inside filter() compiles wrongly for Spark: mutate, then filter)
-        marked = year_rows.mutate(latest=year_rows.month.max().over())
-        latest = marked.filter(marked.month == marked.latest).drop("latest")
-        ranked = latest.mutate(
-            rank=ibis.cases(
-                (
-                    (latest.region != NATIONAL) & latest.ytd_amount_fen.notnull(),
-                    ibis.rank().over(
-                        group_by=[
-                            latest.lottery,
-                            latest.region == NATIONAL,
-                            latest.ytd_amount_fen.isnull(),
-                        ],
-                        order_by=ibis.desc(latest.ytd_amount_fen),
-                    )
-                    + 1,
-                ),
-                else_=ibis.null("int64"),
+        mof = self.tables.arrow("mof").to_pylist()  # a few hundred rows a year
+        year_rows = [r for r in mof if r["year"] == year and r["month"] <= max_month]
+        latest = max((r["month"] for r in year_rows), default=None)
+        rows = [r for r in year_rows if r["month"] == latest]
+        ranked = [r for r in rows if r["region"] != NATIONAL and r["ytd_amount_fen"] is not None]
+        for r in rows:
+            r["rank"] = None
+        for r in ranked:  # 1 + the regions above it in its lottery (ties share a rank)
+            r["rank"] = 1 + sum(
+                o["lottery"] == r["lottery"] and o["ytd_amount_fen"] > r["ytd_amount_fen"]
+                for o in ranked
             )
-        )
-        return ranked.to_pyarrow().to_pylist()
+        return rows
 
     @staticmethod
     def _own(rows: list[dict], region: str) -> dict | None:

@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import ibis
-
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
@@ -131,16 +129,24 @@ class Scope:
         return f"cities:{cities}|stations:" + ",".join(sorted(self.station_codes))
 
 
-def apply_scope(
-    table: ir.Table, name: str, scope: Scope, stations: ir.Table | Callable[[], ir.Table]
-) -> ir.Table:
-    """`table` (the store's table `name`) restricted to `scope`. `stations` is the unscoped
-    station dimension (or a function giving it), used to find a city's stations."""
+def _rule(name: str, scope: Scope) -> str:
+    """How table `name` is scoped (fail closed: no Scope, or a table without a rule, raises)."""
     if not isinstance(scope, Scope):
         raise ScopeRequired(f"no scope given for table {name!r}")
     rule = analytics_rule(name)
     if rule is None:
         raise ScopeError(f"table {name!r} has no scope rule")
+    return rule
+
+
+def apply_scope(
+    table: ir.Table, name: str, scope: Scope, stations: ir.Table | Callable[[], ir.Table]
+) -> ir.Table:
+    """`table` (the store's table `name`) restricted to `scope`. `stations` is the unscoped
+    station dimension (or a function giving it), used to find a city's stations."""
+    import ibis
+
+    rule = _rule(name, scope)
     if rule == PUBLIC or scope.everything:
         return table
     if rule == CITY:
@@ -163,6 +169,8 @@ def apply_scope(
 def _city_rows(table: ir.Table, name: str, scope: Scope) -> ir.Table:
     """A city-level table's rows for a scope: those of the cities it holds whole (a scope of
     stations, a county's or a manager's, sees none: a city's figure is not theirs)."""
+    import ibis
+
     if "city_code" not in table.columns:
         raise ScopeError(f"table {name!r} has no city_code to scope by")
     if not scope.city_codes:
@@ -174,17 +182,44 @@ def scope_mask(scope: Scope, station_codes, city_codes):
     """Which of some rows (Arrow arrays of their station's code and city) `scope` may see: the
     rules of apply_scope, for rows already in memory (a narrower scope's share of a wider
     scope's rows; a station without a city is in no city)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from fucai.core import arrow
 
     if not isinstance(scope, Scope):
         raise ScopeRequired("no scope given")
     if scope.everything:
-        return pa.array([True] * len(station_codes), pa.bool_())
-    cities = pa.array(sorted(scope.city_codes), pa.string())
-    codes = pa.array(sorted(scope.station_codes), pa.string())
-    in_city = pc.fill_null(pc.is_in(city_codes, value_set=cities), False)
+        return arrow.array(np.ones(len(station_codes), bool), pa.bool_())
+    cities = arrow.array(sorted(scope.city_codes), pa.string())
+    codes = arrow.array(sorted(scope.station_codes), pa.string())
+    in_city = pc.fill_null(pc.is_in(city_codes, value_set=cities), arrow.scalar(False, pa.bool_()))
     return pc.or_(in_city, pc.is_in(station_codes, value_set=codes))
+
+
+def scoped_rows(rows: pa.Table, name: str, scope: Scope, city_of: Callable[[], pa.Array]):
+    """The rows of the store's table `name`, already in memory as Arrow, that `scope` may see:
+    the rules of apply_scope. `city_of` gives each row's city (from the station dimension)
+    for a table that has no city_code column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from fucai.core import arrow
+
+    rule = _rule(name, scope)
+    if rule == PUBLIC or scope.everything:
+        return rows
+    if rule == CITY:
+        if "city_code" not in rows.column_names:
+            raise ScopeError(f"table {name!r} has no city_code to scope by")
+        cities = arrow.array(sorted(scope.city_codes), pa.string())
+        seen = pc.is_in(rows["city_code"], value_set=cities)
+        return rows.filter(pc.fill_null(seen, arrow.scalar(False, pa.bool_())))
+    if "station_code" not in rows.column_names:
+        raise ScopeError(f"table {name!r} has no station_code to scope by")
+    city = rows["city_code"] if "city_code" in rows.column_names else city_of()
+    return rows.filter(scope_mask(scope, rows["station_code"], city))
 
 
 class ScopedTables:
@@ -218,19 +253,33 @@ class ScopedTables:
     def _stations(self) -> ir.Table:
         return self._tables.table("stations")
 
+    def arrow(self, name: str) -> pa.Table:
+        """A small table (the archive, the Ministry table, a dimension), scoped, as Arrow: in
+        process read from its files with Arrow and scoped in memory (scoped_rows, the rules of
+        apply_scope), elsewhere through Ibis."""
+        from fucai.analytics.backends import DUCKDB
+
+        context = self._context
+        if context is None or context.backend != DUCKDB:
+            return self[name].to_pyarrow()
+        rows = self._tables.arrow(name)
+        return scoped_rows(rows, name, self.scope, lambda: self._city_of(rows))
+
+    def _city_of(self, rows: pa.Table):
+        from fucai.analytics.slices import DimensionLookup
+
+        lookup = DimensionLookup.of(self._context)
+        return lookup.station_attribute(lookup.station_index(rows["station_code"]), "city_code")
+
     def rollup_columns(self, base: Sequence[str], columns: Sequence[str]) -> pa.Table:
         """The scoped ytd rollup's `base` columns and these day columns, as Arrow. In process
         (DuckDB) the rollup files are read with Arrow and scoped in memory by scope_mask (the
         rules of apply_scope), which needs no query engine; elsewhere through Ibis."""
         from fucai.analytics.backends import DUCKDB
-        from fucai.analytics.slices import DimensionLookup, RollupFiles
+        from fucai.analytics.slices import RollupFiles
 
         context = self._context
         if context is None or context.backend != DUCKDB:
             return self.projected("ytd", (*base, *columns)).to_pyarrow()
         rows = RollupFiles.of(context).read(tuple(columns))
-        if self.scope.everything:
-            return rows
-        lookup = DimensionLookup.of(context)
-        city = lookup.station_attribute(lookup.station_index(rows["station_code"]), "city_code")
-        return rows.filter(scope_mask(self.scope, rows["station_code"], city))
+        return scoped_rows(rows, "ytd", self.scope, lambda: self._city_of(rows))

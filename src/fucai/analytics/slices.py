@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from fucai.analytics.scope import Scope, scope_mask
+from fucai.core import arrow
 from fucai.sales.store import YTD_SCHEMA, ytd_column
 
 BASE_COLUMNS = ("year", "station_code", "game")
@@ -42,6 +43,7 @@ STATION_KEYS = {  # grouping → column of the station dimension
     "partner": "partner_code",
     "party_member": "party_member",
 }
+NO_KEY = arrow.scalar("", pa.string())  # the key of a row the dimension has no value for
 SLICES_KEPT = 16  # per context; a province slice with the month ends is ≈ 10 MB
 
 
@@ -73,7 +75,7 @@ class RollupFiles:
     def read(self, columns: tuple[str, ...]) -> pa.Table:
         """Year, station, game and these day columns of every year."""
         if not self.files:
-            return YTD_SCHEMA.empty_table().select([*BASE_COLUMNS, *columns])
+            return arrow.empty_table(YTD_SCHEMA).select([*BASE_COLUMNS, *columns])
         parts = []
         for keys, f in zip(self.keys(), self.files, strict=True):
             days = f.read(columns=list(columns))
@@ -114,12 +116,12 @@ class DimensionLookup:
         return pc.index_in(codes, value_set=self.stations["station_code"])
 
     def station_attribute(self, index: pa.Array, column: str) -> pa.Array:
-        return pc.fill_null(self.stations[column].take(index), "")
+        return pc.fill_null(self.stations[column].take(index), NO_KEY)
 
     def category(self, games: pa.ChunkedArray) -> pa.Array:
         catalogue = self.table("games")
         index = pc.index_in(games, value_set=catalogue["game"])
-        return pc.fill_null(catalogue["category"].take(index), "")
+        return pc.fill_null(catalogue["category"].take(index), NO_KEY)
 
 
 @dataclass

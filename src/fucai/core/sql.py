@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import sqlglot
-
 
 def quote_identifier(name: str, dialect: str = "duckdb") -> str:
-    """`name` as a quoted SQL identifier of `dialect` (embedded quotes doubled or escaped)."""
+    """`name` as a quoted SQL identifier of `dialect` (embedded quotes doubled or escaped).
+    sqlglot is imported here, on first use (≈ 0.1 s: commands that write no SQL skip it)."""
+    import sqlglot
+
     return sqlglot.exp.to_identifier(name, quoted=True).sql(dialect=dialect)
 
 

@@ -1,8 +1,9 @@
 """Start-up warm-up of a web server process: what the first visit would otherwise wait for.
 
 A fresh process has not imported the view modules nor the analytics stack (Ibis, DuckDB, pandas:
-≈ 1–3 s), has no analytics context (the dimension snapshot and the sales calendar) and no rollup
-slice of the province in memory. `fucai.wsgi` starts `warm_up` in a background thread, so the
+≈ 1–3 s), has no analytics context (the dimension snapshot and the sales calendar) nor its
+connection (made on first need, fucai.analytics.backends) and no rollup slice of the province
+in memory. `fucai.wsgi` starts `warm_up` in a background thread, so the
 server answers at once and the cockpit's first visit finds all of it ready. Nothing here is
 shown to anyone: the context is the process-wide one every request thread shares
 (`AnalyticsContext.current`); the province's figures fill the runners' result cache (keyed by
@@ -33,6 +34,7 @@ def warm_up() -> None:
 
     get_template("sales/cockpit.html")
     context = AnalyticsContext.current()
+    context.connect()  # Ibis and DuckDB: contexts connect on first need, a page must not wait
     span = sales_span(context)
     if span is None:
         return

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fucai.core import arrow
 from fucai.sales.store import SalesStore, fsync_dir, fsync_file, write_json_atomic
 
 ARCHIVE = "archive"
@@ -59,7 +60,7 @@ def archive_file(store: SalesStore) -> Path:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-        pq.write_table(ARCHIVE_SCHEMA.empty_table(), tmp)
+        pq.write_table(arrow.empty_table(ARCHIVE_SCHEMA), tmp)
         os.replace(tmp, path)
     return path
 
@@ -85,7 +86,8 @@ def merged(old: pa.Table, new: pa.Table) -> pa.Table:
 
 def _key_column(rows: pa.Table) -> pa.Array:
     months = pc.strftime(pc.cast(rows["month"], pa.timestamp("s")), format="%Y-%m")
-    return pc.binary_join_element_wise(rows["city_code"], rows["category"], months, "|")
+    separator = arrow.scalar("|", pa.string())
+    return pc.binary_join_element_wise(rows["city_code"], rows["category"], months, separator)
 
 
 def write_archive(store: SalesStore, rows: pa.Table) -> str:

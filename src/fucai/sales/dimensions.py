@@ -32,6 +32,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fucai.core import arrow
 from fucai.sales.store import SalesStore, fsync_dir, fsync_file, write_json_atomic
 
 DIMS_MANIFEST = "dims.json"
@@ -118,7 +119,7 @@ def _stations() -> pa.Table:
         values[10] = PARTY_YES if values[10] else PARTY_NO
         for col, value in zip(cols, values, strict=True):
             col.append(value)
-    return pa.table(cols, schema=STATIONS_SCHEMA)
+    return arrow.table(cols, STATIONS_SCHEMA)
 
 
 def _assignments() -> pa.Table:
@@ -131,7 +132,7 @@ def _assignments() -> pa.Table:
     for row in rows.iterator(chunk_size=5000):
         for col, value in zip(cols, row, strict=True):
             col.append(value)
-    return pa.table(cols, schema=ASSIGNMENTS_SCHEMA)
+    return arrow.table(cols, ASSIGNMENTS_SCHEMA)
 
 
 def _games() -> pa.Table:
@@ -142,9 +143,9 @@ def _games() -> pa.Table:
             "code", "name", "category", "sort_order"
         )
     )
-    return pa.table(
+    return arrow.table(
         [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in GAMES_SCHEMA],
-        schema=GAMES_SCHEMA,
+        GAMES_SCHEMA,
     )
 
 
@@ -155,9 +156,9 @@ def _mof() -> pa.Table:
     rows = list(
         MofReport.objects.order_by("year", "month", "region", "lottery").values_list(*fields)
     )
-    return pa.table(
+    return arrow.table(
         [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in MOF_SCHEMA],
-        schema=MOF_SCHEMA,
+        MOF_SCHEMA,
     )
 
 

@@ -58,6 +58,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fucai.core import arrow
 from fucai.core.sql import quote_identifier
 
 DAILY = "daily"
@@ -182,7 +183,10 @@ def _split_years(table: pa.Table | None, years: list[int]) -> dict[int, pa.Table
     if len(days) < 2 or np.all(days[1:] >= days[:-1]):
         cut = {y: np.searchsorted(days, b) for y, b in bounds.items()}
         return {y: table.slice(lo, hi - lo) for y, (lo, hi) in cut.items()}
-    return {y: table.filter(pa.array((days >= lo) & (days < hi))) for y, (lo, hi) in bounds.items()}
+    return {
+        y: table.filter(arrow.array((days >= lo) & (days < hi), pa.bool_()))
+        for y, (lo, hi) in bounds.items()
+    }
 
 
 def _month_files_json(files: Mapping[int, str]) -> dict[str, str] | str:
@@ -306,7 +310,7 @@ def _ranked(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         order = pc.sort_indices(array.dictionary).to_numpy()
         rank = np.empty(len(order), np.int64)
         rank[order] = np.arange(len(order))
-        return rank[array.indices.to_numpy()], array.dictionary.take(pa.array(order))
+        return rank[array.indices.to_numpy()], array.dictionary.take(arrow.array(order, pa.int64()))
     values = pc.unique(column)
     values = values.take(pc.sort_indices(values))
     return pc.index_in(column, value_set=values).to_numpy().astype(np.int64), values
@@ -417,11 +421,11 @@ class YearSums:
         n_games = len(self.games)
         first_days = np.array([(dt.date(self.year, m, 1) - EPOCH).days for m in range(1, 13)])
         columns = [
-            pa.array(first_days[month].astype(np.int32)).cast(pa.date32()),
-            self.stations.take(pa.array(pair // n_games)),
-            self.games.take(pa.array(pair % n_games)),
-            pa.array(amount.reshape(-1)[cell]),
-            pa.array(tickets.reshape(-1)[cell]),
+            arrow.array(first_days[month], pa.date32()),
+            self.stations.take(arrow.array(pair // n_games, pa.int64())),
+            self.games.take(arrow.array(pair % n_games, pa.int64())),
+            arrow.array(amount.reshape(-1)[cell], pa.int64()),
+            arrow.array(tickets.reshape(-1)[cell], pa.int64()),
         ]
         return pa.Table.from_arrays(columns, schema=MONTHLY_SCHEMA)
 
@@ -431,10 +435,10 @@ class YearSums:
         pairs = np.flatnonzero(self.seen.any(axis=0))
         cumulative = np.cumsum(self.amount[:, pairs], axis=0)
         columns = [
-            pa.array(np.full(len(pairs), self.year, np.int32)),
-            self.stations.take(pa.array(pairs // n_games)),
-            self.games.take(pa.array(pairs % n_games)),
-            *(pa.array(day) for day in cumulative),
+            arrow.array(np.full(len(pairs), self.year, np.int32), pa.int32()),
+            self.stations.take(arrow.array(pairs // n_games, pa.int64())),
+            self.games.take(arrow.array(pairs % n_games, pa.int64())),
+            *(arrow.array(day, pa.int64()) for day in cumulative),
         ]
         return pa.Table.from_arrays(columns, schema=YTD_SCHEMA)
 
@@ -658,7 +662,7 @@ class Removal:
     def register(self, con) -> None:
         """Register what `gone()` needs (the scope's codes) in `con`."""
         if self.mode == DAYS and self.scope is not None:
-            codes = pa.table({"station_code": pa.array(sorted(self.scope), pa.string())})
+            codes = pa.table({"station_code": arrow.array(sorted(self.scope), pa.string())})
             con.register("_scope", codes)
 
     def gone(self) -> str:
@@ -720,7 +724,7 @@ class YearPatch:
             for m in ([WHOLE_YEAR] if whole else months)
             if m in files
         ]
-        return pa.concat_tables(tables or [schema.empty_table()]), whole
+        return pa.concat_tables(tables or [arrow.empty_table(schema)]), whole
 
     def _write(self, dataset: str, rows: pa.Table, whole: bool, stored: int, months: list[int]):
         """Write the touched months of `rows` (every month of a format-1 year): ({month: file}
@@ -815,7 +819,7 @@ class YearPatch:
         firsts = [dt.date(self.year, m, 1) for m in months]
         parts = []
         if whole:
-            keep = pc.invert(pc.is_in(stored["month"], value_set=pa.array(firsts, pa.date32())))
+            keep = pc.invert(pc.is_in(stored["month"], value_set=arrow.array(firsts, pa.date32())))
             parts.append(stored.filter(keep))
         daily_days = _day_numbers(daily)
         for month, first in zip(months, firsts, strict=True):
@@ -827,7 +831,9 @@ class YearPatch:
                 .group_by(["station_code", "game"])
                 .aggregate([("amount_fen", "sum"), ("tickets", "sum")])
             )
-            month_day = pa.array(np.full(sums.num_rows, (first - EPOCH).days, np.int32))
+            month_day = arrow.array(
+                np.full(sums.num_rows, (first - EPOCH).days, np.int32), pa.int32()
+            )
             parts.append(
                 pa.Table.from_arrays(
                     [
@@ -898,8 +904,9 @@ class YearPatch:
 
         def shifted(values: np.ndarray, i: int, lo: int, hi: int) -> pa.Array:
             if i < first:
-                return pa.array(values)
-            return pa.array(values + (delta[lo:hi, i - first] if i <= last else total[lo:hi]))
+                return arrow.array(values, pa.int64())
+            shift = delta[lo:hi, i - first] if i <= last else total[lo:hi]
+            return arrow.array(values + shift, pa.int64())
 
         if same:
             return self._shifted_blocks(source, first, shifted)
@@ -911,7 +918,7 @@ class YearPatch:
             values[index[found]] = stored[name].to_numpy()[found]
             columns.append(shifted(values, i, 0, pairs.num_rows))
         head = [
-            pa.array(np.full(pairs.num_rows, self.year, np.int32)),
+            arrow.array(np.full(pairs.num_rows, self.year, np.int32), pa.int32()),
             *(pairs[c].cast(pa.string()) for c in TEXT_COLUMNS),
         ]
         return [pa.Table.from_arrays([*head, *columns], schema=YTD_SCHEMA)]
@@ -982,7 +989,7 @@ class SalesStore:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-            pq.write_table(SCHEMAS[dataset].empty_table(), tmp)
+            pq.write_table(arrow.empty_table(SCHEMAS[dataset]), tmp)
             os.replace(tmp, path)
         return path
 
@@ -990,7 +997,7 @@ class SalesStore:
         """Every daily fact, sorted by date, station and game (for tests and small stores)."""
         paths = self.paths(DAILY, manifest)
         if not paths:
-            return DAILY_SCHEMA.empty_table()
+            return arrow.empty_table(DAILY_SCHEMA)
         return pa.concat_tables([pq.read_table(p, schema=DAILY_SCHEMA) for p in paths])
 
     def read_year(self, dataset: str, year: int, manifest: Manifest | None = None) -> pa.Table:
@@ -999,7 +1006,7 @@ class SalesStore:
         part = manifest.partitions.get(dataset, {}).get(year)
         files = list(dict(sorted(part.items())).values()) if dataset in BY_MONTH else [part]
         tables = [pq.read_table(self.root / f, schema=SCHEMAS[dataset]) for f in files if f]
-        return pa.concat_tables(tables or [SCHEMAS[dataset].empty_table()])
+        return pa.concat_tables(tables or [arrow.empty_table(SCHEMAS[dataset])])
 
     # -- writing -----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -1344,7 +1351,7 @@ class SalesStore:
             for year, daily in manifest.partitions.get(DAILY, {}).items():
                 facts = pa.concat_tables(
                     [pq.read_table(self.root / f, schema=DAILY_SCHEMA) for f in daily.values()]
-                    or [DAILY_SCHEMA.empty_table()]
+                    or [arrow.empty_table(DAILY_SCHEMA)]
                 )
                 written = self._write_rollups(YearRollups.from_arrow(facts, year), year, version)
                 for ds, (name, n) in written.items():
