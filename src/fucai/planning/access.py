@@ -4,6 +4,7 @@ does not exist."""
 
 from __future__ import annotations
 
+from fucai.core.grant import EDIT_MASTER_DATA
 from fucai.core.testing.matrix import Expect
 
 CITY = {"city": "{city}"}
@@ -18,4 +19,29 @@ ACCESS = {
     "planning:blank_area_data": [Expect(), Expect(query=CITY)],
     "fucai_planning_api_blank_areas": [Expect(api=True), Expect(api=True, query=CITY)],
     "fucai_planning_api_blank_area_cells": Expect(api=True, query=CITY),
+}
+
+SCENARIO = {"pk": "{scenario}"}
+ACCESS |= {
+    "planning:scenario_list": [
+        Expect(),
+        Expect(method="POST", data={"name": ""}, needs=EDIT_MASTER_DATA, ok=200),
+    ],
+    "planning:scenario_detail": [
+        Expect(path=SCENARIO),
+        Expect(path=SCENARIO, query={"format": "xlsx"}),
+        Expect(path=SCENARIO, query={"format": "geojson"}),
+    ],
+    "planning:scenario_progress": Expect(path=SCENARIO),
+    "planning:scenario_data": Expect(path=SCENARIO),
+    "planning:scenario_compare": Expect(query={"id": "{scenario}"}),
+    "planning:site_lead": Expect(
+        method="POST",
+        path={**SCENARIO, "rank": "1"},
+        needs=EDIT_MASTER_DATA,
+        reach="change",
+        ok=302,
+    ),
+    "fucai_planning_api_scenarios": Expect(api=True),
+    "fucai_planning_api_scenario": Expect(api=True, path={"scenario_id": "{scenario}"}),
 }

@@ -22,7 +22,10 @@ class PlanningConfig(AppConfig):
                         "planning",
                         _("网点规划"),
                         25,
-                        (MenuItem(_("Blank areas"), "planning:blank_areas", order=0),),
+                        (
+                            MenuItem(_("Blank areas"), "planning:blank_areas", order=0),
+                            MenuItem(_("Siting scenarios"), "planning:scenario_list", order=1),
+                        ),
                     ),
                 ),
                 # after the network (10) and its leads (50): the census-model demand layer

@@ -18,3 +18,12 @@ class DemandSource(models.TextChoices):
 
     CENSUS = "census", _("人口普查模型")
     IMPORTED = "imported", _("导入的人口格网")
+
+
+class ScenarioStatus(models.TextChoices):
+    """A siting scenario's run: queued for the worker, running, done, or failed (with why)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
