@@ -126,11 +126,14 @@ def county_cells(shape_gcj02, resolution: int = RESOLUTION) -> np.ndarray:
     return np.array(sorted(cells), dtype=np.uint64)
 
 
-def _counties() -> list[dict]:
-    """The province's counties: code, city, population, seat (GCJ-02), from the Division rows."""
+def _counties(cities: Iterable[str] | None = None) -> list[dict]:
+    """The counties (of `cities`, adcodes; default all): code, city, population, seat (GCJ-02),
+    from the Division rows."""
     from fucai.geo.models import Division
 
     rows = Division.objects.counties().order_by("code")
+    if cities is not None:
+        rows = rows.filter(parent__code__in=list(cities))
     return [
         {
             "code": d.code,
@@ -169,8 +172,11 @@ def cell_metres(cells: np.ndarray) -> np.ndarray:
     return to_metres(*cell_centres(cells))
 
 
-def build_census_cells(progress: Progress = _no_progress) -> dict[str, np.ndarray]:
-    """The census model's cells as columns (see the module docstring)."""
+def build_census_cells(
+    progress: Progress = _no_progress, cities: Iterable[str] | None = None
+) -> dict[str, np.ndarray]:
+    """The census model's cells as columns (see the module docstring), of the whole province or
+    of `cities` (adcodes)."""
     from h3.api import basic_int as h3
 
     from fucai.geo.loader import boundary_shapes
@@ -178,16 +184,13 @@ def build_census_cells(progress: Progress = _no_progress) -> dict[str, np.ndarra
 
     shapes = boundary_shapes("county")
     share, decay_m = settings.PLANNING_URBAN_SHARE, settings.PLANNING_DECAY_KM * 1000
-    taken: set[int] = set()
+    counties = _counties(cities)
+    cells_of = _unique_cells([county_cells(shapes[c["code"]]) for c in counties])
     parts: dict[str, list] = {"cell": [], "population": [], "county": [], "city": []}
-    for county in _counties():
-        cells = county_cells(shapes[county["code"]])
-        cells = cells[~np.isin(cells, np.fromiter(taken, np.uint64, len(taken)))]
+    for county, cells in zip(counties, cells_of, strict=True):
         if not cells.size:  # a county smaller than a cell: its seat's cell
             lon, lat = to_wgs84([county["seat"][0]], [county["seat"][1]])
-            cells = np.array([h3.latlng_to_cell(lat[0], lon[0], RESOLUTION)])
-            cells = cells.astype(np.uint64)
-        taken.update(cells.tolist())
+            cells = np.array([h3.latlng_to_cell(lat[0], lon[0], RESOLUTION)], dtype=np.uint64)
         seat_xy = gcj02_metres([county["seat"][0]], [county["seat"][1]])[0]
         parts["cell"].append(cells)
         parts["population"].append(
@@ -197,6 +200,17 @@ def build_census_cells(progress: Progress = _no_progress) -> dict[str, np.ndarra
         parts["city"].append(np.full(cells.size, county["city"]))
         progress(county["code"], int(cells.size))
     return {key: np.concatenate(value) for key, value in parts.items()}
+
+
+def _unique_cells(per_county: list[np.ndarray]) -> list[np.ndarray]:
+    """Each county's cells without those an earlier county already has (neighbouring polygons
+    may overlap by a sliver): a cell belongs to one county only."""
+    sizes = [cells.size for cells in per_county]
+    every = np.concatenate(per_county) if per_county else np.empty(0, np.uint64)
+    keep = np.zeros(every.size, dtype=bool)
+    keep[np.unique(every, return_index=True)[1]] = True
+    masks = np.split(keep, np.cumsum(sizes)[:-1]) if sizes else []
+    return [cells[mask] for cells, mask in zip(per_county, masks, strict=True)]
 
 
 # -- an imported grid ---------------------------------------------------------------------------
@@ -317,9 +331,11 @@ def _county_parents() -> dict[str, str]:
 
 
 # -- layers: build, import, save, load ---------------------------------------------------------
-def build_census_layer(name: str = "", progress: Progress = _no_progress):
-    """A new census-model DemandLayer with its cells file."""
-    columns = build_census_cells(progress)
+def build_census_layer(
+    name: str = "", progress: Progress = _no_progress, cities: Iterable[str] | None = None
+):
+    """A new census-model DemandLayer with its cells file (the province, or only `cities`)."""
+    columns = build_census_cells(progress, cities)
     note = _(
         "2020 census by county; %(share)s%% around the seat (exponential decay, scale %(km)s km), "
         "the rest evenly over the county."

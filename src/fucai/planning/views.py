@@ -5,6 +5,7 @@ the demand of their own cities only; another city reads as one that does not exi
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 from fucai.network.filtersets import scoped_cities
 from fucai.network.forms import AsOfForm
 from fucai.planning.demand import NoDemandLayer, latest_layer
-from fucai.planning.report import COLUMNS, blank_area_workbook, scope_cities
+from fucai.planning.report import blank_area_workbook, scope_cities
 
 
 def _result(request: HttpRequest):
@@ -78,9 +79,11 @@ def blank_areas(request: HttpRequest) -> HttpResponse:
         "city": city,
         "result": result,
         "layer": latest_layer(),
-        "columns": [label for _k, label in COLUMNS],
+        "counties": [a.to_dict() for a in result.counties] if result else [],
+        "city_figures": [a.to_dict() for a in result.cities] if result else [],
+        "figures": result.to_dict() if result else None,
         "map_config": config,
-        "query": query,
+        "export_query": urlencode(query),
     }
     return render(request, "planning/blank_areas.html", context)
 

@@ -1,0 +1,145 @@
+"""`fucai planning demand build|import FILE|status` and `fucai planning blank-areas`: the demand
+layer (docs/planning.md) and the population no open station covers, as of a day."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from fucai.core.commandline import FucaiCommand
+from fucai.network.management.commands.network import city_for, parse_date, user_for
+
+FORMATS = ("table", "json", "xlsx", "geojson")
+
+
+class Command(FucaiCommand):
+    help = "Network planning: the demand layer and the blank areas no station covers."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        demand = sub.add_parser("demand", help="build, import or show the demand layer")
+        steps = demand.add_subparsers(dest="step", required=True)
+        build = steps.add_parser("build", help="a new layer from the 2020 census model")
+        build.add_argument("--name", default="", help="the layer's name")
+        imp = steps.add_parser("import", help="a new layer from a CSV of points lon,lat,weight")
+        imp.add_argument("path", help="CSV with a header row: lon, lat, weight")
+        imp.add_argument("--crs", choices=("wgs84", "gcj02"), default="wgs84")
+        imp.add_argument("--name", default="", help="the layer's name (default: the file's)")
+        steps.add_parser("status", help="the layers, newest (the one used) first")
+        blank = sub.add_parser("blank-areas", help="uncovered population by city and county")
+        blank.add_argument("--city", help="one city (name or adcode, e.g. 抚州 or 361000)")
+        blank.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+        blank.add_argument("--format", choices=FORMATS, default="table")
+        blank.add_argument("--out", help="with xlsx or geojson: the file to write")
+        blank.add_argument("--user", help="apply this user's scope (default: the whole province)")
+
+    def handle(self, *args, **options) -> None:
+        if options["action"] == "blank-areas":
+            return self.handle_blank_areas(options)
+        return getattr(self, f"handle_{options['step']}")(options)
+
+    def handle_build(self, options) -> None:
+        from fucai.planning.demand import build_census_layer
+
+        layer = build_census_layer(options["name"])
+        self.stdout.write(_layer_line(layer))
+
+    def handle_import(self, options) -> None:
+        from fucai.planning.demand import DemandImportError, import_demand_csv
+
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        if path.suffix.lower() in (".tif", ".tiff"):
+            raise CommandError(f"{path}: GeoTIFF is not supported; convert it to CSV points.")
+        try:
+            layer = import_demand_csv(path.read_bytes(), path.name, options["crs"], options["name"])
+        except DemandImportError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(_layer_line(layer))
+
+    def handle_status(self, options) -> None:
+        from fucai.planning.models import DemandLayer
+
+        layers = list(DemandLayer.objects.all())
+        if not layers:
+            self.stdout.write("No demand layer yet: fucai planning demand build.")
+        for layer in layers:
+            self.stdout.write(_layer_line(layer))
+
+    def handle_blank_areas(self, options) -> None:
+        from django.http import Http404
+        from django.utils import timezone
+
+        from fucai.planning.coverage import blank_areas
+        from fucai.planning.demand import NoDemandLayer
+        from fucai.planning.report import scope_cities
+
+        user = user_for(options["user"])
+        city = city_for(options["city"]).code if options["city"] else None
+        try:
+            cities = scope_cities(user, city)
+        except Http404:
+            raise CommandError(f"--city {options['city']!r}: no such city in the scope.") from None
+        try:
+            result = blank_areas(options["as_of"] or timezone.localdate(), cities)
+        except NoDemandLayer as exc:
+            raise CommandError(str(exc)) from None
+        self.write_blank_areas(result, options, user)
+
+    def write_blank_areas(self, result, options, user) -> None:
+        fmt = options["format"]
+        if fmt == "json":
+            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        elif fmt == "table":
+            self.stdout.write(render_blank_areas(result))
+        elif fmt == "xlsx":
+            from fucai.core.excel import workbook_bytes
+            from fucai.planning.report import blank_area_workbook
+
+            out = Path(options["out"] or f"blank-areas-{result.as_of}.xlsx")
+            scope = user.username if user is not None else "province"
+            out.write_bytes(workbook_bytes(blank_area_workbook(result, scope)))
+            self.stdout.write(f"Wrote {len(result.counties)} counties to {out}.")
+        else:
+            from fucai.planning.coverage import uncovered_geojson
+
+            out = Path(options["out"] or f"blank-areas-{result.as_of}.geojson")
+            geojson = uncovered_geojson(result)
+            out.write_text(json.dumps(geojson, ensure_ascii=False), encoding="utf-8")
+            self.stdout.write(f"Wrote {len(geojson['features']):,} uncovered cells to {out}.")
+
+
+def _layer_line(layer) -> str:
+    return (
+        f"#{layer.pk} {layer.name} ({layer.source}, H3 res {layer.resolution}): "
+        f"{layer.cell_count:,} cells, population {layer.total_population:,.0f}, "
+        f"built {layer.built_at:%Y-%m-%d %H:%M}. {layer.note}"
+    )
+
+
+def render_blank_areas(result) -> str:
+    """The figures, then the counties by uncovered population, in the active language."""
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table
+    from fucai.planning.report import COLUMNS, table_rows
+
+    data = result.to_dict()
+    title = _(
+        "Blank areas as of %(day)s: %(uncovered)s of %(population)s people uncovered "
+        "(%(pct)s%% covered), %(stations)s open stations"
+    ) % {
+        "day": data["as_of"],
+        "uncovered": f"{data['uncovered']:,}",
+        "population": f"{data['population']:,}",
+        "pct": data["covered_pct"],
+        "stations": f"{data['stations']:,}",
+    }
+    rows = [
+        [*r[:2], f"{r[2]:,}", f"{r[3]:,}", r[4], f"{r[5]:,}"] for r in table_rows(result.counties)
+    ]
+    head = [str(label) for _k, label in COLUMNS]
+    return "\n".join([title, render_table(head, rows, right={2, 3, 4, 5})])
