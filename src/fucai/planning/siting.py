@@ -412,10 +412,28 @@ def _highs_model(r: _Reduced, p: int, integral: bool):
     return lp
 
 
-def _highs(lp, *, time_limit: float, gap: float, threads: int, seed: int):
+def _quiet_highs():
+    """A Highs instance, made with the process's standard output closed: HiGHS 1.16 prints its
+    banner when constructed, before `output_flag` can be set, and a command's JSON on standard
+    output must stay JSON."""
+    import os
+    import sys
+
     import highspy
 
-    h = highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _highs(lp, *, time_limit: float, gap: float, threads: int, seed: int):
+    h = _quiet_highs()
     for name, value in (
         ("output_flag", False),
         ("log_to_console", False),

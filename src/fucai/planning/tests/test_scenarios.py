@@ -289,3 +289,53 @@ def test_two_scenarios_compare_side_by_side(disc, client, ganzhou_user):
     page = client.get(f"/planning/scenarios/compare/?id={a.pk}&id={b.pk}").content.decode()
     assert "三站" in page and "两站" in page
     assert "3 · 25,200" in page and "2 · 17,100" in page
+
+
+def test_the_siting_command_answers_the_issues_json_and_geojson(disc):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "planning",
+        "siting",
+        "--city",
+        "赣州",
+        "--new",
+        "3",
+        "--as-of",
+        "2023-09-03",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    answer = json.loads(out.getvalue())
+    assert [s["new_population"] for s in answer["sites"]] == [8700, 8400, 8100]
+    assert set(answer["sites"][0]) >= {"lon", "lat", "cell", "county", "new_population"}
+    assert set(answer) >= {
+        "covered_before",
+        "covered_after",
+        "upper_bound",
+        "gap_pct",
+        "solver",
+        "status",
+        "seconds",
+    }
+    out = io.StringIO()
+    call_command(
+        "planning",
+        "siting",
+        "--new",
+        "2",
+        "--as-of",
+        "2023-09-03",
+        "--quota",
+        "兴国县=1",
+        "--format",
+        "geojson",
+        stdout=out,
+    )
+    geojson = json.loads(out.getvalue())
+    assert [f["properties"]["new_population"] for f in geojson["features"]] == [8700]
+    assert geojson["covered_after"] == 9000 + 8700
