@@ -22,19 +22,21 @@ ACCESS = {
 }
 
 SCENARIO = {"pk": "{scenario}"}
+# a scenario belongs to its city: a market manager's or an owner's reach is stations, not cities
+NOT_STATION_PEOPLE = {"manager": 404, "owner": 404}
 ACCESS |= {
     "planning:scenario_list": [
         Expect(),
         Expect(method="POST", data={"name": ""}, needs=EDIT_MASTER_DATA, ok=200),
     ],
     "planning:scenario_detail": [
-        Expect(path=SCENARIO),
-        Expect(path=SCENARIO, query={"format": "xlsx"}),
-        Expect(path=SCENARIO, query={"format": "geojson"}),
+        Expect(path=SCENARIO, roles=NOT_STATION_PEOPLE),
+        Expect(path=SCENARIO, query={"format": "xlsx"}, roles=NOT_STATION_PEOPLE),
+        Expect(path=SCENARIO, query={"format": "geojson"}, roles=NOT_STATION_PEOPLE),
     ],
-    "planning:scenario_progress": Expect(path=SCENARIO),
-    "planning:scenario_data": Expect(path=SCENARIO),
-    "planning:scenario_compare": Expect(query={"id": "{scenario}"}),
+    "planning:scenario_progress": Expect(path=SCENARIO, roles=NOT_STATION_PEOPLE),
+    "planning:scenario_data": Expect(path=SCENARIO, roles=NOT_STATION_PEOPLE),
+    "planning:scenario_compare": Expect(query={"id": "{scenario}"}, roles=NOT_STATION_PEOPLE),
     "planning:site_lead": Expect(
         method="POST",
         path={**SCENARIO, "rank": "1"},
@@ -43,5 +45,7 @@ ACCESS |= {
         ok=302,
     ),
     "fucai_planning_api_scenarios": Expect(api=True),
-    "fucai_planning_api_scenario": Expect(api=True, path={"scenario_id": "{scenario}"}),
+    "fucai_planning_api_scenario": Expect(
+        api=True, path={"scenario_id": "{scenario}"}, roles=NOT_STATION_PEOPLE
+    ),
 }
