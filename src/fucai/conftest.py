@@ -31,6 +31,18 @@ def tasks_run_inline():
         yield
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in English (LocaleMiddleware) leaves
+    its language active in the thread, and commands without --lang speak the active one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def ganzhou(db):
     from fucai.geo.models import Division

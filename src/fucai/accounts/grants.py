@@ -302,3 +302,21 @@ def with_visit_recording(parts: list[Part]) -> list[Part]:
     if reach.is_empty:
         return parts
     return [*parts, Part(capabilities={RECORD_VISITS: reach})]
+
+
+# --- 四帮 onboarding (fucai.network.onboarding) -------------------------------------------------
+def party_cadres(city_id: int | None):
+    """The active users holding Party affairs for the city: besides its market managers, those a
+    city's 四帮 task may be given to (they see the city, so they see the task and may complete it
+    as its assignee). A province-wide Party affairs office is not a city's cadre."""
+    from fucai.accounts.models import User
+
+    if city_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True, role_assignments__role=Role.PARTY, role_assignments__city_id=city_id
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -81,6 +81,7 @@ class VisitPurpose(models.TextChoices):
     INSPECTION = "inspection", _("Inspection")
     COMPLAINT = "complaint", _("Complaint or problem")
     PARTY = "party", _("Party building")
+    PAIRED = "paired", _("Paired help (结对帮扶)")  # a Party cadre at the station paired with them
 
 
 # --- 四帮 onboarding (fucai.network.models.onboarding) ----------------------------------------

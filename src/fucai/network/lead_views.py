@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,14 +25,17 @@ from fucai.network.forms.leads import (
     LeadTransitionForm,
 )
 from fucai.network.leads import (
+    NEARBY_M,
     convert_lead,
     leads_workbook,
+    map_points,
     may_override,
     may_record,
     transition_lead,
     visible_violations,
 )
 from fucai.network.models import Lead
+from fucai.network.views import county_feature
 
 
 def _may_edit(request: HttpRequest) -> None:
@@ -103,15 +107,29 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, lead, changeable)
 
 
+def _map_point(lead: Lead) -> dict:
+    return {
+        "code": _("Lead %(pk)s") % {"pk": lead.pk} if lead.pk else _("New lead"),
+        "name": lead.address,
+        "lon": float(lead.lon),
+        "lat": float(lead.lat),
+    }
+
+
 def _detail_page(request, lead, changeable, transition=None, convert=None, status=200):
     final = lead.status in (LeadStatus.OPENED, LeadStatus.REJECTED)
+    violations = visible_violations(lead, request.user) if lead.station_id is None else []
     return render(
         request,
         "network/lead_detail.html",
         {
             "lead": lead,
             "history": lead.status_changes.select_related("recorded_by").order_by("date", "pk"),
-            "violations": visible_violations(lead, request.user) if lead.station_id is None else [],
+            "violations": violations,
+            "county_feature": county_feature(lead.county.code),
+            "map_point": _map_point(lead),
+            "map_points": map_points(lead, request.user, violations),
+            "nearby_m": NEARBY_M,
             "changeable": changeable,
             "transition_form": (transition or LeadTransitionForm(lead=lead))
             if changeable and not final
@@ -147,9 +165,18 @@ def lead_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/lead_new.html",
-        {"form": form, "overridable": overridable},
+        {"form": form, "overridable": overridable, "picker": _picker(form)},
         status=status,
     )
+
+
+def _picker(form: LeadForm) -> dict:
+    """What the form's map needs: each county choice's adcode and city (its boundary is fetched
+    from geo:boundaries, whose address it gives); the point is the form's lon and lat."""
+    counties = {
+        str(c.pk): {"adcode": c.code, "city": c.parent.code} for c in form.fields["county"].queryset
+    }
+    return {"counties": counties, "boundaries": reverse("geo:boundaries", args=["county"])}
 
 
 @login_required
@@ -197,9 +224,10 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and form.save() is not None:
             return redirect("network:lead_detail", pk=lead.pk)
         status = 400
-    return render(
-        request,
-        "network/lead_new.html",
-        {"form": form, "lead": lead, "overridable": may_override(request.user, lead.city_id)},
-        status=status,
-    )
+    context = {
+        "form": form,
+        "lead": lead,
+        "overridable": may_override(request.user, lead.city_id),
+        "picker": _picker(form),
+    }
+    return render(request, "network/lead_new.html", context, status=status)

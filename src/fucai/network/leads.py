@@ -71,6 +71,54 @@ def visible_violations(lead: Lead, user) -> list:
     return hide_unseen(lead_violations(lead), user)
 
 
+NEARBY_M = 500  # the lead's map shows the stations the user sees this close
+
+
+def map_points(lead: Lead, user, violations: list) -> list[dict]:
+    """What the lead's map draws around it: the offenders of `violations` (as `user` may read
+    them: a station they do not see is not drawn) and the other stations they see within
+    NEARBY_M metres (not closed), each with its GCJ-02 position and distance, nearest first."""
+    from fucai.network.choices import SpacingTarget
+    from fucai.network.models import SpacingRule
+    from fucai.network.spacing import bounding_box, distance_m
+
+    lon, lat = float(lead.lon), float(lead.lat)
+    layers = dict(
+        SpacingRule.objects.filter(
+            pk__in=[v.rule_id for v in violations], target=SpacingTarget.LAYER
+        ).values_list("pk", "layer_id")
+    )
+    points = []
+    for v in violations:
+        if v.rule_id in layers:
+            found = LayerPoint.objects.filter(layer_id=layers[v.rule_id], name=v.offender)
+        else:
+            found = Station.objects.restrict(user).filter(code=v.offender)
+        for plon, plat in found.values_list("lon", "lat")[:1]:
+            points.append(_point(f"{v.offender} · {v.rule}", plon, plat, "offender", lead))
+    offenders = {v.offender for v in violations}
+    stations = (
+        Station.objects.restrict(user)
+        .filter(**bounding_box(lon, lat, NEARBY_M))
+        .exclude(status=StationStatus.CLOSED)
+        .exclude(code__in=offenders)
+    )
+    if lead.station_id:
+        stations = stations.exclude(pk=lead.station_id)
+    for code, name, plon, plat in stations.values_list("code", "name", "lon", "lat")[:50]:
+        if distance_m(lon, lat, plon, plat) <= NEARBY_M:
+            points.append(_point(f"{code} {name}", plon, plat, "station", lead))
+    return sorted(points, key=lambda p: p["distance_m"])
+
+
+def _point(name: str, lon, lat, kind: str, lead: Lead) -> dict:
+    from fucai.network.spacing import distance_m
+
+    metres = round(distance_m(lead.lon, lead.lat, lon, lat))
+    label = _("%(name)s, %(metres)s m") % {"name": name, "metres": metres}
+    return {"name": label, "lon": float(lon), "lat": float(lat), "kind": kind, "distance_m": metres}
+
+
 def save_lead(lead: Lead, user, override_reason: str = "") -> list:
     """Save a new or changed lead after checking the spacing rules: refused (ValidationError
     naming each rule and offender) unless the user may override and gives a reason. Returns the

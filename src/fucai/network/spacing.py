@@ -101,7 +101,9 @@ def rules_for(operation: str, city) -> list:
     return list(chosen.values())
 
 
-def _box(lon: float, lat: float, metres: float) -> dict:
+def bounding_box(lon: float, lat: float, metres: float) -> dict:
+    """Filters (lon__gte, …) of a box a little larger than the circle of `metres` around the
+    point: a prefilter, distances are then measured."""
     dlat = metres * BOX_MARGIN / METRES_PER_DEGREE_LAT
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
     return {
@@ -116,7 +118,7 @@ def _candidates(rule, lon: float, lat: float, exclude) -> list[tuple[str, object
     """(name, lon, lat) of what the rule keeps away from, inside the box around the site."""
     from fucai.network.models import LayerPoint, Station
 
-    box = _box(lon, lat, rule.min_m)
+    box = bounding_box(lon, lat, rule.min_m)
     if rule.target == SpacingTarget.LAYER:
         points = LayerPoint.objects.filter(layer_id=rule.layer_id, **box)
         return list(points.values_list("name", "lon", "lat"))

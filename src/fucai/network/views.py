@@ -65,7 +65,8 @@ def station_list(request: HttpRequest) -> HttpResponse:
     return render(request, "network/station_list.html", {"filter": filterset, "table": table})
 
 
-def _county_feature(code: str) -> dict | None:
+def county_feature(code: str) -> dict | None:
+    """The county's boundary (GeoJSON feature) for a minimap, None if the file lacks it."""
     return next(
         (f for f in boundaries("county")["features"] if str(f["properties"]["adcode"]) == code),
         None,
@@ -174,7 +175,7 @@ def _detail(
         "history": _history(request, station),
         "assignments": _assignments(request, station),
         "changes": _station_audit(request, station)[:100],
-        "county_feature": _county_feature(station.county.code),
+        "county_feature": county_feature(station.county.code),
         "map_point": {
             "code": station.code,
             "name": station.name,

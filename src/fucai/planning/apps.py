@@ -10,6 +10,7 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Network planning")
 
     def ready(self) -> None:
+        from fucai.core.grant import EDIT_SPACING_RULES
         from fucai.core.registry import MenuGroup, MenuItem, Module, register
 
         register(
@@ -25,6 +26,12 @@ class PlanningConfig(AppConfig):
                         (
                             MenuItem(_("Blank areas"), "planning:blank_areas", order=0),
                             MenuItem(_("Siting scenarios"), "planning:scenario_list", order=1),
+                            MenuItem(
+                                _("Demand layers"),
+                                "planning:demand_layers",
+                                EDIT_SPACING_RULES,
+                                order=10,
+                            ),
                         ),
                     ),
                 ),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AreaType(models.TextChoices):
@@ -26,4 +27,12 @@ class ScenarioStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class LayerStatus(models.TextChoices):
+    """Where a demand layer's build stands (a build from the web runs in the worker)."""
+
+    BUILDING = "building", pgettext_lazy("demand layer", "Building")
+    READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")

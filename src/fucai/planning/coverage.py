@@ -89,16 +89,20 @@ def covered_cells(grid: DemandGrid, as_of: dt.date) -> np.ndarray:
     return covered_by(grid.xy, radius_m(grid.area_type), open_station_positions(as_of))
 
 
-def blank_areas(as_of: dt.date, cities: list[str] | None = None, layer=None) -> BlankAreas:
+def blank_areas(
+    as_of: dt.date, cities: list[str] | None = None, layer=None, user=None
+) -> BlankAreas:
     """Coverage of the demand of `cities` (adcodes; None: the whole province) as of `as_of`,
-    with the figures per county and per city, the largest uncovered population first."""
+    with the figures per county and per city, the largest uncovered population first. Every
+    open station covers; `stations` counts those of `cities` that `user` sees (None: all)."""
     from fucai.network.models import Station
 
     grid = load_demand(layer)
     if cities is not None:
         grid = grid.subset(np.isin(grid.city, np.asarray(cities, dtype="<U6")))
     covered = covered_cells(grid, as_of)
-    stations = Station.objects.open_on(as_of)
+    stations = Station.objects.restrict(user) if user is not None else Station.objects.all()
+    stations = stations.open_on(as_of)
     if cities is not None:
         stations = stations.filter(city__code__in=cities)
     result = BlankAreas(as_of, grid, covered, stations.count())

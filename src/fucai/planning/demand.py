@@ -40,7 +40,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from fucai.planning.choices import AreaType, DemandSource
+from fucai.planning.choices import AreaType, DemandSource, LayerStatus
 
 RESOLUTION = 8
 URBAN_DENSITY = 1500.0  # people per km²: urban from here
@@ -332,19 +332,24 @@ def _county_parents() -> dict[str, str]:
 
 # -- layers: build, import, save, load ---------------------------------------------------------
 def build_census_layer(
-    name: str = "", progress: Progress = _no_progress, cities: Iterable[str] | None = None
+    name: str = "",
+    progress: Progress = _no_progress,
+    cities: Iterable[str] | None = None,
+    layer=None,
 ):
-    """A new census-model DemandLayer with its cells file (the province, or only `cities`)."""
+    """A new census-model DemandLayer with its cells file (the province, or only `cities`);
+    `layer`: fill this (building) layer instead of creating one."""
     columns = build_census_cells(progress, cities)
     note = _(
         "2020 census by county; %(share)s%% around the seat (exponential decay, scale %(km)s km), "
         "the rest evenly over the county."
     ) % {"share": f"{settings.PLANNING_URBAN_SHARE * 100:.2f}", "km": settings.PLANNING_DECAY_KM}
-    return save_layer(columns, name or _("Census model 2020"), DemandSource.CENSUS, note)
+    return save_layer(columns, name or _("Census model 2020"), DemandSource.CENSUS, note, layer)
 
 
-def import_demand_csv(data: bytes, filename: str, crs: str = "wgs84", name: str = ""):
-    """A new imported DemandLayer from a CSV of points (lon, lat, weight) in `crs`."""
+def import_demand_csv(data: bytes, filename: str, crs: str = "wgs84", name: str = "", layer=None):
+    """A new imported DemandLayer from a CSV of points (lon, lat, weight) in `crs`; `layer`:
+    fill this (building) layer instead of creating one."""
     from fucai.planning.geometry import to_wgs84
 
     if crs not in CRS_CHOICES:
@@ -360,11 +365,12 @@ def import_demand_csv(data: bytes, filename: str, crs: str = "wgs84", name: str 
         )
     note = _("Imported from %(file)s (%(crs)s, %(n)s points; weight outside the province: %(w)s).")
     note %= {"file": filename, "crs": crs.upper(), "n": f"{lon.size:,}", "w": f"{dropped:,.0f}"}
-    return save_layer(columns, name or Path(filename).stem, DemandSource.IMPORTED, note)
+    return save_layer(columns, name or Path(filename).stem, DemandSource.IMPORTED, note, layer)
 
 
-def save_layer(columns: dict[str, np.ndarray], name: str, source: str, note: str):
-    """Write the cells (adding centres and area types) and create their DemandLayer."""
+def save_layer(columns: dict[str, np.ndarray], name: str, source: str, note: str, layer=None):
+    """Write the cells (adding centres and area types) and create their DemandLayer (or fill
+    `layer`, which then becomes ready)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from django.db import transaction
@@ -389,14 +395,12 @@ def save_layer(columns: dict[str, np.ndarray], name: str, source: str, note: str
         }
     )
     with transaction.atomic():
-        layer = DemandLayer.objects.create(
-            name=name[:80],
-            source=source,
-            resolution=RESOLUTION,
-            cell_count=table.num_rows,
-            total_population=float(np.sum(columns["population"])),
-            note=note,
-        )
+        layer = layer or DemandLayer(name=name[:80])
+        layer.source, layer.resolution, layer.note = source, RESOLUTION, note
+        layer.cell_count = table.num_rows
+        layer.total_population = float(np.sum(columns["population"]))
+        layer.status, layer.progress = LayerStatus.READY, 100
+        layer.save()
         layer.file = f"planning/demand-{layer.pk}.parquet"
         layer.save(update_fields=["file"])
         layer.path.parent.mkdir(parents=True, exist_ok=True)
@@ -408,10 +412,11 @@ def save_layer(columns: dict[str, np.ndarray], name: str, source: str, note: str
 
 
 def latest_layer():
-    """The newest demand layer, or None."""
+    """The newest ready demand layer, or None."""
     from fucai.planning.models import DemandLayer
 
-    return DemandLayer.objects.order_by("-built_at", "-pk").first()
+    ready = DemandLayer.objects.filter(status=LayerStatus.READY)
+    return ready.order_by("-built_at", "-pk").first()
 
 
 class NoDemandLayer(LookupError):

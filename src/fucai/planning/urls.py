@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("scenarios/<int:pk>/data/", scenario_views.scenario_data, name="scenario_data"),
     path("scenarios/<int:pk>/sites/<int:rank>/lead/", scenario_views.site_lead, name="site_lead"),
+    path("demand/", views.demand_layers, name="demand_layers"),
 ]

@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fucai.network.filtersets import scoped_cities
 from fucai.network.forms import AsOfForm
@@ -28,7 +31,7 @@ def _result(request: HttpRequest):
     city = request.GET.get("city") or None
     cities = scope_cities(request.user, city)
     try:
-        return as_of, city, blank_areas(as_of.as_of_date, cities)
+        return as_of, city, blank_areas(as_of.as_of_date, cities, user=request.user)
     except NoDemandLayer:
         return as_of, city, None
 
@@ -107,3 +110,52 @@ def blank_area_data(request: HttpRequest) -> JsonResponse:
     data["uncovered_points"] = uncovered_points(result)
     data["stations_shown"] = [[float(lon), float(lat), code, name] for lon, lat, code, name in rows]
     return JsonResponse(data)
+
+
+# -- the demand layers: build the census model or import a grid (in the worker) -----------------
+class DemandImportForm(forms.Form):
+    """A CSV of points (lon, lat, weight) and its coordinate system."""
+
+    file = forms.FileField(label=gettext_lazy("CSV file (lon, lat, weight)"))
+    crs = forms.ChoiceField(
+        label=gettext_lazy("Coordinate system"),
+        choices=(("wgs84", "WGS84"), ("gcj02", "GCJ-02")),
+        initial="wgs84",
+    )
+
+
+def _may_manage_demand(request: HttpRequest) -> None:
+    from fucai.core.grant import EDIT_SPACING_RULES, grant_for
+
+    if not grant_for(request.user).capability(EDIT_SPACING_RULES).everything:
+        raise PermissionDenied(_("Only the provincial centre manages the demand layers."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_layers(request: HttpRequest) -> HttpResponse:
+    """The layers (newest first) with their build's progress; a POST builds the census model
+    (`action=build`) or imports a CSV, as a background job."""
+    from fucai.planning import jobs
+    from fucai.planning.choices import LayerStatus
+    from fucai.planning.models import DemandLayer
+
+    _may_manage_demand(request)
+    form, status = DemandImportForm(), 200
+    if request.method == "POST":
+        if request.POST.get("action") == "build":
+            jobs.start_census_build()
+            return redirect("planning:demand_layers")
+        form = DemandImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            jobs.start_import(form.cleaned_data["file"], form.cleaned_data["crs"])
+            return redirect("planning:demand_layers")
+        status = 400
+    layers = DemandLayer.objects.restrict(request.user).order_by("-built_at", "-pk")
+    context = {
+        "layers": layers,
+        "form": form,
+        "building": layers.filter(status=LayerStatus.BUILDING).exists(),
+        "used": latest_layer(),
+    }
+    return render(request, "planning/demand_layers.html", context, status=status)

@@ -3,7 +3,9 @@
 synthetic and says so (made-up points around each county seat), and 抚州's pipeline from its
 recruitment posters (征招海报): one lead per station it opened in 2023 up to the demo's day (the
 seed's 98), taken step by step to opened and linked to the station, and leads rejected with their
-reasons. People are fictional."""
+reasons — one in four of them a site a few dozen metres from a station, refused by the spacing
+check with the rule and the offender it names (fucai.network.spacing.check_site, run on the
+demo's rules and stations). People are fictional."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from fucai.core.context import acting_as
@@ -35,6 +38,7 @@ from fucai.network.models import (
     SpacingRule,
     Station,
 )
+from fucai.network.spacing import check_site
 
 SCHOOLS = "学校"
 SCHOOLS_PER_COUNTY = 4
@@ -60,6 +64,8 @@ REJECTIONS = (  # (the step it reached, the reason)
     (LeadStatus.NEW, "申请人不满足业主条件"),
     (LeadStatus.SURVEYED, "勘察：周边 500 米内已有两家体彩网点，竞争过强"),
 )
+SPACING_EVERY = 4  # every fourth rejected lead (the second, sixth, …) was refused for spacing
+TOO_NEAR_M = (40, 90)  # how far such a site is from the station it was too near
 METRES_PER_DEGREE = 111_000.0
 
 
@@ -188,17 +194,24 @@ class LeadDemoBuilder:
         count = max(1, round(len(converted) * REJECTED_SHARE))
         steps = [s for s, _days in STEPS_BEFORE_OPENING]
         changes = []
-        for near in rng.sample(converted, min(count, len(converted))):
+        for number, near in enumerate(rng.sample(converted, min(count, len(converted)))):
             lon, lat = _offset(near.lon, near.lat, rng.uniform(600, 2000), rng.uniform(0, 6.28))
             reached, reason = rng.choice(REJECTIONS)
+            scene = rng.choice((StationScene.STREET, StationScene.COMMUNITY, near.scene))
+            operation = rng.choice((DEDICATED, SHARED))
+            if number % SPACING_EVERY == 1:
+                refused = self._too_near(rng, near)
+                if refused is not None:
+                    lon, lat, reason = refused
+                    reached, scene, operation = LeadStatus.CONTACTED, near.scene, near.operation
             received = near.opened_on - dt.timedelta(days=rng.randrange(30, 120))
             lead = self._lead(
                 rng,
                 near.county,
                 lon,
                 lat,
-                rng.choice((StationScene.STREET, StationScene.COMMUNITY, near.scene)),
-                rng.choice((DEDICATED, SHARED)),
+                scene,
+                operation,
                 received,
                 source=rng.choice((LeadSource.POSTER, LeadSource.POSTER, LeadSource.WALK_IN)),
                 status=LeadStatus.REJECTED,
@@ -213,3 +226,12 @@ class LeadDemoBuilder:
             )
         LeadStatusChange.objects.bulk_create(changes)
         return count
+
+    def _too_near(self, rng: random.Random, near: Station) -> tuple | None:
+        """A site a few dozen metres from `near` (of its operation) and the refusal the spacing
+        check gives there, in the centre's words: (lon, lat, the nearest violation's message),
+        or None if the check finds nothing to refuse."""
+        lon, lat = _offset(near.lon, near.lat, rng.uniform(*TOO_NEAR_M), rng.uniform(0, 6.28))
+        with translation.override("zh-hans"):  # the reasons are the centre's, in Chinese
+            violations = check_site(lon, lat, near.operation, near.scene, near.city_id)
+            return (lon, lat, violations[0].message[:200]) if violations else None

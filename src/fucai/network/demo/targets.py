@@ -30,6 +30,7 @@ JIUJIANG_CODE = "360400"
 JIUJIANG_PARTNER_OUTLETS = 15
 JIAN_CODE = "360800"
 JIAN_SUPERMARKETS = 441  # the seed pairs 433 cadres with 吉安's 商超 stations; a few more exist
+JIAN_PAIRED_CADRES = 433  # "动员全市433名党员干部与福彩商超站点结对子": one station each
 SPECIAL_STATION_COUNTY = "360732"  # 兴国县
 SPECIAL_STATION_SERIAL = 214  # 36110214
 PARTY_MEMBER_OWNERS = 158

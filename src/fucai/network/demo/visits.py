@@ -7,9 +7,14 @@ visit); some only every few months; a few are left alone for three to six months
 that "not visited in N days" has something to show. The phone's position is near the station
 (a few metres to about a hundred), missing for a few visits (location refused), and far from it
 for a few (flagged by the server's rule, fucai.network.visits). The 赣州 `manager` demo user is
-the visitor of their own visits. Everything is deterministic for the seed: the idempotency key of
-a visit is a UUID made from the seed, the station, the day and the manager. All texts are
-fictional."""
+the visitor of their own visits.
+
+Party cadres visit too: 吉安 paired 433 cadres one to one with its 商超 stations (the seed), so
+433 of 吉安's 商超 stations open in 2023 each have a fictional cadre (a name, no login: like most
+demo managers, they are not users) who drops in now and then — about once a quarter, purpose
+结对帮扶 (paired help), never as the station's market manager. Everything is deterministic for
+the seed: the idempotency key of a visit is a UUID made from the seed, the station, the day and
+the manager (or the cadre). All texts are fictional."""
 
 from __future__ import annotations
 
@@ -28,7 +33,9 @@ from django.utils.translation import gettext_lazy
 
 from fucai.core.context import acting_as
 from fucai.core.signals import bulk_replaced
-from fucai.network.choices import StationStatus, VisitPurpose
+from fucai.network.choices import StationScene, StationStatus, VisitPurpose
+from fucai.network.demo.names import person_name
+from fucai.network.demo.targets import JIAN_CODE, JIAN_PAIRED_CADRES
 from fucai.network.models import (
     FieldVisit,
     MarketManager,
@@ -70,12 +77,29 @@ NEXT_STEPS = (
     "",
 )
 COMPLAINTS = ("购彩者反映兑奖等待时间长，已向业主了解情况", "业主反映终端偶发掉线，已报修")
+QUARTERS = tuple(
+    (dt.date(2023, month, 1), dt.date(2023, month + 2, calendar.monthrange(2023, month + 2)[1]))
+    for month in (1, 4, 7, 10)
+)
+CADRE_VISIT_CHANCE = 0.4  # a paired cadre visits their station in a given quarter
+CADRE_FINDINGS = (
+    "结对走访：与业主一起分析商超客流，周末下午购彩者最多",
+    "结对走访：商超入口宣传栏已更新“随手公益、人人公益”故事",
+    "结对走访：业主反映超市促销期间客流大，即开票供不应求",
+    "结对走访：协助悬挂福彩公益宣传条幅，收银台旁增设展架",
+)
+CADRE_ADVICE = (
+    "建议与超市会员日联动，开展即开票体验",
+    "建议在收银台旁摆放开奖公告，方便顾客了解",
+    "建议业主记录每周销量，下次走访一起分析",
+    "",
+)
 
 
 @dataclass
 class PlannedVisit:
     station: int
-    manager: int
+    manager: int | None  # None: a Party cadre's visit (visitor_name says who)
     visited_on: dt.date
     purpose: str
     findings: str
@@ -84,6 +108,7 @@ class PlannedVisit:
     follow_up_on: dt.date | None
     position: str  # "near", "far" or "none"
     key: uuid.UUID
+    visitor_name: str = ""  # a cadre's; a manager's visit takes the manager's name
 
 
 def open_spans(history: list[tuple[str, dt.date]]) -> list[tuple[dt.date, dt.date | None]]:
@@ -113,7 +138,8 @@ def months_of(start: dt.date, end: dt.date):
 
 
 class VisitDemoBuilder:
-    """The market managers' visits to their stations in 2023."""
+    """The market managers' visits to their stations in 2023, and 吉安's Party cadres' visits to
+    the 商超 stations paired with them."""
 
     label = gettext_lazy("field visits")
 
@@ -160,7 +186,60 @@ class VisitDemoBuilder:
                                     employee.get(manager, ""), day, opened.get(station),
                                 )
                             )  # fmt: skip
+        return visits + self._cadre_visits(ctx, histories, codes)
+
+    def _cadre_visits(self, ctx, histories, codes) -> list[PlannedVisit]:
+        """吉安's paired cadres: one each for 433 of its 商超 stations open in 2023 (drawn with the
+        seed), each visiting about once a quarter while the station is open."""
+        stations = Station.objects.filter(
+            city__code=JIAN_CODE, scene=StationScene.SUPERMARKET
+        ).order_by("code")
+        candidates = [
+            pk
+            for pk in stations.values_list("pk", flat=True)
+            if any(
+                start <= YEAR_END and (end is None or end > YEAR_START)
+                for start, end in open_spans(histories[pk])
+            )
+        ]
+        rng = random.Random(f"{ctx.seed}-cadres")
+        paired = sorted(rng.sample(candidates, min(JIAN_PAIRED_CADRES, len(candidates))))
+        visits, names = [], set()
+        for number, station in enumerate(paired, start=1):
+            cadre = person_name(rng)
+            while cadre in names:  # one name, one cadre: the indicators count people by name
+                cadre = person_name(rng)
+            names.add(cadre)
+            for span_start, span_end in open_spans(histories[station]):
+                start = max(YEAR_START, span_start)
+                end = min(YEAR_END, span_end - dt.timedelta(days=1)) if span_end else YEAR_END
+                for quarter_start, quarter_end in QUARTERS:
+                    first, last = max(start, quarter_start), min(end, quarter_end)
+                    if first > last or rng.random() >= CADRE_VISIT_CHANCE:
+                        continue
+                    day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+                    visits.append(
+                        self._cadre_visit(rng, ctx.seed, station, codes, number, cadre, day)
+                    )
         return visits
+
+    def _cadre_visit(self, rng, seed, station, codes, number, cadre, day) -> PlannedVisit:
+        place = rng.random()
+        return PlannedVisit(
+            station=station,
+            manager=None,
+            visited_on=day,
+            purpose=VisitPurpose.PAIRED,
+            findings=rng.choice(CADRE_FINDINGS),
+            advice=rng.choice(CADRE_ADVICE),
+            next_step="下季度结对回访",
+            follow_up_on=None,
+            position="far" if place < FAR_SHARE else "none" if place > 0.9 else "near",
+            key=uuid.uuid5(
+                KEY_NAMESPACE, f"{seed}/{codes[station]}/{day.isoformat()}/cadre{number}"
+            ),
+            visitor_name=cadre,
+        )
 
     def _days(self, rng, profile, first, last, gap) -> list[dt.date]:
         chance = 0.45 if profile == PATCHY else 0.93
@@ -250,7 +329,7 @@ class VisitDemoBuilder:
                     "station": visit.station,
                     "visitor": users.get(visit.manager),
                     "manager": visit.manager,
-                    "visitor_name": names[visit.manager][:60],
+                    "visitor_name": (visit.visitor_name or names[visit.manager])[:60],
                     "visited_on": visit.visited_on,
                     "purpose": visit.purpose,
                     "findings": visit.findings,

@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fucai.accounts.models import User
 from fucai.core.attachments import AttachmentsField
 from fucai.core.bounds import SMALL_INT_MAX, clean_optional_text
 from fucai.core.forms import style_fields
@@ -21,6 +22,14 @@ from fucai.network.models import (
 
 SURVEY_FIELDS = ("foot_traffic", "nearby_welfare", "nearby_sports", "rent_yuan", "recommendation")
 CHECK_PREFIX = "check_"
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    """A city's Party cadre (a user), shown by name and login."""
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
 
 
 class OnboardingTaskForm(forms.Form):
@@ -71,6 +80,13 @@ class OnboardingTaskForm(forms.Form):
     manager = forms.ModelChoiceField(
         label=_("Market manager"), queryset=MarketManager.objects.none(), required=False
     )
+    assignee = CadreChoiceField(
+        label=_("Party cadre"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— none: the market manager does it —"),
+        help_text=_("A Party cadre of the city who does the task instead of the market manager."),
+    )
     photos = AttachmentsField(required=False)
 
     def __init__(self, *args, task: OnboardingTask, can_reassign: bool, **kwargs):
@@ -85,6 +101,7 @@ class OnboardingTaskForm(forms.Form):
             "rent_yuan": rent,
             "recommendation": task.recommendation,
             "manager": task.manager_id,
+            "assignee": task.assignee_id,
         }
         for i, item in enumerate(task.checklist):
             initial[f"{CHECK_PREFIX}{i}"] = bool(task.checklist_results.get(item))
@@ -99,8 +116,9 @@ class OnboardingTaskForm(forms.Form):
         if can_reassign:
             city = task.plan.station.city_id
             self.fields["manager"].queryset = MarketManager.objects.filter(city_id=city)
+            self.fields["assignee"].queryset = assignable_cadres(task)
         else:
-            del self.fields["manager"]
+            del self.fields["manager"], self.fields["assignee"]
         style_fields(self)
 
     @property
@@ -149,11 +167,25 @@ class OnboardingTaskForm(forms.Form):
             }
         if "manager" in data:
             task.manager = data["manager"]
+        if "assignee" in data:
+            task.assignee = data["assignee"]
         if task.state == OnboardingTaskState.TODO:
             task.completed_on, task.completed_by = None, None
         elif task.state != was or task.completed_on is None:
             task.completed_on, task.completed_by = timezone.localdate(), user
         return task
+
+
+def assignable_cadres(task: OnboardingTask):
+    """The Party cadres a task may be given to: the station's city's (fucai.accounts.grants),
+    and whoever holds it now."""
+    from fucai.accounts.grants import party_cadres
+
+    cadres = party_cadres(task.plan.station.city_id).values("pk")
+    users = User.objects.filter(pk__in=cadres)
+    if task.assignee_id:
+        users = users | User.objects.filter(pk=task.assignee_id)
+    return users.order_by("last_name", "first_name", "username")
 
 
 class ChecklistField(forms.CharField):

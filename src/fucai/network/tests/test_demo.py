@@ -31,6 +31,7 @@ from fucai.network.choices import (
     StationOperation,
     StationScene,
     StationStatus,
+    VisitPurpose,
 )
 from fucai.network.demo import targets
 from fucai.network.demo.builder import build_plan
@@ -51,6 +52,8 @@ AS_OF = dt.date(2023, 9, 3)
 YEAR_START = dt.date(2023, 1, 1)
 YEAR_END = dt.date(2023, 12, 31)
 STATIONS, CHANGES = 6447, 13780  # as the build reports them
+MANAGER_VISITS = 60_760  # the market managers' visits of 2023 (as before the cadres' were added)
+CADRE_VISITS, CADRE_STATIONS = 662, 369  # 吉安's paired cadres' visits, the stations they visited
 
 
 def run_demo(*args: str) -> tuple[str, str]:
@@ -665,7 +668,9 @@ def test_managers_visit_their_stations_in_every_month_of_2023_a_few_far_from_the
     visits = FieldVisit.objects.all()
     months = {d.month for d in visits.values_list("visited_on", flat=True)}
     assert months == set(range(1, 13))
-    assert not visits.filter(manager__isnull=True).exists()
+    # every visit but the Party cadres' paired help is by a market manager
+    assert visits.filter(manager__isnull=False).count() == MANAGER_VISITS
+    assert not visits.exclude(purpose=VisitPurpose.PAIRED).filter(manager__isnull=True).exists()
     assert visits.filter(visited_on__year=2023).count() == visits.count()
     assert visits.count() > 8 * Station.objects.open_on(AS_OF).count()  # most about monthly
     far = visits.filter(is_far=True)
@@ -688,7 +693,7 @@ def test_a_visit_is_by_the_stations_manager_of_the_day_while_the_station_was_ope
     ):
         spans[station].append((manager, start, end))
     history = histories()
-    for station, manager, day in FieldVisit.objects.values_list(
+    for station, manager, day in FieldVisit.objects.filter(manager__isnull=False).values_list(
         "station_id", "manager_id", "visited_on"
     ):
         assert any(
@@ -717,7 +722,7 @@ def test_the_visit_indicators_of_september_2023_have_a_row_per_demo_manager(demo
     from fucai.network.visits import visit_indicators
 
     indicators = visit_indicators(None, AS_OF, n_days=60)
-    rows = {r.employee_code: r for r in indicators.rows}
+    rows = {r.employee_code: r for r in indicators.rows if r.employee_code}  # cadres have none
     active = set(
         MarketManager.objects.filter(status=ManagerStatus.ACTIVE).values_list(
             "employee_code", flat=True
@@ -732,6 +737,53 @@ def test_the_visit_indicators_of_september_2023_have_a_row_per_demo_manager(demo
         0 < sum(rows[c].not_visited for c in active) < sum(rows[c].stations_in_care for c in active)
     )
     assert all(len(rows[c].not_visited_codes) == rows[c].not_visited for c in active)
+
+
+def test_jians_party_cadres_visit_the_supermarket_stations_paired_with_them_one_to_one(demo_db):
+    from fucai.network.models import FieldVisit
+    from fucai.network.visits import visit_indicators
+
+    paired = FieldVisit.objects.filter(purpose=VisitPurpose.PAIRED)
+    assert paired.count() == CADRE_VISITS
+    assert set(paired.values_list("station__city__code", "station__scene").distinct()) == {
+        (targets.JIAN_CODE, StationScene.SUPERMARKET)
+    }
+    assert not paired.filter(manager__isnull=False).exists()
+    pairs = set(paired.values_list("visitor_name", "station_id"))
+    cadres, stations = {name for name, _s in pairs}, {station for _n, station in pairs}
+    assert len(pairs) == len(cadres) == len(stations) == CADRE_STATIONS  # one to one
+    assert CADRE_STATIONS <= targets.JIAN_PAIRED_CADRES
+    history = histories()
+    for station, day in paired.values_list("station_id", "visited_on"):
+        assert statuses_on_day(history[station], day) in (
+            StationStatus.OPEN,
+            StationStatus.SUSPENDED,
+        )
+    # each cadre who visited in September is a person of its indicators, with no stations in care
+    end = dt.date(2023, 9, 30)
+    september = paired.filter(visited_on__gte=end.replace(day=1), visited_on__lte=end)
+    rows = [r for r in visit_indicators(None, end).rows if not r.employee_code]
+    assert {r.person for r in rows} == set(september.values_list("visitor_name", flat=True))
+    assert len(rows) == september.values("visitor_name").distinct().count() > 0
+    assert all(r.stations_in_care is None and r.city == "吉安市" for r in rows)
+
+
+def test_a_fourth_of_fuzhous_rejected_leads_were_refused_by_the_spacing_check_as_it_says(demo_db):
+    from django.utils import translation
+
+    from fucai.network.leads import lead_violations
+    from fucai.network.models import Lead
+
+    rejected = Lead.objects.filter(city__code=targets.FUZHOU_CODE, status="rejected")
+    assert rejected.count() == 29 == round(98 * 0.3)
+    refused = rejected.filter(rejection_reason__contains="规则：")
+    assert refused.count() == 7  # the 2nd, 6th, … 26th
+    with translation.override("zh-hans"):
+        for lead in refused.select_related("county"):
+            nearest = lead_violations(lead)[0]
+            assert lead.rejection_reason == nearest.message
+            assert lead.status_changes.last().note == nearest.message
+            assert nearest.offender in lead.rejection_reason and nearest.rule.endswith("间距")
 
 
 def test_the_visits_of_the_same_seed_have_the_same_idempotency_keys(demo_db):

@@ -566,3 +566,93 @@ def test_a_layer_file_on_the_web_replaces_the_layers_points_and_says_how_many(db
     bad = send("lon,lat,name\nabc,25.9,四中\n")
     assert bad.status_code == 400
     assert [p.name for p in layer.points.all()] == ["三中"]  # a refused file changes nothing
+
+
+# -- the lead's map ------------------------------------------------------------------------------
+def _english_client(user):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
+def test_the_lead_page_maps_the_lead_with_its_offender_and_the_stations_nearby(
+    dedicated_station, rule, province_admin, jiujiang_user
+):
+    from django.urls import reverse
+
+    from fucai.network.leads import hide_unseen, lead_violations, map_points, save_lead
+
+    make_station("36110302", "360732")  # 兼营, where 36110301 is: nearby, breaks no 专营 rule
+    closed = make_station("36110303", "360732")  # closed: not drawn
+    closed.transition("closed", dt.date(2023, 1, 5))
+    make_station("36110304", "360781")  # 瑞金: far away
+    lead = _lead("360732", dedicated_station.lon, _north(dedicated_station.lat, 150))
+    save_lead(lead, province_admin, "测试：先记录再议")
+    page = _english_client(province_admin).get(reverse("network:lead_detail", args=[lead.pk]))
+    points = page.context["map_points"]
+    assert [(p["kind"], p["name"].rsplit(",", 1)[0]) for p in points] == [
+        ("offender", "36110301 · 专营站间距"),
+        ("station", "36110302 兴国县0302投注站"),
+    ]
+    assert all(147 <= p["distance_m"] <= 153 for p in points)
+    assert (points[0]["lon"], points[0]["lat"]) == (
+        float(dedicated_station.lon),
+        float(dedicated_station.lat),
+    )
+    html = page.content.decode()
+    assert 'id="lead-minimap"' in html and 'id="lead-around-points"' in html
+    assert page.context["county_feature"]["properties"]["adcode"] == 360732
+    assert page.context["map_point"]["lon"] == float(lead.lon)
+    assert "/static/vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
+    # someone who does not see the offender gets neither its name nor its place
+    hidden = hide_unseen(lead_violations(lead), jiujiang_user)
+    assert [v.offender for v in hidden] == ["another station"]
+    assert map_points(lead, jiujiang_user, hidden) == []
+
+
+def test_the_lead_form_knows_each_countys_boundary_to_pick_the_point_on(ganzhou_user):
+    from django.urls import reverse
+
+    from fucai.geo.models import Division
+
+    page = _english_client(ganzhou_user).get(reverse("network:lead_new"))
+    picker = page.context["picker"]
+    xingguo = Division.objects.get(code="360732")
+    assert picker["counties"][str(xingguo.pk)] == {"adcode": "360732", "city": "360700"}
+    assert len(picker["counties"]) == Division.objects.filter(parent__code="360700").count()
+    assert picker["boundaries"] == "/geo/boundaries/county.geojson"
+    assert 'id="lead-picker"' in page.content.decode()
+
+
+def test_the_demo_refuses_some_rejected_leads_by_the_spacing_check_naming_rule_and_offender(db):
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from fucai.network.demo.leads import LeadDemoBuilder
+    from fucai.network.leads import lead_violations
+    from fucai.network.models import Lead
+
+    for n in range(1, 11):  # 兼营 stations (make_station's default), all at 临川区's centre
+        make_station(f"361002{n:02d}", "361002", opened=dt.date(2023, 4, n))
+    LeadDemoBuilder().build(SimpleNamespace(seed=7, progress=lambda *args: None))
+    rejected = Lead.objects.filter(status="rejected").order_by("pk")
+    assert rejected.count() == 3  # 30 % of 10
+    refused = [lead for lead in rejected if "规则：" in lead.rejection_reason]
+    assert len(refused) == 1  # the second of every four
+    [lead] = refused
+    with translation.override("zh-hans"):  # as the check gives it in Chinese
+        [violation] = lead_violations(lead)
+        assert lead.rejection_reason == violation.message
+    assert violation.rule == "兼营站间距" and violation.offender.startswith("361002")
+    assert 40 <= violation.distance_m <= 90 and violation.min_m == 100
+    assert lead.operation == "shared"
+    assert list(lead.status_changes.values_list("status", flat=True)) == [
+        "new",
+        "contacted",
+        "rejected",
+    ]

@@ -154,8 +154,8 @@ def test_the_overdue_list_counts_per_city_and_assignee(network):
     # 36040001 (opened 2021): all 5 dated tasks; the others are not yet due
     assert groups == {
         ("赣州市", "测试管理员乙"): 4,
-        ("赣州市", "Unassigned"): 2,
-        ("九江市", "Unassigned"): 5,
+        ("赣州市", "未指派"): 2,
+        ("九江市", "未指派"): 5,
     }
     assert report["count"] == 11
 
@@ -304,3 +304,31 @@ def test_the_station_import_refuses_to_open_a_station_whose_survey_is_undone(pro
     assert not result.ok
     assert any("36110301" in str(e) and "选址勘察" in str(e) for e in result.errors)
     assert Station.objects.get(code="36110301").status == StationStatus.PLANNED
+
+
+def test_a_task_is_given_to_a_party_cadre_of_the_city_who_then_completes_it(
+    network, ganzhou, ganzhou_user, party_user, two_roles
+):
+    from fucai.accounts.choices import Role
+    from fucai.conftest import make_user
+
+    cadre = make_user("gz_cadre", Role.PARTY, city=ganzhou)
+    cadre.last_name, cadre.first_name = "陈", "红"
+    cadre.save()
+    url = reverse("network:onboarding_task", args=["36110214", 4])
+    page = client_for(ganzhou_user).get(url)
+    choices = list(page.context["form"].fields["assignee"].queryset)
+    assert choices == [cadre]  # not the province's Party office, not 九江's (two_roles)
+    assert f"{cadre.get_full_name()} (gz_cadre)" in page.content.decode()
+    response = client_for(ganzhou_user).post(url, {"state": "todo", "assignee": cadre.pk})
+    assert response.status_code == 302
+    task = OnboardingTask.objects.get(plan__station__code="36110214", number=4)
+    assert (task.assignee, task.assignee_name) == (cadre, cadre.get_full_name())
+    # the cadre sees it, may complete it (no reassigning for them), and has it among theirs
+    as_cadre = client_for(cadre).get(url)
+    assert as_cadre.context["may_complete"] and "assignee" not in as_cadre.context["form"].fields
+    done = client_for(cadre).post(url, {"state": "done", "notes": "结对走访，指导开业营销"})
+    assert done.status_code == 302
+    task.refresh_from_db()
+    assert (task.state, task.completed_by, task.notes) == ("done", cadre, "结对走访，指导开业营销")
+    assert onboarding.my_tasks(cadre).filter(pk=task.pk).exists()

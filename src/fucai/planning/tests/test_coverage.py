@@ -164,3 +164,13 @@ def test_the_command_gives_the_blank_areas_of_a_city_as_json(two_cities, capsys)
     data = json.loads(capsys.readouterr().out)
     assert data["counties"][0]["name"] == "兴国县" and data["uncovered"] == 400
     assert data["counties"][0]["covered_pct"] == 92.6
+
+
+def test_a_market_manager_is_told_only_of_the_open_stations_they_see(
+    client, market_manager_user, two_cities
+):
+    # the manager sees one station (36110214, from the network fixture); 36110901 covers too
+    client.force_login(market_manager_user)
+    data = client.get("/planning/blank-areas/data/", QUERY).json()
+    assert data["stations"] == 1 and [s[2] for s in data["stations_shown"]] == ["36110214"]
+    assert data["uncovered"] == 400  # coverage counts every open station

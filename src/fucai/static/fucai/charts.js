@@ -73,31 +73,74 @@
     };
   }
 
-  /* A station's county with the station on it. */
-  function miniMap(el, feature, point) {
+  /* The [west, south, east, north] of a GeoJSON feature's rings. */
+  function bounds(feature) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        box = [Math.min(box[0], c[0]), Math.min(box[1], c[1]), Math.max(box[2], c[0]), Math.max(box[3], c[1])];
+      } else { c.forEach(walk); }
+    })(feature.geometry.coordinates);
+    return box;
+  }
+
+  /* A station's (or a lead's) county with its point on it. `extra` (optional): {points: [{lon,
+     lat, name, kind}] drawn around it (kind "offender" in red rings, others grey), zoomed so
+     that they stand apart; pick: function (lon, lat) called on a click on the map (the point
+     moves there)}. A null point draws the county alone. */
+  function miniMap(el, feature, point, extra) {
     if (!el) { return null; }
+    extra = extra || {};
     var chart = init(el);
     var option = {
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: "item", formatter: function (p) {
-        return p.seriesType ? tooltipLines(point.code + " " + point.name) : tooltipLines(p.name);
+        if (!p.seriesType) { return tooltipLines(p.name); }
+        return p.seriesIndex === 0 ? tooltipLines(point.code + " " + point.name) : tooltipLines(p.data.name);
       } },
       series: []
     };
-    var marker = { type: "effectScatter", symbolSize: 12, itemStyle: { color: RED },
-                   data: [[point.lon, point.lat]], rippleEffect: { scale: 3 } };
+    var marker = { type: "effectScatter", symbolSize: 12, itemStyle: { color: RED }, z: 3,
+                   data: point ? [[point.lon, point.lat]] : [], rippleEffect: { scale: 3 } };
+    var around = { type: "scatter", symbolSize: 9, z: 2,
+                   data: (extra.points || []).slice().sort(function (a, b) {  // offenders on top
+                     return (a.kind === "offender") - (b.kind === "offender");
+                   }).map(function (p) {
+                     var offender = p.kind === "offender";
+                     return { value: [p.lon, p.lat], name: p.name,
+                              itemStyle: offender ? { color: "#fff", borderColor: RED, borderWidth: 2 }
+                                                  : { color: "#6b7280" } };
+                   }) };
     if (feature) {
       var name = "county-" + feature.properties.adcode;
       echarts.registerMap(name, { type: "FeatureCollection", features: [feature] });
       option.geo = Object.assign({ map: name, roam: true, layoutSize: "92%",
         label: { show: true, color: "#6b7280", fontSize: 11 } }, regionStyle());
-      marker.coordinateSystem = "geo";
+      if (point && around.data.length) {  // the county would hide metres: zoom on the point
+        var box = bounds(feature), reach = 0;
+        around.data.forEach(function (d) {
+          reach = Math.max(reach, Math.abs(d.value[0] - point.lon), Math.abs(d.value[1] - point.lat));
+        });
+        var span = Math.max(box[2] - box[0], box[3] - box[1]);
+        option.geo.center = [point.lon, point.lat];
+        option.geo.zoom = Math.max(1, Math.min(200, span / (3 * Math.max(reach, 0.0005))));
+      }
+      marker.coordinateSystem = around.coordinateSystem = "geo";
     } else {
       option.xAxis = { type: "value", scale: true, show: false };
       option.yAxis = { type: "value", scale: true, show: false };
     }
-    option.series.push(marker);
+    option.series.push(marker, around);
     chart.setOption(option);
+    if (extra.pick && feature) {
+      chart.getZr().on("click", function (e) {
+        var at = chart.convertFromPixel({ geoIndex: 0 }, [e.offsetX, e.offsetY]);
+        if (!at) { return; }
+        point = Object.assign({}, point || { code: "", name: "" }, { lon: at[0], lat: at[1] });
+        chart.setOption({ series: [{ data: [[at[0], at[1]]] }] });
+        extra.pick(at[0], at[1]);
+      });
+    }
     return chart;
   }
 

@@ -116,7 +116,7 @@ class Command(FucaiCommand):
         except Http404:
             raise CommandError(f"--city {options['city']!r}: no such city in the scope.") from None
         try:
-            result = blank_areas(options["as_of"] or timezone.localdate(), cities)
+            result = blank_areas(options["as_of"] or timezone.localdate(), cities, user=user)
         except NoDemandLayer as exc:
             raise CommandError(str(exc)) from None
         self.write_blank_areas(result, options, user)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0006_partners'),
+        ('network', '0007_visit_purpose_paired'),
     ]
 
     operations = [
