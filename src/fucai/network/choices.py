@@ -126,11 +126,13 @@ class PartnerSiteKind(models.TextChoices):
 
 # -- leads (布点机会) and spacing rules (issue 9) ----------------------------------------------
 class LeadSource(models.TextChoices):
-    """Where a prospect came from: a poster (征招海报), a walk-in, a cadre's area walk."""
+    """Where a prospect came from: a poster (征招海报), a walk-in, a cadre's area walk, a site
+    chosen by a siting scenario (fucai.planning)."""
 
     POSTER = "poster", _("Poster")
     WALK_IN = "walk_in", _("Walk-in")
     AREA_WALK = "area_walk", _("Area walk")
+    SITING = "siting", _("Siting scenario")
     OTHER = "other", _("Other")
 
 

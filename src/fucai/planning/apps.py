@@ -25,6 +25,7 @@ class PlanningConfig(AppConfig):
                         25,
                         (
                             MenuItem(_("Blank areas"), "planning:blank_areas", order=0),
+                            MenuItem(_("Siting scenarios"), "planning:scenario_list", order=1),
                             MenuItem(
                                 _("Demand layers"),
                                 "planning:demand_layers",

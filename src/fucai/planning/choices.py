@@ -21,6 +21,15 @@ class DemandSource(models.TextChoices):
     IMPORTED = "imported", _("导入的人口格网")
 
 
+class ScenarioStatus(models.TextChoices):
+    """A siting scenario's run: queued for the worker, running, done, or failed (with why)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class LayerStatus(models.TextChoices):
     """Where a demand layer's build stands (a build from the web runs in the worker)."""
 

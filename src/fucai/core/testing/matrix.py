@@ -175,6 +175,7 @@ OBJECT_FIELDS = (
     "partner_agreement",
     "lead",
     "spacing_rule",
+    "scenario",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -462,6 +463,7 @@ def build_world(store) -> World:
             "partner_agreement": str(partners[obj].pk),
             "lead": str(_a_lead(obj, county).pk),
             "spacing_rule": str(_a_spacing_rule(obj, fields["city"]).pk),
+            "scenario": str(_a_scenario(obj, county).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -541,6 +543,38 @@ def _a_lead(obj: str, county):
     )
     LeadStatusChange.objects.create(lead=lead, status="new", date=lead.received_on)
     return lead
+
+
+def _a_scenario(obj: str, county):
+    """A finished siting scenario of the county's city with one chosen site in the county."""
+    from fucai.planning.models import SitingScenario, SitingSite
+
+    scenario = SitingScenario.objects.create(
+        name=f"矩阵{obj}选址方案",
+        city=county.parent,
+        as_of=dt.date(2023, 9, 3),
+        new=1,
+        operation="dedicated",
+        radius_urban_m=500,
+        radius_town_m=1000,
+        radius_rural_m=2000,
+        status="done",
+        population=10_000,
+        covered_before=1_000,
+        covered_after=2_000,
+        upper_bound=2_000,
+        gap_pct=0.0,
+    )
+    SitingSite.objects.create(
+        scenario=scenario,
+        rank=1,
+        lon=county.lon,
+        lat=county.lat,
+        cell="88411c0000fffff",
+        county=county,
+        new_population=1_000,
+    )
+    return scenario
 
 
 def _a_spacing_rule(obj: str, city_code: str):

@@ -69,6 +69,7 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "sales:cockpit",
         "sales:import_list",
         "planning:blank_areas",
+        "planning:scenario_list",
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)

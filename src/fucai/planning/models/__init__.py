@@ -1,3 +1,4 @@
 from fucai.planning.models.demand import DemandLayer
+from fucai.planning.models.scenario import SitingScenario, SitingSite
 
-__all__ = ["DemandLayer"]
+__all__ = ["DemandLayer", "SitingScenario", "SitingSite"]

@@ -1,5 +1,6 @@
-"""`fucai planning demand build|import FILE|status` and `fucai planning blank-areas`: the demand
-layer (docs/planning.md) and the population no open station covers, as of a day."""
+"""`fucai planning demand build|import FILE|status`, `fucai planning blank-areas` and `fucai
+planning siting`: the demand layer (docs/planning.md), the population no open station covers as
+of a day, and the next N stations that newly cover the most of it."""
 
 from __future__ import annotations
 
@@ -34,10 +35,41 @@ class Command(FucaiCommand):
         blank.add_argument("--format", choices=FORMATS, default="table")
         blank.add_argument("--out", help="with xlsx or geojson: the file to write")
         blank.add_argument("--user", help="apply this user's scope (default: the whole province)")
+        siting = sub.add_parser("siting", help="the next N sites that newly cover the most people")
+        siting.add_argument("--city", help="plan in one city (name or adcode, e.g. 抚州)")
+        siting.add_argument("--new", type=int, required=True, help="how many new sites")
+        siting.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+        siting.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+        siting.add_argument(
+            "--operation",
+            choices=("dedicated", "shared"),
+            default="dedicated",
+            help="the new sites' operation (专营 dedicated, 兼营 shared): which rules apply",
+        )
+        siting.add_argument(
+            "--quota",
+            action="append",
+            default=[],
+            metavar="COUNTY=N",
+            help="at most N new sites in a county (name or adcode); repeat for more",
+        )
+        siting.add_argument(
+            "--exclude-county",
+            action="append",
+            default=[],
+            metavar="COUNTY",
+            help="no new site in this county (name or adcode); repeat for more",
+        )
+        siting.add_argument("--no-leads", action="store_true", help="grid cells only")
+        siting.add_argument("--method", choices=("auto", "exact", "greedy"), default="auto")
+        siting.add_argument("--format", choices=("json", "geojson", "table"), default="table")
+        siting.add_argument("--user", help="plan as this user (their cities only)")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "blank-areas":
             return self.handle_blank_areas(options)
+        if options["action"] == "siting":
+            return self.handle_siting(options)
         return getattr(self, f"handle_{options['step']}")(options)
 
     def handle_build(self, options) -> None:
@@ -110,6 +142,106 @@ class Command(FucaiCommand):
             geojson = uncovered_geojson(result)
             out.write_text(json.dumps(geojson, ensure_ascii=False), encoding="utf-8")
             self.stdout.write(f"Wrote {len(geojson['features']):,} uncovered cells to {out}.")
+
+    def handle_siting(self, options) -> None:
+        from django.http import Http404
+        from django.utils import timezone
+
+        from fucai.planning.demand import NoDemandLayer
+        from fucai.planning.report import scope_cities
+        from fucai.planning.siting_build import SitingRefused, SitingRequest, run_siting
+
+        user = user_for(options["user"])
+        city = city_for(options["city"]).code if options["city"] else None
+        try:
+            cities = scope_cities(user, city)
+        except Http404:
+            raise CommandError(f"--city {options['city']!r}: no such city in the scope.") from None
+        request = SitingRequest(
+            new=options["new"],
+            as_of=options["as_of"] or timezone.localdate(),
+            cities=cities,
+            operation=options["operation"],
+            quotas=_county_codes(options["quota"], with_number=True),
+            excluded_counties=list(_county_codes(options["exclude_county"])),
+            use_leads=not options["no_leads"],
+            time_limit=options["time_limit"],
+            method=options["method"],
+        )
+        try:
+            answer = run_siting(request)
+        except (SitingRefused, NoDemandLayer) as exc:
+            raise CommandError(str(exc)) from None
+        self.write_siting(answer, options["format"])
+
+    def write_siting(self, answer: dict, fmt: str) -> None:
+        if fmt == "json":
+            self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
+        elif fmt == "geojson":
+            self.stdout.write(json.dumps(siting_geojson(answer), ensure_ascii=False))
+        else:
+            self.stdout.write(render_siting(answer))
+
+
+def _county_codes(values: list[str], with_number: bool = False):
+    """County adcodes of names or codes (`临川区`, `361002`), with `=N` when `with_number`."""
+    from fucai.geo.models import Division
+
+    counties = Division.objects.filter(level="county")
+    found: dict[str, int] = {}
+    for value in values:
+        name, _sep, number = value.partition("=")
+        if with_number and not number.strip().isdigit():
+            raise CommandError(f"--quota {value!r}: write COUNTY=N, e.g. 临川区=10.")
+        name = name.strip()
+        county = counties.filter(code=name).first() or counties.filter(name=name).first()
+        if county is None:
+            raise CommandError(f"{value!r}: no such county.")
+        found[county.code] = int(number) if with_number else 0
+    return found
+
+
+def siting_geojson(answer: dict) -> dict:
+    """The chosen sites as GeoJSON points (GCJ-02), the answer's figures as the collection's
+    own members."""
+    figures = {k: v for k, v in answer.items() if k != "sites"}
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [site["lon"], site["lat"]]},
+            "properties": {k: v for k, v in site.items() if k not in ("lon", "lat")},
+        }
+        for site in answer["sites"]
+    ]
+    return {"type": "FeatureCollection", **figures, "features": features}
+
+
+def render_siting(answer: dict) -> str:
+    from django.utils.translation import gettext as _
+
+    from fucai.core.commandline import render_table
+
+    title = _(
+        "%(n)s new sites as of %(day)s: covered %(before)s → %(after)s of %(population)s people "
+        "(upper bound %(bound)s, gap %(gap)s%%; %(solver)s: %(status)s, %(seconds)s s)"
+    ) % {
+        "n": len(answer["sites"]),
+        "day": answer["as_of"],
+        "before": f"{answer['covered_before']:,}",
+        "after": f"{answer['covered_after']:,}",
+        "population": f"{answer['population']:,}",
+        "bound": f"{answer['upper_bound']:,}",
+        "gap": answer["gap_pct"],
+        "solver": answer["solver"],
+        "status": answer["status"],
+        "seconds": answer["seconds"],
+    }
+    head = [_("Rank"), _("County"), _("Longitude"), _("Latitude"), _("H3 cell"), _("Newly covered")]
+    rows = [
+        [s["rank"], s["county_name"], s["lon"], s["lat"], s["cell"], f"{s['new_population']:,}"]
+        for s in answer["sites"]
+    ]
+    return "\n".join([title, render_table(head, rows, right={0, 2, 3, 5})])
 
 
 def _layer_line(layer) -> str:

@@ -1,0 +1,3 @@
+from fucai.planning.forms.scenario import SitingScenarioForm
+
+__all__ = ["SitingScenarioForm"]

@@ -1,0 +1,587 @@
+"""Siting: the next p stations that newly cover the most population (weighted maximal covering,
+existing stations fixed), with a bound that says how good the answer is.
+
+API (pure numpy/scipy/highspy; nothing here knows Django)::
+
+    from fucai.planning.siting import SitingProblem, solve, conflict_pairs, clear_of
+
+    problem = SitingProblem(
+        weights=population,          # float (n,) per demand point (H3 cell)
+        cover=cover_matrix(...),     # CSR (m candidates × n demand) bool, geometry.cover_matrix
+        covered=covered_by(...),     # bool (n,): already covered by the existing stations
+        p=98,                        # at most p new sites
+        conflicts=conflict_pairs(candidate_xy, 300.0),   # new sites < 300 m apart: not both
+        allowed=clear_of(candidate_xy, station_xy, 200.0),  # spacing against existing/layers
+        groups=county_index,         # int (m,), -1 for none
+        quotas={3: 10},              # at most 10 new sites in group 3
+    )
+    result = solve(problem, method="auto", time_limit=30.0, gap=0.001, threads=2, seed=0)
+
+`SitingResult`: `chosen` (candidate indices into the problem's rows, in the order of their
+marginal gain), `gains` (the weight each adds, given the existing stations and the sites before it;
+they sum to `covered_after − covered_before`), `covered_before` (weight covered by the existing
+stations), `covered_after`, `upper_bound` (a proven upper bound on `covered_after`), `gap_pct`,
+`solver`, `status`, `bound`, `seconds`, `stats`.
+
+**The gap is the gap of the new coverage**: `gap_pct = (upper_bound − covered_after) /
+(upper_bound − covered_before) × 100`, i.e. how far the newly covered population may be from the
+best possible newly covered population. (Measured on total coverage it would look much smaller
+whenever the existing network already covers most people; with no existing stations the two are
+the same.) `status` is HiGHS's own model status string for the MIP (`Optimal` means optimal
+within `gap`, HiGHS's `mip_rel_gap`; `Time limit reached` is not optimal) or `heuristic` when no
+MIP ran; `bound` says where `upper_bound` comes from (HiGHS's MIP dual bound, the LP relaxation
+solved by HiGHS, or the elementary bound "the p best single gains" when HiGHS gave none in time).
+
+Methods: `exact` — the MIP on the reduced model, HiGHS through highspy, under `time_limit`;
+`greedy` — lazy greedy then 1-swap local search, bounded by the LP relaxation (HiGHS); `auto`
+(default) — the greedy solution handed to the HiGHS MIP as its starting incumbent
+(`setSolution`), the better of the two returned with HiGHS's status and dual bound.
+
+Before any model, the problem is reduced: demand already covered, weightless or reachable by no
+allowed candidate is dropped; demand points with the same set of candidates are merged (weights
+summed; sets compared by two 64-bit random hashes and their size); candidates covering nothing
+are dropped; without conflicts, a candidate whose demand set is contained in another's (same
+group) is dropped (the other is never worse). The MIP: binary x_j per candidate, y_i ∈ [0, 1] per
+merged demand, max Σ w_i y_i s.t. y_i ≤ Σ_{j covers i} x_j, Σ x_j ≤ p, x_a + x_b ≤ 1 per
+conflict, Σ_{j ∈ g} x_j ≤ quota_g. Sites are "at most p": once nothing more can be gained (or
+the rules leave no room), fewer are returned.
+
+Not done here: minimum quotas (only maxima); the spacing rules themselves (network/spacing.py)
+— the caller turns them into `conflict_pairs` and `clear_of` distances.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+EPS = 1e-9
+
+
+@dataclass
+class SitingProblem:
+    """A weighted maximal covering problem with the existing stations already in place."""
+
+    weights: np.ndarray
+    cover: sparse.csr_matrix
+    covered: np.ndarray | None = None
+    p: int = 1
+    conflicts: np.ndarray | None = None
+    groups: np.ndarray | None = None
+    quotas: dict[int, int] | None = None
+    allowed: np.ndarray | None = None
+
+
+@dataclass
+class SitingResult:
+    """The chosen sites, what each adds, and how far the answer may be from the best."""
+
+    chosen: np.ndarray
+    gains: np.ndarray
+    covered_before: float
+    covered_after: float
+    upper_bound: float
+    gap_pct: float
+    solver: str
+    status: str
+    bound: str
+    seconds: float
+    stats: dict = field(default_factory=dict)
+
+
+def conflict_pairs(xy: np.ndarray, min_distance_m: float) -> np.ndarray:
+    """(k, 2) index pairs of positions (metres) closer than `min_distance_m` (the spacing check's
+    "distance < minimum" is a violation; exactly the minimum is allowed)."""
+    from scipy.spatial import cKDTree
+
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    if min_distance_m <= 0 or len(xy) < 2:
+        return np.empty((0, 2), np.int64)
+    radius = np.nextafter(float(min_distance_m), 0.0)
+    return cKDTree(xy).query_pairs(radius, output_type="ndarray").astype(np.int64)
+
+
+def clear_of(xy: np.ndarray, fixed_xy: np.ndarray, min_distance_m: float) -> np.ndarray:
+    """Bool per position (metres): at least `min_distance_m` from every fixed point (existing
+    stations, a layer's points). Combine several rules with `&`."""
+    from scipy.spatial import cKDTree
+
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    fixed_xy = np.asarray(fixed_xy, float).reshape(-1, 2)
+    if min_distance_m <= 0 or not len(fixed_xy) or not len(xy):
+        return np.ones(len(xy), bool)
+    dist, _ = cKDTree(fixed_xy).query(xy, k=1, distance_upper_bound=float(min_distance_m))
+    return dist >= min_distance_m
+
+
+# --- reduction ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Reduced:
+    A: sparse.csr_matrix  # kept candidates × merged demand, int8 ones
+    w: np.ndarray  # merged demand weights
+    cand: np.ndarray  # original index of each kept candidate
+    conflicts: np.ndarray  # (k, 2) in kept indices
+    groups: np.ndarray  # (m',) group per kept candidate
+    quotas: dict[int, int]
+    stats: dict
+
+
+def _binary_csr(matrix) -> sparse.csr_matrix:
+    m = sparse.csr_matrix(matrix, copy=True)
+    m.eliminate_zeros()
+    m.sum_duplicates()
+    m.data = np.ones(m.nnz, np.int8)
+    return m
+
+
+def _merge_demand(A: sparse.csr_matrix, w: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Merge demand columns with identical candidate sets (weights summed); drops empty columns."""
+    D = A.T.tocsr()
+    size = np.diff(D.indptr)
+    keep = size > 0
+    rng = np.random.default_rng(20260903)
+    r1, r2 = (rng.integers(0, 2**63, A.shape[0], dtype=np.uint64) for _ in range(2))
+    starts = D.indptr[:-1][keep]
+    h1 = np.add.reduceat(r1[D.indices], starts) if D.nnz else np.empty(0, np.uint64)
+    h2 = np.add.reduceat(r2[D.indices], starts) if D.nnz else np.empty(0, np.uint64)
+    cols = np.flatnonzero(keep)
+    keys = np.column_stack([h1, h2, size[keep].astype(np.uint64)])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    merged_w = np.bincount(inverse.ravel(), weights=w[cols], minlength=first.size)
+    return A[:, cols[first]].tocsr(), merged_w
+
+
+def _dominated(A: sparse.csr_matrix, groups: np.ndarray) -> np.ndarray:
+    """Bool per candidate: its demand set lies within another candidate's of the same group
+    (identical sets: all but the lowest index)."""
+    Ai = A.astype(np.int32)
+    overlap = (Ai @ Ai.T).tocoo()
+    size = np.diff(A.indptr)
+    j, k, o = overlap.row, overlap.col, overlap.data
+    within = (j != k) & (o == size[j]) & (groups[j] == groups[k])
+    strict = size[j] < size[k]
+    same = (size[j] == size[k]) & (k < j)
+    out = np.zeros(A.shape[0], bool)
+    out[j[within & (strict | same)]] = True
+    return out
+
+
+def _reduce(problem: SitingProblem, covered: np.ndarray) -> _Reduced:
+    C = _binary_csr(problem.cover)
+    m, n = C.shape
+    w = np.asarray(problem.weights, float)
+    allowed = np.ones(m, bool) if problem.allowed is None else np.asarray(problem.allowed, bool)
+    groups = np.full(m, -1) if problem.groups is None else np.asarray(problem.groups, np.int64)
+    stats = {"demand": n, "candidates": m, "candidates_allowed": int(allowed.sum())}
+    open_ = ~covered & (w > 0)
+    cand = np.flatnonzero(allowed)
+    A = C[cand][:, np.flatnonzero(open_)].tocsr()
+    A, mw = _merge_demand(A, w[open_])
+    stats["demand_open"] = int(open_.sum())
+    conflicts = _remap_conflicts(problem.conflicts, m, cand)
+    useful = np.diff(A.indptr) > 0
+    if not len(conflicts) and useful.any():
+        useful &= ~_dominated(A, groups[cand] if problem.quotas else np.zeros(cand.size, int))
+    keep = np.flatnonzero(useful)
+    cand, A = cand[keep], A[keep]
+    conflicts = _remap_conflicts(conflicts, useful.size, keep)
+    A, mw = _merge_demand(A, mw)
+    stats |= {
+        "demand_merged": A.shape[1],
+        "candidates_kept": A.shape[0],
+        "conflicts_kept": len(conflicts),
+        "cover_nnz": int(A.nnz),
+    }
+    quotas = {int(g): int(q) for g, q in (problem.quotas or {}).items()}
+    return _Reduced(A, mw, cand, conflicts, groups[cand], quotas, stats)
+
+
+def _remap_conflicts(conflicts, m: int, keep: np.ndarray) -> np.ndarray:
+    if conflicts is None or not len(conflicts):
+        return np.empty((0, 2), np.int64)
+    new = np.full(m, -1)
+    new[keep] = np.arange(keep.size)
+    pairs = new[np.asarray(conflicts, np.int64).reshape(-1, 2)]
+    pairs = pairs[(pairs >= 0).all(axis=1) & (pairs[:, 0] != pairs[:, 1])]
+    return np.unique(np.sort(pairs, axis=1), axis=0)
+
+
+# --- heuristic ---------------------------------------------------------------------------------
+
+
+class _Rules:
+    """Conflicts and quotas on the reduced candidates."""
+
+    def __init__(self, r: _Reduced):
+        m = r.A.shape[0]
+        c = r.conflicts
+        self.adj = sparse.csr_matrix(
+            (np.ones(2 * len(c), np.int8), (np.r_[c[:, 0], c[:, 1]], np.r_[c[:, 1], c[:, 0]])),
+            shape=(m, m),
+        )
+        self.groups = r.groups
+        self.quotas = r.quotas
+
+    def neighbours(self, j: int) -> np.ndarray:
+        return self.adj.indices[self.adj.indptr[j] : self.adj.indptr[j + 1]]
+
+    def room(self, counts: dict[int, int], g: int) -> bool:
+        return g not in self.quotas or counts.get(g, 0) < self.quotas[g]
+
+
+def _greedy(r: _Reduced, rules: _Rules, p: int) -> list[int]:
+    A, w = r.A, r.w
+    uncovered = np.ones(A.shape[1], bool)
+    heap = [(-g, j, 0) for j, g in enumerate((A @ w).tolist()) if g > EPS]
+    heapq.heapify(heap)
+    blocked = np.zeros(A.shape[0], bool)
+    chosen: list[int] = []
+    counts: dict[int, int] = {}
+    while heap and len(chosen) < p:
+        _neg, j, stamp = heapq.heappop(heap)
+        g_j = int(rules.groups[j])
+        if blocked[j] or not rules.room(counts, g_j):
+            continue
+        idx = A.indices[A.indptr[j] : A.indptr[j + 1]]
+        if stamp != len(chosen):
+            gain = float(w[idx][uncovered[idx]].sum())
+            if gain > EPS:
+                heapq.heappush(heap, (-gain, j, len(chosen)))
+            continue
+        chosen.append(j)
+        counts[g_j] = counts.get(g_j, 0) + 1
+        uncovered[idx] = False
+        blocked[rules.neighbours(j)] = True
+    return chosen
+
+
+def _swap_round(r: _Reduced, rules: _Rules, chosen: list[int], p: int) -> int:
+    """One round of improving 1-swaps (and additions while fewer than p), applying every move
+    whose value the moves before it in the round cannot have changed. Returns the moves made."""
+    A, w = r.A, r.w
+    m, n = A.shape
+    is_chosen = np.zeros(m, bool)
+    is_chosen[chosen] = True
+    cnt = np.asarray(A[chosen].sum(axis=0)).ravel() if chosen else np.zeros(n)
+    unique = cnt == 1
+    owner = np.full(n, -1)
+    Ac = A[chosen].tocoo()
+    sel = unique[Ac.col]
+    owner[Ac.col[sel]] = np.asarray(chosen)[Ac.row[sel]]
+    gain_add = A @ (w * (cnt == 0))
+    loss = np.zeros(m)
+    np.add.at(loss, owner[unique], w[unique])
+    coo = A.tocoo()
+    sel = unique[coo.col]
+    overlap = sparse.csr_matrix(
+        (w[coo.col[sel]], (coo.row[sel], owner[coo.col[sel]])), shape=(m, m)
+    )
+    overlap.sum_duplicates()
+    min_loss = loss[chosen].min() if chosen else 0.0
+    best = gain_add - (min_loss if len(chosen) >= p else 0.0)
+    if overlap.nnz:
+        row = np.repeat(np.arange(m), np.diff(overlap.indptr))
+        val = gain_add[row] + overlap.data - loss[overlap.indices]
+        np.maximum.at(best, row, val)
+    best[is_chosen] = 0.0
+    order = np.argsort(-best)
+    order = order[best[order] > EPS * max(1.0, float(w.sum()))]
+    touched = np.zeros(n, bool)
+    counts: dict[int, int] = {}
+    for s in chosen:
+        g = int(rules.groups[s])
+        counts[g] = counts.get(g, 0) + 1
+    moves = 0
+    for j in order.tolist():
+        idx_j = A.indices[A.indptr[j] : A.indptr[j + 1]]
+        if touched[idx_j].any() or is_chosen[j]:
+            continue
+        move = _best_partner(j, chosen, is_chosen, rules, counts, gain_add, loss, overlap, p)
+        if move is None:
+            continue
+        s = move
+        if s >= 0:
+            idx_s = A.indices[A.indptr[s] : A.indptr[s + 1]]
+            if touched[idx_s].any():
+                continue
+            chosen.remove(s)
+            is_chosen[s] = False
+            gs = int(rules.groups[s])
+            counts[gs] -= 1
+            touched[idx_s] = True
+        chosen.append(j)
+        is_chosen[j] = True
+        gj = int(rules.groups[j])
+        counts[gj] = counts.get(gj, 0) + 1
+        touched[idx_j] = True
+        moves += 1
+    return moves
+
+
+def _best_partner(j, chosen, is_chosen, rules, counts, gain_add, loss, overlap, p):
+    """The chosen site to swap out for j (−1: just add j), or None if no feasible improvement."""
+    clash = rules.neighbours(j)
+    clash = clash[is_chosen[clash]]
+    if len(clash) > 1:
+        return None
+    ch = np.asarray(chosen, np.int64)
+    g_j = int(rules.groups[j])
+    if not len(clash) and len(chosen) < p and rules.room(counts, g_j) and gain_add[j] > EPS:
+        return -1
+    if not len(ch):
+        return None
+    row = overlap.getrow(j)
+    ov = np.zeros(loss.size)
+    ov[row.indices] = row.data
+    value = gain_add[j] + ov[ch] - loss[ch]
+    ok = np.ones(ch.size, bool)
+    if len(clash):
+        ok &= ch == clash[0]
+    if not rules.room(counts, g_j):
+        ok &= rules.groups[ch] == g_j
+    value[~ok] = -np.inf
+    k = int(np.argmax(value))
+    return int(ch[k]) if value[k] > EPS * max(1.0, gain_add[j]) else None
+
+
+def _heuristic(r: _Reduced, rules: _Rules, p: int, deadline: float) -> tuple[list[int], int]:
+    chosen = _greedy(r, rules, p)
+    rounds = 0
+    while time.perf_counter() < deadline:
+        rounds += 1
+        if not _swap_round(r, rules, chosen, p):
+            break
+    return chosen, rounds
+
+
+def _value(r: _Reduced, chosen) -> float:
+    if not len(chosen):
+        return 0.0
+    hit = np.asarray(r.A[list(chosen)].sum(axis=0)).ravel() > 0
+    return float(r.w[hit].sum())
+
+
+# --- HiGHS -------------------------------------------------------------------------------------
+
+
+def _highs_model(r: _Reduced, p: int, integral: bool):
+    import highspy
+
+    A, w = r.A, r.w
+    m, n = A.shape
+    blocks = [[-A.T.astype(float), sparse.identity(n, format="csr")]]
+    blocks.append([sparse.csr_matrix(np.ones((1, m))), None])
+    upper = [np.zeros(n), [float(p)]]
+    if len(r.conflicts):
+        k = len(r.conflicts)
+        c = sparse.csr_matrix(
+            (np.ones(2 * k), (np.repeat(np.arange(k), 2), r.conflicts.ravel())), shape=(k, m)
+        )
+        blocks.append([c, None])
+        upper.append(np.ones(k))
+    for g, q in r.quotas.items():
+        members = (r.groups == g).astype(float)
+        if members.any():
+            blocks.append([sparse.csr_matrix(members.reshape(1, m)), None])
+            upper.append([float(q)])
+    M = sparse.bmat(blocks, format="csc")
+    M.sort_indices()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = M.shape[1], M.shape[0]
+    lp.col_cost_ = np.r_[np.zeros(m), w]
+    lp.col_lower_ = np.zeros(m + n)
+    lp.col_upper_ = np.ones(m + n)
+    lp.row_lower_ = np.full(M.shape[0], -highspy.kHighsInf)
+    lp.row_upper_ = np.concatenate([np.asarray(u, float) for u in upper])
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = M.shape[1], M.shape[0]
+    lp.a_matrix_.start_ = M.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = M.indices.astype(np.int32)
+    lp.a_matrix_.value_ = M.data
+    if integral:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * m + [
+            highspy.HighsVarType.kContinuous
+        ] * n
+    return lp
+
+
+def _quiet_highs():
+    """A Highs instance, made with the process's standard output closed: HiGHS 1.16 prints its
+    banner when constructed, before `output_flag` can be set, and a command's JSON on standard
+    output must stay JSON."""
+    import os
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _highs(lp, *, time_limit: float, gap: float, threads: int, seed: int):
+    h = _quiet_highs()
+    for name, value in (
+        ("output_flag", False),
+        ("log_to_console", False),
+        ("time_limit", max(float(time_limit), 0.01)),
+        ("mip_rel_gap", float(gap)),
+        ("mip_abs_gap", 0.0),
+        ("threads", int(threads)),
+        ("presolve", "on"),
+        ("random_seed", int(seed)),
+    ):
+        h.setOptionValue(name, value)
+    h.passModel(lp)
+    return h
+
+
+def _run_mip(r, p, start, *, time_limit, gap, threads, seed):
+    h = _highs(_highs_model(r, p, True), time_limit=time_limit, gap=gap, threads=threads, seed=seed)
+    if start:
+        m, n = r.A.shape
+        x = np.zeros(m + n)
+        x[start] = 1.0
+        x[m:] = np.minimum(1.0, np.asarray(r.A[start].sum(axis=0)).ravel())
+        h.setSolution(m + n, np.arange(m + n, dtype=np.int32), x)
+    h.run()
+    info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus())
+    chosen = []
+    if info.primal_solution_status == 2:  # feasible
+        xs = np.asarray(h.getSolution().col_value[: r.A.shape[0]])
+        chosen = np.flatnonzero(xs > 0.5).tolist()
+    bound = float(info.mip_dual_bound)
+    return chosen, status, bound, int(info.mip_node_count)
+
+
+def _run_lp(r, p, *, time_limit, threads, seed):
+    h = _highs(
+        _highs_model(r, p, False), time_limit=time_limit, gap=0.0, threads=threads, seed=seed
+    )
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    ok = h.getModelStatus() == h.getModelStatus().kOptimal
+    # an optimal LP's objective bounds the MIP; otherwise use the dual objective only if valid
+    return (float(h.getInfo().objective_function_value) if ok else np.inf), status
+
+
+def _elementary_bound(r: _Reduced, p: int) -> float:
+    single = np.sort(r.A @ r.w)[::-1]
+    return float(min(single[:p].sum(), r.w.sum()))
+
+
+# --- solve -------------------------------------------------------------------------------------
+
+
+def solve(
+    problem: SitingProblem,
+    *,
+    method: str = "auto",
+    time_limit: float = 30.0,
+    gap: float = 0.001,
+    threads: int = 2,
+    seed: int = 0,
+) -> SitingResult:
+    """Choose at most `problem.p` new sites; see the module docstring for methods and the gap."""
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    n = np.asarray(problem.weights).size
+    covered = np.zeros(n, bool) if problem.covered is None else np.asarray(problem.covered, bool)
+    before = float(np.asarray(problem.weights, float)[covered].sum())
+    r = _reduce(problem, covered)
+    stats = dict(r.stats, reduce_s=round(time.perf_counter() - t0, 3))
+    p = int(problem.p)
+    if p <= 0 or not r.A.shape[0]:
+        return _result(
+            problem, r, [], before, before, "none", "nothing to cover", "exact", t0, stats
+        )
+    chosen: list[int] = []
+    if method in ("greedy", "auto"):
+        chosen, rounds = _heuristic(r, _Rules(r), p, deadline)
+        stats |= {"heuristic_s": round(time.perf_counter() - t0, 3), "swap_rounds": rounds}
+        stats["heuristic_value"] = _value(r, chosen)
+    left = deadline - time.perf_counter()
+    if method == "greedy":
+        lp_bound, lp_status = _run_lp(r, p, time_limit=left, threads=threads, seed=seed)
+        bound = min(lp_bound, _elementary_bound(r, p))
+        source = f"LP relaxation (HiGHS: {lp_status})" if lp_bound <= bound else "p best gains"
+        solver, status = "lazy greedy + 1-swaps", "heuristic"
+    elif method in ("exact", "auto"):
+        mip, status, dual, nodes = _run_mip(
+            r, p, chosen, time_limit=left, gap=gap, threads=threads, seed=seed
+        )
+        stats["mip_nodes"] = nodes
+        if _value(r, mip) >= _value(r, chosen):
+            chosen = mip
+        bound = min(dual, _elementary_bound(r, p)) if np.isfinite(dual) else np.inf
+        if not np.isfinite(bound):
+            bound = _elementary_bound(r, p)
+        source = f"MIP dual bound (HiGHS: {status})" if dual <= bound else "p best gains"
+        solver = "HiGHS MIP" + (" (warm start: lazy greedy + 1-swaps)" if method == "auto" else "")
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    value = _value(r, chosen)
+    return _result(
+        problem, r, chosen, before, before + max(bound, value), solver, status, source, t0, stats
+    )
+
+
+def _result(problem, r, chosen, before, upper, solver, status, source, t0, stats) -> SitingResult:
+    order, gains = _marginal_order(r, chosen)
+    after = before + float(gains.sum())
+    new_bound = upper - before
+    gap_pct = 0.0 if new_bound <= EPS else max(0.0, (upper - after) / new_bound * 100.0)
+    return SitingResult(
+        chosen=r.cand[np.asarray(order, np.int64)] if len(order) else np.empty(0, np.int64),
+        gains=gains,
+        covered_before=before,
+        covered_after=after,
+        upper_bound=upper,
+        gap_pct=gap_pct,
+        solver=solver,
+        status=status,
+        bound=source,
+        seconds=time.perf_counter() - t0,
+        stats=stats,
+    )
+
+
+def _marginal_order(r: _Reduced, chosen) -> tuple[list[int], np.ndarray]:
+    """The chosen sites re-ordered greedily by marginal gain (lazily: gains only shrink), with
+    those gains; sites that add nothing are left out."""
+    A, w = r.A, r.w
+    uncovered = np.ones(A.shape[1], bool)
+    heap = [(-float(w[_row(A, j)].sum()), j, 0) for j in chosen]
+    heapq.heapify(heap)
+    order: list[int] = []
+    gains: list[float] = []
+    while heap:
+        neg, j, stamp = heapq.heappop(heap)
+        idx = _row(A, j)
+        if stamp != len(order):
+            gain = float(w[idx][uncovered[idx]].sum())
+            if gain > 0:
+                heapq.heappush(heap, (-gain, j, len(order)))
+            continue
+        order.append(j)
+        gains.append(-neg)
+        uncovered[idx] = False
+    return order, np.asarray(gains, float)
+
+
+def _row(A: sparse.csr_matrix, j: int) -> np.ndarray:
+    return A.indices[A.indptr[j] : A.indptr[j + 1]]
