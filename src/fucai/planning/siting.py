@@ -46,6 +46,13 @@ merged demand, max Σ w_i y_i s.t. y_i ≤ Σ_{j covers i} x_j, Σ x_j ≤ p, x_
 conflict, Σ_{j ∈ g} x_j ≤ quota_g. Sites are "at most p": once nothing more can be gained (or
 the rules leave no room), fewer are returned.
 
+The MIP runs in a spawned child process (HiGHS 1.16 was seen to overrun its own time limit by
+minutes on a province-scale model without existing stations, deaf to interrupt callbacks): the
+child streams each improving incumbent with HiGHS's dual bound, and is stopped 0.5 s after its
+limit if it overruns — the status then says so. Spawning costs ≈ 1–2 s (a fresh interpreter
+importing numpy, scipy, highspy) and, as with any spawn, the calling script's `__main__` must be
+import-safe (`if __name__ == "__main__":`; Django's and pytest's entry points are).
+
 Not done here: minimum quotas (only maxima); the spacing rules themselves (network/spacing.py)
 — the caller turns them into `conflict_pairs` and `clear_of` distances.
 """
