@@ -319,10 +319,19 @@ def _spopt_row(sp: dict) -> tuple[str, str, str]:
 def _ratios(entry: dict) -> list[str]:
     """spopt's time ÷ fucai's, and whether the objectives agree, when spopt solved."""
     stages = {x["stage"]: x for x in entry["spopt"]["stages"]}
-    if "solved" not in stages:
-        return []
-    spopt_s = stages["solved"]["t"] - stages["imported"]["t"]
     f = entry["existing"]
+    if "solved" not in stages:
+        if not entry["spopt"]["killed_at_cap"]:
+            return []
+        spent = entry["spopt"]["wall_s"] - stages.get("imported", {}).get("t", 0.0)
+        out = ["", "spopt did not finish within its cap, so its objective is unknown."]
+        for name, run in f["runs"].items():
+            fucai = f["geometry_s"] + run["seconds"]
+            out.append(
+                f"Against fucai `{name}` ({_t(fucai)}, geometry + solve): ≥ {spent / fucai:,.0f}×."
+            )
+        return out
+    spopt_s = stages["solved"]["t"] - stages["imported"]["t"]
     out = [
         "",
         "| fucai run | same objective as spopt | spopt ÷ fucai (solve) | "
