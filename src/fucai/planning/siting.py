@@ -46,6 +46,13 @@ merged demand, max Σ w_i y_i s.t. y_i ≤ Σ_{j covers i} x_j, Σ x_j ≤ p, x_
 conflict, Σ_{j ∈ g} x_j ≤ quota_g. Sites are "at most p": once nothing more can be gained (or
 the rules leave no room), fewer are returned.
 
+The MIP runs in a spawned child process (HiGHS 1.16 was seen to overrun its own time limit by
+minutes on a province-scale model without existing stations, deaf to interrupt callbacks): the
+child streams each improving incumbent with HiGHS's dual bound, and is stopped 0.5 s after its
+limit if it overruns — the status then says so. Spawning costs ≈ 1–2 s (a fresh interpreter
+importing numpy, scipy, highspy) and, as with any spawn, the calling script's `__main__` must be
+import-safe (`if __name__ == "__main__":`; Django's and pytest's entry points are).
+
 Not done here: minimum quotas (only maxima); the spacing rules themselves (network/spacing.py)
 — the caller turns them into `conflict_pairs` and `clear_of` distances.
 """
@@ -60,6 +67,7 @@ import numpy as np
 from scipy import sparse
 
 EPS = 1e-9
+STARTUP_S = 60.0  # how long a HiGHS child may take to start before it counts as stuck
 
 
 @dataclass
@@ -450,22 +458,78 @@ def _highs(lp, *, time_limit: float, gap: float, threads: int, seed: int):
 
 
 def _run_mip(r, p, start, *, time_limit, gap, threads, seed):
-    h = _highs(_highs_model(r, p, True), time_limit=time_limit, gap=gap, threads=threads, seed=seed)
+    """The MIP in a child process (spawned: HiGHS's thread pool does not survive a fork) that
+    streams its incumbents and dual bound: HiGHS 1.16 does not always stop at its time limit (on
+    a province-scale model without existing stations it stayed in the root node for minutes after
+    the limit, ignoring interrupt callbacks), so the child is stopped at the limit if it overruns,
+    keeping the last incumbent and bound it reported."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_mip_child,
+        args=(send, r, p, start, time.time() + time_limit, gap, threads, seed),
+        daemon=True,
+    )
+    child.start()
+    send.close()
+    deadline = time.perf_counter() + time_limit + STARTUP_S
+    last = None
+    while True:
+        wait = deadline - time.perf_counter()
+        if wait <= 0 or not recv.poll(wait):
+            break
+        try:
+            msg = recv.recv()
+        except EOFError:
+            break
+        if msg[0] == "ready":  # HiGHS's own clock starts now: give it its limit, then 0.5 s
+            deadline = time.perf_counter() + msg[1] + 0.5
+        elif msg[0] == "done":
+            child.join()
+            return msg[1:]
+        else:
+            last = msg
+    child.kill()
+    child.join()
+    status = "Time limit reached (HiGHS overran it and was stopped)"
+    if last is None:
+        return [], status, np.inf, 0
+    return last[1], status, last[2], 0
+
+
+def _mip_child(send, r, p, start, wall_deadline, gap, threads, seed):
+    import highspy
+
+    m = r.A.shape[0]
+    lp = _highs_model(r, p, True)
+    # the process start-up (imports, ≈ 1–2 s) and the model build come out of the time limit
+    left = max(0.01, wall_deadline - time.time())
+    h = _highs(lp, time_limit=left, gap=gap, threads=threads, seed=seed)
+    send.send(("ready", left))
     if start:
-        m, n = r.A.shape
+        n = r.A.shape[1]
         x = np.zeros(m + n)
         x[start] = 1.0
         x[m:] = np.minimum(1.0, np.asarray(r.A[start].sum(axis=0)).ravel())
         h.setSolution(m + n, np.arange(m + n, dtype=np.int32), x)
+
+    def improving(kind, message, out, data_in, user):
+        xs = np.asarray(out.mip_solution)[:m]
+        send.send(("sol", np.flatnonzero(xs > 0.5).tolist(), float(out.mip_dual_bound)))
+
+    h.setCallback(improving, None)
+    h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
     h.run()
     info = h.getInfo()
-    status = h.modelStatusToString(h.getModelStatus())
     chosen = []
     if info.primal_solution_status == 2:  # feasible
-        xs = np.asarray(h.getSolution().col_value[: r.A.shape[0]])
+        xs = np.asarray(h.getSolution().col_value[:m])
         chosen = np.flatnonzero(xs > 0.5).tolist()
-    bound = float(info.mip_dual_bound)
-    return chosen, status, bound, int(info.mip_node_count)
+    status = h.modelStatusToString(h.getModelStatus())
+    send.send(("done", chosen, status, float(info.mip_dual_bound), int(info.mip_node_count)))
+    send.close()
 
 
 def _run_lp(r, p, *, time_limit, threads, seed):
