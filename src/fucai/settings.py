@@ -179,6 +179,9 @@ Q_CLUSTER = {
     "ack_failures": True,
     "catch_up": False,
     "sync": TASKS_SYNC,
+    # a siting scenario's MIP runs in a child process of the worker (fucai.planning.siting:
+    # HiGHS does not always stop at its time limit); daemonic workers may not have children
+    "daemonize_workers": False,
 }
 
 # Uploaded sales files are kept for this many days after their import finished (its records keep

@@ -465,6 +465,8 @@ def _run_mip(r, p, start, *, time_limit, gap, threads, seed):
     keeping the last incumbent and bound it reported."""
     import multiprocessing as mp
 
+    if mp.current_process().daemon:  # a daemonic process may not have children: run it here
+        return _mip_here(r, p, start, time_limit=time_limit, gap=gap, threads=threads, seed=seed)
     ctx = mp.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
@@ -497,6 +499,26 @@ def _run_mip(r, p, start, *, time_limit, gap, threads, seed):
     if last is None:
         return [], status, np.inf, 0
     return last[1], status, last[2], 0
+
+
+class _Collect:
+    """Stands in for the child's pipe when the MIP runs in this process: keeps the last message."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple] = []
+
+    def send(self, message: tuple) -> None:
+        self.messages.append(message)
+
+    def close(self) -> None:
+        pass
+
+
+def _mip_here(r, p, start, *, time_limit, gap, threads, seed):
+    """The MIP in this process (where no child may be started), trusting HiGHS's time limit."""
+    pipe = _Collect()
+    _mip_child(pipe, r, p, start, time.time() + time_limit, gap, threads, seed)
+    return list(pipe.messages[-1][1:])
 
 
 def _mip_child(send, r, p, start, wall_deadline, gap, threads, seed):

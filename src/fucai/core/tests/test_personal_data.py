@@ -371,6 +371,7 @@ def test_replacing_a_month_of_ministry_figures_writes_one_audit_row_with_the_cou
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("restore_migrated_data")  # the test ends with an empty database
 def test_the_migration_encrypts_existing_clear_values_and_masks_the_trail_so_far():
     from django.db.migrations.executor import MigrationExecutor
 

@@ -36,6 +36,8 @@ PROBE = (
 pytestmark = [
     pytest.mark.usefixtures("english"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # a transactional test ends by emptying the database: put the divisions back for later tests
+    pytest.mark.usefixtures("restore_migrated_data"),
 ]
 
 
