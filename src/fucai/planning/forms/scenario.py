@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from fucai.core.bounds import clamp_date
 from fucai.geo.models import Division
+from fucai.network.choices import StationOperation
 from fucai.planning.models import SitingScenario
 
 MAX_NEW = 2000
@@ -60,6 +61,10 @@ class SitingScenarioForm(forms.ModelForm):
         self.fields["city"].queryset = self.cities
         self.fields["city"].required = not province
         self.fields["city"].empty_label = _("The whole province") if province else None
+        if not province:
+            self.fields["city"].help_text = ""
+        self.fields["operation"].choices = StationOperation.choices
+        self.fields["operation"].initial = StationOperation.DEDICATED
         self.fields["excluded"].queryset = Division.objects.filter(
             level="county", parent__in=self.cities
         ).order_by("code")
