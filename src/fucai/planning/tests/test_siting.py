@@ -166,3 +166,26 @@ def test_nothing_to_cover_returns_no_sites():
     problem.covered = np.zeros(50, bool)
     problem.p = 0
     assert solve(problem).chosen.tolist() == []
+
+
+def test_the_decomposition_proves_33_848_optimal_where_the_lp_bound_says_33_894_5():
+    rng = np.random.default_rng(1)
+    centres = rng.uniform(0, 100_000, (8, 2))
+    demand = np.vstack([c + rng.normal(0, 2500, (100, 2)) for c in centres])
+    sites = np.vstack([c + rng.normal(0, 2500, (15, 2)) for c in centres])
+    problem = SitingProblem(
+        weights=np.round(rng.gamma(2.0, 50.0, 800)),
+        cover=cover_matrix(demand, 1500.0, sites),
+        p=20,
+    )
+    r = solve(problem, method="auto", gap=0.0)
+    greedy = solve(problem, method="greedy")
+    exact = solve(problem, method="exact", gap=0.0)
+    assert (greedy.covered_after, greedy.upper_bound) == (33_727.0, 33_894.5)
+    assert r.covered_after == r.upper_bound == exact.covered_after == 33_848.0
+    assert (r.status, r.bound) == (
+        "Optimal",
+        "Lagrangian decomposition (HiGHS LP duals, HiGHS MIP per open component)",
+    )
+    assert (r.stats["components"], r.stats["components_open"]) == (30, 1)
+    assert len(r.chosen) == 20
