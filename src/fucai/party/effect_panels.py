@@ -7,7 +7,8 @@ log(sales) of station i in month t =
     + a city-wide shock of month t (the same for every station of the city)
     + a slow common trend
     + noise (i.i.d. normal)
-    + log(1 + effect) for a treated station from its start month on (0 when effect is 0).
+    + log(1 + effect) for a treated station from its start month on (0 when effect is 0), or
+      from `lead_months` earlier (anticipation: the placebo should then catch it).
 
 Treated stations are a share of one scene (商超 by default, as 吉安's pairings are) in every
 city; their start months are spread over the middle of the panel (staggered adoption), so
@@ -40,6 +41,7 @@ class PanelSpec:
     first_start: int = 12  # index of the first cohort's start month
     last_start: int = 27  # index of the last cohort's start month
     effect: float = 0.08  # +8 %: log(1.08) on log sales from the start month on
+    lead_months: int = 0  # the effect begins this many months before the recorded start
     noise_sd: float = 0.08
     station_sd: float = 0.5
     city_shock_sd: float = 0.03
@@ -71,7 +73,7 @@ def generate_panel(spec: PanelSpec = PanelSpec()) -> tuple[pd.DataFrame, pd.Data
     for i, st in enumerate(stations.itertuples(index=False)):
         base = scene_level[st.scene] + fixed[i] + season + shocks[st.city] + trend + noise[i]
         start = months.index(st.start_month) if st.start_month is not None else spec.months
-        treated = np.arange(spec.months) >= start
+        treated = np.arange(spec.months) >= start - spec.lead_months
         y = base + np.where(treated, np.log1p(spec.effect), 0.0)
         rows.append(
             pd.DataFrame({"station_code": st.station_code, "month": months, "log_sales": y})
