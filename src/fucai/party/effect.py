@@ -126,7 +126,7 @@ def estimate_effect(panel, stations, settings: EffectSettings = EffectSettings()
     stations: station_code, city, scene, start_month (a date, or None/NaT when never treated)."""
     if settings.control_group not in CONTROL_GROUPS:
         raise EffectError(f"control_group must be one of {CONTROL_GROUPS}")
-    data = prepared(panel, stations, settings)
+    data, left_out = prepared(panel, stations, settings)
     data = with_controls(data, settings)
     treated = data.loc[data.g > 0, "station_code"].nunique()
     controls = data.loc[data.g == 0, "station_code"].nunique()
@@ -151,7 +151,10 @@ def estimate_effect(panel, stations, settings: EffectSettings = EffectSettings()
         twfe_ci_high_pct=pct(tw_hi),
     )
     return EffectResult(
-        **result, verdict=verdict(b, lo, hi), settings=settings, warnings=_warnings(placebo)
+        **result,
+        verdict=verdict(b, lo, hi),
+        settings=settings,
+        warnings=_warnings(placebo, left_out),
     )
 
 
@@ -166,12 +169,15 @@ def verdict(b: float, lo: float, hi: float) -> str:
     )
 
 
-def _warnings(placebo) -> list[str]:
+def _warnings(placebo, left_out: int) -> list[str]:
+    out = []
     if placebo is None:
-        return ["安慰剂检验无法进行：处理前的月份不足"]
-    if not placebo[1] <= 0 <= placebo[2]:
-        return ["安慰剂检验未通过（处理前出现“效果”），平行趋势存疑"]
-    return []
+        out.append("安慰剂检验无法进行：处理前的月份不足")
+    elif not placebo[1] <= 0 <= placebo[2]:
+        out.append("安慰剂检验未通过（处理前出现“效果”），平行趋势存疑")
+    if left_out:
+        out.append(f"{left_out} 个处理站点在处理开始前没有销量月份（如开业即为新渠道），未计入")
+    return out
 
 
 # -- preparing the panel --------------------------------------------------------------------------
@@ -179,9 +185,11 @@ def _frame(table) -> pd.DataFrame:
     return table.to_pandas() if hasattr(table, "to_pandas") else pd.DataFrame(table)
 
 
-def prepared(panel, stations, settings: EffectSettings) -> pd.DataFrame:
+def prepared(panel, stations, settings: EffectSettings) -> tuple[pd.DataFrame, int]:
     """One row per station and month with t (month index), g (first treated month index with
-    anticipation, 0 when never treated within the panel), city and scene."""
+    anticipation, 0 when never treated within the panel), city and scene; and how many treated
+    stations were left out for having no month of sales before their start (an outlet that
+    opened treated, e.g. a new-channel outlet: nothing to compare it with in itself)."""
     p = _frame(panel)[["station_code", "month", "log_sales"]]
     s = _frame(stations)[["station_code", "city", "scene", "start_month"]]
     data = p.merge(s, on="station_code", how="inner").dropna(subset=["log_sales"])
@@ -191,10 +199,12 @@ def prepared(panel, stations, settings: EffectSettings) -> pd.DataFrame:
         for code, start in zip(s.station_code, s.start_month, strict=True)
         if start is not None and not pd.isna(start)
     }
-    first, last = data.t.min(), data.t.max()
+    last = data.t.max()
     g = data.station_code.map(starts).fillna(0).astype(int)
     data["g"] = np.where(g > last, 0, g)  # starts after the panel: never treated within it
-    return data[~((data.g > 0) & (data.g <= first))].reset_index(drop=True)  # no pre-period
+    no_pre = (data.g > 0) & (data.groupby("station_code").t.transform("min") >= data.g)
+    left_out = data.loc[no_pre, "station_code"].nunique()
+    return data[~no_pre].reset_index(drop=True), int(left_out)
 
 
 def with_controls(data: pd.DataFrame, settings: EffectSettings) -> pd.DataFrame:

@@ -203,3 +203,18 @@ def test_arrow_input_and_all_untreated_controls_give_the_effect_too():
     assert r.ci_low_pct <= 8.0 <= r.ci_high_pct
     assert (r.estimate_pct, r.ci_low_pct, r.ci_high_pct) == (8.35, 7.44, 9.27)
     assert r.placebo_ci_low_pct <= 0 <= r.placebo_ci_high_pct
+
+
+def test_treated_stations_without_a_month_before_their_start_are_left_out_and_said():
+    panel, stations = generate_panel()
+    opened_treated = set(stations.dropna(subset=["start_month"]).station_code[:5])
+    starts = dict(zip(stations.station_code, stations.start_month, strict=True))
+    before = panel.station_code.isin(opened_treated) & (
+        panel.month < panel.station_code.map(starts)
+    )
+    r = estimate_effect(panel[~before], stations)
+    assert (r.n_treated, r.warnings) == (
+        55,
+        ["5 个处理站点在处理开始前没有销量月份（如开业即为新渠道），未计入"],
+    )
+    assert r.ci_low_pct <= 8.0 <= r.ci_high_pct
