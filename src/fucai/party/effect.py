@@ -212,17 +212,16 @@ def with_controls(data: pd.DataFrame, settings: EffectSettings) -> pd.DataFrame:
     if settings.control_group == "all_untreated":
         return data
     means = _pre_means(data, settings.match_months)
-    never = data[data.g == 0].groupby("station_code").agg(city=("city", "first"))
-    never["scene"] = data[data.g == 0].groupby("station_code")["scene"].first()
+    never = data[data.g == 0].groupby("station_code")[["city", "scene"]].first()
     treated = data[data.g > 0].groupby("station_code")[["city", "scene", "g"]].first()
     chosen: set[str] = set()
     wide = data[data.g == 0].pivot_table(index="station_code", columns="t", values="log_sales")
-    for _code, row in treated.iterrows():
+    for code, row in treated.iterrows():
         pool = never[(never.city == row.city) & (never.scene == row.scene)].index
         window = [t for t in range(row.g - settings.match_months, row.g) if t in wide.columns]
-        if not len(pool) or not window:
-            continue
-        gap = (wide.loc[pool, window].mean(axis=1) - means[_code]).abs()
+        if not len(pool) or not window or code not in means.index:
+            continue  # no candidate, or no sales in the matching months: not-yet-treated only
+        gap = (wide.loc[pool, window].mean(axis=1) - means[code]).abs()
         chosen.update(gap.nsmallest(settings.matches).index)
     return data[(data.g > 0) | data.station_code.isin(chosen)].reset_index(drop=True)
 
