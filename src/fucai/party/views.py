@@ -138,6 +138,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 meeting.recorded_by = request.user
                 meeting.save()
                 form.save_m2m()
+                form.save_absences(meeting)
                 for upload in form.cleaned_data["files"]:
                     store_attachment(upload, owner=meeting, user=request.user)
         except AttachmentRefused as refused:

@@ -16,6 +16,15 @@ class MeetingForm(forms.ModelForm):
     """A meeting of one of the branches the user records for; members and groups of that
     branch only."""
 
+    absent = forms.ModelMultipleChoiceField(
+        Member.objects.none(),
+        label=_("Absent"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    absence_reason = forms.CharField(
+        label=_("Reason for the absence"), max_length=200, required=False
+    )
     files = AttachmentsField(label=_("Attachments"), required=False)
 
     class Meta:
@@ -43,6 +52,7 @@ class MeetingForm(forms.ModelForm):
         members = Member.objects.filter(branch__in=branches)
         self.fields["led_by"].queryset = members
         self.fields["attendees"].queryset = members
+        self.fields["absent"].queryset = members
         self.fields["group"].queryset = PartyGroup.objects.filter(branch__in=branches)
         self.instance.entered_on = timezone.localdate()
 
@@ -55,7 +65,19 @@ class MeetingForm(forms.ModelForm):
                 self.add_error(name, _("Not of this branch."))
         if branch and any(m.branch_id != branch.pk for m in data.get("attendees") or ()):
             self.add_error("attendees", _("Not of this branch."))
+        absent = set(data.get("absent") or ())
+        if absent & set(data.get("attendees") or ()):
+            self.add_error("absent", _("A member cannot both attend and be absent."))
+        if absent and not (data.get("absence_reason") or "").strip():
+            self.add_error("absence_reason", _("Say why they were absent."))
         return data
+
+    def save_absences(self, meeting) -> None:
+        from fucai.party.models import Absence
+
+        reason = self.cleaned_data["absence_reason"].strip()
+        for member in self.cleaned_data["absent"]:
+            Absence.objects.create(meeting=meeting, member=member, reason=reason)
 
 
 class ComplianceForm(forms.Form):

@@ -121,6 +121,28 @@ def test_a_meeting_recorded_late_needs_a_reason(client, branches, ganzhou_party)
     assert meeting.is_late and meeting.recorded_by == ganzhou_party
 
 
+def test_absent_members_are_recorded_with_the_reason(client, branches, ganzhou_party):
+    client.force_login(ganzhou_party)
+    member = Member.objects.get(branch=branches["gz"])
+    data = {
+        "branch": branches["gz"].pk,
+        "meeting_type": "committee",
+        "held_on": dt.date.today().isoformat(),
+        "topic": "有缺席的支委会",
+        "absent": [member.pk],
+    }
+    response = client.post(reverse("party:meeting_new"), data)
+    assert "absence_reason" in response.context["form"].errors
+    both = {**data, "attendees": [member.pk], "absence_reason": "出差"}
+    assert "absent" in client.post(reverse("party:meeting_new"), both).context["form"].errors
+    response = client.post(reverse("party:meeting_new"), {**data, "absence_reason": "因公出差"})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(topic="有缺席的支委会")
+    assert [(a.member.name, a.reason) for a in meeting.absences.all()] == [
+        ("赣州党员甲", "因公出差")
+    ]
+
+
 def test_the_compliance_page_exports_the_branch_to_excel(client, branches, ganzhou_party):
     query = {"branch": "DZ360700", "year": 2023, "as_of": "2023-09-03"}
     response = _get(client, ganzhou_party, "party:compliance", **query)
