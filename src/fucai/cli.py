@@ -20,9 +20,9 @@ SETUP_COMMANDS = (
     "shell",
 )
 # fucai's modules in the order `fucai --help` shows their commands.
-MODULE_ORDER = ("network", "sales", "planning", "accounts", "geo", "core")
+MODULE_ORDER = ("network", "sales", "planning", "party", "accounts", "geo", "core")
 # Commands that start without the web-only apps (fucai.settings_command).
-DATA_COMMANDS = ("network", "sales", "planning", "accounts", "personal-data")
+DATA_COMMANDS = ("network", "sales", "planning", "party", "accounts", "personal-data")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fucai.network",
     "fucai.sales",
     "fucai.planning",
+    "fucai.party",
 ]
 
 MIDDLEWARE = [

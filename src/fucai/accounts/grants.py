@@ -12,7 +12,7 @@ anchor, an inactive user or an unknown role gives nothing.
 | user administrator | — | — | manage users of its city (or the province) |
 | market manager | the stations assigned to them today, their own record | — | — |
 | station owner | their own stations, their own record | — | — |
-| Party affairs | its city, or the province | — | — |
+| Party affairs | its city, or the province | — | Party affairs: its city's branch, or all |
 
 Recording field visits (`record_visits`, at the end of this file): the provincial centre and city
 agencies where they see, market managers at the stations assigned to them today, Party affairs
@@ -43,6 +43,7 @@ from fucai.core.grant import (
     MANAGE_USERS,
     NOTHING,
     OVERRIDE_SPACING,
+    PARTY_AFFAIRS,
     SEE_PERSONAL_DATA,
     Grant,
     Reach,
@@ -118,7 +119,8 @@ def _part(assignment) -> Part | None:
         return Part(capabilities={MANAGE_USERS: reach})
     if role == Role.PARTY:
         reach, label = _area(assignment)
-        return Part(view=reach, label=label)
+        branches = {PARTY_AFFAIRS: party_branches(assignment)}
+        return Part(view=reach, capabilities=branches, label=label)
     return None  # managers and owners are resolved together (one query each)
 
 
@@ -155,7 +157,7 @@ def assignments_of(user) -> list:
 def build_grant(user) -> Grant:
     """The grant of an active, authenticated user (fucai.core.grant calls this)."""
     if user.is_superuser:
-        caps = dict.fromkeys((*ALL_CAPABILITIES, RECORD_VISITS), EVERYTHING)
+        caps = dict.fromkeys((*ALL_CAPABILITIES, RECORD_VISITS, PARTY_AFFAIRS), EVERYTHING)
         return Grant(
             user.pk,
             EVERYTHING,
@@ -320,3 +322,19 @@ def party_cadres(city_id: int | None):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+# --- Party building (fucai.party) ----------------------------------------------------------------
+# Party affairs of a city see, and record the organisational life of, their city's branch; the
+# province's Party affairs every branch. Nobody else sees a branch's members (not even the
+# provincial centre's editors). The capability: PARTY_AFFAIRS (fucai.core.grant).
+
+
+def party_branches(assignment) -> Reach:
+    """The branches a Party-affairs assignment reaches: the city's branch, or every branch."""
+    if not assignment.city_id:
+        return EVERYTHING
+    from fucai.party.models import Branch
+
+    branches = Branch.objects.filter(city_id=assignment.city_id).values_list("pk", flat=True)
+    return Reach.of(branches=branches)

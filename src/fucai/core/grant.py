@@ -29,6 +29,8 @@ SEE_PERSONAL_DATA = "see_personal_data"
 # leads and spacing rules (issue 9): record a lead despite a spacing rule; edit the rules
 OVERRIDE_SPACING = "override_spacing"
 EDIT_SPACING_RULES = "edit_spacing_rules"
+# Party building (issue 11): see a Party branch's members and record its organisational life
+PARTY_AFFAIRS = "party_affairs"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

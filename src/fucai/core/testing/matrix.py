@@ -36,13 +36,20 @@ from decimal import Decimal
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from fucai.core.grant import EDIT_MASTER_DATA, IMPORT_SALES, MANAGE_USERS, SEE_PERSONAL_DATA
+from fucai.core.grant import (
+    EDIT_MASTER_DATA,
+    IMPORT_SALES,
+    MANAGE_USERS,
+    PARTY_AFFAIRS,
+    SEE_PERSONAL_DATA,
+)
 
 LOGIN = "login"  # a redirect to the login page
 ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
 GZ, JJ = "赣州", "九江"  # the two objects every object-taking URL is tried with
 VIEW, CHANGE = "view", "change"
 USERS = "users"  # reach over user accounts: the objects' agencies' people (manage_users)
+PARTY = "party"  # reach over Party branches (party_affairs): the objects' cities' branches
 
 
 @dataclass(frozen=True)
@@ -91,12 +98,15 @@ class Persona:
     can: frozenset[str] = frozenset()  # capabilities
     manages: frozenset[str] = frozenset()  # objects whose agency's user accounts it manages
     people: tuple[str, ...] = ()  # stations whose owner and manager names it may read anyway
+    branches: frozenset[str] = frozenset()  # objects whose Party branch it sees (party_affairs)
 
     def reaches(self, obj: str | None, reach: str) -> bool:
         if obj is None:
             return True
         if reach == USERS:
             return obj in self.manages
+        if reach == PARTY:
+            return obj in self.branches
         return obj in (self.views if reach == VIEW else self.changes)
 
 
@@ -144,6 +154,15 @@ _VISITORS = ("province", "ganzhou", "jiujiang", "manager", "party", "two_roles")
 PERSONAS = tuple(
     replace(p, can=p.can | {RECORD_VISITS}) if p.name in _VISITORS else p for p in PERSONAS
 )
+# Party building (fucai.party): the province's Party affairs see every branch; two_roles (九江's
+# Party-affairs officer) 九江's only; nobody else any
+_PARTY_BRANCHES = {"party": (GZ, JJ), "two_roles": (JJ,)}
+PERSONAS = tuple(
+    replace(p, can=p.can | {PARTY_AFFAIRS}, branches=frozenset(_PARTY_BRANCHES[p.name]))
+    if p.name in _PARTY_BRANCHES
+    else p
+    for p in PERSONAS
+)
 PERSONA = {p.name: p for p in PERSONAS}
 
 # -- the data: the `network` fixture plus a little sales data with unmistakable amounts ---------
@@ -176,6 +195,8 @@ OBJECT_FIELDS = (
     "lead",
     "spacing_rule",
     "scenario",
+    "branch",
+    "meeting",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -183,12 +204,14 @@ IMPORT_FILES = {GZ: "赣州销售-0201.csv", JJ: "九江销售-0315.csv"}
 JIUJIANG_OWNER = ("测试业主丙", "13900004321", "360403198502023456")
 PARTNER_CONTACTS = {GZ: "13700001111", JJ: "13700002222"}  # partner agreements' contacts' phones
 LEAD_CONTACTS = {GZ: "13700004444", JJ: "13700005555"}  # leads' contacts' phones
+PARTY_MEMBERS = {GZ: ("矩阵党员甲", "13700006666"), JJ: ("矩阵党员乙", "13700007777")}
 PERSONAL = (  # phones and IDs in clear
     "13800005678",
     "360732199001011234",
     *JIUJIANG_OWNER[1:],
     *PARTNER_CONTACTS.values(),
     *LEAD_CONTACTS.values(),
+    *(phone for _name, phone in PARTY_MEMBERS.values()),
 )
 STATION_PEOPLE = {  # the owners and market managers of stations
     "36110214": ("测试业主甲", "测试管理员乙"),
@@ -231,6 +254,7 @@ def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, .
         if not seen & set(codes) and city not in persona.cities:
             out |= {name, IMPORT_FILES[city]}
     out |= _amounts_outside(seen)
+    out |= {name for obj, (name, _p) in PARTY_MEMBERS.items() if obj not in persona.branches}
     if SEE_PERSONAL_DATA not in persona.can:
         out |= set(PERSONAL)
     return out
@@ -342,7 +366,7 @@ class Case:
             return expect.anonymous or (401 if expect.api else LOGIN)
         if expect.needs and expect.needs not in persona.can:
             return expect.denied
-        if expect.reach != USERS and not persona.reaches(self.obj, VIEW):
+        if expect.reach not in (USERS, PARTY) and not persona.reaches(self.obj, VIEW):
             return expect.unseen
         if not persona.reaches(self.obj, expect.reach):
             return expect.unseen if expect.unchangeable is None else expect.unchangeable
@@ -464,6 +488,7 @@ def build_world(store) -> World:
             "lead": str(_a_lead(obj, county).pk),
             "spacing_rule": str(_a_spacing_rule(obj, fields["city"]).pk),
             "scenario": str(_a_scenario(obj, county).pk),
+            **_a_branch(obj, county.parent, people[obj]),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -575,6 +600,27 @@ def _a_scenario(obj: str, county):
         new_population=1_000,
     )
     return scenario
+
+
+def _a_branch(obj: str, city, user) -> dict[str, str]:
+    """The city's Party branch with one member (personal data) and one committee meeting."""
+    from fucai.party.models import Branch, Meeting, Member
+
+    branch = Branch.objects.create(code=f"DZ{city.code}", name=f"矩阵{obj}党支部", city=city)
+    name, phone = PARTY_MEMBERS[obj]
+    member = Member.objects.create(
+        branch=branch, name=name, phone=phone, role="secretary", joined_on=dt.date(2001, 7, 1)
+    )
+    meeting = Meeting.objects.create(
+        branch=branch,
+        meeting_type="committee",
+        held_on=dt.date(2023, 8, 1),
+        topic=f"矩阵{obj}支委会",
+        led_by=member,
+        recorded_by=user,
+    )
+    meeting.attendees.add(member)
+    return {"branch": branch.code, "meeting": str(meeting.pk)}
 
 
 def _a_spacing_rule(obj: str, city_code: str):

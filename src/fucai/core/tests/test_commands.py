@@ -17,11 +17,20 @@ def _help(capsys, *args: str) -> str:
 def test_help_lists_fucais_commands_by_module_and_not_djangos_flush(capsys):
     text = _help(capsys, "--help")
     groups = [line for line in text.splitlines() if line.endswith(":")]
-    assert groups == ["network:", "sales:", "planning:", "accounts:", "core:", "setup (Django):"]
+    assert groups == [
+        "network:",
+        "sales:",
+        "planning:",
+        "party:",
+        "accounts:",
+        "core:",
+        "setup (Django):",
+    ]
     network = text.split("network:")[1].split("sales:")[0]
     assert "network summary" in network and "network export" in network
     assert "sales summary" in text and "accounts token create|list|revoke" in text
     assert "planning demand build|import|status" in text and "planning blank-areas" in text
+    assert "party compliance" in text
     for needed in ("migrate", "qcluster", "collectstatic", "compilemessages", "demo", "serve"):
         assert f"  {needed} " in text
     for hidden in ("flush", "dbshell", "startproject"):

@@ -1,0 +1,39 @@
+"""What the Party module's URLs answer each role (the permission matrix,
+fucai.core.testing.matrix): everything needs the Party-affairs capability (403 without it, for
+the provincial centre's editors too); a branch or meeting outside the role's Party branches is a
+404 (reach PARTY: 九江's Party affairs see 九江's branch only)."""
+
+from __future__ import annotations
+
+from fucai.core.grant import PARTY_AFFAIRS
+from fucai.core.testing.matrix import PARTY, Expect
+
+BRANCH = {"branch": "{branch}"}
+PARTY_PAGE = {"needs": PARTY_AFFAIRS}
+OF_BRANCH = {"needs": PARTY_AFFAIRS, "reach": PARTY}
+
+ACCESS = {
+    "party:home": Expect(**PARTY_PAGE),
+    "party:branch_list": Expect(**PARTY_PAGE),
+    "party:member_list": [Expect(**PARTY_PAGE), Expect(**OF_BRANCH, query=BRANCH)],
+    "party:meeting_list": [
+        Expect(**PARTY_PAGE),
+        Expect(**OF_BRANCH, query={**BRANCH, "type": "committee"}),
+    ],
+    "party:meeting_detail": Expect(**OF_BRANCH, path={"pk": "{meeting}"}),
+    # a POST without data: a form with errors (400) for those who may
+    "party:meeting_new": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
+    ],
+    "party:compliance": [
+        Expect(**PARTY_PAGE),
+        Expect(**OF_BRANCH, query={**BRANCH, "year": "2023", "as_of": "2023-09-03"}),
+        Expect(**OF_BRANCH, query={**BRANCH, "year": "2023", "format": "xlsx"}),
+    ],
+    "fucai_party_api_list_branches": Expect(api=True, **PARTY_PAGE),
+    "fucai_party_api_get_compliance": [
+        Expect(api=True, **PARTY_PAGE, query={"year": "2023"}),
+        Expect(api=True, **OF_BRANCH, query={**BRANCH, "year": "2023"}),
+    ],
+}

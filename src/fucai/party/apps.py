@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyConfig(AppConfig):
+    name = "fucai.party"
+    label = "party"
+    verbose_name = _("Party building")
+
+    def ready(self) -> None:
+        from fucai.core.registry import Landing, MenuGroup, MenuItem, Module, register
+        from fucai.party.models.branch import PARTY_AFFAIRS
+
+        register(
+            Module(
+                label="party",
+                urls=("party/", "fucai.party.urls"),
+                api=("/party", "fucai.party.api:router"),
+                menu=(
+                    MenuGroup(
+                        "party",
+                        _("Party building"),
+                        40,
+                        (
+                            MenuItem(_("Due this month"), "party:home", PARTY_AFFAIRS, order=0),
+                            MenuItem(_("Branches"), "party:branch_list", PARTY_AFFAIRS, order=10),
+                            MenuItem(_("Members"), "party:member_list", PARTY_AFFAIRS, order=20),
+                            MenuItem(_("Meetings"), "party:meeting_list", PARTY_AFFAIRS, order=30),
+                            MenuItem(_("Compliance"), "party:compliance", PARTY_AFFAIRS, order=40),
+                        ),
+                    ),
+                ),
+                # after the network's users and visits (10-80)
+                demo_builders=((90, "fucai.party.demo.PartyDemoBuilder"),),
+                access="fucai.party.access",
+                # Party-affairs officers (not editors of the network) land on what is due this month
+                landing=(
+                    Landing(
+                        "party:home",
+                        priority=5,
+                        capability=PARTY_AFFAIRS,
+                        applies="fucai.party.views.lands_on_party",
+                    ),
+                ),
+            )
+        )

@@ -1,0 +1,34 @@
+"""The Party module's choices: members' roles, kinds of organisational life, rule periods."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberRole(models.TextChoices):
+    """A member's place in the branch."""
+
+    SECRETARY = "secretary", _("书记")
+    DEPUTY = "deputy", _("副书记")
+    COMMITTEE = "committee", _("委员")
+    MEMBER = "member", _("党员")
+    PROBATIONARY = "probationary", _("预备党员")
+
+
+class MeetingType(models.TextChoices):
+    """The kinds of organisational life (三会一课 and 主题党日)."""
+
+    MEMBER_ASSEMBLY = "member_assembly", _("支部党员大会")
+    COMMITTEE = "committee", _("支委会")
+    GROUP = "group", _("党小组会")
+    LECTURE = "lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+
+
+class RulePeriod(models.TextChoices):
+    """The period a compliance rule counts over."""
+
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
