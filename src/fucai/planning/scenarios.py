@@ -44,6 +44,7 @@ def request_for(scenario: SitingScenario):
         quotas={str(k): int(v) for k, v in (scenario.quotas or {}).items()},
         excluded_counties=[str(c) for c in scenario.excluded_counties or []],
         use_leads=scenario.use_leads,
+        ignored_rules=[str(name) for name in scenario.ignored_rules or []],
         time_limit=float(scenario.time_limit_s),
     )
 

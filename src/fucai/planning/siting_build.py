@@ -55,6 +55,7 @@ class SitingRequest:
     excluded_counties: list[str] = field(default_factory=list)
     use_grid: bool = True
     use_leads: bool = True
+    ignored_rules: list[str] = field(default_factory=list)  # spacing rule names not applied
     time_limit: float = 30.0
     method: str = "auto"
     threads: int = 2
@@ -172,7 +173,6 @@ def spacing_constraints(request: SitingRequest, cand: Candidates) -> SpacingCons
     """Per city of the candidates, the rules a new site of the request's operation meets there."""
     from fucai.geo.models import Division
     from fucai.network.choices import SpacingTarget
-    from fucai.network.spacing import rules_for
     from fucai.planning.siting import clear_of, conflict_pairs
 
     allowed = np.ones(len(cand), bool)
@@ -182,7 +182,7 @@ def spacing_constraints(request: SitingRequest, cand: Candidates) -> SpacingCons
     cities = {d.code: d for d in Division.objects.filter(code__in=np.unique(cand.city).tolist())}
     for code in np.unique(cand.city).tolist():
         members = np.flatnonzero(cand.city == code)
-        for rule in rules_for(request.operation, cities.get(code)):
+        for rule in _rules(request, cities.get(code)):
             described[rule.pk] = {"rule": rule.name, "min_m": rule.min_m, "id": rule.pk}
             if rule.target == SpacingTarget.LAYER:
                 key = ("layer", rule.layer_id)
@@ -318,15 +318,16 @@ def verify_sites(request: SitingRequest, sites: list[dict]) -> None:
     """Every chosen site passes `check_site` (the one definition of the spacing rules), and the new
     sites keep the rules' distances from each other."""
     from fucai.geo.models import Division
-    from fucai.network.spacing import check_site, distance_m, rules_for
+    from fucai.network.spacing import check_site, distance_m
 
     cities = {d.code: d for d in Division.objects.filter(code__in={s["city"] for s in sites})}
     apart = {}
     for code, city in cities.items():
-        own = [r.min_m for r in rules_for(request.operation, city) if _about_new_sites(r, request)]
+        own = [r.min_m for r in _rules(request, city) if _about_new_sites(r, request)]
         apart[code] = max(own, default=0)
     for site in sites:
         broken = check_site(site["lon"], site["lat"], request.operation, city=cities[site["city"]])
+        broken = [v for v in broken if v.rule not in request.ignored_rules]
         if broken:
             raise SpacingBroken(f"site {site['rank']} {site['cell']}: {broken[0].message}")
     for i, a in enumerate(sites):
@@ -334,6 +335,14 @@ def verify_sites(request: SitingRequest, sites: list[dict]) -> None:
             need = max(apart.get(a["city"], 0), apart.get(b["city"], 0))
             if need and distance_m(a["lon"], a["lat"], b["lon"], b["lat"]) < need:
                 raise SpacingBroken(f"sites {a['rank']} and {b['rank']} closer than {need} m")
+
+
+def _rules(request: SitingRequest, city) -> list:
+    """The spacing rules a new site of the request's operation meets in `city`
+    (`network.spacing.rules_for`), less those the request sets aside by name."""
+    from fucai.network.spacing import rules_for
+
+    return [r for r in rules_for(request.operation, city) if r.name not in request.ignored_rules]
 
 
 def _about_new_sites(rule, request: SitingRequest) -> bool:

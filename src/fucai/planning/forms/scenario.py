@@ -21,6 +21,14 @@ MAX_NEW = 2000
 QUOTA_LINE = re.compile(r"^\s*(?P<county>[^=:：＝]+?)\s*[=:：＝]\s*(?P<n>\d+)\s*$")
 
 
+def rule_names() -> list[str]:
+    """The names of the active spacing rules (a city's override shares its rule's name)."""
+    from fucai.network.models import SpacingRule
+
+    names = SpacingRule.objects.filter(active=True).values_list("name", flat=True)
+    return sorted(set(names))
+
+
 class SitingScenarioForm(forms.ModelForm):
     """A scenario's settings; `cities` are the cities the user may plan in, `province` whether
     the whole province may be chosen (city left empty)."""
@@ -39,6 +47,13 @@ class SitingScenarioForm(forms.ModelForm):
         help_text=gettext_lazy("No new site there (their population still counts)."),
     )
 
+    rules = forms.MultipleChoiceField(
+        label=gettext_lazy("Spacing rules applied"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Untick a rule to see the plan without it."),
+    )
+
     class Meta:
         model = SitingScenario
         fields = [
@@ -53,7 +68,7 @@ class SitingScenarioForm(forms.ModelForm):
             "use_leads",
             "time_limit_s",
         ]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, cities=None, province: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +80,10 @@ class SitingScenarioForm(forms.ModelForm):
             self.fields["city"].help_text = ""
         self.fields["operation"].choices = StationOperation.choices
         self.fields["operation"].initial = StationOperation.DEDICATED
+        names = rule_names()
+        self.fields["rules"].choices = [(n, n) for n in names]
+        self.fields["rules"].widget.attrs["class"] = "form-check-input"
+        self.initial.setdefault("rules", names)
         self.fields["excluded"].queryset = Division.objects.filter(
             level="county", parent__in=self.cities
         ).order_by("code")
@@ -83,6 +102,8 @@ class SitingScenarioForm(forms.ModelForm):
             self.initial.setdefault("radius_rural_m", settings.PLANNING_RADIUS_RURAL_M)
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue  # drawn as form-check rows by the template
             if isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif isinstance(widget, forms.CheckboxInput):
@@ -134,6 +155,8 @@ class SitingScenarioForm(forms.ModelForm):
         scenario = super().save(commit=False)
         scenario.quotas = self.cleaned_data.get("quotas") or {}
         scenario.excluded_counties = [c.code for c in self.cleaned_data.get("excluded") or []]
+        applied = set(self.cleaned_data.get("rules") or [])
+        scenario.ignored_rules = [n for n in rule_names() if n not in applied]
         if commit:
             scenario.save()
         return scenario

@@ -39,6 +39,7 @@ class SitingScenario(models.Model):
     quotas = models.JSONField(_("quotas (county → at most)"), default=dict, blank=True)
     excluded_counties = models.JSONField(_("excluded counties"), default=list, blank=True)
     use_leads = models.BooleanField(_("open leads as candidates"), default=True)
+    ignored_rules = models.JSONField(_("spacing rules set aside"), default=list, blank=True)
     time_limit_s = models.PositiveSmallIntegerField(_("time limit (s)"), default=30)
 
     status = models.CharField(

@@ -134,6 +134,22 @@ def test_no_site_breaks_a_spacing_rule_against_a_station_a_layer_or_another_new_
     assert {r["rule"] for r in answer["rules"]} == {"专营站间距", "专营站距学校", "新站间距"}
 
 
+def test_a_rule_set_aside_by_name_lets_the_plan_use_the_site_it_kept_free(disc):
+    from fucai.network.models import LayerPoint, PointLayer
+
+    schools = PointLayer.objects.create(name="学校（测试）")
+    lon, lat = _gcj02(disc["cells"][1])
+    LayerPoint.objects.create(layer=schools, name="一中", lon=lon, lat=lat)
+    _rule("专营站距学校", 200, target="layer", layer=schools)
+    kept = run_siting(SitingRequest(new=1, as_of=DAY, cities=[GANZHOU]))
+    aside = run_siting(
+        SitingRequest(new=1, as_of=DAY, cities=[GANZHOU], ignored_rules=["专营站距学校"])
+    )
+    assert kept["sites"][0]["cell"] == h3.int_to_str(disc["cells"][2])
+    assert aside["sites"][0]["cell"] == h3.int_to_str(disc["cells"][1])
+    assert [r["rule"] for r in kept["rules"]] == ["专营站距学校"] and aside["rules"] == []
+
+
 def test_a_county_quota_and_an_excluded_county_are_kept(disc):
     capped = run_siting(SitingRequest(new=5, as_of=DAY, cities=[GANZHOU], quotas={XINGGUO: 2}))
     assert len(capped["sites"]) == 2
@@ -182,7 +198,10 @@ def _county(code: str):
 
 
 def _post_scenario(client, **extra):
+    from fucai.planning.forms.scenario import rule_names
+
     data = {
+        "rules": rule_names(),  # as the form comes: every rule ticked
         "name": "兴国三站",
         "city": _county(GANZHOU).pk,
         "as_of": "2023-09-03",
@@ -220,6 +239,20 @@ def test_a_city_runs_a_scenario_and_sees_its_sites_figures_and_exports(disc, cli
     assert [r[5] for r in rows[1:]] == [8700, 8400, 8100]
     geojson = client.get(f"/planning/scenarios/{scenario.pk}/?format=geojson").json()
     assert [f["properties"]["rank"] for f in geojson["features"]] == [1, 2, 3]
+
+
+def test_a_rule_unticked_on_the_form_is_set_aside_in_the_scenario(disc, client, ganzhou_user):
+    from fucai.planning.models import SitingScenario
+
+    _rule("专营站间距", 200, target_operation="dedicated")
+    _rule("专营站距学校", 200, target_operation="dedicated")
+    client.force_login(ganzhou_user)
+    _post_scenario(client, rules=["专营站间距"])
+    scenario = SitingScenario.objects.get()
+    assert scenario.ignored_rules == ["专营站距学校"]
+    assert [r["rule"] for r in scenario.details["rules"]] == ["专营站间距"]
+    page = client.get(f"/planning/scenarios/{scenario.pk}/").content.decode()
+    assert "专营站距学校" in page
 
 
 def test_a_bad_quota_line_is_named_and_nothing_runs(disc, client, ganzhou_user):

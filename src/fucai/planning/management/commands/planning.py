@@ -61,6 +61,13 @@ class Command(FucaiCommand):
             help="no new site in this county (name or adcode); repeat for more",
         )
         siting.add_argument("--no-leads", action="store_true", help="grid cells only")
+        siting.add_argument(
+            "--ignore-rule",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="plan without this spacing rule (its name, e.g. 专营站距学校); repeat for more",
+        )
         siting.add_argument("--method", choices=("auto", "exact", "greedy"), default="auto")
         siting.add_argument("--format", choices=("json", "geojson", "table"), default="table")
         siting.add_argument("--user", help="plan as this user (their cities only)")
@@ -165,6 +172,7 @@ class Command(FucaiCommand):
             quotas=_county_codes(options["quota"], with_number=True),
             excluded_counties=list(_county_codes(options["exclude_county"])),
             use_leads=not options["no_leads"],
+            ignored_rules=options["ignore_rule"],
             time_limit=options["time_limit"],
             method=options["method"],
         )
