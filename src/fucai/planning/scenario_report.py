@@ -97,11 +97,14 @@ def comparison(scenarios) -> dict:
     """Rows of settings and answers, one column per scenario, and the sites per county."""
     lines = [summary_lines(s) for s in scenarios]
     rows = [(label, [dict(line)[label] for line in lines]) for label, _v in lines[0]]
-    counts = [Counter(s.sites.values_list("county__name", flat=True)) for s in scenarios]
-    gains = [Counter() for _s in scenarios]
-    for i, s in enumerate(scenarios):
-        for county, people in s.sites.values_list("county__name", "new_population"):
-            gains[i][county] += people
+    counts: list[Counter] = []
+    gains: list[Counter] = []
+    for scenario in scenarios:  # one query a scenario: its sites' counties and gains
+        sites = list(scenario.sites.values_list("county__name", "new_population"))
+        counts.append(Counter(county for county, _people in sites))
+        gains.append(Counter())
+        for county, people in sites:
+            gains[-1][county] += people
     counties = sorted(set().union(*counts), key=lambda c: -sum(g[c] for g in gains))
     by_county = [
         (county, [(counts[i][county], gains[i][county]) for i in range(len(scenarios))])

@@ -31,11 +31,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 
-from fucai.planning.demand import DemandGrid, load_demand, radius_m
+from fucai.planning.demand import RESOLUTION, DemandGrid, load_demand, radius_m
 
 MARGIN_M = 1.0  # added to every rule's minimum on the projection (it errs by < 0.6 m at 500 m)
-OPEN_LEAD_STATUSES = ("new", "contacted", "surveyed", "approved")
 
 
 class SitingRefused(ValueError):
@@ -92,9 +92,11 @@ def area_grid(request: SitingRequest) -> DemandGrid:
 
 
 def _lead_rows(request: SitingRequest) -> list[tuple]:
+    from fucai.network.choices import LeadStatus
     from fucai.network.models import Lead
 
-    leads = Lead.objects.filter(status__in=OPEN_LEAD_STATUSES)
+    # a lead still in the pipeline: neither opened nor rejected (both final)
+    leads = Lead.objects.exclude(status__in=(LeadStatus.OPENED, LeadStatus.REJECTED))
     if request.cities is not None:
         leads = leads.filter(city__code__in=request.cities)
     leads = leads.exclude(county__code__in=request.excluded_counties)
@@ -116,14 +118,17 @@ def candidates(request: SitingRequest, grid: DemandGrid) -> Candidates:
         pk, lon, lat = (np.array([r[i] for r in rows], float) for i in range(3))
         wlon, wlat = to_wgs84(lon, lat)
         cells = np.array(
-            [h3.latlng_to_cell(b, a, 8) for a, b in zip(wlon.tolist(), wlat.tolist(), strict=True)],
+            [
+                h3.latlng_to_cell(b, a, RESOLUTION)
+                for a, b in zip(wlon.tolist(), wlat.tolist(), strict=True)
+            ],
             np.uint64,
         )
         county = np.array([r[3] for r in rows], "<U6")
         city = np.array([r[4] for r in rows], "<U6")
         parts.append((lon, lat, gcj02_metres(lon, lat), county, city, cells, pk.astype(np.int64)))
     if not parts:
-        raise SitingRefused("no candidates: neither grid cells nor open leads")
+        raise SitingRefused(_("No candidates: neither grid cells nor open leads."))
     lon, lat, xy, county, city, cell, lead = (np.concatenate(c) for c in zip(*parts, strict=True))
     return Candidates(lon, lat, xy.reshape(-1, 2), county, city, cell, lead)
 
@@ -229,11 +234,11 @@ def run_siting(request: SitingRequest, progress=lambda step, pct: None) -> dict:
 
     t0 = time.perf_counter()
     if request.new <= 0:
-        raise SitingRefused("the number of new sites must be at least 1")
+        raise SitingRefused(_("The number of new sites must be at least 1."))
     progress("demand", 5)
     grid = area_grid(request)
     if not len(grid):
-        raise SitingRefused("the area has no demand cells")
+        raise SitingRefused(_("The area has no demand cells."))
     radius = _radii(grid, request.radii)
     progress("coverage", 15)
     covered = covered_by(grid.xy, radius, open_station_positions(request.as_of))
