@@ -164,9 +164,14 @@ class Command(FucaiCommand):
             cities = scope_cities(user, city)
         except Http404:
             raise CommandError(f"--city {options['city']!r}: no such city in the scope.") from None
+        from fucai.core.bounds import clamp_date
+
+        as_of, notice = clamp_date(options["as_of"] or timezone.localdate())
+        if notice:
+            self.stderr.write(notice)
         request = SitingRequest(
             new=options["new"],
-            as_of=options["as_of"] or timezone.localdate(),
+            as_of=as_of,
             cities=cities,
             operation=options["operation"],
             quotas=_county_codes(options["quota"], with_number=True),
