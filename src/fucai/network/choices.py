@@ -157,6 +157,8 @@ LEAD_TRANSITIONS: dict[str, frozenset[str]] = {
     LeadStatus.OPENED: frozenset(),
     LeadStatus.REJECTED: frozenset(),
 }
+# A lead still in the pipeline: any status that has a next one (opened and rejected are final).
+OPEN_LEAD_STATUSES = tuple(status for status, after in LEAD_TRANSITIONS.items() if after)
 
 
 class SpacingTarget(models.TextChoices):

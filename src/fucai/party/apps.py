@@ -33,7 +33,11 @@ class PartyConfig(AppConfig):
                     ),
                 ),
                 # after the network's users and visits (10-80)
-                demo_builders=((90, "fucai.party.demo.PartyDemoBuilder"),),
+                demo_builders=(
+                    (90, "fucai.party.demo.PartyDemoBuilder"),
+                    # after the branches and the demand grid (55): 吉安's pairings, 抚州's areas
+                    (91, "fucai.party.demo_pairing.PairingDemoBuilder"),
+                ),
                 access="fucai.party.access",
                 # Party-affairs officers (not editors of the network) land on what is due this month
                 landing=(

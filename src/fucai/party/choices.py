@@ -32,3 +32,11 @@ class RulePeriod(models.TextChoices):
     MONTH = "month", _("month")
     QUARTER = "quarter", _("quarter")
     YEAR = "year", _("year")
+
+
+class AreaKind(models.TextChoices):
+    """What a cadre's assigned area (分片挂点) is: a county, or a set of H3 cells (a street or
+    any patch drawn on the grid; fucai holds no street boundaries)."""
+
+    COUNTY = "county", _("county")
+    CELLS = "cells", _("grid cells")

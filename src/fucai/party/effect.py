@@ -66,6 +66,8 @@ class EffectSettings:
     base_period: int = -1  # event-study reference (event time of never-treated stations too)
     event_window: tuple[int, int] = (-6, 6)  # event time clipped to this (end bins)
     placebo_shift: int = 6  # months the placebo start is moved earlier
+    ramp_up_months: int = 6  # a station's first months after opening are left out
+    min_untreated_months: int = 2  # fewer untreated months: no station effect to estimate
     cluster: str = "station_code"  # standard errors clustered by station
     confidence: float = 0.95  # pyfixest's tidy() intervals are 95 %
     bootstrap_seed: int | None = None  # analytic SE: no bootstrap, no seed
@@ -123,7 +125,8 @@ def estimate_effect(panel, stations, settings: EffectSettings = EffectSettings()
     """The effect of the treatment starting at `stations.start_month` on `panel.log_sales`.
 
     panel: station_code, month (a date in the month), log_sales — one row per station and month;
-    stations: station_code, city, scene, start_month (a date, or None/NaT when never treated)."""
+    stations: station_code, city, scene, start_month (a date, or None/NaT when never treated)
+    and optionally opened_month (the month it opened: its ramp-up months are left out)."""
     if settings.control_group not in CONTROL_GROUPS:
         raise EffectError(f"control_group must be one of {CONTROL_GROUPS}")
     data, left_out = prepared(panel, stations, settings)
@@ -176,7 +179,7 @@ def _warnings(placebo, left_out: int) -> list[str]:
     elif not placebo[1] <= 0 <= placebo[2]:
         out.append("安慰剂检验未通过（处理前出现“效果”），平行趋势存疑")
     if left_out:
-        out.append(f"{left_out} 个处理站点在处理开始前没有销量月份（如开业即为新渠道），未计入")
+        out.append(f"{left_out} 个处理站点在处理开始前的销量月份不足（如开业即处理），未计入")
     return out
 
 
@@ -188,12 +191,26 @@ def _frame(table) -> pd.DataFrame:
 def prepared(panel, stations, settings: EffectSettings) -> tuple[pd.DataFrame, int]:
     """One row per station and month with t (month index), g (first treated month index with
     anticipation, 0 when never treated within the panel), city and scene; and how many treated
-    stations were left out for having no month of sales before their start (an outlet that
-    opened treated, e.g. a new-channel outlet: nothing to compare it with in itself)."""
+    stations were left out for having too few months of sales before their start (an outlet
+    that opened treated, e.g. a new-channel outlet: nothing to compare it with in itself).
+
+    A station's first `ramp_up_months` after its `opened_month` (when the stations frame has
+    that column) are left out: a new outlet's growth while it finds its players is not the
+    market's trend, and as a control it would pass for one. A station with fewer than
+    `min_untreated_months` untreated months is left out too (its own level cannot be
+    estimated: a singleton for the first stage)."""
     p = _frame(panel)[["station_code", "month", "log_sales"]]
-    s = _frame(stations)[["station_code", "city", "scene", "start_month"]]
+    frame = _frame(stations)
+    columns = ["station_code", "city", "scene", "start_month"]
+    s = frame[columns + (["opened_month"] if "opened_month" in frame else [])]
     data = p.merge(s, on="station_code", how="inner").dropna(subset=["log_sales"])
     data["t"] = [month_index(pd.Timestamp(m).date()) for m in data.month]
+    if "opened_month" in data:
+        opened = [
+            month_index(pd.Timestamp(m).date()) if m is not None and not pd.isna(m) else -1
+            for m in data.opened_month
+        ]
+        data = data[data.t >= np.array(opened) + settings.ramp_up_months]
     starts = {
         code: month_index(pd.Timestamp(start).date()) - settings.anticipation
         for code, start in zip(s.station_code, s.start_month, strict=True)
@@ -201,10 +218,11 @@ def prepared(panel, stations, settings: EffectSettings) -> tuple[pd.DataFrame, i
     }
     last = data.t.max()
     g = data.station_code.map(starts).fillna(0).astype(int)
-    data["g"] = np.where(g > last, 0, g)  # starts after the panel: never treated within it
-    no_pre = (data.g > 0) & (data.groupby("station_code").t.transform("min") >= data.g)
-    left_out = data.loc[no_pre, "station_code"].nunique()
-    return data[~no_pre].reset_index(drop=True), int(left_out)
+    data = data.assign(g=np.where(g > last, 0, g))  # starts after the panel: never treated
+    untreated = ((data.g == 0) | (data.t < data.g)).groupby(data.station_code).transform("sum")
+    few = untreated < settings.min_untreated_months
+    left_out = data.loc[few & (data.g > 0), "station_code"].nunique()
+    return data[~few].reset_index(drop=True), int(left_out)
 
 
 def with_controls(data: pd.DataFrame, settings: EffectSettings) -> pd.DataFrame:
@@ -243,10 +261,22 @@ def _quiet():
         yield
 
 
+def identified(frame: pd.DataFrame, min_untreated: int) -> pd.DataFrame:
+    """The rows whose station and month effects the first stage can estimate: stations with
+    `min_untreated` untreated months or more, months with an untreated row (pyfixest's did2s
+    drops the others in one stage and not the other, and fails)."""
+    untreated = ~frame.treat
+    counts = untreated.groupby(frame.station_code).transform("sum")
+    frame = frame[counts >= min_untreated]
+    months = set(frame.t[~frame.treat])
+    return frame[frame.t.isin(months)]
+
+
 def _did2s(data: pd.DataFrame, second_stage: str, settings: EffectSettings) -> pd.DataFrame:
     import pyfixest as pf
 
     frame = data.assign(treat=(data.g > 0) & (data.t >= data.g))
+    frame = identified(frame, settings.min_untreated_months)
     with _quiet():
         fit = pf.did2s(
             frame,
@@ -303,7 +333,8 @@ def _twfe(data: pd.DataFrame, settings: EffectSettings) -> tuple[float, float, f
 # -- the panel from fucai's sales -----------------------------------------------------------------
 def first_treated_month(start: dt.date) -> dt.date:
     """A treatment starting on the 1st counts from that month, one starting later in the month
-    from the next (the first whole month treated; the partial month stays untreated)."""
+    from the next (the first whole month treated; the partial month is left out of the panel:
+    counted untreated it would lift the month effects the controls estimate)."""
     if start.day == 1:
         return start
     return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
@@ -315,12 +346,14 @@ def panel_from_sales(
     last: dt.date,
     scope=None,
     context=None,
+    opened: dict[str, dt.date] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(panel, stations) for estimate_effect from the sales analytics: every station of the
     scope with sales, log of its monthly amount (fen) for each month of [first, last] in which
     it sold (months without sales are left out, not zero; so is a last month that `last` does
     not end), its city and scene codes, and its
-    first treated month from `starts` (station code → treatment start date; absent: never).
+    first treated month from `starts` (station code → treatment start date; absent: never)
+    and its opening month from `opened` (station code → opening day; absent: unknown).
 
     Months come from SeriesRunner.monthly grouped by city, scene and station (one call per
     year, read from the ytd rollup), so the scope (Scope.province() by default, or a city's or
@@ -333,6 +366,7 @@ def panel_from_sales(
     if (last + dt.timedelta(days=1)).month == last.month:  # a partial last month is left out
         last = last.replace(day=1) - dt.timedelta(days=1)
     rows, attributes = [], {}
+    partial = {(code, day.replace(day=1)) for code, day in starts.items() if day.day != 1}
     for year in range(first.year, last.year + 1):
         series = runner.monthly(min(last, dt.date(year, 12, 31)), by="city,scene,station")
         for p in series.points:
@@ -340,13 +374,22 @@ def panel_from_sales(
                 continue
             city, scene, code = p.key.split("/")
             attributes[code] = (city, scene)
+            if (code, p.period) in partial:
+                continue  # the month a treatment started in, after the 1st
             rows.append((code, p.period, math.log(p.amount_fen)))
     panel = pd.DataFrame(rows, columns=["station_code", "month", "log_sales"])
+    opened = opened or {}
     stations = pd.DataFrame(
         [
-            (code, city, scene, first_treated_month(starts[code]) if code in starts else None)
+            (
+                code,
+                city,
+                scene,
+                first_treated_month(starts[code]) if code in starts else None,
+                opened[code].replace(day=1) if opened.get(code) else None,
+            )
             for code, (city, scene) in sorted(attributes.items())
         ],
-        columns=["station_code", "city", "scene", "start_month"],
+        columns=["station_code", "city", "scene", "start_month", "opened_month"],
     )
     return panel, stations

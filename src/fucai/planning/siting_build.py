@@ -92,11 +92,10 @@ def area_grid(request: SitingRequest) -> DemandGrid:
 
 
 def _lead_rows(request: SitingRequest) -> list[tuple]:
-    from fucai.network.choices import LeadStatus
+    from fucai.network.choices import OPEN_LEAD_STATUSES
     from fucai.network.models import Lead
 
-    # a lead still in the pipeline: neither opened nor rejected (both final)
-    leads = Lead.objects.exclude(status__in=(LeadStatus.OPENED, LeadStatus.REJECTED))
+    leads = Lead.objects.filter(status__in=OPEN_LEAD_STATUSES)
     if request.cities is not None:
         leads = leads.filter(city__code__in=request.cities)
     leads = leads.exclude(county__code__in=request.excluded_counties)

@@ -9,10 +9,11 @@ that "not visited in N days" has something to show. The phone's position is near
 for a few (flagged by the server's rule, fucai.network.visits). The 赣州 `manager` demo user is
 the visitor of their own visits.
 
-Party cadres visit too: 吉安 paired 433 cadres one to one with its 商超 stations (the seed), so
-433 of 吉安's 商超 stations open in 2023 each have a fictional cadre (a name, no login: like most
-demo managers, they are not users) who drops in now and then — about once a quarter, purpose
-结对帮扶 (paired help), never as the station's market manager. Everything is deterministic for
+Party cadres visit too: 吉安 paired 433 cadres one to one with its 商超 stations (the seed; the
+pairings are planned in fucai.network.demo.pairing), so 433 of 吉安's 商超 stations each have a
+fictional cadre (a name, no login: like most demo managers, they are not users) who visits on
+the pairing day and then now and then — in about four quarters in ten, purpose 结对帮扶 (paired
+help), never as the station's market manager. Everything is deterministic for
 the seed: the idempotency key of a visit is a UUID made from the seed, the station, the day and
 the manager (or the cadre). All texts are fictional."""
 
@@ -33,9 +34,8 @@ from django.utils.translation import gettext_lazy
 
 from fucai.core.context import acting_as
 from fucai.core.signals import bulk_replaced
-from fucai.network.choices import StationScene, StationStatus, VisitPurpose
-from fucai.network.demo.names import person_name
-from fucai.network.demo.targets import JIAN_CODE, JIAN_PAIRED_CADRES
+from fucai.network.choices import StationStatus, VisitPurpose
+from fucai.network.demo.pairing import jian_pairings
 from fucai.network.models import (
     FieldVisit,
     MarketManager,
@@ -88,6 +88,7 @@ CADRE_FINDINGS = (
     "结对走访：业主反映超市促销期间客流大，即开票供不应求",
     "结对走访：协助悬挂福彩公益宣传条幅，收银台旁增设展架",
 )
+FIRST_CADRE_FINDING = "结对首访：与业主商定一对一帮扶计划，了解商超客流和站点销售情况"
 CADRE_ADVICE = (
     "建议与超市会员日联动，开展即开票体验",
     "建议在收银台旁摆放开奖公告，方便顾客了解",
@@ -189,48 +190,34 @@ class VisitDemoBuilder:
         return visits + self._cadre_visits(ctx, histories, codes)
 
     def _cadre_visits(self, ctx, histories, codes) -> list[PlannedVisit]:
-        """吉安's paired cadres: one each for 433 of its 商超 stations open in 2023 (drawn with the
-        seed), each visiting about once a quarter while the station is open."""
-        stations = Station.objects.filter(
-            city__code=JIAN_CODE, scene=StationScene.SUPERMARKET
-        ).order_by("code")
-        candidates = [
-            pk
-            for pk in stations.values_list("pk", flat=True)
-            if any(
-                start <= YEAR_END and (end is None or end > YEAR_START)
-                for start, end in open_spans(histories[pk])
-            )
-        ]
-        rng = random.Random(f"{ctx.seed}-cadres")
-        paired = sorted(rng.sample(candidates, min(JIAN_PAIRED_CADRES, len(candidates))))
-        visits, names = [], set()
-        for number, station in enumerate(paired, start=1):
-            cadre = person_name(rng)
-            while cadre in names:  # one name, one cadre: the indicators count people by name
-                cadre = person_name(rng)
-            names.add(cadre)
-            for span_start, span_end in open_spans(histories[station]):
-                start = max(YEAR_START, span_start)
-                end = min(YEAR_END, span_end - dt.timedelta(days=1)) if span_end else YEAR_END
-                for quarter_start, quarter_end in QUARTERS:
-                    first, last = max(start, quarter_start), min(end, quarter_end)
-                    if first > last or rng.random() >= CADRE_VISIT_CHANCE:
-                        continue
-                    day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
-                    visits.append(
-                        self._cadre_visit(rng, ctx.seed, station, codes, number, cadre, day)
-                    )
+        """吉安's paired cadres (fucai.network.demo.pairing): each visits their station on the
+        pairing day, then in about four quarters in ten while the pairing lasts."""
+        visits = []
+        for pairing in jian_pairings(ctx.seed):
+            rng = random.Random(f"{ctx.seed}-cadre-visits-{pairing.code}")
+            end = YEAR_END if pairing.end is None else pairing.end - dt.timedelta(days=1)
+            days = [pairing.start]
+            for quarter_start, quarter_end in QUARTERS:
+                first = max(pairing.start + dt.timedelta(days=1), quarter_start)
+                last = min(end, quarter_end)
+                if quarter_start <= pairing.start or first > last:
+                    continue
+                if rng.random() < CADRE_VISIT_CHANCE:
+                    days.append(first + dt.timedelta(days=rng.randint(0, (last - first).days)))
+            for day in days:
+                visits.append(self._cadre_visit(rng, ctx.seed, pairing, codes, day))
         return visits
 
-    def _cadre_visit(self, rng, seed, station, codes, number, cadre, day) -> PlannedVisit:
+    def _cadre_visit(self, rng, seed, pairing, codes, day) -> PlannedVisit:
         place = rng.random()
+        station, number, cadre = pairing.station, pairing.number, pairing.cadre
+        first = day == pairing.start
         return PlannedVisit(
             station=station,
             manager=None,
             visited_on=day,
             purpose=VisitPurpose.PAIRED,
-            findings=rng.choice(CADRE_FINDINGS),
+            findings=FIRST_CADRE_FINDING if first else rng.choice(CADRE_FINDINGS),
             advice=rng.choice(CADRE_ADVICE),
             next_step="下季度结对回访",
             follow_up_on=None,

@@ -1,12 +1,16 @@
 from fucai.party.models.branch import PARTY_AFFAIRS, Branch, Member, PartyGroup
 from fucai.party.models.meeting import Absence, ComplianceRule, Meeting
+from fucai.party.models.pairing import AreaAssignment, Pairing, PairingScheme
 
 __all__ = [
     "PARTY_AFFAIRS",
     "Absence",
+    "AreaAssignment",
     "Branch",
     "ComplianceRule",
     "Meeting",
     "Member",
+    "Pairing",
+    "PairingScheme",
     "PartyGroup",
 ]

@@ -98,6 +98,8 @@ def test_the_result_says_every_setting_and_serialises(with_effect):
         "base_period": -1,
         "event_window": [-6, 6],
         "placebo_shift": 6,
+        "ramp_up_months": 6,
+        "min_untreated_months": 2,
         "cluster": "station_code",
         "confidence": 0.95,
         "bootstrap_seed": None,
@@ -169,6 +171,8 @@ def test_the_panel_is_built_from_the_sales_analytics_per_station_and_month(
         context=context,
     )
     fen = [(r.station_code, r.month, round(math.exp(r.log_sales))) for r in panel.itertuples()]
+    # 36110214 sold 300 yuan in January 2023, the month its pairing began (on the 20th): that
+    # partial month is left out, neither treated nor untreated
     assert sorted(fen) == [
         ("36040001", dt.date(2022, 1, 1), 400_00),
         ("36040001", dt.date(2022, 3, 1), 3000_00),
@@ -176,13 +180,12 @@ def test_the_panel_is_built_from_the_sales_analytics_per_station_and_month(
         ("36040001", dt.date(2023, 2, 1), 2500_00),
         ("36110001", dt.date(2023, 3, 1), 1000_00),
         ("36110214", dt.date(2022, 6, 1), 1500_00),
-        ("36110214", dt.date(2023, 1, 1), 300_00),  # the pairing's partial month: untreated
         ("36110214", dt.date(2023, 6, 1), 1700_00),
     ]
     assert stations.values.tolist() == [
-        ["36040001", "360400", "street", None],
-        ["36110001", "360700", "shopping_complex", None],
-        ["36110214", "360700", "street", dt.date(2023, 2, 1)],
+        ["36040001", "360400", "street", None, None],
+        ["36110001", "360700", "shopping_complex", None, None],
+        ["36110214", "360700", "street", dt.date(2023, 2, 1), None],
     ]
     city, _ = panel_from_sales(
         {}, dt.date(2022, 1, 1), dt.date(2023, 12, 31), Scope.city("360700"), context
@@ -215,6 +218,6 @@ def test_treated_stations_without_a_month_before_their_start_are_left_out_and_sa
     r = estimate_effect(panel[~before], stations)
     assert (r.n_treated, r.warnings) == (
         55,
-        ["5 个处理站点在处理开始前没有销量月份（如开业即为新渠道），未计入"],
+        ["5 个处理站点在处理开始前的销量月份不足（如开业即处理），未计入"],
     )
     assert r.ci_low_pct <= 8.0 <= r.ci_high_pct

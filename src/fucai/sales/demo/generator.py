@@ -1,7 +1,8 @@
 """The demo's daily sales, vectorised: per year an array of days × stations × games.
 
 natural amount = province level of the game on the day (shape.py) × station size × the station's
-affinity for the game × its maturity (ramp-up, fade-out) × daily noise, on the days the station
+affinity for the game × its maturity (ramp-up, fade-out) × the lift of a cadre pairing (+8 %
+from the pairing day, fucai.network.demo.pairing) × daily noise, on the days the station
 is open and sells; then calibrated (calibrate.py) to the targets (targets.py) and rounded to
 whole units. The result is an Arrow table per year in the store's daily schema, already in the
 store's order (date, station code, game). Everything is drawn from streams seeded by the demo
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from fucai.network.demo.pairing import PAIRING_EFFECT
 from fucai.sales.demo import targets as T
 from fucai.sales.demo.calibrate import YearCells, boost_groups, integerize
 from fucai.sales.demo.shape import EPOCH, GameSpec, ProvinceShape, province_shape
@@ -79,6 +81,7 @@ class DemoSalesGenerator:
             rng.random((days, len(frame)), np.float32) >= OFF_DAY_SHARE
         )
         values *= (frame.maturity[:, span].T * selling)[:, :, None]
+        values *= self.pairing_lift(span)[:, :, None]
         sigma = np.array([NOISE_SIGMA[g.category] for g in games], dtype=np.float32)
         noise = rng.standard_normal(values.shape, dtype=np.float32)
         noise *= sigma
@@ -91,6 +94,13 @@ class DemoSalesGenerator:
             for column in self.categories[T.INSTANT]:
                 values[holiday, :, column] *= ~away
         return values
+
+    def pairing_lift(self, span: slice) -> np.ndarray:
+        """(days, stations) float32: 1 + PAIRING_EFFECT from a station's pairing day, else 1
+        (the demo's known effect of cadre pairing; calibration then scales every station of
+        the day alike, so the seed's totals stay exact and the relative lift stays)."""
+        paired = self.shape.days[span][:, None] >= self.stations.paired_from[None, :]
+        return np.where(paired, np.float32(1 + PAIRING_EFFECT), np.float32(1))
 
     def year_cells(self, year: int, values: np.ndarray) -> YearCells:
         span = self.shape.year_slice(year)

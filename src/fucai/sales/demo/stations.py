@@ -61,6 +61,7 @@ class StationFrame:
     maturity: np.ndarray  # (stations, days) float32: ramp-up × fade-out
     partner: np.ndarray  # (stations,) bool: outlet of a partner organisation
     party: np.ndarray  # (stations,) bool: owner is a Party member
+    paired_from: np.ndarray  # (stations,) int32 day number of a cadre pairing; NEVER: none
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -201,6 +202,18 @@ def open_mask(rows: Sequence[StationRow], days: np.ndarray) -> np.ndarray:
     return mask
 
 
+NEVER = np.iinfo(np.int32).max
+
+
+def pairing_days(codes: Sequence[str], seed: int) -> np.ndarray:
+    """Per station, the day number from which a cadre is paired with it (the demo's pairings,
+    fucai.network.demo.pairing), NEVER for a station nobody is paired with."""
+    from fucai.network.demo.pairing import jian_pairings
+
+    starts = {p.code: (p.start - EPOCH).days for p in jian_pairings(seed)}
+    return np.array([starts.get(code, NEVER) for code in codes], dtype=np.int32)
+
+
 def load_stations(games: Sequence[GameSpec], days: np.ndarray, seed: int) -> StationFrame:
     rows = load_rows(int(days[0]), int(days[-1]) + 1)
     rng = np.random.default_rng([seed, 17])
@@ -212,4 +225,5 @@ def load_stations(games: Sequence[GameSpec], days: np.ndarray, seed: int) -> Sta
         maturity=maturity(rows, days),
         partner=np.array([r.partner for r in rows], dtype=bool),
         party=np.array([r.party for r in rows], dtype=bool),
+        paired_from=pairing_days([r.code for r in rows], seed),
     )

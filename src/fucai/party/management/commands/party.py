@@ -1,7 +1,14 @@
-"""`fucai party compliance --year 2023 [--as-of 2023-09-03] [--branch CODE] --format
-json|table|xlsx [--out FILE] [--user NAME]`: each branch's organisational life against the rules
-(fucai.party.compliance). Without --user: every branch; with it, that user's branches (none
-without the Party-affairs capability)."""
+"""Party building on the command line (without --user: everything; with it, that user's
+branches, none without the Party-affairs capability):
+
+- `fucai party compliance --year 2023 [--as-of 2023-09-03] [--branch CODE] --format
+  json|table|xlsx [--out FILE]`: each branch's organisational life against the rules
+  (fucai.party.compliance);
+- `fucai party pairing [--as-of DAY] [--since DAY] [--stale-days 90] --format json|table|xlsx`:
+  pairing coverage per city (fucai.party.pairing);
+- `fucai party effect --treatment pairing|new_channel --city 吉安 [--first DAY] [--as-of DAY]
+  [--radius 1000] [--controls matched_never_treated|all_untreated] --format json|table`: the
+  measured effect on station sales (fucai.party.effect)."""
 
 from __future__ import annotations
 
@@ -11,7 +18,10 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from fucai.core.commandline import FucaiCommand, render_table
-from fucai.network.management.commands.network import parse_date, user_for
+from fucai.network.management.commands.network import city_for, parse_date, user_for
+from fucai.party.effect import CONTROL_GROUPS
+from fucai.party.effect_build import NEAR_M, TREATMENTS
+from fucai.party.pairing import STALE_DAYS
 
 
 class Command(FucaiCommand):
@@ -26,8 +36,31 @@ class Command(FucaiCommand):
         check.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
         check.add_argument("--out", help="with xlsx: the file to write")
         check.add_argument("--user", help="apply this user's scope (default: every branch)")
+        pairing = sub.add_parser("pairing", help="pairing coverage per city as of a day")
+        pairing.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+        pairing.add_argument("--since", type=parse_date, help="visits counted from (1 January)")
+        pairing.add_argument("--stale-days", type=int, default=STALE_DAYS, help="default 90")
+        pairing.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+        pairing.add_argument("--out", help="with xlsx: the file to write")
+        pairing.add_argument("--user", help="apply this user's scope (default: every branch)")
+        effect = sub.add_parser("effect", help="the effect of pairing or new channels on sales")
+        effect.add_argument("--treatment", choices=TREATMENTS, required=True)
+        effect.add_argument("--city", required=True, help="name or adcode, e.g. 吉安 or 360800")
+        effect.add_argument("--first", type=parse_date, help="first month (default 2021-01)")
+        effect.add_argument("--as-of", type=parse_date, help="last day (default: today)")
+        effect.add_argument("--radius", type=int, default=NEAR_M, help="new_channel: metres")
+        effect.add_argument("--controls", choices=CONTROL_GROUPS, default=CONTROL_GROUPS[0])
+        effect.add_argument("--format", choices=("table", "json"), default="table")
+        effect.add_argument("--user", help="apply this user's scope (default: everything)")
 
     def handle(self, *args, **options) -> None:
+        if options["action"] == "pairing":
+            return self.pairing(options)
+        if options["action"] == "effect":
+            return self.effect(options)
+        return self.compliance(options)
+
+    def compliance(self, options) -> None:
         from fucai.party.compliance import compliance, report
         from fucai.party.models import Branch
 
@@ -60,6 +93,100 @@ class Command(FucaiCommand):
         path = Path(out or f"party-compliance-{year}.xlsx")
         path.write_bytes(workbook_bytes(compliance_workbook(pairs, year, day)))
         self.stdout.write(str(path))
+
+    def pairing(self, options) -> None:
+        from django.utils import timezone
+
+        from fucai.core.bounds import clamp_date
+        from fucai.party.models import Pairing
+        from fucai.party.pairing import coverage
+
+        user = user_for(options["user"])
+        as_of, notice = clamp_date(options["as_of"] or timezone.localdate())
+        if notice:
+            self.stderr.write(notice)
+        if options["stale_days"] < 1:
+            raise CommandError("--stale-days must be 1 or more.")
+        pairings = Pairing.objects.all() if user is None else Pairing.objects.restrict(user)
+        result = coverage(pairings, as_of, options["since"], options["stale_days"], user)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+            return
+        if options["format"] == "table":
+            from fucai.party.exports import pairing_city_rows
+
+            head = [
+                "city",
+                "cadres",
+                "stations",
+                "open",
+                "paired %",
+                "visits",
+                "per month",
+                "stale",
+            ]
+            self.stdout.write(render_table(head, pairing_city_rows(result), right=set(range(1, 8))))
+            return
+        from fucai.core.excel import workbook_bytes
+        from fucai.party.exports import pairing_workbook
+
+        path = Path(options["out"] or f"party-pairing-{as_of}.xlsx")
+        path.write_bytes(workbook_bytes(pairing_workbook(result)))
+        self.stdout.write(str(path))
+
+    def effect(self, options) -> None:
+        from django.utils import timezone
+
+        from fucai.core.bounds import clamp_date
+        from fucai.core.grant import PARTY_AFFAIRS, grant_for
+        from fucai.party.effect import EffectError, EffectSettings
+        from fucai.party.effect_build import PANEL_FIRST, EffectRequest, run_effect
+
+        user = user_for(options["user"])
+        if user is not None and not grant_for(user).can(PARTY_AFFAIRS):
+            raise CommandError(f"--user {options['user']!r} does not see Party work.")
+        last, notice = clamp_date(options["as_of"] or timezone.localdate())
+        if notice:
+            self.stderr.write(notice)
+        request = EffectRequest(
+            treatment=options["treatment"],
+            city=city_for(options["city"]).code,
+            first=options["first"] or PANEL_FIRST,
+            last=last,
+            radius_m=options["radius"],
+            settings=EffectSettings(control_group=options["controls"]),
+        )
+        try:
+            result = run_effect(request, user)
+        except EffectError as exc:
+            raise CommandError(f"{exc}") from None
+        if options["format"] == "json":
+            data = {"treatment": request.treatment, "city": request.city, **result.to_dict()}
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(_effect_table(result))
+
+
+def _effect_table(result) -> str:
+    rows = [
+        ["estimate", f"{result.estimate_pct}% [{result.ci_low_pct}%, {result.ci_high_pct}%]"],
+        [
+            "placebo",
+            "—"
+            if result.placebo_estimate_pct is None
+            else f"{result.placebo_estimate_pct}% "
+            f"[{result.placebo_ci_low_pct}%, {result.placebo_ci_high_pct}%]",
+        ],
+        [
+            "TWFE (comparison)",
+            f"{result.twfe_pct}% [{result.twfe_ci_low_pct}%, {result.twfe_ci_high_pct}%]",
+        ],
+        ["treated / controls", f"{result.n_treated} / {result.n_control}"],
+        ["estimator", result.estimator],
+        ["verdict", result.verdict],
+        *[["warning", w] for w in result.warnings],
+    ]
+    return render_table(["", ""], rows, right=set())
 
 
 def _table(pairs) -> str:

@@ -1,0 +1,137 @@
+"""A cadre's area (分片挂点) and what is in it as of a day: its population on the demand grid
+(fucai.planning.demand), the part no open station covers (fucai.planning.coverage, the blank
+area) and the leads still in the pipeline there (fucai.network's leads).
+
+A county area is the county's demand cells and leads. A cell area is a set of H3 cells of any
+resolution: the demand cells (resolution 8) inside them, and the leads whose position falls in
+one of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from fucai.party.choices import AreaKind
+
+MAX_CELLS = 2000  # cells one area may list
+
+
+def check_area(area) -> None:
+    """A county area names a county; a cell area lists valid H3 cells (and no county)."""
+    from h3.api import basic_str as h3
+
+    if area.ended_on and area.started_on and area.ended_on <= area.started_on:
+        raise ValidationError({"ended_on": _("An assignment ends after the day it starts.")})
+    if area.kind == AreaKind.COUNTY:
+        if not area.county_id:
+            raise ValidationError({"county": _("Choose the county the cadre is assigned to.")})
+        return
+    cells = area.cells if isinstance(area.cells, list) else []
+    if not cells:
+        raise ValidationError({"cells": _("List the H3 cells of the area.")})
+    if len(cells) > MAX_CELLS:
+        raise ValidationError({"cells": _("At most %(n)d cells per area.") % {"n": MAX_CELLS}})
+    bad = [c for c in cells if not (isinstance(c, str) and h3.is_valid_cell(c))]
+    if bad:
+        raise ValidationError({"cells": _("Not an H3 cell: %(cell)s") % {"cell": str(bad[0])}})
+
+
+def demand_cells(cells: list[str], resolution: int) -> np.ndarray:
+    """The uint64 H3 indexes at `resolution` that the cells cover (children of coarser cells,
+    the parent of finer ones)."""
+    from h3.api import basic_str as h3
+
+    out: set[str] = set()
+    for cell in cells:
+        res = h3.get_resolution(cell)
+        if res < resolution:
+            out.update(h3.cell_to_children(cell, resolution))
+        else:
+            out.add(h3.cell_to_parent(cell, resolution) if res > resolution else cell)
+    return np.array(sorted(int(c, 16) for c in out), dtype=np.uint64)
+
+
+@dataclass
+class AreaContents:
+    """An area's population, its blank part and its open leads as of a day."""
+
+    area: object
+    population: float = 0.0
+    uncovered: float = 0.0
+    cells: int = 0
+    leads: list = field(default_factory=list)
+
+    @property
+    def covered_pct(self) -> float | None:
+        if not self.population:
+            return None
+        return round((1 - self.uncovered / self.population) * 100, 1)
+
+
+def _grid_mask(area, grid) -> np.ndarray:
+    from fucai.planning.demand import RESOLUTION
+
+    if area.kind == AreaKind.COUNTY:
+        return grid.county == area.county.code
+    return np.isin(grid.cell, demand_cells(area.cells, RESOLUTION))
+
+
+def _leads_in(area, leads: list) -> list:
+    if area.kind == AreaKind.COUNTY:
+        return [lead for lead in leads if lead.county_id == area.county_id]
+    from h3.api import basic_str as h3
+
+    from fucai.planning.geometry import to_wgs84
+
+    if not leads:
+        return []
+    lon, lat = to_wgs84(
+        np.array([float(lead.lon) for lead in leads]), np.array([float(lead.lat) for lead in leads])
+    )
+    wanted = set(area.cells)
+    resolutions = {h3.get_resolution(c) for c in wanted}
+    out = []
+    for lead, x, y in zip(leads, lon.tolist(), lat.tolist(), strict=True):
+        if any(h3.latlng_to_cell(y, x, res) in wanted for res in resolutions):
+            out.append(lead)
+    return out
+
+
+def area_contents(areas, as_of: dt.date, user=None) -> list[AreaContents]:
+    """For each area, its figures as of `as_of`; the leads are those `user` sees (None: all)."""
+    from fucai.network.choices import OPEN_LEAD_STATUSES
+    from fucai.network.models import Lead
+    from fucai.planning.coverage import covered_cells
+    from fucai.planning.demand import load_demand
+
+    areas = list(areas)
+    if not areas:
+        return []
+    grid = load_demand()
+    masks = [_grid_mask(area, grid) for area in areas]
+    union = np.logical_or.reduce(masks)
+    covered = np.zeros(len(grid), dtype=bool)
+    covered[union] = covered_cells(grid.subset(union), as_of)
+    leads = Lead.objects.restrict(user) if user is not None else Lead.objects.all()
+    leads = list(
+        leads.filter(status__in=OPEN_LEAD_STATUSES, received_on__lte=as_of)
+        .select_related("county")
+        .order_by("received_on", "pk")
+    )
+    out = []
+    for area, mask in zip(areas, masks, strict=True):
+        people = grid.population[mask]
+        out.append(
+            AreaContents(
+                area=area,
+                population=float(people.sum()),
+                uncovered=float(people[~covered[mask]].sum()),
+                cells=int(mask.sum()),
+                leads=_leads_in(area, leads),
+            )
+        )
+    return out
