@@ -31,7 +31,30 @@ ACCESS = {
         Expect(**OF_BRANCH, query={**BRANCH, "year": "2023", "as_of": "2023-09-03"}),
         Expect(**OF_BRANCH, query={**BRANCH, "year": "2023", "format": "xlsx"}),
     ],
+    "party:pairing_list": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, query={"as_of": "2023-09-03", "stale_days": "30"}),
+        Expect(**PARTY_PAGE, query={"as_of": "2023-09-03", "format": "xlsx"}),
+    ],
+    "party:pairing_new": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
+    ],
+    "party:pairing_detail": Expect(**OF_BRANCH, path={"pk": "{pairing}"}),
+    "party:area_list": [Expect(**PARTY_PAGE), Expect(**PARTY_PAGE, query={"as_of": "2023-09-03"})],
+    "party:area_detail": Expect(**OF_BRANCH, path={"pk": "{area}"}),
+    "party:study_list": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
+    ],
+    "party:study_detail": Expect(**OF_BRANCH, path={"pk": "{study}"}),
+    "party:study_progress": Expect(**OF_BRANCH, path={"pk": "{study}"}),
     "fucai_party_api_list_branches": Expect(api=True, **PARTY_PAGE),
+    "fucai_party_api_get_pairing_coverage": Expect(
+        api=True, **PARTY_PAGE, query={"as_of": "2023-09-03"}
+    ),
+    "fucai_party_api_list_areas": Expect(api=True, **PARTY_PAGE, query={"as_of": "2023-09-03"}),
+    "fucai_party_api_get_effect_study": Expect(api=True, **OF_BRANCH, path={"study_id": "{study}"}),
     "fucai_party_api_get_compliance": [
         Expect(api=True, **PARTY_PAGE, query={"year": "2023"}),
         Expect(api=True, **OF_BRANCH, query={**BRANCH, "year": "2023"}),

@@ -29,6 +29,11 @@ class PartyConfig(AppConfig):
                             MenuItem(_("Members"), "party:member_list", PARTY_AFFAIRS, order=20),
                             MenuItem(_("Meetings"), "party:meeting_list", PARTY_AFFAIRS, order=30),
                             MenuItem(_("Compliance"), "party:compliance", PARTY_AFFAIRS, order=40),
+                            MenuItem(_("Pairing"), "party:pairing_list", PARTY_AFFAIRS, order=50),
+                            MenuItem(_("Areas"), "party:area_list", PARTY_AFFAIRS, order=55),
+                            MenuItem(
+                                _("Effect on sales"), "party:study_list", PARTY_AFFAIRS, order=60
+                            ),
                         ),
                     ),
                 ),

@@ -40,3 +40,19 @@ class AreaKind(models.TextChoices):
 
     COUNTY = "county", _("county")
     CELLS = "cells", _("grid cells")
+
+
+class Treatment(models.TextChoices):
+    """What an effect study measures (fucai.party.effect_build)."""
+
+    PAIRING = "pairing", _("Cadre pairing (结对帮扶)")
+    NEW_CHANNEL = "new_channel", _("A new-channel outlet nearby")
+
+
+class StudyStatus(models.TextChoices):
+    """An effect study's run: queued for the worker, running, done, or failed (with why)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from fucai.network.choices import StationScene
 
 TREATMENTS = ("pairing", "new_channel")
@@ -92,8 +94,9 @@ def treatment_starts(request: EffectRequest, user=None) -> dict[str, dt.date]:
     raise ValueError(f"treatment must be one of {TREATMENTS}")
 
 
-def run_effect(request: EffectRequest, user=None):
-    """The EffectResult for the request, the panel read through `user`'s scope (None: all)."""
+def run_effect(request: EffectRequest, user=None, progress=None):
+    """The EffectResult for the request, the panel read through `user`'s scope (None: all);
+    `progress(step, pct)` hears of the steps."""
     from fucai.analytics.scope import Scope
     from fucai.network.models import Station
     from fucai.party.effect import EffectSettings, estimate_effect, panel_from_sales
@@ -104,4 +107,6 @@ def run_effect(request: EffectRequest, user=None):
     panel, stations = panel_from_sales(starts, request.first, request.last, scope, opened=opened)
     stations = stations[stations.city == request.city]
     panel = panel[panel.station_code.isin(stations.station_code)]
+    if progress is not None:
+        progress(_("estimating"), 40)
     return estimate_effect(panel, stations, request.settings or EffectSettings())

@@ -61,13 +61,13 @@ def pairing_city_rows(result) -> list[list]:
 
 
 def pairing_rows(result) -> list[list]:
-    """Every pairing lasting on the day: the cadre's name masked, as on the page."""
+    """Every pairing lasting on the day, as the page lists it."""
     return [
         [
             r.pairing.station.city.name,
             r.pairing.station.code,
             r.pairing.station.name,
-            str(r.pairing.member),
+            r.pairing.member.name,
             r.pairing.started_on,
             r.pairing.ended_on or "",
             r.visits,

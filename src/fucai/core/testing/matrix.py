@@ -197,6 +197,9 @@ OBJECT_FIELDS = (
     "scenario",
     "branch",
     "meeting",
+    "pairing",
+    "area",
+    "study",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -620,7 +623,42 @@ def _a_branch(obj: str, city, user) -> dict[str, str]:
         recorded_by=user,
     )
     meeting.attendees.add(member)
-    return {"branch": branch.code, "meeting": str(meeting.pk)}
+    return {"branch": branch.code, "meeting": str(meeting.pk), **_party_work(branch, member, user)}
+
+
+def _party_work(branch, member, user) -> dict[str, str]:
+    """The branch's cadre paired with the city's station, assigned to its county, and a
+    finished effect study of the city."""
+    from fucai.network.models import Station
+    from fucai.party.models import AreaAssignment, EffectStudy, Pairing, PairingScheme
+
+    obj = GZ if branch.city.code == OBJECTS[GZ]["city"] else JJ
+    station = Station.objects.get(code=OBJECTS[obj]["station"])
+    scheme = PairingScheme.objects.create(
+        branch=branch, name=f"矩阵{obj}结对方案", started_on=dt.date(2023, 1, 1)
+    )
+    pairing = Pairing.objects.create(
+        scheme=scheme, member=member, station=station, started_on=dt.date(2023, 2, 1)
+    )
+    area = AreaAssignment.objects.create(
+        branch=branch,
+        member=member,
+        kind="county",
+        county=station.county,
+        started_on=dt.date(2023, 3, 1),
+    )
+    study = EffectStudy.objects.create(
+        branch=branch,
+        city=branch.city,
+        treatment="pairing",
+        first=dt.date(2021, 1, 1),
+        last=dt.date(2023, 9, 3),
+        control_group="matched_never_treated",
+        status="done",
+        result={"estimate_pct": 1.0, "ci_low_pct": -1.0, "ci_high_pct": 3.0, "event_study": []},
+        created_by=user,
+    )
+    return {"pairing": str(pairing.pk), "area": str(area.pk), "study": str(study.pk)}
 
 
 def _a_spacing_rule(obj: str, city_code: str):

@@ -53,3 +53,79 @@ def get_compliance(
     if as_of is not None:
         as_of, _notice = clamp_date(as_of)
     return report(list(branches), year, as_of)
+
+
+@router.get("/pairings/coverage", summary="Pairing coverage per city")
+def get_pairing_coverage(
+    request, as_of: dt.date | None = None, stale_days: int = 90, city: str | None = None
+) -> dict:
+    """Per city (adcode, or `city` only): cadres and stations paired on `as_of` (default today),
+    the city's open stations, visits and visits per pairing per month since 1 January, and the
+    pairings without a visit in `stale_days` days (the shape of `fucai party pairing`)."""
+    from django.utils import timezone
+
+    from fucai.party.models import Pairing
+    from fucai.party.pairing import coverage
+
+    _branches(request)
+    user = auth_user(request)
+    if not 1 <= stale_days <= 3650:
+        raise HttpError(422, "stale_days must be between 1 and 3650")
+    as_of, _notice = clamp_date(as_of or timezone.localdate())
+    pairings = Pairing.objects.restrict(user)
+    if city:
+        pairings = pairings.filter(station__city__code=city)
+    return coverage(pairings, as_of, stale_days=stale_days, user=user).to_dict()
+
+
+@router.get("/areas", summary="Cadres' areas with their blank population and open leads")
+def list_areas(request, as_of: dt.date | None = None) -> list[dict]:
+    """Each area assigned on `as_of` (default today): kind, county (adcode) or H3 cells, the
+    cadre's branch, population, not covered, open leads (those you see)."""
+    from django.utils import timezone
+
+    from fucai.party.areas import area_contents
+    from fucai.party.models import AreaAssignment
+
+    _branches(request)
+    user = auth_user(request)
+    as_of, _notice = clamp_date(as_of or timezone.localdate())
+    areas = (
+        AreaAssignment.objects.restrict(user).active_on(as_of).select_related("county", "branch")
+    )
+    return [
+        {
+            "id": row.area.pk,
+            "branch": row.area.branch.code,
+            "kind": row.area.kind,
+            "county": row.area.county.code if row.area.county_id else None,
+            "name": row.area.name,
+            "cells": row.area.cells,
+            "population": round(row.population),
+            "uncovered": round(row.uncovered),
+            "open_leads": len(row.leads),
+        }
+        for row in area_contents(areas, as_of, user=user)
+    ]
+
+
+@router.get("/effect-studies/{study_id}", summary="An effect study and its answer")
+def get_effect_study(request, study_id: int) -> dict:
+    """The study's settings, status and, once done, the answer (the shape of `fucai party effect
+    --format json`). A study outside your branches: 404."""
+    from fucai.party.models import EffectStudy
+
+    _branches(request)
+    study = EffectStudy.objects.restrict(auth_user(request)).filter(pk=study_id).first()
+    if study is None:
+        raise Http404
+    return {
+        "id": study.pk,
+        "treatment": study.treatment,
+        "city": study.city.code,
+        "first": study.first.isoformat(),
+        "last": study.last.isoformat(),
+        "status": study.status,
+        "error": study.error,
+        **study.result,
+    }

@@ -1,6 +1,7 @@
 from fucai.party.models.branch import PARTY_AFFAIRS, Branch, Member, PartyGroup
 from fucai.party.models.meeting import Absence, ComplianceRule, Meeting
 from fucai.party.models.pairing import AreaAssignment, Pairing, PairingScheme
+from fucai.party.models.study import EffectStudy
 
 __all__ = [
     "PARTY_AFFAIRS",
@@ -8,6 +9,7 @@ __all__ = [
     "AreaAssignment",
     "Branch",
     "ComplianceRule",
+    "EffectStudy",
     "Meeting",
     "Member",
     "Pairing",
