@@ -60,14 +60,14 @@ class AreaContents:
     """An area's population, its blank part and its open leads as of a day."""
 
     area: object
-    population: float = 0.0
-    uncovered: float = 0.0
+    population: float | None = None  # None: no demand layer yet
+    uncovered: float | None = None
     cells: int = 0
     leads: list = field(default_factory=list)
 
     @property
     def covered_pct(self) -> float | None:
-        if not self.population:
+        if not self.population or self.uncovered is None:
             return None
         return round((1 - self.uncovered / self.population) * 100, 1)
 
@@ -102,36 +102,39 @@ def _leads_in(area, leads: list) -> list:
 
 
 def area_contents(areas, as_of: dt.date, user=None) -> list[AreaContents]:
-    """For each area, its figures as of `as_of`; the leads are those `user` sees (None: all)."""
+    """For each area, its figures as of `as_of` (no population without a demand layer); the
+    leads are those `user` sees (None: all)."""
     from fucai.network.choices import OPEN_LEAD_STATUSES
     from fucai.network.models import Lead
-    from fucai.planning.coverage import covered_cells
-    from fucai.planning.demand import load_demand
 
     areas = list(areas)
     if not areas:
         return []
-    grid = load_demand()
-    masks = [_grid_mask(area, grid) for area in areas]
-    union = np.logical_or.reduce(masks)
-    covered = np.zeros(len(grid), dtype=bool)
-    covered[union] = covered_cells(grid.subset(union), as_of)
     leads = Lead.objects.restrict(user) if user is not None else Lead.objects.all()
     leads = list(
         leads.filter(status__in=OPEN_LEAD_STATUSES, received_on__lte=as_of)
         .select_related("county")
         .order_by("received_on", "pk")
     )
-    out = []
-    for area, mask in zip(areas, masks, strict=True):
-        people = grid.population[mask]
-        out.append(
-            AreaContents(
-                area=area,
-                population=float(people.sum()),
-                uncovered=float(people[~covered[mask]].sum()),
-                cells=int(mask.sum()),
-                leads=_leads_in(area, leads),
-            )
-        )
+    out = [AreaContents(area=area, leads=_leads_in(area, leads)) for area in areas]
+    _add_population(out, as_of)
     return out
+
+
+def _add_population(contents: list[AreaContents], as_of: dt.date) -> None:
+    from fucai.planning.coverage import covered_cells
+    from fucai.planning.demand import NoDemandLayer, load_demand
+
+    try:
+        grid = load_demand()
+    except NoDemandLayer:
+        return
+    masks = [_grid_mask(c.area, grid) for c in contents]
+    union = np.logical_or.reduce(masks)
+    covered = np.zeros(len(grid), dtype=bool)
+    covered[union] = covered_cells(grid.subset(union), as_of)
+    for item, mask in zip(contents, masks, strict=True):
+        people = grid.population[mask]
+        item.population = float(people.sum())
+        item.uncovered = float(people[~covered[mask]].sum())
+        item.cells = int(mask.sum())

@@ -101,8 +101,8 @@ def list_areas(request, as_of: dt.date | None = None) -> list[dict]:
             "county": row.area.county.code if row.area.county_id else None,
             "name": row.area.name,
             "cells": row.area.cells,
-            "population": round(row.population),
-            "uncovered": round(row.uncovered),
+            "population": None if row.population is None else round(row.population),
+            "uncovered": None if row.uncovered is None else round(row.uncovered),
             "open_leads": len(row.leads),
         }
         for row in area_contents(areas, as_of, user=user)

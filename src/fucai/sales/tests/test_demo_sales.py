@@ -676,3 +676,106 @@ def test_the_other_regions_place_jiangxi_at_the_rank_asked_for():
     assert sorted(weights.values(), reverse=True)[9] <= 0.02 * 0.9  # the 10th below
     with pytest.raises(ValueError):
         other_weights(30, 0.05)
+
+
+# --- the demo's cadre pairing and its measured effect (fucai.party; built with these sales) ------
+def test_the_demo_pairs_433_jian_cadres_one_to_one_with_supermarket_stations(demo_db):
+    from fucai.party.models import Pairing
+
+    pairings = Pairing.objects.filter(scheme__branch__city__code="360800")
+    assert pairings.count() == 433
+    assert pairings.values("member").distinct().count() == 433
+    assert pairings.values("station").distinct().count() == 433
+    assert set(pairings.values_list("station__scene", flat=True)) == {"supermarket"}
+    assert not pairings.filter(station__owner__is_party_member=True).exists()
+    # the drive rolled out over months: staggered starts
+    months = {d.month for d in pairings.values_list("started_on", flat=True)}
+    assert {1, 2, 3, 4, 5, 6} <= months
+
+
+def test_every_demo_pairing_begins_with_a_visit_on_its_day(demo_db):
+    from fucai.network.models import FieldVisit
+    from fucai.party.models import Pairing
+
+    firsts = set(
+        FieldVisit.objects.filter(purpose="paired").values_list("station_id", "visited_on")
+    )
+    assert all(
+        (station, day) in firsts
+        for station, day in Pairing.objects.values_list("station_id", "started_on")
+    )
+
+
+def test_fuzhou_cadres_are_assigned_to_its_counties_and_two_blank_patches_of_linchuan(demo_db):
+    from fucai.party.areas import area_contents
+    from fucai.party.models import AreaAssignment
+    from fucai.planning.coverage import blank_areas
+
+    areas = AreaAssignment.objects.filter(branch__city__code="361000").select_related("county")
+    assert areas.filter(kind="county").count() == 11
+    assert areas.filter(kind="cells").count() == 2
+    contents = {c.area.label: c for c in area_contents(areas, AS_OF)}
+    planning = {c.code: c for c in blank_areas(AS_OF, ["361000"]).counties}
+    linchuan = contents["临川区"]
+    assert round(linchuan.uncovered) == round(planning["361002"].uncovered)  # one definition
+    assert round(linchuan.population) == round(planning["361002"].population)
+    patches = [contents[name] for name in ("文昌街道", "西大街街道")]
+    assert all(p.uncovered > 0 for p in patches)
+    assert sum(p.uncovered for p in patches) <= linchuan.uncovered
+
+
+def test_the_effect_of_pairing_in_jian_recovers_the_demo_s_8_percent(demo_db):
+    out = io.StringIO()
+    call_command(
+        "party",
+        "effect",
+        "--treatment",
+        "pairing",
+        "--city",
+        "吉安",
+        "--as-of",
+        "2023-09-03",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    keys = {
+        "estimate_pct",
+        "ci_low_pct",
+        "ci_high_pct",
+        "placebo_estimate_pct",
+        "placebo_ci_low_pct",
+        "placebo_ci_high_pct",
+        "n_treated",
+        "n_control",
+        "estimator",
+        "verdict",
+    }
+    assert keys <= set(data)
+    assert data["ci_low_pct"] <= 8.0 <= data["ci_high_pct"]  # the generator's +8 %
+    assert data["ci_low_pct"] > 0 and data["verdict"].startswith("有可测量的效果")
+    assert data["placebo_ci_low_pct"] <= 0 <= data["placebo_ci_high_pct"]
+    assert data["n_treated"] > 300 and data["n_control"] > 0
+    pre = [e["coef_pct"] for e in data["event_study"] if e["k"] < -1]
+    assert max(abs(c) for c in pre) < 2  # flat before the start: parallel trends hold
+
+
+def test_a_new_channel_outlet_nearby_has_no_measurable_effect_in_the_demo(demo_db):
+    out = io.StringIO()
+    call_command(
+        "party",
+        "effect",
+        "--treatment",
+        "new_channel",
+        "--city",
+        "赣州",
+        "--as-of",
+        "2023-09-03",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    assert data["ci_low_pct"] <= 0 <= data["ci_high_pct"]  # the generator has no spillover
+    assert data["verdict"] == "暂无可测量的效果"
