@@ -197,6 +197,7 @@ OBJECT_FIELDS = (
     "scenario",
     "branch",
     "meeting",
+    "member",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -620,7 +621,7 @@ def _a_branch(obj: str, city, user) -> dict[str, str]:
         recorded_by=user,
     )
     meeting.attendees.add(member)
-    return {"branch": branch.code, "meeting": str(meeting.pk)}
+    return {"branch": branch.code, "meeting": str(meeting.pk), "member": str(member.pk)}
 
 
 def _a_spacing_rule(obj: str, city_code: str):

@@ -53,3 +53,22 @@ def get_compliance(
     if as_of is not None:
         as_of, _notice = clamp_date(as_of)
     return report(list(branches), year, as_of)
+
+
+@router.get("/assessments", summary="四强 self-assessments")
+def list_assessments(request, year: int | None = None, branch: str | None = None) -> list[dict]:
+    """Your branches' 四强 self-assessments (or of `year`, of `branch`, a code): the score and
+    maximum, per dimension, each item's points, evidence (meeting and attachment ids), what the
+    records suggest and what is missing (`not_scored`, `no_evidence`, `short`)."""
+    from fucai.party.assessment import evaluate, prefetched
+    from fucai.party.models import Assessment
+
+    branches = _branches(request)
+    if branch:
+        branches = branches.filter(code=branch)
+        if not branches:
+            raise Http404
+    assessments = Assessment.objects.restrict(auth_user(request)).filter(branch__in=branches)
+    if year is not None:
+        assessments = assessments.filter(year=year)
+    return [evaluate(a).as_dict() for a in prefetched(assessments)]
