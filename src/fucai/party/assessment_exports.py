@@ -37,9 +37,9 @@ def assessment_workbook(result):
 
     columns = [
         _("Dimension"),
-        _("No."),
+        _("Item no."),
         _("Item"),
-        _("Points"),
+        _("Item points"),
         _("Awarded"),
         _("Suggested by the records"),
         _("Evidence needed"),

@@ -5,6 +5,7 @@ Party-affairs officers who see them know them), phones and ID numbers masked
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fucai.core.personal import ID_NUMBER, PHONE, mask
 
@@ -26,10 +27,10 @@ def members_workbook(branch, rows: list[dict]):
     from fucai.core.excel import add_notes_sheet, table_workbook
 
     columns = [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Role"),
         _("Party group"),
-        _("Joined"),
+        _("Joined the Party on"),
         _("Cadre"),
         _("Phone"),
         _("ID number"),

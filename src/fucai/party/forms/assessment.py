@@ -67,7 +67,7 @@ class AssessmentForm(forms.Form):
 
     def _add_item(self, item, meetings) -> None:
         self.fields[_name("points", item)] = forms.IntegerField(
-            label=_("Points"), min_value=0, max_value=item.points, required=False
+            label=_("Points awarded"), min_value=0, max_value=item.points, required=False
         )
         self.fields[_name("note", item)] = forms.CharField(
             label=_("Note"), max_length=300, required=False, validators=[clean_optional_text]
