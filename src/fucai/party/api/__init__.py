@@ -62,8 +62,11 @@ def list_assessments(request, year: int | None = None, branch: str | None = None
     records suggest and what is missing (`not_scored`, `no_evidence`, `short`)."""
     from fucai.party.assessment import evaluate, prefetched
     from fucai.party.models import Assessment
+    from fucai.party.models.assessment import FIRST_YEAR, LAST_YEAR
 
     branches = _branches(request)
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise HttpError(422, f"year must be between {FIRST_YEAR} and {LAST_YEAR}")
     if branch:
         branches = branches.filter(code=branch)
         if not branches:

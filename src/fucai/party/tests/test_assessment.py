@@ -228,9 +228,7 @@ def _evaluate(code: str):
     return evaluate(prefetched(Assessment.objects.filter(branch__code=code)).get())
 
 
-def test_points_above_the_item_s_and_another_branch_s_meetings_are_refused(
-    client, demo, two_roles
-):
+def test_points_above_the_item_s_and_another_branch_s_meetings_are_refused(client, demo, two_roles):
     client.force_login(two_roles)
     url = reverse("party:assessment_edit", args=["DZ360400", 2023])
     province_meeting = Meeting.objects.filter(branch__code=PROVINCE_CODE).first()
