@@ -161,6 +161,10 @@ class DimensionResult:
     def max_points(self) -> int:
         return sum(r.item.points for r in self.items)
 
+    @property
+    def missing(self) -> list[ItemResult]:
+        return [r for r in self.items if r.missing]
+
 
 @dataclass
 class AssessmentResult:

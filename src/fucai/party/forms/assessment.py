@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from fucai.core.attachments import AttachmentsField, store_attachment
 from fucai.core.bounds import BoundedDateField, clean_optional_text
 from fucai.core.forms import style_fields
+from fucai.network.forms import DateInput
 from fucai.party.assessment import default_day
 from fucai.party.models import Assessment, AssessmentAnswer, Meeting
 
@@ -29,7 +30,7 @@ class AssessmentForm(forms.Form):
     assessed_on = BoundedDateField(
         label=_("Assessed on"),
         help_text=_("The records are checked up to this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     conclusion = forms.CharField(
         label=_("Conclusion"),

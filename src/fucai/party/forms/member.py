@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fucai.accounts.grants import agency_accounts
 from fucai.core.bounds import BoundedDateField, clean_text
 from fucai.core.forms import style_fields
 from fucai.core.personal import ID_NUMBER, PHONE, Kind, mask
+from fucai.network.forms import DateInput
 from fucai.network.imports.cells import CellError, Masked
 from fucai.network.imports.cells import id_number as id_number_cell
 from fucai.network.imports.cells import phone as phone_cell
@@ -23,9 +25,7 @@ PERSONAL = {"phone": (PHONE, phone_cell), "id_number": (ID_NUMBER, id_number_cel
 class MemberForm(forms.ModelForm):
     """A member of one of `branches`; on an existing member, phone and ID number start masked."""
 
-    joined_on = BoundedDateField(
-        label=_("Joined the Party on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    joined_on = BoundedDateField(label=_("Joined the Party on"), widget=DateInput())
 
     class Meta:
         model = Member
@@ -44,7 +44,12 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
-        self.fields["group"].queryset = PartyGroup.objects.filter(branch__in=branches)
+        if not self.instance.pk and len(branches) == 1:
+            self.initial.setdefault("branch", branches[0])
+        groups = PartyGroup.objects.filter(branch__in=branches).select_related("branch")
+        self.fields["group"].queryset = groups
+        self.fields["group"].label_from_instance = lambda g: f"{g.branch.name} · {g.name}"
+        self.fields["name"].label = pgettext_lazy("person", "Name")
         cities = branches.values_list("city_id", flat=True)
         self.fields["user"].queryset = agency_accounts(cities)
         self.fields["user"].help_text = _("Optional: an account of the branch's agency.")
