@@ -1,9 +1,7 @@
-"""The 四强 assessment and member pages in real Chromium at 390 × 844 (a phone): the provincial
-branch's 2023 assessment (93 / 100, items 2 and 8 missing), its form and the member form fit
-the screen.
-
-Screenshots: test-artifacts/party-assessment-*.png. Skipped without Chromium, unless
-FUCAI_REQUIRE_BROWSER=1 (fucai.core.testing.browser)."""
+"""The 四强 assessment and member pages in real Chromium on a phone (as the compliance page's
+test, whose viewport and demo context it shares): the provincial branch's 2023 assessment
+(93 / 100, items 2 and 8 missing), its form and the member pages fit the screen; screenshots
+test-artifacts/party-assessment-*.png and party-member-form-phone.png."""
 
 from __future__ import annotations
 
@@ -12,17 +10,9 @@ import pytest
 from fucai.core.testing.browser import BROWSER_MARKS, log_in, shot
 from fucai.party.assessment_demo import AssessmentDemoBuilder
 from fucai.party.demo import PROVINCE_CODE, PartyDemoBuilder
-
-PHONE = {"width": 390, "height": 844}
+from fucai.party.tests.test_compliance_browser import PHONE, _Ctx
 
 pytestmark = BROWSER_MARKS
-
-
-class _Ctx:
-    seed = 1
-
-    def progress(self, label, count) -> None:
-        pass
 
 
 @pytest.fixture
