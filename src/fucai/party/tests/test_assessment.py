@@ -240,3 +240,21 @@ def test_points_above_the_item_s_and_another_branch_s_meetings_are_refused(clien
     assert f"points_{items[5]}" in errors and f"meetings_{items[6]}" in errors
     assert not Assessment.objects.filter(branch__code="DZ360400").exists()
     assert client.post(url, {}).status_code == 400
+
+
+def test_the_list_costs_the_same_queries_for_one_assessment_or_three(client, demo, party_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(party_user)
+    url = reverse("party:assessment_list")
+    client.get(url)  # the grant and the session, once
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for code in ("DZ360400", "DZ360700"):
+        data = _form_data(code, points_5=3)
+        client.post(reverse("party:assessment_edit", args=[code, 2023]), data)
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(url)
+    assert len(response.context["results"]) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
