@@ -258,3 +258,20 @@ def test_the_list_costs_the_same_queries_for_one_assessment_or_three(client, dem
         response = client.get(url)
     assert len(response.context["results"]) == 3
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_checklist_is_data_a_revised_item_changes_the_maximum_and_what_is_missing(demo):
+    from fucai.party.models import ChecklistItem
+
+    ChecklistItem.objects.filter(checklist__valid_from=2023, order=15).update(points=10)
+    result = _province()
+    assert (result.score, result.max_points) == (93, 105)
+    assert [r.item.order for r in result.missing] == [2, 8, 15]  # 5 of 10 now
+
+
+def test_a_superuser_edits_the_checklist_in_the_admin(client, demo, django_user_model):
+    root = django_user_model.objects.create_superuser("root_checklist")
+    client.force_login(root)
+    checklist = checklist_for(2023)
+    response = client.get(reverse("admin:party_checklist_change", args=[checklist.pk]))
+    assert response.status_code == 200 and "三会一课" in response.content.decode()
