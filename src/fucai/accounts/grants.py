@@ -338,3 +338,23 @@ def party_branches(assignment) -> Reach:
 
     branches = Branch.objects.filter(city_id=assignment.city_id).values_list("pk", flat=True)
     return Reach.of(branches=branches)
+
+
+def agency_accounts(city_ids):
+    """The active accounts of the staff of these agencies (city ids; None: the provincial
+    centre), as a Party member of an agency's branch may be linked to one: not station owners'
+    accounts."""
+    from django.db.models import Q
+
+    from fucai.accounts.models import User
+
+    ids = set(city_ids)
+    agencies = Q(city_id__in=sorted(i for i in ids if i is not None))
+    if None in ids:
+        agencies |= Q(city__isnull=True)
+    owners = User.objects.filter(role_assignments__role=Role.OWNER)
+    return (
+        User.objects.filter(agencies, is_active=True)
+        .exclude(pk__in=owners)
+        .order_by("last_name", "first_name", "username")
+    )

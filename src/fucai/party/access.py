@@ -60,3 +60,31 @@ ACCESS = {
         Expect(api=True, **OF_BRANCH, query={**BRANCH, "year": "2023"}),
     ],
 }
+
+# the 四强 self-assessment: a branch's year (2023: the seeded checklist's first year)
+OF_YEAR = {**OF_BRANCH, "path": {"code": "{branch}", "year": "2023"}}
+ACCESS |= {
+    "party:assessment_list": Expect(**PARTY_PAGE),
+    "party:assessment_detail": [Expect(**OF_YEAR), Expect(**OF_YEAR, query={"format": "xlsx"})],
+    "party:assessment_edit": [
+        Expect(**OF_YEAR),
+        Expect(**OF_YEAR, method="POST", data={}, ok=400),
+    ],
+    "fucai_party_api_list_assessments": [
+        Expect(api=True, **PARTY_PAGE),
+        Expect(api=True, **OF_BRANCH, query={**BRANCH, "year": "2023"}),
+    ],
+}
+
+# members: the list's Excel export (masked), adding one, editing one of one's branches
+ACCESS["party:member_list"].append(Expect(**OF_BRANCH, query={**BRANCH, "format": "xlsx"}))
+ACCESS |= {
+    "party:member_new": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
+    ],
+    "party:member_edit": [
+        Expect(**OF_BRANCH, path={"pk": "{member}"}),
+        Expect(**OF_BRANCH, path={"pk": "{member}"}, method="POST", data={}, ok=400),
+    ],
+}

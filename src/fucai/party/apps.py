@@ -34,6 +34,12 @@ class PartyConfig(AppConfig):
                             MenuItem(
                                 _("Effect on sales"), "party:study_list", PARTY_AFFAIRS, order=60
                             ),
+                            MenuItem(
+                                _("Four-strong assessments"),
+                                "party:assessment_list",
+                                PARTY_AFFAIRS,
+                                order=45,
+                            ),
                         ),
                     ),
                 ),
@@ -42,6 +48,7 @@ class PartyConfig(AppConfig):
                     (90, "fucai.party.demo.PartyDemoBuilder"),
                     # after the branches and the demand grid (55): 吉安's pairings, 抚州's areas
                     (91, "fucai.party.demo_pairing.PairingDemoBuilder"),
+                    (94, "fucai.party.assessment_demo.AssessmentDemoBuilder"),
                 ),
                 access="fucai.party.access",
                 # Party-affairs officers (not editors of the network) land on what is due this month

@@ -56,3 +56,25 @@ class StudyStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class Dimension(models.TextChoices):
+    """The four dimensions of the 四强 branch assessment."""
+
+    POLITICAL = "political", _("政治功能强")
+    LEADERSHIP = "leadership", _("支部班子强")
+    MEMBERS = "members", _("党员队伍强")
+    ROLE = "role", _("作用发挥强")
+
+
+class AutoCheck(models.TextChoices):
+    """What the records can tell of a checklist item: the compliance of these meeting types
+    (fucai.party.compliance); none for an item only a person can judge."""
+
+    NONE = "", _("none")
+    SANHUI_YIKE = "sanhui_yike", _("三会一课")
+    MEMBER_ASSEMBLY = "member_assembly", _("支部党员大会")
+    COMMITTEE = "committee", _("支委会")
+    GROUP = "group", _("党小组会")
+    LECTURE = "lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")

@@ -21,3 +21,28 @@ urlpatterns = [
     path("effect/<int:pk>/", effect_views.study_detail, name="study_detail"),
     path("effect/<int:pk>/progress/", effect_views.study_progress, name="study_progress"),
 ]
+
+# the 四强 self-assessment (issue 11 point 5)
+from fucai.party import assessment_views  # noqa: E402
+
+urlpatterns += [
+    path("assessments/", assessment_views.assessment_list, name="assessment_list"),
+    path(
+        "assessments/<str:code>/<int:year>/",
+        assessment_views.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "assessments/<str:code>/<int:year>/edit/",
+        assessment_views.assessment_edit,
+        name="assessment_edit",
+    ),
+]
+
+# adding and editing members
+from fucai.party import member_views  # noqa: E402
+
+urlpatterns += [
+    path("members/new/", member_views.member_new, name="member_new"),
+    path("members/<int:pk>/edit/", member_views.member_edit, name="member_edit"),
+]

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fucai.core.attachments import AttachmentRefused, attachments_of, store_attachment
 from fucai.core.grant import grant_for
-from fucai.core.personal import ID_NUMBER, PHONE, mask
 from fucai.party.choices import MeetingType
 from fucai.party.compliance import compliance
 from fucai.party.forms import ComplianceForm, MeetingForm
+from fucai.party.members import member_rows
 from fucai.party.models import PARTY_AFFAIRS, Branch, Meeting, Member
 
 PER_PAGE = 100
@@ -79,14 +79,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
     branches = _branches(request)
     branch = _branch(request, branches)
     members = Member.objects.restrict(request.user).filter(branch=branch)
-    rows = [
-        {
-            "member": m,
-            "phone": mask(m.phone, PHONE) if m.phone else "",
-            "id_number": mask(m.id_number, ID_NUMBER) if m.id_number else "",
-        }
-        for m in members.select_related("group", "user")[:PER_PAGE]
-    ]
+    members = members.select_related("group", "user")
+    if branch and request.GET.get("format") == "xlsx":  # every member, masked as on the page
+        from fucai.core.excel import xlsx_response
+        from fucai.party.members import members_workbook
+
+        workbook = members_workbook(branch, member_rows(members))
+        return xlsx_response(workbook, f"{_('Party members')}-{branch.code}.xlsx")
+    rows = member_rows(members[:PER_PAGE])
     context = {"branches": branches, "branch": branch, "rows": rows}
     return render(request, "party/member_list.html", context)
 

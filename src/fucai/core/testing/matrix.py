@@ -200,6 +200,7 @@ OBJECT_FIELDS = (
     "pairing",
     "area",
     "study",
+    "member",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -623,7 +624,12 @@ def _a_branch(obj: str, city, user) -> dict[str, str]:
         recorded_by=user,
     )
     meeting.attendees.add(member)
-    return {"branch": branch.code, "meeting": str(meeting.pk), **_party_work(branch, member, user)}
+    return {
+        "branch": branch.code,
+        "meeting": str(meeting.pk),
+        "member": str(member.pk),
+        **_party_work(branch, member, user),
+    }
 
 
 def _party_work(branch, member, user) -> dict[str, str]:

@@ -129,3 +129,25 @@ def get_effect_study(request, study_id: int) -> dict:
         "error": study.error,
         **study.result,
     }
+
+
+@router.get("/assessments", summary="四强 self-assessments")
+def list_assessments(request, year: int | None = None, branch: str | None = None) -> list[dict]:
+    """Your branches' 四强 self-assessments (or of `year`, of `branch`, a code): the score and
+    maximum, per dimension, each item's points, evidence (meeting and attachment ids), what the
+    records suggest and what is missing (`not_scored`, `no_evidence`, `short`)."""
+    from fucai.party.assessment import evaluate, prefetched
+    from fucai.party.models import Assessment
+    from fucai.party.models.assessment import FIRST_YEAR, LAST_YEAR
+
+    branches = _branches(request)
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise HttpError(422, f"year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    if branch:
+        branches = branches.filter(code=branch)
+        if not branches:
+            raise Http404
+    assessments = Assessment.objects.restrict(auth_user(request)).filter(branch__in=branches)
+    if year is not None:
+        assessments = assessments.filter(year=year)
+    return [evaluate(a).as_dict() for a in prefetched(assessments)]

@@ -16,3 +16,13 @@ __all__ = [
     "PairingScheme",
     "PartyGroup",
 ]
+
+# the 四强 self-assessment (issue 11 point 5)
+from fucai.party.models.assessment import (
+    Assessment,
+    AssessmentAnswer,
+    Checklist,
+    ChecklistItem,
+)
+
+__all__ += ["Assessment", "AssessmentAnswer", "Checklist", "ChecklistItem"]
