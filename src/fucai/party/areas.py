@@ -104,18 +104,13 @@ def _leads_in(area, leads: list) -> list:
 def area_contents(areas, as_of: dt.date, user=None) -> list[AreaContents]:
     """For each area, its figures as of `as_of` (no population without a demand layer); the
     leads are those `user` sees (None: all)."""
-    from fucai.network.choices import OPEN_LEAD_STATUSES
     from fucai.network.models import Lead
 
     areas = list(areas)
     if not areas:
         return []
     leads = Lead.objects.restrict(user) if user is not None else Lead.objects.all()
-    leads = list(
-        leads.filter(status__in=OPEN_LEAD_STATUSES, received_on__lte=as_of)
-        .select_related("county")
-        .order_by("received_on", "pk")
-    )
+    leads = list(leads.open_on(as_of).select_related("county").order_by("received_on", "pk"))
     out = [AreaContents(area=area, leads=_leads_in(area, leads)) for area in areas]
     _add_population(out, as_of)
     return out

@@ -114,7 +114,7 @@ class EffectError(ValueError):
 
 def pct(log_points: float) -> float:
     """Log points as a percentage change, rounded to 0.01."""
-    return round(math.expm1(log_points) * 100, 2)
+    return round(math.expm1(log_points) * 100, 2) + 0.0  # + 0.0: no "-0.0"
 
 
 def month_index(day: dt.date) -> int:

@@ -65,7 +65,11 @@ def _study(request: HttpRequest, pk: int) -> EffectStudy:
 
 def chart_data(study: EffectStudy) -> dict:
     """What the event-study chart draws: event time, coefficient and interval in %."""
-    rows = study.result.get("event_study", [])
+    rows = list(study.result.get("event_study", []))
+    base = study.result.get("settings", {}).get("base_period", -1)
+    if rows and all(r["k"] != base for r in rows):  # the reference month: 0 by construction
+        rows.append({"k": base, "coef_pct": 0.0, "ci_low_pct": 0.0, "ci_high_pct": 0.0})
+        rows.sort(key=lambda r: r["k"])
     return {
         "k": [r["k"] for r in rows],
         "coef": [r["coef_pct"] for r in rows],

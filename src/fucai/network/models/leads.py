@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from fucai.core.audit import AuditSpec
@@ -16,6 +17,7 @@ from fucai.core.grant import EDIT_SPACING_RULES
 from fucai.core.personal import NAME, PHONE, PersonalField, mask
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import (
+    OPEN_LEAD_STATUSES,
     LeadSource,
     LeadStatus,
     SpacingTarget,
@@ -134,6 +136,24 @@ class SpacingRule(models.Model):
         return str(_("stations"))
 
 
+class LeadQuerySet(RestrictedQuerySet):
+    def with_status_on(self, day) -> LeadQuerySet:
+        """Annotate `status_on`: the lead's status at the end of `day` (its latest dated change
+        on or before it; new before any)."""
+        latest = (
+            LeadStatusChange.objects.filter(lead=models.OuterRef("pk"), date__lte=day)
+            .order_by("-date", "-pk")
+            .values("status")[:1]
+        )
+        status = Coalesce(models.Subquery(latest), models.Value(LeadStatus.NEW))
+        return self.annotate(status_on=status)
+
+    def open_on(self, day) -> LeadQuerySet:
+        """The leads received by `day` and still in the pipeline at its end."""
+        received = self.filter(received_on__lte=day).with_status_on(day)
+        return received.filter(status_on__in=OPEN_LEAD_STATUSES)
+
+
 class Lead(models.Model):
     """A prospect for a new station (布点机会): who, where (GCJ-02), which scene and operation,
     where it came from and how far it got. Converted, it links to the station it became."""
@@ -197,7 +217,7 @@ class Lead(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = LeadQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", county="county", station="station")
     audit = AuditSpec()
 

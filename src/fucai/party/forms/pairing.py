@@ -15,6 +15,8 @@ from fucai.party.effect_build import NEAR_M, PANEL_FIRST
 from fucai.party.models import Member, Pairing, PairingScheme
 from fucai.party.pairing import STALE_DAYS
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class CadreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
@@ -30,14 +32,14 @@ class PairingForm(forms.ModelForm):
         model = Pairing
         fields = ["scheme", "member", "station", "started_on", "ended_on", "note"]
         field_classes = {"member": CadreChoiceField}
-        widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        widgets = {"started_on": DATE, "ended_on": DATE}
 
     def __init__(self, *args, branches, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
         self.fields["scheme"].queryset = PairingScheme.objects.filter(branch__in=branches)
         members = Member.objects.filter(branch__in=branches, is_cadre=True)
         self.fields["member"].queryset = members.select_related("branch")
@@ -85,10 +87,8 @@ class StudyForm(forms.Form):
 
     treatment = forms.ChoiceField(label=_("Treatment"), choices=Treatment.choices)
     city = forms.ModelChoiceField(queryset=None, label=_("City"))
-    first = BoundedDateField(
-        label=_("From"), initial=PANEL_FIRST, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last = BoundedDateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = BoundedDateField(label=_("From"), initial=PANEL_FIRST, widget=DATE)
+    last = BoundedDateField(label=_("Until"), widget=DATE)
     radius_m = forms.IntegerField(
         label=_("Nearby means within (m)"), initial=NEAR_M, min_value=100, max_value=10_000
     )
@@ -104,6 +104,9 @@ class StudyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities
         self.fields["last"].initial = timezone.localdate()
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
 
     def clean(self):
         data = super().clean()

@@ -68,9 +68,7 @@ def test_a_one_to_one_scheme_refuses_a_second_cadre_for_a_paired_station(paired,
     )
     with pytest.raises(ValidationError) as refused:
         pairing.full_clean()
-    assert refused.value.message_dict["station"] == [
-        "This station is already paired with a cadre on these days."
-    ]
+    assert refused.value.message_dict["station"] == ["该站点在这段时间已与其他干部结对。"]
     pairing.started_on = D(2023, 1, 1)  # before the first pairing began, ending before it
     pairing.ended_on = D(2023, 2, 10)
     pairing.full_clean()  # days that do not overlap are allowed
@@ -156,7 +154,7 @@ def test_a_cell_area_needs_valid_h3_cells_and_a_county_area_a_county(paired):
     )
     with pytest.raises(ValidationError) as refused:
         area.full_clean()
-    assert refused.value.message_dict["cells"] == ["Not an H3 cell: not-a-cell"]
+    assert refused.value.message_dict["cells"] == ["不是有效的 H3 网格：not-a-cell"]
     area.kind = AreaKind.COUNTY
     with pytest.raises(ValidationError) as refused:
         area.full_clean()
@@ -167,7 +165,7 @@ def test_an_area_lists_the_open_leads_in_its_county_or_its_cells(paired):
     from h3.api import basic_str as h3
 
     from fucai.geo.models import Division
-    from fucai.network.models import Lead
+    from fucai.network.models import Lead, LeadStatusChange
     from fucai.party.areas import area_contents
     from fucai.planning.geometry import to_wgs84
 
@@ -184,7 +182,7 @@ def test_an_area_lists_the_open_leads_in_its_county_or_its_cells(paired):
         source="walk_in",
         received_on=D(2023, 5, 1),
     )
-    Lead.objects.create(
+    rejected = Lead.objects.create(
         **common,
         lon="115.50",
         lat="26.50",
@@ -194,6 +192,7 @@ def test_an_area_lists_the_open_leads_in_its_county_or_its_cells(paired):
         status="rejected",
         received_on=D(2023, 5, 2),
     )
+    LeadStatusChange.objects.create(lead=rejected, status="rejected", date=D(2023, 5, 3))
     lon, lat = to_wgs84([115.35], [26.33])
     cell = h3.latlng_to_cell(float(lat[0]), float(lon[0]), 7)
     by_county = AreaAssignment(
@@ -204,6 +203,8 @@ def test_an_area_lists_the_open_leads_in_its_county_or_its_cells(paired):
     )
     rows = area_contents([by_county, by_cells], D(2023, 9, 3))
     assert [[lead.pk for lead in r.leads] for r in rows] == [[near.pk], [near.pk]]
+    before = area_contents([by_county], D(2023, 5, 2))[0]  # the day before it was rejected
+    assert sorted(lead.pk for lead in before.leads) == sorted([near.pk, rejected.pk])
     assert rows[0].population is None  # no demand layer in this database: no figure, no error
 
 
@@ -241,9 +242,9 @@ def test_party_affairs_pair_a_cadre_with_a_station_by_its_code(client, paired, g
     }
     refused = client.post(reverse("party:pairing_new"), {**data, "member": paired["cadres"][0].pk})
     assert refused.status_code == 400  # cadre 甲 is paired already (one to one)
-    assert "This cadre is already paired" in refused.content.decode()
+    assert "该干部在这段时间已与其他站点结对。" in refused.content.decode()
     foreign = client.post(reverse("party:pairing_new"), {**data, "station": "36040002"})
-    assert "No station 36040002 in your scope." in foreign.content.decode()
+    assert "您的范围内没有站点 36040002。" in foreign.content.decode()
     client.post(reverse("party:pairing_new"), {**data, "member": paired["cadres"][1].pk})
     assert Pairing.objects.filter(station__code="36110002").count() == 0  # 乙 is paired too
     Pairing.objects.filter(member=paired["cadres"][1]).update(ended_on=D(2023, 6, 30))

@@ -722,6 +722,16 @@ def test_fuzhou_cadres_are_assigned_to_its_counties_and_two_blank_patches_of_lin
     patches = [contents[name] for name in ("文昌街道", "西大街街道")]
     assert all(p.uncovered > 0 for p in patches)
     assert sum(p.uncovered for p in patches) <= linchuan.uncovered
+    # on 2023-03-01, when they were assigned, the posters' leads were still open in them
+    from fucai.network.models import Lead
+
+    march = dt.date(2023, 3, 1)
+    counties = [c for c in area_contents(areas, march) if c.area.kind == "county"]
+    assert (
+        sum(len(c.leads) for c in counties)
+        == Lead.objects.filter(city__code="361000").open_on(march).count()
+        > 0
+    )
 
 
 def test_the_effect_of_pairing_in_jian_recovers_the_demo_s_8_percent(demo_db):

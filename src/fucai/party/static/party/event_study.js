@@ -25,7 +25,7 @@
     series: [
       { name: "low", type: "line", data: low, stack: "ci", stackStrategy: "all", lineStyle: { opacity: 0 }, symbol: "none", silent: true },
       { name: data.labels.interval, type: "line", data: band, stack: "ci", stackStrategy: "all", lineStyle: { opacity: 0 }, symbol: "none",
-        areaStyle: { color: "rgba(200, 16, 46, 0.15)" }, silent: true },
+        areaStyle: { color: "rgba(200, 16, 46, 0.15)" }, itemStyle: { color: "rgba(200, 16, 46, 0.3)" }, silent: true },
       { name: data.labels.coef, type: "line", data: data.coef, symbolSize: 7, itemStyle: { color: "#c8102e" },
         markLine: { silent: true, symbol: "none", lineStyle: { color: "#6b7280", type: "dashed" }, data: [{ yAxis: 0 }] } }
     ]
