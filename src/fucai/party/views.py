@@ -60,8 +60,23 @@ def due_this_month(branches, today) -> list[dict]:
 def home(request: HttpRequest) -> HttpResponse:
     branches = _branches(request)
     today = timezone.localdate()
-    context = {"rows": due_this_month(branches, today), "today": today}
+    context = {
+        "rows": due_this_month(branches, today),
+        "today": today,
+        "pairing": _pairing_due(request.user, today),
+    }
     return render(request, "party/home.html", context)
+
+
+def _pairing_due(user, today):
+    """The pairings lasting today without a visit in the last STALE_DAYS days."""
+    from fucai.party.models import Pairing
+    from fucai.party.pairing import coverage
+
+    pairings = Pairing.objects.restrict(user)
+    if not pairings.exists():
+        return None
+    return coverage(pairings, today)
 
 
 @login_required
