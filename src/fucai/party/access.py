@@ -41,13 +41,20 @@ ACCESS = {
         Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
     ],
     "party:pairing_detail": Expect(**OF_BRANCH, path={"pk": "{pairing}"}),
-    "party:area_list": [Expect(**PARTY_PAGE), Expect(**PARTY_PAGE, query={"as_of": "2023-09-03"})],
+    "party:area_list": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, query={"as_of": "2023-09-03"}),
+        Expect(**PARTY_PAGE, query={"as_of": "2023-09-03", "format": "xlsx"}),
+    ],
     "party:area_detail": Expect(**OF_BRANCH, path={"pk": "{area}"}),
     "party:study_list": [
         Expect(**PARTY_PAGE),
         Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
     ],
-    "party:study_detail": Expect(**OF_BRANCH, path={"pk": "{study}"}),
+    "party:study_detail": [
+        Expect(**OF_BRANCH, path={"pk": "{study}"}),
+        Expect(**OF_BRANCH, path={"pk": "{study}"}, query={"format": "xlsx"}),
+    ],
     "party:study_progress": Expect(**OF_BRANCH, path={"pk": "{study}"}),
     "fucai_party_api_list_branches": Expect(api=True, **PARTY_PAGE),
     "fucai_party_api_get_pairing_coverage": Expect(

@@ -87,6 +87,12 @@ def chart_data(study: EffectStudy) -> dict:
 @require_GET
 def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     study = _study(request, pk)
+    if request.GET.get("format") == "xlsx" and study.status == "done":
+        from fucai.core.excel import xlsx_response
+        from fucai.party.exports import study_workbook
+
+        name = f"{_('effect')}-{study.city.name}-{study.last}.xlsx"
+        return xlsx_response(study_workbook(study), name)
     context = {"study": study, "r": study.result, "chart": chart_data(study)}
     return render(request, "party/study_detail.html", context)
 

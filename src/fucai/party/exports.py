@@ -110,3 +110,79 @@ def pairing_columns() -> list[str]:
         _("Last visit"),
         _("No recent visit"),
     ]
+
+
+def area_workbook(rows, as_of: dt.date):
+    """The cadres' areas on a day: population, not covered, open leads."""
+    from fucai.core.excel import add_notes_sheet, table_workbook
+
+    columns = [
+        _("Party branch"),
+        _("Area"),
+        _("Kind"),
+        _("Cadre"),
+        _("Assigned from"),
+        _("Population"),
+        _("Not covered"),
+        _("Covered (%)"),
+        _("Open leads"),
+    ]
+    data = [
+        [
+            r.area.branch.name,
+            r.area.label,
+            r.area.get_kind_display(),
+            r.area.member.name,
+            r.area.started_on,
+            "" if r.population is None else round(r.population),
+            "" if r.uncovered is None else round(r.uncovered),
+            "" if r.covered_pct is None else r.covered_pct,
+            len(r.leads),
+        ]
+        for r in rows
+    ]
+    workbook = table_workbook(columns, data, title=_("Areas"))
+    add_notes_sheet(workbook, _("Notes"), [(_("As of"), as_of.isoformat())])
+    return workbook
+
+
+def study_workbook(study):
+    """An effect study: the figures, the event study and every setting."""
+    from fucai.core.excel import add_notes_sheet, table_workbook, write_table
+
+    r = study.result
+    figures = [
+        [_("Average effect"), r.get("estimate_pct"), r.get("ci_low_pct"), r.get("ci_high_pct")],
+        [
+            _("Placebo (before the start)"),
+            r.get("placebo_estimate_pct"),
+            r.get("placebo_ci_low_pct"),
+            r.get("placebo_ci_high_pct"),
+        ],
+        [
+            _("Two-way fixed effects (comparison only)"),
+            r.get("twfe_pct"),
+            r.get("twfe_ci_low_pct"),
+            r.get("twfe_ci_high_pct"),
+        ],
+    ]
+    head = ["", _("Effect (%)"), _("Interval low"), _("Interval high")]
+    workbook = table_workbook(head, figures, title=_("Estimate"))
+    events = [
+        [e["k"], e["coef_pct"], e["ci_low_pct"], e["ci_high_pct"]] for e in r.get("event_study", [])
+    ]
+    sheet = workbook.create_sheet(_("Event study"))
+    write_table(sheet, [_("Months since the start"), *head[1:]], events)
+    notes = [
+        (_("Treatment"), study.get_treatment_display()),
+        (_("City"), study.city.name),
+        (_("From"), study.first.isoformat()),
+        (_("Until"), study.last.isoformat()),
+        (_("Treated / controls"), f"{r.get('n_treated')} / {r.get('n_control')}"),
+        (_("Verdict"), r.get("verdict", "")),
+        (_("Estimator"), r.get("estimator", "")),
+        *[(k, str(v)) for k, v in r.get("settings", {}).items()],
+        *[(_("Warning"), w) for w in r.get("warnings", [])],
+    ]
+    add_notes_sheet(workbook, _("Notes"), notes)
+    return workbook

@@ -92,6 +92,11 @@ def area_list(request: HttpRequest) -> HttpResponse:
         .select_related("member", "county", "branch")
     )
     rows = area_contents(areas, as_of, user=request.user)
+    if request.GET.get("format") == "xlsx":
+        from fucai.core.excel import xlsx_response
+        from fucai.party.exports import area_workbook
+
+        return xlsx_response(area_workbook(rows, as_of), f"{_('areas')}-{as_of}.xlsx")
     return render(request, "party/area_list.html", {"form": form, "rows": rows, "as_of": as_of})
 
 
