@@ -29,11 +29,17 @@ class PartyConfig(AppConfig):
                             MenuItem(_("Members"), "party:member_list", PARTY_AFFAIRS, order=20),
                             MenuItem(_("Meetings"), "party:meeting_list", PARTY_AFFAIRS, order=30),
                             MenuItem(_("Compliance"), "party:compliance", PARTY_AFFAIRS, order=40),
+                            MenuItem(
+                                _("Vanguard posts"), "party:vanguard_list", PARTY_AFFAIRS, order=50
+                            ),
                         ),
                     ),
                 ),
                 # after the network's users and visits (10-80)
-                demo_builders=((90, "fucai.party.demo.PartyDemoBuilder"),),
+                demo_builders=(
+                    (90, "fucai.party.demo.PartyDemoBuilder"),
+                    (92, "fucai.party.demo_vanguard.VanguardDemoBuilder"),
+                ),
                 access="fucai.party.access",
                 # Party-affairs officers (not editors of the network) land on what is due this month
                 landing=(

@@ -555,6 +555,27 @@ class StationFileImporter:
             details[field_name] = (
                 (getattr(owner, field_name) if owner else False) if value is KEEP else value
             )
+        return self._party_identity(row, owner, details)
+
+    def _party_identity(self, row: ParsedRow, owner: StationOwner | None, details: dict):
+        """Party identity of a row (fucai.party.vanguard): consent is recorded by Party affairs
+        with its date, never by a file; a stored membership is kept when the importer is not
+        shown it (else the import would tell who the non-consenting members are)."""
+        from fucai.party.vanguard import sees_party_identity
+
+        stored_consent = owner.party_consent if owner is not None else False
+        if details["party_consent"] != stored_consent:
+            self.error(
+                row.number,
+                "consent",
+                _(
+                    "Consent to show Party identity is recorded by Party affairs, with its date "
+                    "(党员先锋示范岗); leave this column as it is."
+                ),
+            )
+            return None
+        if owner is not None and not sees_party_identity(self.user):
+            details["is_party_member"] = owner.is_party_member
         if details["party_consent"] and not details["is_party_member"]:
             self.error(
                 row.number, "consent", _("Only a Party member can consent to show Party identity.")

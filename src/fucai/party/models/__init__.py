@@ -10,3 +10,6 @@ __all__ = [
     "Member",
     "PartyGroup",
 ]
+from fucai.party.models.vanguard import VanguardConsent
+
+__all__ += ["VanguardConsent"]

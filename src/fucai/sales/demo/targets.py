@@ -21,7 +21,7 @@ from fractions import Fraction
 from fucai.network.demo.targets import DEMO_AS_OF, HISTORY_START
 from fucai.sales.choices import GameCategory
 
-SALES_DEMO_VERSION = "2"
+SALES_DEMO_VERSION = "3"  # 3: the Party floor is the vanguard posts'
 FIRST_DAY = HISTORY_START
 LAST_DAY = dt.date(2023, 12, 31)
 YEARS = (2021, 2022, 2023)
