@@ -3,9 +3,9 @@
 An owner is a vanguard on day D when they are a Party member and a consent of theirs
 (`VanguardConsent`) was given on or before D and not revoked by D — `vanguard_q`, the one
 definition, used by every page, export, API response, map and analytics dimension. Today's
-answer is `StationOwner.party_consent`, which `record_consent` and `revoke_consent` (the only
-writers of consents) keep equal to the records; a revocation hides the identity everywhere from
-that moment.
+answer is `StationOwner.party_consent`, which `record_consent` and `revoke_consent` (and
+`consent_from_import`, a new owner's consent from a station file) keep equal to the records;
+a revocation hides the identity everywhere from that moment.
 
 Party identity beyond that (a member who did not consent) is seen only with the Party-affairs
 capability (`sees_party_identity`): for everyone else a non-consenting member looks exactly like
@@ -105,6 +105,19 @@ def record_consent(owner, given_on: dt.date, user, note: str = ""):
         )
         sync_owner(owner)
     return consent
+
+
+def consent_from_import(owner, user, filename: str):
+    """The consent of a new owner registered by a station file with 是否同意公开党员身份 = 是: given
+    on the day of the import (the file says no day), recorded by the importer."""
+    from fucai.party.models import VanguardConsent
+
+    return VanguardConsent.objects.create(
+        owner=owner,
+        given_on=timezone.localdate(),
+        recorded_by=user,
+        note=f"站点台账导入：{filename}"[:200],
+    )
 
 
 def revoke_consent(consent, revoked_on: dt.date, user, note: str = ""):

@@ -558,13 +558,13 @@ class StationFileImporter:
         return self._party_identity(row, owner, details)
 
     def _party_identity(self, row: ParsedRow, owner: StationOwner | None, details: dict):
-        """Party identity of a row (fucai.party.vanguard): consent is recorded by Party affairs
-        with its date, never by a file; a stored membership is kept when the importer is not
-        shown it (else the import would tell who the non-consenting members are)."""
+        """Party identity of a row (fucai.party.vanguard). A new owner's consent is recorded
+        with the import's day; an existing owner's is changed only by Party affairs (with its
+        date), never by a file. A stored membership is kept when the importer is not shown it
+        (else the import would tell who the non-consenting members are)."""
         from fucai.party.vanguard import sees_party_identity
 
-        stored_consent = owner.party_consent if owner is not None else False
-        if details["party_consent"] != stored_consent:
+        if owner is not None and details["party_consent"] != owner.party_consent:
             self.error(
                 row.number,
                 "consent",
@@ -707,6 +707,10 @@ class StationFileImporter:
             for name, value in plan.values.items():
                 setattr(owner, name, value)
             owner.save()
+            if plan.owner is None and owner.party_consent:  # a new owner's consent, dated today
+                from fucai.party.vanguard import consent_from_import
+
+                consent_from_import(owner, self.user, self.filename)
         owners[plan.key] = owner
         return owner
 

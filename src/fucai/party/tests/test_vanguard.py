@@ -41,7 +41,9 @@ def posts(network, ganzhou, jiujiang, store, write_csv, settings):
     """36110214's owner consented on 2022-07-01; 36110001's owner (赣州) is a Party member who
     did not consent; both stations are the market manager's. One sale per station."""
     settings.ANALYTICS_RECHECK_SECONDS = 0
-    assert import_files([write_csv("facts.csv", FACTS)], store=store, today=dt.date(2023, 12, 31)).ok
+    assert import_files(
+        [write_csv("facts.csv", FACTS)], store=store, today=dt.date(2023, 12, 31)
+    ).ok
     Branch.objects.create(code="DZ360700", name="赣州测试党支部", city=ganzhou)
     Branch.objects.create(code="DZ360400", name="九江测试党支部", city=jiujiang)
     veteran = network["veteran"]
@@ -124,7 +126,9 @@ def test_a_market_manager_filtering_party_member_owners_gets_only_the_consenting
     assert "36110001" in no.content.decode() and "36110214" not in no.content.decode()
 
 
-def test_party_affairs_filtering_party_member_owners_gets_every_member(client, posts, ganzhou_party):
+def test_party_affairs_filtering_party_member_owners_gets_every_member(
+    client, posts, ganzhou_party
+):
     html = _get(client, ganzhou_party, "network:station_list", party_owner="true").content.decode()
     assert "36110214" in html and "36110001" in html
 
@@ -184,9 +188,7 @@ def test_the_analytics_party_group_holds_the_consenting_owners_stations_only(
     assert groups == {"yes": 150_000_00, "no": 70_000_00}
 
 
-def test_the_station_import_keeps_a_hidden_membership_and_tells_nothing_of_it(
-    posts, ganzhou_user
-):
+def test_the_station_import_keeps_a_hidden_membership_and_tells_nothing_of_it(posts, ganzhou_user):
     from fucai.network.exports import stations_export
     from fucai.network.imports.stations import import_stations
 
