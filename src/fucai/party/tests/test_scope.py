@@ -163,5 +163,6 @@ def test_party_affairs_get_the_party_menu_and_land_on_what_is_due(client, branch
         "party:member_list",
         "party:meeting_list",
         "party:compliance",
+        "party:vanguard_list",
     ]
     assert client.get("/").url == reverse("party:home")
