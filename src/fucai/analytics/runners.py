@@ -194,8 +194,8 @@ class GroupNames:
         }
         if grouping in choices:
             return {str(c.value): str(c.label) for c in choices[grouping]}
-        if grouping == "party_member":
-            return {"yes": _("党员业主"), "no": _("非党员业主")}
+        if grouping == "party_member":  # consenting members only (fucai.sales.dimensions)
+            return {"yes": _("党员先锋示范岗"), "no": _("其他站点")}
         return {}
 
     @cached_property

@@ -48,6 +48,8 @@ class StationOwnerAdmin(PersonalDataAdmin):
         "party_consent",
     )
     list_filter = ("is_party_member", "is_veteran", "party_consent", "city")
+    # consent is recorded with its date by Party affairs (fucai.party.vanguard), not here
+    readonly_fields = ("party_consent",)
     search_fields = ("name",)
 
 

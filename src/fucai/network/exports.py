@@ -65,16 +65,25 @@ class StationExport(NamedTuple):
     count: int
 
 
-def stations_export(queryset: QuerySet[Station], as_of: dt.date | None = None) -> StationExport:
+def stations_export(
+    queryset: QuerySet[Station], as_of: dt.date | None = None, user=None
+) -> StationExport:
     """The stations of `queryset` as an .xlsx file: sheet 站点 in the import layout, sheet 说明
     with when it was made. With `as_of`, 状态/状态日期 are the status on that day, and stations
-    with no status by then are left out. Two queries, whatever the number of stations."""
+    with no status by then are left out. Two queries, whatever the number of stations.
+
+    是否党员 and 是否同意公开党员身份 are what `user` may know (fucai.party.vanguard): for anyone
+    without Party affairs, 是 for a consenting member (党员先锋示范岗) and empty for every other
+    owner, so a member who did not consent looks like anybody else (the import keeps a stored
+    Party identity it is not shown). No user: a system command, everything."""
+    from fucai.party.vanguard import sees_party_identity
+
     stations = queryset.order_by("code")
     statuses = status_as_of(stations, as_of)
     rows = stations.values_list(*_FIELDS)
     if as_of is not None:
         rows = [r for r in rows if r[0] in statuses]
-    words = _Words()
+    words = _Words(sees_party_identity(user))
     table = [words.row(r, statuses.get(r[0])) for r in rows]
     columns = [Column(c.header, _WIDTHS.get(c.key), _FORMATS.get(c.key)) for c in COLUMNS]
     sheets = [
@@ -84,9 +93,11 @@ def stations_export(queryset: QuerySet[Station], as_of: dt.date | None = None) -
     return StationExport(streamed_workbook(sheets), len(table))
 
 
-def stations_workbook(queryset: QuerySet[Station], as_of: dt.date | None = None) -> Workbook:
+def stations_workbook(
+    queryset: QuerySet[Station], as_of: dt.date | None = None, user=None
+) -> Workbook:
     """`stations_export` read back as an openpyxl workbook (for code that edits it)."""
-    content = stations_export(queryset, as_of).content
+    content = stations_export(queryset, as_of, user).content
     return load_workbook(io.BytesIO(content))
 
 
@@ -105,8 +116,9 @@ def status_as_of(stations, as_of: dt.date | None) -> dict[int, tuple[str, dt.dat
 class _Words:
     """The file's words for choices, looked up once per export (not per row)."""
 
-    def __init__(self) -> None:
+    def __init__(self, party_sight: bool = True) -> None:
         self.scenes, self.operations = scene_names(), operation_names()
+        self.party_sight = party_sight
 
     def row(self, r: tuple, status: tuple[str, dt.date] | None) -> list:
         """One station as a row of the file, in the order of `COLUMNS`."""
@@ -129,17 +141,17 @@ class _Words:
             "partner": partner or "",
             "status": STATUS_NAMES.get(status_value, status_value),
             "status_date": status_date,
-            **_owner_values(owner_id, r[16:]),
+            **_owner_values(owner_id, r[16:], self.party_sight),
         }
         return [values[c.key] for c in COLUMNS]
 
 
-def _owner_values(owner_id: int | None, owner: tuple) -> dict:
+def _owner_values(owner_id: int | None, owner: tuple, party_sight: bool) -> dict:
     if owner_id is None:
         keys = ("owner_name", "owner_phone", "owner_id", "party", "veteran", "consent")
         return dict.fromkeys(keys, "")
     name, phone, id_number, party, veteran, consent = owner
-    return {
+    values = {
         "owner_name": name,
         "owner_phone": mask(phone, PHONE),
         "owner_id": mask(id_number, ID_NUMBER),
@@ -147,6 +159,9 @@ def _owner_values(owner_id: int | None, owner: tuple) -> dict:
         "veteran": YES if veteran else NO,
         "consent": YES if consent else NO,
     }
+    if not party_sight:  # only a vanguard post's Party identity is shown
+        values["party"] = values["consent"] = YES if party and consent else ""
+    return values
 
 
 def _notes(count: int, as_of: dt.date | None) -> list[tuple[str, object]]:
@@ -160,6 +175,13 @@ def _notes(count: int, as_of: dt.date | None) -> list[tuple[str, object]]:
             _(
                 "Owner phone and ID numbers are masked; when the file is imported again, "
                 "a masked value means “unchanged”."
+            ),
+        ),
+        (
+            _("Party identity"),
+            _(
+                "是否党员 shows a Party member only with their consent (党员先锋示范岗), except to "
+                "Party affairs; an empty cell keeps what is stored when the file is imported."
             ),
         ),
         (_("Layout"), _("See docs/station-import.md: the sheet can be edited and imported again.")),

@@ -43,7 +43,7 @@ class StationFilterSet(django_filters.FilterSet):
     )
     party_owner = django_filters.BooleanFilter(
         label=_("Party-member owner"),
-        field_name="owner__is_party_member",
+        method="party_owner_filter",
         widget=forms.Select(choices=YES_NO),
     )
     partner = django_filters.ModelChoiceFilter(
@@ -92,6 +92,19 @@ class StationFilterSet(django_filters.FilterSet):
             )
         form.fields["q"].widget.attrs.setdefault("placeholder", _("Code, name or address"))
         return form
+
+    def party_owner_filter(self, queryset, name: str, value: bool | None):
+        """Party-member owners as the user may know them (fucai.party.vanguard): every member
+        for Party affairs, the consenting ones (党员先锋示范岗) for everyone else."""
+        from fucai.party.vanguard import party_member_q, vanguard_q
+
+        if value is None:
+            return queryset
+        if self.request is None:  # no user: what anybody may know
+            members = vanguard_q(prefix="owner")
+        else:
+            members = party_member_q(self.request.user, prefix="owner")
+        return queryset.filter(members) if value else queryset.exclude(members)
 
     def search(self, queryset, name: str, value: str):
         value = value.strip()

@@ -58,7 +58,7 @@ def station_list(request: HttpRequest) -> HttpResponse:
     filterset = StationFilterSet(request.GET or None, queryset=_stations(request), request=request)
     stations = filterset.qs
     if request.GET.get("format") == "xlsx":
-        export = stations_export(stations)
+        export = stations_export(stations, user=request.user)
         return xlsx_bytes_response(export.content, _("stations") + ".xlsx")
     table = StationTable(stations)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

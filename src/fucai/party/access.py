@@ -95,3 +95,25 @@ ACCESS |= {
         Expect(**OF_BRANCH, path={"pk": "{member}"}, method="POST", data={}, ok=400),
     ],
 }
+
+# 党员先锋示范岗 (fucai.party.views_vanguard, api): Party affairs only; a consent outside the
+# role's branches is a 404; a POST without data is a form with errors (400)
+ACCESS |= {
+    "party:vanguard_list": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, query={"as_of": "2023-09-03"}),
+        Expect(**PARTY_PAGE, query={"as_of": "2023-09-03", "format": "xlsx"}),
+    ],
+    "party:vanguard_map": Expect(**PARTY_PAGE, query={"as_of": "2023-09-03"}),
+    "party:vanguard_consent_new": [
+        Expect(**PARTY_PAGE),
+        Expect(**PARTY_PAGE, method="POST", data={}, ok=400),
+    ],
+    "party:vanguard_consent_revoke": Expect(
+        **OF_BRANCH, path={"pk": "{vanguard_consent}"}, method="POST", data={}, ok=400
+    ),
+    "fucai_party_api_list_vanguard": [
+        Expect(api=True, **PARTY_PAGE),
+        Expect(api=True, **PARTY_PAGE, query={"as_of": "2023-09-03"}),
+    ],
+}

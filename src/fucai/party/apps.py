@@ -40,6 +40,9 @@ class PartyConfig(AppConfig):
                                 PARTY_AFFAIRS,
                                 order=45,
                             ),
+                            MenuItem(
+                                _("Vanguard posts"), "party:vanguard_list", PARTY_AFFAIRS, order=48
+                            ),
                         ),
                     ),
                 ),
@@ -48,6 +51,7 @@ class PartyConfig(AppConfig):
                     (90, "fucai.party.demo.PartyDemoBuilder"),
                     # after the branches and the demand grid (55): 吉安's pairings, 抚州's areas
                     (91, "fucai.party.demo_pairing.PairingDemoBuilder"),
+                    (92, "fucai.party.demo_vanguard.VanguardDemoBuilder"),
                     (94, "fucai.party.assessment_demo.AssessmentDemoBuilder"),
                 ),
                 access="fucai.party.access",

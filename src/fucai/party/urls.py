@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fucai.party import effect_views, pairing_views, views
+from fucai.party import effect_views, pairing_views, views, views_vanguard
 
 app_name = "party"
 
@@ -45,4 +45,18 @@ from fucai.party import member_views  # noqa: E402
 urlpatterns += [
     path("members/new/", member_views.member_new, name="member_new"),
     path("members/<int:pk>/edit/", member_views.member_edit, name="member_edit"),
+]
+
+# 党员先锋示范岗: the posts, their map, recording and revoking consents (fucai.party.views_vanguard)
+urlpatterns += [
+    path("vanguard/", views_vanguard.vanguard_list, name="vanguard_list"),
+    path("vanguard/map.json", views_vanguard.vanguard_map, name="vanguard_map"),
+    path(
+        "vanguard/consents/new/", views_vanguard.vanguard_consent_new, name="vanguard_consent_new"
+    ),
+    path(
+        "vanguard/consents/<int:pk>/revoke/",
+        views_vanguard.vanguard_consent_revoke,
+        name="vanguard_consent_revoke",
+    ),
 ]

@@ -95,21 +95,32 @@ PARTY_YES, PARTY_NO = "yes", "no"
 
 
 def _stations() -> pa.Table:
-    from fucai.network.models import Station
+    """The station dimension. Its `party_member` is "yes" for a 党员先锋示范岗 only (a Party
+    member who consented to show it, fucai.party.vanguard): the analytics are read by roles
+    that must not learn who the other members are, so no group, count or sum tells them."""
+    from django.db.models import BooleanField, ExpressionWrapper
 
-    rows = Station.objects.order_by("code").values_list(
-        "code",
-        "name",
-        "city__code",
-        "city__name",
-        "county__code",
-        "county__name",
-        "scene",
-        "operation",
-        "partner_id",
-        "partner__name",
-        "owner__is_party_member",
-        "brand",
+    from fucai.network.models import Station
+    from fucai.party.vanguard import vanguard_q
+
+    vanguard = ExpressionWrapper(vanguard_q(prefix="owner"), output_field=BooleanField())
+    rows = (
+        Station.objects.annotate(vanguard=vanguard)
+        .order_by("code")
+        .values_list(
+            "code",
+            "name",
+            "city__code",
+            "city__name",
+            "county__code",
+            "county__name",
+            "scene",
+            "operation",
+            "partner_id",
+            "partner__name",
+            "vanguard",
+            "brand",
+        )
     )
     cols: list[list] = [[] for _ in STATIONS_SCHEMA]
     for row in rows.iterator(chunk_size=5000):

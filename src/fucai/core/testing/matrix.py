@@ -201,6 +201,7 @@ OBJECT_FIELDS = (
     "area",
     "study",
     "member",
+    "vanguard_consent",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -493,6 +494,7 @@ def build_world(store) -> World:
             "spacing_rule": str(_a_spacing_rule(obj, fields["city"]).pk),
             "scenario": str(_a_scenario(obj, county).pk),
             **_a_branch(obj, county.parent, people[obj]),
+            "vanguard_consent": str(_a_vanguard_consent(OBJECTS[obj]["station"]).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -665,6 +667,15 @@ def _party_work(branch, member, user) -> dict[str, str]:
         created_by=user,
     )
     return {"pairing": str(pairing.pk), "area": str(area.pk), "study": str(study.pk)}
+
+
+def _a_vanguard_consent(code: str):
+    """A consent (党员先锋示范岗) of the station's owner, given in 2023 and not revoked."""
+    from fucai.network.models import Station
+    from fucai.party.models import VanguardConsent
+
+    owner = Station.objects.get(code=code).owner
+    return VanguardConsent.objects.create(owner=owner, given_on=dt.date(2023, 3, 1))
 
 
 def _a_spacing_rule(obj: str, city_code: str):

@@ -64,8 +64,10 @@ def filter_stations(stations: QuerySet[Station], filters: StationFilterIn) -> Qu
             Q(code__contains=q) | Q(name__icontains=q) | Q(address__icontains=q)
         )
     if filters.party_member is not None:
-        vanguard = Q(owner__is_party_member=True, owner__party_consent=True)
-        stations = stations.filter(vanguard if filters.party_member else ~vanguard)
+        from fucai.party.vanguard import vanguard_q
+
+        vanguard = vanguard_q(prefix="owner")
+        stations = stations.filter(vanguard) if filters.party_member else stations.exclude(vanguard)
     return stations
 
 

@@ -555,6 +555,27 @@ class StationFileImporter:
             details[field_name] = (
                 (getattr(owner, field_name) if owner else False) if value is KEEP else value
             )
+        return self._party_identity(row, owner, details)
+
+    def _party_identity(self, row: ParsedRow, owner: StationOwner | None, details: dict):
+        """Party identity of a row (fucai.party.vanguard). A new owner's consent is recorded
+        with the import's day; an existing owner's is changed only by Party affairs (with its
+        date), never by a file. A stored membership is kept when the importer is not shown it
+        (else the import would tell who the non-consenting members are)."""
+        from fucai.party.vanguard import sees_party_identity
+
+        if owner is not None and details["party_consent"] != owner.party_consent:
+            self.error(
+                row.number,
+                "consent",
+                _(
+                    "Consent to show Party identity is recorded by Party affairs, with its date "
+                    "(党员先锋示范岗); leave this column as it is."
+                ),
+            )
+            return None
+        if owner is not None and not sees_party_identity(self.user):
+            details["is_party_member"] = owner.is_party_member
         if details["party_consent"] and not details["is_party_member"]:
             self.error(
                 row.number, "consent", _("Only a Party member can consent to show Party identity.")
@@ -686,6 +707,10 @@ class StationFileImporter:
             for name, value in plan.values.items():
                 setattr(owner, name, value)
             owner.save()
+            if plan.owner is None and owner.party_consent:  # a new owner's consent, dated today
+                from fucai.party.vanguard import consent_from_import
+
+                consent_from_import(owner, self.user, self.filename)
         owners[plan.key] = owner
         return owner
 

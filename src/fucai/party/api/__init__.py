@@ -151,3 +151,17 @@ def list_assessments(request, year: int | None = None, branch: str | None = None
     if year is not None:
         assessments = assessments.filter(year=year)
     return [evaluate(a).as_dict() for a in prefetched(assessments)]
+
+
+# -- 党员先锋示范岗 (fucai.party.vanguard_posts) --------------------------------------------
+@router.get("/vanguard", summary="Party-member vanguard posts and their sales")
+def list_vanguard(request, as_of: dt.date | None = None) -> dict:
+    """The vanguard posts you see on `as_of` (default: the network's last recorded day): each
+    station of an owner who consented to show their Party identity (owner name masked), the
+    consent's date, its sales from 1 January to `as_of` in yuan, and their total."""
+    from fucai.network.forms import default_as_of
+    from fucai.party.vanguard_posts import vanguard_posts
+
+    _branches(request)  # Party affairs only (403)
+    day, _notice = clamp_date(as_of or default_as_of())
+    return vanguard_posts(auth_user(request), day).to_dict()

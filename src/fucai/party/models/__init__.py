@@ -1,13 +1,19 @@
+from fucai.party.models.assessment import Assessment, AssessmentAnswer, Checklist, ChecklistItem
 from fucai.party.models.branch import PARTY_AFFAIRS, Branch, Member, PartyGroup
 from fucai.party.models.meeting import Absence, ComplianceRule, Meeting
 from fucai.party.models.pairing import AreaAssignment, Pairing, PairingScheme
 from fucai.party.models.study import EffectStudy
+from fucai.party.models.vanguard import VanguardConsent
 
 __all__ = [
     "PARTY_AFFAIRS",
     "Absence",
     "AreaAssignment",
+    "Assessment",
+    "AssessmentAnswer",
     "Branch",
+    "Checklist",
+    "ChecklistItem",
     "ComplianceRule",
     "EffectStudy",
     "Meeting",
@@ -15,14 +21,5 @@ __all__ = [
     "Pairing",
     "PairingScheme",
     "PartyGroup",
+    "VanguardConsent",
 ]
-
-# the 四强 self-assessment (issue 11 point 5)
-from fucai.party.models.assessment import (
-    Assessment,
-    AssessmentAnswer,
-    Checklist,
-    ChecklistItem,
-)
-
-__all__ += ["Assessment", "AssessmentAnswer", "Checklist", "ChecklistItem"]

@@ -164,6 +164,7 @@ def test_party_affairs_get_the_party_menu_and_land_on_what_is_due(client, branch
         "party:meeting_list",
         "party:compliance",
         "party:assessment_list",
+        "party:vanguard_list",
         "party:pairing_list",
         "party:area_list",
         "party:study_list",

@@ -60,7 +60,7 @@ class StationFrame:
     open_days: np.ndarray  # (stations, days) bool
     maturity: np.ndarray  # (stations, days) float32: ramp-up × fade-out
     partner: np.ndarray  # (stations,) bool: outlet of a partner organisation
-    party: np.ndarray  # (stations,) bool: owner is a Party member
+    party: np.ndarray  # (stations,) bool: a 党员先锋示范岗 (consenting Party member)
     paired_from: np.ndarray  # (stations,) int32 day number of a cadre pairing; NEVER: none
 
     def __len__(self) -> int:
@@ -108,17 +108,26 @@ def load_rows(first_day: int, after_last: int) -> list[StationRow]:
     )
     for station_id, date, status in changes.iterator(chunk_size=5000):
         histories.setdefault(station_id, []).append((date, status))
-    stations = Station.objects.order_by("code").values_list(
-        "pk",
-        "code",
-        "scene",
-        "operation",
-        "terminal_count",
-        "staff_count",
-        "county__population",
-        "brand",
-        "partner_id",
-        "owner__is_party_member",
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from fucai.party.vanguard import vanguard_q
+
+    vanguard = ExpressionWrapper(vanguard_q(prefix="owner"), output_field=BooleanField())
+    stations = (
+        Station.objects.annotate(vanguard=vanguard)
+        .order_by("code")
+        .values_list(
+            "pk",
+            "code",
+            "scene",
+            "operation",
+            "terminal_count",
+            "staff_count",
+            "county__population",
+            "brand",
+            "partner_id",
+            "vanguard",  # the seed's floor is the vanguard posts' (consenting Party members)
+        )
     )
     rows = []
     for pk, code, scene, operation, terminals, staff, population, brand, partner, party in stations:

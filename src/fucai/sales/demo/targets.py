@@ -21,7 +21,8 @@ from fractions import Fraction
 from fucai.network.demo.targets import DEMO_AS_OF, HISTORY_START
 from fucai.sales.choices import GameCategory
 
-SALES_DEMO_VERSION = "3"  # 3: paired stations sell 8 % more from their pairing day
+# 4: paired stations sell 8 % more from their pairing day; the Party floor is the vanguard posts'
+SALES_DEMO_VERSION = "4"
 FIRST_DAY = HISTORY_START
 LAST_DAY = dt.date(2023, 12, 31)
 YEARS = (2021, 2022, 2023)

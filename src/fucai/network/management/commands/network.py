@@ -117,7 +117,7 @@ class Command(FucaiCommand):
         out = Path(options["out"])
         if out.suffix.lower() != ".xlsx":
             raise CommandError(f"{out}: the export is an Excel workbook; name it *.xlsx.")
-        export = stations_export(stations, as_of=options["as_of"])
+        export = stations_export(stations, as_of=options["as_of"], user=user)
         out.write_bytes(export.content)
         self.stdout.write(f"Wrote {export.count:,} stations to {out}.")
 
