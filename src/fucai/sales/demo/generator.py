@@ -119,19 +119,30 @@ class DemoSalesGenerator:
             ("Party-member owners", self.stations.party, T.PARTY_OWNERS_FLOOR_YUAN * fen),
         ]
 
+    def year_targets(self, year: int, targets: dict[T.Cell, int]) -> dict[tuple[str, str], float]:
+        return {(c, s): float(targets[(year, c, s)]) for c in T.CATEGORIES for s in T.SEGMENTS}
+
+    def boost(self, cells: YearCells, targets: dict[T.Cell, int]) -> np.ndarray:
+        """Per-station multipliers lifting the floored groups (partner outlets, vanguard posts)
+        to their floors in the seed's window (`cells` of its year). They apply to every year:
+        a vanguard post always sold more, rather than jumping on 1 January 2023 (a jump would
+        read as a 2023 trend of its own, and blur every measured effect)."""
+        year_targets = self.year_targets(T.DEMO_AS_OF.year, targets)
+        return boost_groups(cells, year_targets, [f for f in self.floors() if f[1].any()])
+
     def calibrated(
-        self, year: int, values: np.ndarray, cells: YearCells, targets: dict[T.Cell, int]
+        self,
+        year: int,
+        values: np.ndarray,
+        cells: YearCells,
+        targets: dict[T.Cell, int],
+        boost: np.ndarray | None = None,
     ) -> np.ndarray:
         """(days, stations, games) int64 amounts in fen whose cells sum to their targets."""
-        year_targets = {
-            (c, s): float(targets[(year, c, s)]) for c in T.CATEGORIES for s in T.SEGMENTS
-        }
-        if year == T.DEMO_AS_OF.year:
-            boost = boost_groups(cells, year_targets, [f for f in self.floors() if f[1].any()])
+        year_targets = self.year_targets(year, targets)
+        if boost is not None:
             values *= boost.astype(np.float32)[None, :, None]
-            factors = cells.factors(year_targets, boost)
-        else:
-            factors = cells.factors(year_targets)
+        factors = cells.factors(year_targets, boost)
         fen = np.zeros(values.shape, dtype=np.int64)
         segments = {T.YTD: np.flatnonzero(cells.in_ytd), T.REST: np.flatnonzero(~cells.in_ytd)}
         for category, cols in self.categories.items():
@@ -185,9 +196,10 @@ class DemoSalesGenerator:
             for s in T.SEGMENTS
         }
         targets = T.cell_targets(sums)
+        boost = self.boost(cells[T.DEMO_AS_OF.year], targets)
         for year in T.YEARS:
             values = natural.pop(year)
-            fen = self.calibrated(year, values, cells.pop(year), targets)
+            fen = self.calibrated(year, values, cells.pop(year), targets, boost)
             del values
             table = self.table(year, fen)
             del fen
