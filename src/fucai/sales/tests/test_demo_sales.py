@@ -789,3 +789,29 @@ def test_a_new_channel_outlet_nearby_has_no_measurable_effect_in_the_demo(demo_d
     data = json.loads(out.getvalue())
     assert data["ci_low_pct"] <= 0 <= data["ci_high_pct"]  # the generator has no spillover
     assert data["verdict"] == "暂无可测量的效果"
+
+
+# --- the demo's Party-member vanguard posts (fucai.party; the seed: over 100 owners, over
+# 60,000,000 yuan in 2023 to 3 September) ----------------------------------------------------
+def test_over_100_consenting_owners_stations_sold_over_60_million_yuan(demo_db):
+    from fucai.accounts.models import User
+    from fucai.analytics.runners import YearToDateRunner
+    from fucai.analytics.scope import Scope
+    from fucai.party.vanguard_posts import vanguard_posts
+
+    posts = vanguard_posts(User.objects.get(username="party"), AS_OF, context=demo_db.context)
+    assert posts.owners == 112 and len(posts.posts) == 112
+    assert posts.total_fen > 60_000_000_00
+    ytd = YearToDateRunner(demo_db.context, Scope.province()).run(AS_OF, by="party_member")
+    assert {g.key: g.amount_fen for g in ytd.groups}["yes"] == posts.total_fen
+
+
+def test_station_36110214s_owner_consented_on_the_partys_anniversary_2022(demo_db):
+    from fucai.party.models import VanguardConsent
+
+    owner = Station.objects.get(code="36110214").owner
+    consent = VanguardConsent.objects.get(owner=owner)
+    assert (consent.given_on, consent.revoked_on) == (dt.date(2022, 7, 1), None)
+    assert consent.recorded_by.username == "party"
+    given = VanguardConsent.objects.values_list("given_on", flat=True)
+    assert dt.date(2022, 1, 1) <= min(given) and max(given) <= dt.date(2023, 6, 30)
