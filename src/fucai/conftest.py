@@ -149,7 +149,7 @@ def make_user(username: str, *roles, city=None, **anchors):
     user = User.objects.create_user(username=username, password="pw-for-tests-1", city=city)
     for role in roles:
         role, extra = role if isinstance(role, tuple) else (role, {})
-        fields = {"city": city} if role in (Role.CITY, Role.PARTY, Role.ADMIN) else {}
+        fields = {"city": city} if role in (Role.CITY, Role.PARTY, Role.ADMIN, Role.WELFARE) else {}
         anchor = ROLE_ANCHOR.get(role)
         if anchor and anchor != "city":
             fields[anchor] = anchors.get(anchor)
@@ -176,10 +176,17 @@ def named_user(name: str, network: dict | None = None):
         ),
         "owner_user": lambda: make_user("owner_user", Role.OWNER, station_owner=network["veteran"]),
         "party_user": lambda: make_user("party_user", Role.PARTY),
-        # a 赣州 city agency's staff member who is also the Party-affairs officer of 九江
+        # a 赣州 city agency's staff member, also the Party-affairs and welfare officer of 九江
         "two_roles": lambda: make_user(
-            "two_roles", Role.CITY, (Role.PARTY, {"city": jiujiang}), city=ganzhou
+            "two_roles",
+            Role.CITY,
+            (Role.PARTY, {"city": jiujiang}),
+            (Role.WELFARE, {"city": jiujiang}),
+            city=ganzhou,
         ),
+        # the welfare officers of 赣州 and of 九江 (public welfare: grants and their beneficiaries)
+        "ganzhou_welfare": lambda: make_user("ganzhou_welfare", Role.WELFARE, city=ganzhou),
+        "jiujiang_welfare": lambda: make_user("jiujiang_welfare", Role.WELFARE, city=jiujiang),
         # the user administrator of 赣州: manages its people, sees no network data
         "ganzhou_admin": lambda: make_user("ganzhou_admin", Role.ADMIN, city=ganzhou),
     }
@@ -219,6 +226,16 @@ def party_user(db):
 @pytest.fixture
 def two_roles(db):
     return named_user("two_roles")
+
+
+@pytest.fixture
+def ganzhou_welfare(db):
+    return named_user("ganzhou_welfare")
+
+
+@pytest.fixture
+def jiujiang_welfare(db):
+    return named_user("jiujiang_welfare")
 
 
 @pytest.fixture

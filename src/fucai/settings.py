@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fucai.sales",
     "fucai.planning",
     "fucai.party",
+    "fucai.welfare",
 ]
 
 MIDDLEWARE = [

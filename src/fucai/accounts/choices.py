@@ -14,10 +14,12 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Market manager")
     OWNER = "owner", _("Station owner")
     PARTY = "party", _("Party affairs")
+    WELFARE = "welfare", _("Welfare affairs")
 
 
 # What each role is anchored to: the assignment's field that must be set ("" = nothing; the
-# city is optional for Party affairs and user administrators: none means the whole province).
+# city is optional for Party affairs, welfare affairs and user administrators: none means the
+# whole province).
 ROLE_ANCHOR = {
     Role.PROVINCE: "",
     Role.CITY: "city",
@@ -25,6 +27,7 @@ ROLE_ANCHOR = {
     Role.MANAGER: "market_manager",
     Role.OWNER: "station_owner",
     Role.PARTY: "",
+    Role.WELFARE: "",
 }
 
 
@@ -36,4 +39,5 @@ ROLE_FIELDS = {
     Role.MANAGER: ("market_manager",),
     Role.OWNER: ("station_owner",),
     Role.PARTY: ("city",),
+    Role.WELFARE: ("city",),
 }

@@ -66,6 +66,12 @@ DEMO_USERS = (
         anchor="owner",
     ),
     DemoUser("party", (Role.PARTY,), _("Party affairs, whole province")),
+    DemoUser(
+        "welfare",
+        (Role.WELFARE,),
+        _("赣州 welfare officer (public-welfare grants and their beneficiaries)"),
+        city_code="360700",
+    ),
 )
 
 
@@ -147,7 +153,7 @@ def role_rows(spec: DemoUser, anchors: dict[str, int | None]) -> set[tuple]:
     return {
         (
             role,
-            city if role in (Role.CITY, Role.ADMIN, Role.PARTY) else None,
+            city if role in (Role.CITY, Role.ADMIN, Role.PARTY, Role.WELFARE) else None,
             anchors["manager"] if role == Role.MANAGER else None,
             anchors["owner"] if role == Role.OWNER else None,
         )

@@ -13,6 +13,7 @@ anchor, an inactive user or an unknown role gives nothing.
 | market manager | the stations assigned to them today, their own record | — | — |
 | station owner | their own stations, their own record | — | — |
 | Party affairs | its city, or the province | — | Party affairs: its city's branch, or all |
+| welfare affairs | its city, or the province | — | welfare; a city's: beneficiaries unmasked |
 
 Recording field visits (`record_visits`, at the end of this file): the provincial centre and city
 agencies where they see, market managers at the stations assigned to them today, Party affairs
@@ -44,7 +45,9 @@ from fucai.core.grant import (
     NOTHING,
     OVERRIDE_SPACING,
     PARTY_AFFAIRS,
+    SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
+    WELFARE_AFFAIRS,
     Grant,
     Reach,
     grant_for,
@@ -121,6 +124,8 @@ def _part(assignment) -> Part | None:
         reach, label = _area(assignment)
         branches = {PARTY_AFFAIRS: party_branches(assignment)}
         return Part(view=reach, capabilities=branches, label=label)
+    if role == Role.WELFARE:
+        return welfare_part(assignment)
     return None  # managers and owners are resolved together (one query each)
 
 
@@ -157,7 +162,8 @@ def assignments_of(user) -> list:
 def build_grant(user) -> Grant:
     """The grant of an active, authenticated user (fucai.core.grant calls this)."""
     if user.is_superuser:
-        caps = dict.fromkeys((*ALL_CAPABILITIES, RECORD_VISITS, PARTY_AFFAIRS), EVERYTHING)
+        every = (*ALL_CAPABILITIES, RECORD_VISITS, PARTY_AFFAIRS, WELFARE_AFFAIRS)
+        caps = dict.fromkeys(every, EVERYTHING)
         return Grant(
             user.pk,
             EVERYTHING,
@@ -358,3 +364,20 @@ def agency_accounts(city_ids):
         .exclude(pk__in=owners)
         .order_by("last_name", "first_name", "username")
     )
+
+
+# --- Public welfare (fucai.welfare) ---------------------------------------------------------
+# Welfare officers of a city see their city and keep its welfare fund's projects and grants; the
+# province's welfare office every city's. Households' names, ID numbers, phones, addresses and
+# circumstances are shown unmasked only to the welfare officers of the household's city (not to
+# the province's welfare office, not to any editor, not to a superuser), each view audited.
+
+
+def welfare_part(assignment) -> Part:
+    """What a welfare-affairs assignment gives: its city (or the province) to see, welfare
+    affairs there, and a city's beneficiaries unmasked."""
+    reach, label = _area(assignment)
+    capabilities = {WELFARE_AFFAIRS: reach}
+    if assignment.city_id:
+        capabilities[SEE_BENEFICIARIES] = reach
+    return Part(view=reach, capabilities=capabilities, label=label)

@@ -31,6 +31,10 @@ OVERRIDE_SPACING = "override_spacing"
 EDIT_SPACING_RULES = "edit_spacing_rules"
 # Party building (issue 11): see a Party branch's members and record its organisational life
 PARTY_AFFAIRS = "party_affairs"
+# public welfare (issue 12): see and record the welfare fund's projects and grants; see the
+# beneficiaries of grants unmasked (a city's welfare officers only)
+WELFARE_AFFAIRS = "welfare_affairs"
+SEE_BENEFICIARIES = "see_beneficiaries"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

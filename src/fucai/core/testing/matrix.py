@@ -41,7 +41,9 @@ from fucai.core.grant import (
     IMPORT_SALES,
     MANAGE_USERS,
     PARTY_AFFAIRS,
+    SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
+    WELFARE_AFFAIRS,
 )
 
 LOGIN = "login"  # a redirect to the login page
@@ -50,6 +52,7 @@ GZ, JJ = "赣州", "九江"  # the two objects every object-taking URL is tried 
 VIEW, CHANGE = "view", "change"
 USERS = "users"  # reach over user accounts: the objects' agencies' people (manage_users)
 PARTY = "party"  # reach over Party branches (party_affairs): the objects' cities' branches
+WELFARE = "welfare"  # reach of welfare affairs (welfare_affairs): the objects' cities' welfare
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Persona:
     manages: frozenset[str] = frozenset()  # objects whose agency's user accounts it manages
     people: tuple[str, ...] = ()  # stations whose owner and manager names it may read anyway
     branches: frozenset[str] = frozenset()  # objects whose Party branch it sees (party_affairs)
+    welfare: frozenset[str] = frozenset()  # objects whose welfare grants it sees (welfare_affairs)
 
     def reaches(self, obj: str | None, reach: str) -> bool:
         if obj is None:
@@ -107,6 +111,8 @@ class Persona:
             return obj in self.manages
         if reach == PARTY:
             return obj in self.branches
+        if reach == WELFARE:
+            return obj in self.welfare
         return obj in (self.views if reach == VIEW else self.changes)
 
 
@@ -134,7 +140,9 @@ PERSONAS = (
     _persona("manager", "market_manager_user", (GZ,), (), ("36110214",)),
     _persona("owner", "owner_user", (GZ,), (), ("36110214",)),
     _persona("party", "party_user", (GZ, JJ), (), ALL_STATIONS),
-    # a 赣州 city agency's staff member, also Party-affairs officer of 九江: sees both, changes 赣州
+    _persona("welfare", "ganzhou_welfare", (GZ,), (), GANZHOU_STATIONS),
+    # a 赣州 city agency's staff member, also Party-affairs and welfare officer of 九江: sees both,
+    # changes 赣州
     _persona("two_roles", "two_roles", (GZ, JJ), (GZ,), ALL_STATIONS, EDITOR),
     # 赣州's user administrator: no network data, but its users' accounts and role assignments
     # (two_roles is 九江's Party-affairs officer: that assignment names 九江)
@@ -150,7 +158,7 @@ PERSONAS = (
 )
 # field visits (fucai.network.visits): who records them, where they see
 RECORD_VISITS = "record_visits"
-_VISITORS = ("province", "ganzhou", "jiujiang", "manager", "party", "two_roles")
+_VISITORS = ("province", "ganzhou", "jiujiang", "manager", "party", "welfare", "two_roles")
 PERSONAS = tuple(
     replace(p, can=p.can | {RECORD_VISITS}) if p.name in _VISITORS else p for p in PERSONAS
 )
@@ -160,6 +168,19 @@ _PARTY_BRANCHES = {"party": (GZ, JJ), "two_roles": (JJ,)}
 PERSONAS = tuple(
     replace(p, can=p.can | {PARTY_AFFAIRS}, branches=frozenset(_PARTY_BRANCHES[p.name]))
     if p.name in _PARTY_BRANCHES
+    else p
+    for p in PERSONAS
+)
+# Public welfare (fucai.welfare): 赣州's welfare officer sees 赣州's grants and its beneficiaries
+# unmasked; two_roles (九江's welfare officer) 九江's; nobody else any (editors neither)
+_WELFARE = {"welfare": (GZ,), "two_roles": (JJ,)}
+PERSONAS = tuple(
+    replace(
+        p,
+        can=p.can | {WELFARE_AFFAIRS, SEE_BENEFICIARIES},
+        welfare=frozenset(_WELFARE[p.name]),
+    )
+    if p.name in _WELFARE
     else p
     for p in PERSONAS
 )
@@ -371,7 +392,7 @@ class Case:
             return expect.anonymous or (401 if expect.api else LOGIN)
         if expect.needs and expect.needs not in persona.can:
             return expect.denied
-        if expect.reach not in (USERS, PARTY) and not persona.reaches(self.obj, VIEW):
+        if expect.reach not in (USERS, PARTY, WELFARE) and not persona.reaches(self.obj, VIEW):
             return expect.unseen
         if not persona.reaches(self.obj, expect.reach):
             return expect.unseen if expect.unchangeable is None else expect.unchangeable

@@ -1,0 +1,7 @@
+"""The welfare part of the API: /api/welfare/…"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["welfare"])
