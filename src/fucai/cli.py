@@ -20,9 +20,17 @@ SETUP_COMMANDS = (
     "shell",
 )
 # fucai's modules in the order `fucai --help` shows their commands.
-MODULE_ORDER = ("network", "sales", "planning", "party", "accounts", "geo", "core")
+MODULE_ORDER = ("network", "sales", "planning", "party", "welfare", "accounts", "geo", "core")
 # Commands that start without the web-only apps (fucai.settings_command).
-DATA_COMMANDS = ("network", "sales", "planning", "party", "accounts", "personal-data")
+DATA_COMMANDS = (
+    "network",
+    "sales",
+    "planning",
+    "party",
+    "welfare",
+    "accounts",
+    "personal-data",
+)
 
 
 def main(argv: list[str] | None = None) -> None:
