@@ -28,10 +28,14 @@ IGNORED_FIELDS = frozenset({"password", "last_login", "created", "updated", "rec
 class AuditSpec:
     """How a model is audited, declared on the model as `audit = AuditSpec(...)`. `personal` names
     fields masked in the trail beyond its PersonalFields (field -> kind, e.g.
-    {"contact_name": "name"}); `ignored` names fields left out of the trail."""
+    {"contact_name": "name"}); `ignored` names fields left out of the trail; `restricted` names
+    fields shown only to readers holding a capability (`shown_changes`)."""
 
     personal: dict[str, str] = field(default_factory=dict)
     ignored: frozenset[str] = frozenset()
+    # field -> the capability (fucai.core.grant) a reader needs to see the field in the trail at
+    # all: e.g. a station owner's Party-member flag, only for Party affairs (fucai.party.vanguard)
+    restricted: dict[str, str] = field(default_factory=dict)
 
 
 def spec_of(model: type[models.Model]) -> AuditSpec | None:
@@ -59,6 +63,23 @@ def masked_changes(model: type[models.Model] | None, changes: dict) -> dict:
             values = [mask(v, kind) if isinstance(v, str) else v for v in values]
         out[name] = values
     return out
+
+
+def shown_changes(model: type[models.Model] | None, changes: dict, user=None) -> dict:
+    """What a reader sees of a record's {field: [before, after]}: `masked_changes` without the
+    fields whose capability (AuditSpec.restricted) the reader's grant does not carry. No reader:
+    none of those fields (fail closed). Pages, exports and the API show the trail through this."""
+    from fucai.core.grant import grant_for
+
+    shown = masked_changes(model, changes)
+    spec = spec_of(model) if model is not None else None
+    if spec is None or not spec.restricted:
+        return shown
+    grant = grant_for(user) if user is not None else None
+    for name, capability in spec.restricted.items():
+        if grant is None or not grant.can(capability):
+            shown.pop(name, None)
+    return shown
 
 
 def _json_value(value):

@@ -38,14 +38,16 @@ def audit(request: HttpRequest) -> HttpResponse:
     changes = ObjectChange.objects.restrict(request.user).select_related("object_type", "user")
     filterset = ObjectChangeFilterSet(request.GET or None, queryset=changes, request=request)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(_audit_workbook(filterset.qs), _("change records") + ".xlsx")
+        return xlsx_response(
+            _audit_workbook(filterset.qs, request.user), _("change records") + ".xlsx"
+        )
     table = ObjectChangeTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    describe_all(row.record for row in table.page.object_list)
+    describe_all((row.record for row in table.page.object_list), request.user)
     return render(request, "core/audit.html", {"filter": filterset, "table": table})
 
 
-def _audit_workbook(changes):
+def _audit_workbook(changes, user):
     columns = [
         _("Time"),
         _("User"),
@@ -60,7 +62,8 @@ def _audit_workbook(changes):
     for change in changes.order_by("-time", "-pk").iterator(chunk_size=2000):
         model = change.object_type.model_class()
         fields = "; ".join(
-            f"{r['field']}: {r['before']} → {r['after']}" for r in describe_changes(change, cache)
+            f"{r['field']}: {r['before']} → {r['after']}"
+            for r in describe_changes(change, cache, user)
         )
         rows.append(
             [

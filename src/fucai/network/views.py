@@ -82,6 +82,15 @@ def _station_audit(request: HttpRequest, station: Station):
     )
 
 
+def _station_changes(request: HttpRequest, station: Station) -> list:
+    """The station's last 100 change records, described as this user may read them."""
+    from fucai.core.templatetags.fucai_ui import describe_all
+
+    changes = list(_station_audit(request, station)[:100])
+    describe_all(changes, request.user)
+    return changes
+
+
 def _can_change(request: HttpRequest, station: Station) -> bool:
     user = request.user
     return (
@@ -174,7 +183,7 @@ def _detail(
         "owner": station.owner,
         "history": _history(request, station),
         "assignments": _assignments(request, station),
-        "changes": _station_audit(request, station)[:100],
+        "changes": _station_changes(request, station),
         "county_feature": county_feature(station.county.code),
         "map_point": {
             "code": station.code,

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from fucai.core.api.auth import auth_user
 from fucai.core.api.paging import Paged
 from fucai.core.api.signatures import resolved
-from fucai.core.audit import masked_changes
+from fucai.core.audit import shown_changes
 from fucai.core.bounds import OptionalText, clamp_date
 from fucai.core.choices import ChangeAction
 from fucai.core.models import ObjectChange
@@ -56,8 +56,9 @@ class ChangeOut(Schema):
         return obj.station.code if obj.station_id and obj.station else None
 
     @staticmethod
-    def resolve_changes(obj) -> dict:
-        return masked_changes(obj.object_type.model_class(), obj.changes)
+    def resolve_changes(obj, context) -> dict:
+        user = auth_user(context["request"])
+        return shown_changes(obj.object_type.model_class(), obj.changes, user)
 
 
 class ChangeFilterIn(Schema):

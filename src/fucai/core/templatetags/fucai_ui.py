@@ -8,7 +8,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
-from fucai.core.audit import masked_changes
+from fucai.core.audit import shown_changes
 
 register = template.Library()
 
@@ -70,12 +70,12 @@ def _display(field, value, cache: dict | None = None) -> str:
     return str(value)
 
 
-def describe_changes(change, cache: dict | None = None) -> list[dict]:
-    """The field-level before/after of an audit record, with field names and readable values;
-    `cache` keeps names of related objects across records (for exports)."""
+def describe_changes(change, cache: dict | None = None, user=None) -> list[dict]:
+    """The field-level before/after of an audit record as `user` may read it, with field names
+    and readable values; `cache` keeps names of related objects across records (for exports)."""
     model = change.object_type.model_class()
     rows = []
-    for name, pair in masked_changes(model, change.changes).items():
+    for name, pair in shown_changes(model, change.changes, user).items():
         before, after = ([*list(pair), None, None])[:2]
         field = _field(model, name)
         label = str(field.verbose_name) if field is not None else name
@@ -96,7 +96,7 @@ def _field(model, name: str):
         return None
 
 
-def describe_all(changes) -> None:
+def describe_all(changes, user) -> None:
     """Describe a page of audit records at once: the names of the related objects they mention
     are read with one query per model, not one per value (`change_rows` then uses them)."""
     changes = list(changes)
@@ -114,7 +114,7 @@ def describe_all(changes) -> None:
         for value in values:
             cache[(related._meta.label, value)] = found.get(str(value), f"#{value}")
     for change in changes:
-        change.described = describe_changes(change, cache)
+        change.described = describe_changes(change, cache, user)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fucai.core.audit import AuditSpec
 from fucai.core.bounds import check_date
+from fucai.core.grant import PARTY_AFFAIRS
 from fucai.core.personal import ID_NUMBER, PHONE, BlindIndexField, PersonalField, mask
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
 from fucai.network.choices import STATUS_TRANSITIONS, StationOperation, StationScene, StationStatus
@@ -43,7 +44,10 @@ class StationOwner(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", persons={"owner": ""})
-    audit = AuditSpec()
+    # the Party-member flags in the trail: for Party affairs only (as in pages and exports)
+    audit = AuditSpec(
+        restricted={"is_party_member": PARTY_AFFAIRS, "party_consent": PARTY_AFFAIRS}
+    )
 
     class Meta:
         ordering = ["name", "pk"]

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from fucai.accounts.choices import Role
 from fucai.conftest import make_user
+from fucai.core.testing.matrix import workbook_text
 from fucai.network.models import Station, StationAssignment, StationOwner
 from fucai.party.models import Branch, VanguardConsent
 from fucai.party.vanguard import (
@@ -313,8 +314,21 @@ def test_a_market_managers_audit_trail_holds_no_change_of_the_hidden_members_rec
     assert '<td class="fc-muted">同意公开党员身份</td>' not in html
 
 
-def test_a_city_agencys_audit_trail_still_shows_its_owners_flags(client, posts, ganzhou_user):
-    """A known gap, written down: the change records of an owner (a city agency sees its
-    city's) hold the Party-member flag as it changed (docs/party.md)."""
+def test_a_city_agencys_audit_trail_excel_and_api_hold_no_owners_party_flags(
+    client, posts, ganzhou_user
+):
     html = _get(client, ganzhou_user, "core:audit").content.decode()
+    assert "测试业主丁" in html  # the owner's records are there ...
+    assert '<td class="fc-muted">党员</td>' not in html  # ... without the Party-member flags
+    assert '<td class="fc-muted">同意公开党员身份</td>' not in html
+    xlsx = _get(client, ganzhou_user, "core:audit", format="xlsx").content
+    assert "党员" not in workbook_text(xlsx)
+    changes = client.get("/api/audit/changes", {"object_type": "network.stationowner"}).json()
+    assert changes["items"] and not any(
+        {"is_party_member", "party_consent"} & set(c["changes"]) for c in changes["items"]
+    )
+
+
+def test_party_affairs_read_the_owners_party_flags_in_the_trail(client, posts, party_user):
+    html = _get(client, party_user, "core:audit").content.decode()
     assert '<td class="fc-muted">党员</td>' in html
