@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from fucai.accounts.choices import Role
 from fucai.core.grant import (
+    EDIT_FUND_RATES,
     EDIT_MASTER_DATA,
     EDIT_SPACING_RULES,
     EVERYTHING,
@@ -65,7 +66,13 @@ EDITOR_CAPABILITIES = (
     OVERRIDE_ONBOARDING,
 )
 # spacing rules and the 四帮 template: province-wide
-PROVINCE_CAPABILITIES = (*EDITOR_CAPABILITIES, EDIT_SPACING_RULES, EDIT_ONBOARDING_TEMPLATE)
+# the public-welfare fund rates (fucai.welfare.fund): the provincial centre edits them
+PROVINCE_CAPABILITIES = (
+    *EDITOR_CAPABILITIES,
+    EDIT_SPACING_RULES,
+    EDIT_ONBOARDING_TEMPLATE,
+    EDIT_FUND_RATES,
+)
 ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 
 
@@ -380,4 +387,6 @@ def welfare_part(assignment) -> Part:
     capabilities = {WELFARE_AFFAIRS: reach}
     if assignment.city_id:
         capabilities[SEE_BENEFICIARIES] = reach
+    else:  # the province's welfare office keeps the fund rates (fucai.welfare.fund)
+        capabilities[EDIT_FUND_RATES] = EVERYTHING
     return Part(view=reach, capabilities=capabilities, label=label)

@@ -37,6 +37,7 @@ from decimal import Decimal
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fucai.core.grant import (
+    EDIT_FUND_RATES,
     EDIT_MASTER_DATA,
     IMPORT_SALES,
     MANAGE_USERS,
@@ -184,6 +185,10 @@ PERSONAS = tuple(
     else p
     for p in PERSONAS
 )
+# the fund rates (fucai.welfare.fund): the provincial centre edits them
+PERSONAS = tuple(
+    replace(p, can=p.can | {EDIT_FUND_RATES}) if p.name == "province" else p for p in PERSONAS
+)
 PERSONA = {p.name: p for p in PERSONAS}
 
 # -- the data: the `network` fixture plus a little sales data with unmistakable amounts ---------
@@ -223,6 +228,7 @@ OBJECT_FIELDS = (
     "study",
     "member",
     "vanguard_consent",
+    "fund_rate",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -516,6 +522,7 @@ def build_world(store) -> World:
             "scenario": str(_a_scenario(obj, county).pk),
             **_a_branch(obj, county.parent, people[obj]),
             "vanguard_consent": str(_a_vanguard_consent(OBJECTS[obj]["station"]).pk),
+            "fund_rate": str(_a_fund_rate(obj).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -697,6 +704,18 @@ def _a_vanguard_consent(code: str):
 
     owner = Station.objects.get(code=code).owner
     return VanguardConsent.objects.create(owner=owner, given_on=dt.date(2023, 3, 1))
+
+
+def _a_fund_rate(obj: str):
+    """A public-welfare fund rate (published, province-wide): 双色球's for 赣州's case, 快乐8's
+    for 九江's (the rates are not a city's: both cases are every role's to read)."""
+    from fucai.sales.models import Game
+    from fucai.welfare.models import FundRate
+
+    game = Game.objects.get(code="ssq" if obj == GZ else "kl8")
+    return FundRate.objects.create(
+        game=game, valid_from=dt.date(2021, 1, 1), rate=Decimal("0.3600"), source="matrix"
+    )
 
 
 def _a_spacing_rule(obj: str, city_code: str):

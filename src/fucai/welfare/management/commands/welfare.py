@@ -9,7 +9,9 @@ import importlib
 from fucai.core.commandline import FucaiCommand
 
 # action name -> the module that defines it (imported when the command starts)
-ACTIONS: dict[str, str] = {}
+ACTIONS: dict[str, str] = {
+    "raised": "fucai.welfare.cli_raised",
+}
 
 
 def _module(action: str):
