@@ -46,6 +46,7 @@ from fucai.core.grant import (
     NOTHING,
     OVERRIDE_SPACING,
     PARTY_AFFAIRS,
+    RECORD_WELFARE_ACTIVITIES,
     SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
     WELFARE_AFFAIRS,
@@ -64,6 +65,7 @@ EDITOR_CAPABILITIES = (
     SEE_PERSONAL_DATA,
     OVERRIDE_SPACING,
     OVERRIDE_ONBOARDING,
+    RECORD_WELFARE_ACTIVITIES,  # 福彩公益行 activities where they change the network
 )
 # spacing rules and the 四帮 template: province-wide
 # the public-welfare fund rates (fucai.welfare.fund): the provincial centre edits them
@@ -384,7 +386,7 @@ def welfare_part(assignment) -> Part:
     """What a welfare-affairs assignment gives: its city (or the province) to see, welfare
     affairs there, and a city's beneficiaries unmasked."""
     reach, label = _area(assignment)
-    capabilities = {WELFARE_AFFAIRS: reach}
+    capabilities = {WELFARE_AFFAIRS: reach, RECORD_WELFARE_ACTIVITIES: reach}
     if assignment.city_id:
         capabilities[SEE_BENEFICIARIES] = reach
     else:  # the province's welfare office keeps the fund rates (fucai.welfare.fund)

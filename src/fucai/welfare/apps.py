@@ -40,6 +40,9 @@ def _menu():
         (
             MenuItem(_("Fund raised"), "welfare:raised", None, order=10),
             MenuItem(_("Fund rates"), "welfare:rate_list", None, order=12),
+            MenuItem(_("Activities"), "welfare:activity_list", None, order=60),
+            MenuItem(_("Welfare posts"), "welfare:post_list", None, order=62),
+            MenuItem(_("Welfare map"), "welfare:map", None, order=64),
         ),
     )
     return (fund,)

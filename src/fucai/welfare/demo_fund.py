@@ -51,6 +51,7 @@ ACTIVITIES = (
     ("九江", "community", 3, "community", "福彩公益行·社区养老服务", (50, 200)),
     ("宜春", "poster", 3, "business_district", "商圈福彩公益展板", (400, 1500)),
 )
+FUZHOU = "361000"
 YEAR_START, AS_OF = dt.date(2023, 1, 5), dt.date(2023, 9, 3)
 
 
@@ -107,7 +108,13 @@ class FundDemoBuilder:
         from fucai.network.models import Station
         from fucai.welfare.models import WelfarePost
 
-        stations = Station.objects.filter(scene=StationScene.WELFARE_POST).order_by("code")
+        # the 65 抚州 built in 2023 (the network demo's specials)
+        stations = Station.objects.filter(
+            scene=StationScene.WELFARE_POST,
+            city__code=FUZHOU,
+            opened_on__gte=dt.date(2023, 1, 1),
+            opened_on__lte=AS_OF,
+        ).order_by("code")
         rows = []
         for station in stations:
             extra = rng.sample(SERVICES[2:], rng.randint(1, 4))

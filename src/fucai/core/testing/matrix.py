@@ -42,6 +42,7 @@ from fucai.core.grant import (
     IMPORT_SALES,
     MANAGE_USERS,
     PARTY_AFFAIRS,
+    RECORD_WELFARE_ACTIVITIES,
     SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
     WELFARE_AFFAIRS,
@@ -54,6 +55,9 @@ VIEW, CHANGE = "view", "change"
 USERS = "users"  # reach over user accounts: the objects' agencies' people (manage_users)
 PARTY = "party"  # reach over Party branches (party_affairs): the objects' cities' branches
 WELFARE = "welfare"  # reach of welfare affairs (welfare_affairs): the objects' cities' welfare
+# where welfare activities are recorded (record_welfare_activities): the role's change reach
+# and its welfare reach
+ACTIVITIES = "activities"
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class Persona:
             return obj in self.branches
         if reach == WELFARE:
             return obj in self.welfare
+        if reach == ACTIVITIES:
+            return obj in self.changes or obj in self.welfare
         return obj in (self.views if reach == VIEW else self.changes)
 
 
@@ -185,9 +191,14 @@ PERSONAS = tuple(
     else p
     for p in PERSONAS
 )
-# the fund rates (fucai.welfare.fund): the provincial centre edits them
+# the fund rates (fucai.welfare.fund): the provincial centre edits them; welfare activities:
+# recorded by the editors and the welfare officers
 PERSONAS = tuple(
     replace(p, can=p.can | {EDIT_FUND_RATES}) if p.name == "province" else p for p in PERSONAS
+)
+PERSONAS = tuple(
+    replace(p, can=p.can | {RECORD_WELFARE_ACTIVITIES}) if p.changes or p.welfare else p
+    for p in PERSONAS
 )
 PERSONA = {p.name: p for p in PERSONAS}
 
@@ -229,6 +240,7 @@ OBJECT_FIELDS = (
     "member",
     "vanguard_consent",
     "fund_rate",
+    "welfare_activity",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -523,6 +535,7 @@ def build_world(store) -> World:
             **_a_branch(obj, county.parent, people[obj]),
             "vanguard_consent": str(_a_vanguard_consent(OBJECTS[obj]["station"]).pk),
             "fund_rate": str(_a_fund_rate(obj).pk),
+            "welfare_activity": str(_a_welfare_activity(fields["station"], people[obj]).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -715,6 +728,28 @@ def _a_fund_rate(obj: str):
     game = Game.objects.get(code="ssq" if obj == GZ else "kl8")
     return FundRate.objects.create(
         game=game, valid_from=dt.date(2021, 1, 1), rate=Decimal("0.3600"), source="matrix"
+    )
+
+
+def _a_welfare_activity(code: str, user):
+    """A publicity placement at the station's address (its strings are the station's: they must
+    not reach another city's roles), and a welfare post's services recorded for the station."""
+    from fucai.network.models import Station
+    from fucai.welfare.models import WelfareActivity, WelfarePost
+
+    station = Station.objects.get(code=code)
+    WelfarePost.objects.create(station=station, services=["water", "rest"], opening_note="8:30")
+    return WelfareActivity.objects.create(
+        kind="banner",
+        title=f"{station.name} 宣传条幅",
+        city=station.city,
+        county=station.county,
+        address=station.address,
+        lon=station.lon,
+        lat=station.lat,
+        held_on=dt.date(2023, 5, 1),
+        people_reached=321,
+        recorded_by=user,
     )
 
 
