@@ -46,7 +46,7 @@ ACTIVITIES = (
     ("吉安", "banner", 6, "supermarket", "商超“随手公益、人人公益”宣传条幅", (500, 2500)),
     ("赣州", "community", 6, "community", "福彩公益行·社区（村）帮扶共建", (60, 300)),
     ("赣州", "event", 2, "community", "福彩公益行·爱心阅览室捐建", (100, 400)),
-    ("抚州", "event", 3, "welfare_post", "福彩公益驿站“夏日送清凉”", (150, 600)),
+    ("抚州", "event", 3, "welfare_post", "“夏日送清凉”公益活动", (150, 600)),
     ("南昌", "event", 3, "business_district", "福彩公益行·商圈公益宣传日", (300, 1200)),
     ("九江", "community", 3, "community", "福彩公益行·社区养老服务", (50, 200)),
     ("宜春", "poster", 3, "business_district", "商圈福彩公益展板", (400, 1500)),

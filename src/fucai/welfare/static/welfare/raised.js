@@ -11,7 +11,7 @@
     legend: { top: 0 },
     grid: { left: 4, right: 16, top: 28, bottom: 4, containLabel: true },
     xAxis: { type: "value" },
-    yAxis: { type: "category", inverse: true, data: data.cities },
+    yAxis: { type: "category", inverse: true, data: data.cities, axisLabel: { interval: 0 } },
     series: [
       { name: data.labels.fund, type: "bar", data: data.fund, barMaxWidth: 16,
         itemStyle: { color: "#c8102e", borderRadius: [0, 3, 3, 0] } },

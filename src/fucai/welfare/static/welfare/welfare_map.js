@@ -30,7 +30,7 @@
         { name: config.labels.activities, type: "effectScatter", coordinateSystem: "geo", symbolSize: 8,
           rippleEffect: { scale: 2.5 }, itemStyle: { color: "#c8102e" }, z: 4,
           data: data.activities.map(function (r) { return { value: [r[0], r[1]], id: r[2], name: r[3], kind: r[4], date: r[5], people: r[6] }; }) },
-        { name: config.labels.posts, type: "scatter", coordinateSystem: "geo", symbol: "diamond", symbolSize: 8,
+        { name: config.labels.posts, type: "scatter", coordinateSystem: "geo", symbol: "diamond", symbolSize: 6,
           itemStyle: { color: "#d97706" }, z: 3,
           data: data.posts.map(function (r) { return { value: [r[0], r[1]], code: r[2], name: r[3] }; }) }
       ]
