@@ -55,6 +55,8 @@ ACCESS: dict[str, Expect | list[Expect]] = {
     ],
     "welfare:map": Expect(query=YEAR),
     "welfare:map_data": Expect(query=YEAR),
+    "fucai_welfare_api_get_activities": Expect(api=True, query=YEAR),
+    "fucai_welfare_api_get_posts": Expect(api=True),
     "fucai_welfare_api_get_raised": [
         Expect(api=True, query=DAY),
         Expect(api=True, query={**DAY, "by": "city"}),

@@ -131,3 +131,28 @@ def test_the_activity_export_is_the_years_activities_in_scope(client, world, jiu
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert [r[2] for r in rows[1:]] == [JJ_TITLE] and rows[1][8] == 1200
+
+
+def test_the_api_and_the_command_give_the_activities_and_posts_in_scope(
+    client, world, jiujiang_user
+):
+    import json
+
+    from django.core.management import call_command
+
+    client.force_login(jiujiang_user)
+    data = client.get("/api/welfare/activities", {"year": 2023}).json()
+    assert [r["title"] for r in data["rows"]] == [JJ_TITLE]
+    assert (data["activities"], data["people_reached"]) == (1, 1200)
+    posts = client.get("/api/welfare/posts").json()
+    assert [(p["station"], p["services"]) for p in posts] == [("36049901", ["water"])]
+    out = io.StringIO()
+    call_command(
+        "welfare", "activities", "--year", "2023", "--user", jiujiang_user.username,
+        "--format", "json", stdout=out,
+    )  # fmt: skip
+    assert [r["title"] for r in json.loads(out.getvalue())["rows"]] == [JJ_TITLE]
+    out = io.StringIO()
+    call_command("welfare", "activities", "--year", "2023", "--format", "json", stdout=out)
+    whole = json.loads(out.getvalue())
+    assert whole["activities"] == 3 and whole["people_reached"] == 1200 * 2 + 80

@@ -130,3 +130,28 @@ def test_overlapping_periods_of_one_game_are_refused_with_a_clear_message(rates)
     assert "2020-01-01" in message and "2023-06-30" in message and "双色球" in message
     rate.game = Game.objects.get(code="kl8")  # another game: fine
     rate.full_clean()
+
+
+def test_the_provincial_centre_records_a_rate_and_an_overlap_is_refused_on_the_page(
+    client, rates, province_admin, ganzhou_user
+):
+    from django.urls import reverse
+
+    ssq = Game.objects.get(code="ssq")
+    data = {"game": ssq.pk, "valid_from": "2023-08-01", "rate": "0.3700", "source": "通知"}
+    client.force_login(ganzhou_user)  # a city agency: only reads the rates
+    assert client.get(reverse("welfare:rate_list")).status_code == 200
+    assert client.post(reverse("welfare:rate_new"), data).status_code == 403
+    client.force_login(province_admin)
+    refused = client.post(reverse("welfare:rate_new"), data)
+    assert refused.status_code == 400
+    assert "该期间与双色球自2023-07-01至长期有效的提取比例 0.3600 重叠" in refused.content.decode()
+    current = FundRate.objects.get(game=ssq, valid_to=None)
+    edit = {**data, "valid_from": "2023-07-01", "valid_to": "2023-07-31", "rate": "0.3600"}
+    assert client.post(reverse("welfare:rate_edit", args=[current.pk]), edit).status_code == 302
+    assert client.post(reverse("welfare:rate_new"), data).status_code == 302
+    periods = FundRate.objects.filter(game=ssq).values_list("valid_from", "valid_to", "rate")
+    assert list(periods)[-2:] == [
+        (dt.date(2023, 7, 1), dt.date(2023, 7, 31), Decimal("0.3600")),
+        (dt.date(2023, 8, 1), None, Decimal("0.3700")),
+    ]

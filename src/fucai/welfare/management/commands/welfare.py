@@ -11,6 +11,8 @@ from fucai.core.commandline import FucaiCommand
 # action name -> the module that defines it (imported when the command starts)
 ACTIONS: dict[str, str] = {
     "raised": "fucai.welfare.cli_raised",
+    "activities": "fucai.welfare.cli_activities",
+    "posts": "fucai.welfare.cli_posts",
 }
 
 
