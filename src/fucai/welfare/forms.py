@@ -61,6 +61,8 @@ class ActivityForm(forms.ModelForm):
         if not reach.everything:
             cities = cities.filter(pk__in=reach.cities)
         self.fields["city"].queryset = cities
+        if self.instance.pk is None and len(cities) == 1:  # a city's officer: their city
+            self.fields["city"].initial = cities[0].pk
         self.fields["county"].queryset = Division.objects.filter(
             level="county", parent__in=cities
         ).order_by("code")
