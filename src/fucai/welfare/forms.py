@@ -17,7 +17,7 @@ class FundRateForm(forms.ModelForm):
 
     class Meta:
         model = FundRate
-        fields = ["game", "valid_from", "valid_to", "rate", "source"]
+        fields = ["game", "category", "valid_from", "valid_to", "rate", "source"]
         widgets = {
             "valid_from": DateInput(),
             "valid_to": DateInput(),

@@ -2,6 +2,7 @@
 sale's day, by city and game, year to date as of a day, with the same window a year earlier.
 
 How it is computed (docs/welfare.md, "Fund raised"):
+- the rate of a sale is its game's rate on the sale's day, else its category's (电脑票, 即开票);
 - the sales are read by `FundRaisedRunner`, a runner of fucai.analytics over ScopedTables
   (the caller's scope, like every sales figure): each year-to-date window is cut at every day a
   rate starts or ends, so each piece has one rate per game; the pieces are summed by city and
@@ -25,6 +26,7 @@ from itertools import pairwise
 
 from fucai.analytics.backends import cached_result
 from fucai.analytics.runners import GroupNames, Runner, same_day_in, summed_columns
+from fucai.analytics.slices import DimensionLookup
 from fucai.sales.money import yoy_pct, yuan_text
 
 ONE_DAY = dt.timedelta(days=1)
@@ -36,10 +38,11 @@ class RatePeriod:
     """One rate as the runner takes it: hashable, so results are cached per set of rates."""
 
     id: int
-    game: str
+    game: str  # "" for a category's rate
     valid_from: dt.date
     valid_to: dt.date | None  # included; None: open
     rate: Decimal
+    category: str = ""  # a category's rate: its games without a rate of their own
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -49,8 +52,21 @@ def rate_periods() -> tuple[RatePeriod, ...]:
     """Every stored rate (a few rows: published figures, public)."""
     from fucai.welfare.models import FundRate
 
-    rows = FundRate.objects.values_list("pk", "game__code", "valid_from", "valid_to", "rate")
-    return tuple(RatePeriod(*row) for row in rows.order_by("game__code", "valid_from"))
+    rows = FundRate.objects.order_by("category", "game__code", "valid_from").values_list(
+        "pk", "game__code", "valid_from", "valid_to", "rate", "category"
+    )
+    return tuple(
+        RatePeriod(pk, game or "", start, end, rate, category)
+        for pk, game, start, end, rate, category in rows
+    )
+
+
+def rate_on(rates: Sequence[RatePeriod], game: str, category: str, day: dt.date):
+    """The rate of a game's sales on a day: the game's own, else its category's, else None."""
+    own = next((r for r in rates if r.game == game and r.covers(day)), None)
+    if own is not None or not category:
+        return own
+    return next((r for r in rates if not r.game and r.category == category and r.covers(day)), None)
 
 
 def fund_fen(sales_fen: int, rate: Decimal) -> int:
@@ -185,11 +201,15 @@ class FundRaisedRunner(Runner):
             self.window_rows([(label, a, b) for label, _w, a, b in labelled]), ("city", "game")
         )
         sales = summed_columns(rows, ["window", "k_city", "k_game"], ["amount_fen"])
+        catalogue = DimensionLookup.of(self.context).table("games")
+        category_of = dict(
+            zip(catalogue["game"].to_pylist(), catalogue["category"].to_pylist(), strict=True)
+        )
         # exact sales per (window, city, game, rate); None: no rate that day
         by_rate: dict[tuple, int] = defaultdict(int)
         for (label, city, game), (fen,) in sales.items():
             _label, window, a, _b = labelled[label]
-            rate = next((r for r in rates if r.game == game and r.covers(a)), None)
+            rate = rate_on(rates, game, category_of.get(game) or "", a)
             by_rate[(window, city, game, rate)] += fen
         return self._assemble(as_of, windows, by_rate)
 

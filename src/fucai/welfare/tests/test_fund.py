@@ -155,3 +155,32 @@ def test_the_provincial_centre_records_a_rate_and_an_overlap_is_refused_on_the_p
         (dt.date(2023, 7, 1), dt.date(2023, 7, 31), Decimal("0.3600")),
         (dt.date(2023, 8, 1), None, Decimal("0.3700")),
     ]
+
+
+def test_a_categorys_rate_applies_to_its_games_without_a_rate_of_their_own(context, rates):
+    FundRate.objects.create(
+        category="draw", valid_from=dt.date(2020, 1, 1), rate=Decimal("0.33"), source="x"
+    )
+    FundRate.objects.create(
+        category="instant", valid_from=dt.date(2020, 1, 1), rate=Decimal("0.15"), source="x"
+    )
+    result = FundRaisedRunner(context, Scope.province()).run(AS_OF, rate_periods())
+    games = {r.key: r.fund_fen for r in result.by_game}
+    # kl8 (a draw game, no rate of its own): 20000 × 0.33; ssq, 3d and instant keep their own
+    assert games == {"ssq": 46667 + 12000 + 3, "3d": 3400, "instant": 10001, "kl8": 6600}
+    assert result.unrated_sales_fen == 0
+    overlapping = FundRate(
+        category="draw", valid_from=dt.date(2023, 1, 1), rate=Decimal("0.3"), source="x"
+    )
+    with pytest.raises(ValidationError) as refused:
+        overlapping.full_clean()
+    assert "电脑票" in str(refused.value)
+    both = FundRate(
+        game=Game.objects.get(code="kl8"),
+        category="draw",
+        valid_from=dt.date(2023, 1, 1),
+        rate=Decimal("0.3"),
+        source="x",
+    )
+    with pytest.raises(ValidationError):
+        both.full_clean()
