@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from fucai.accounts.choices import Role
 from fucai.core.grant import (
+    EDIT_FUND_RATES,
     EDIT_MASTER_DATA,
     EDIT_SPACING_RULES,
     EVERYTHING,
@@ -45,6 +46,7 @@ from fucai.core.grant import (
     NOTHING,
     OVERRIDE_SPACING,
     PARTY_AFFAIRS,
+    RECORD_WELFARE_ACTIVITIES,
     SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
     WELFARE_AFFAIRS,
@@ -63,9 +65,16 @@ EDITOR_CAPABILITIES = (
     SEE_PERSONAL_DATA,
     OVERRIDE_SPACING,
     OVERRIDE_ONBOARDING,
+    RECORD_WELFARE_ACTIVITIES,  # 福彩公益行 activities where they change the network
 )
 # spacing rules and the 四帮 template: province-wide
-PROVINCE_CAPABILITIES = (*EDITOR_CAPABILITIES, EDIT_SPACING_RULES, EDIT_ONBOARDING_TEMPLATE)
+# the public-welfare fund rates (fucai.welfare.fund): the provincial centre edits them
+PROVINCE_CAPABILITIES = (
+    *EDITOR_CAPABILITIES,
+    EDIT_SPACING_RULES,
+    EDIT_ONBOARDING_TEMPLATE,
+    EDIT_FUND_RATES,
+)
 ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 
 
@@ -377,7 +386,9 @@ def welfare_part(assignment) -> Part:
     """What a welfare-affairs assignment gives: its city (or the province) to see, welfare
     affairs there, and a city's beneficiaries unmasked."""
     reach, label = _area(assignment)
-    capabilities = {WELFARE_AFFAIRS: reach}
+    capabilities = {WELFARE_AFFAIRS: reach, RECORD_WELFARE_ACTIVITIES: reach}
     if assignment.city_id:
         capabilities[SEE_BENEFICIARIES] = reach
+    else:  # the province's welfare office keeps the fund rates (fucai.welfare.fund)
+        capabilities[EDIT_FUND_RATES] = EVERYTHING
     return Part(view=reach, capabilities=capabilities, label=label)

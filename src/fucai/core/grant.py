@@ -35,6 +35,11 @@ PARTY_AFFAIRS = "party_affairs"
 # beneficiaries of grants unmasked (a city's welfare officers only)
 WELFARE_AFFAIRS = "welfare_affairs"
 SEE_BENEFICIARIES = "see_beneficiaries"
+# the fund raised (issue 12): edit the public-welfare fund rates per game (the provincial centre)
+EDIT_FUND_RATES = "edit_fund_rates"
+# 福彩公益行 activities and publicity placements (issue 12): record them in a city (its welfare
+# officers and the editors who change it)
+RECORD_WELFARE_ACTIVITIES = "record_welfare_activities"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

@@ -31,9 +31,23 @@ class WelfareConfig(AppConfig):
 def _menu():
     """The welfare menu group: each part of the module adds its entries here (the groups of one
     key merge)."""
-    return ()
+    from fucai.core.registry import MenuGroup, MenuItem
+
+    fund = MenuGroup(
+        "welfare",
+        _("Public welfare"),
+        45,
+        (
+            MenuItem(_("Fund raised"), "welfare:raised", None, order=10),
+            MenuItem(_("Fund rates"), "welfare:rate_list", None, order=12),
+            MenuItem(_("Activities"), "welfare:activity_list", None, order=60),
+            MenuItem(_("Welfare posts"), "welfare:post_list", None, order=62),
+            MenuItem(_("Welfare map"), "welfare:map", None, order=64),
+        ),
+    )
+    return (fund,)
 
 
 MENU = _menu()
 # after the network, the sales demo and the Party demo (90-94)
-DEMO_BUILDERS: tuple[tuple[int, str], ...] = ()
+DEMO_BUILDERS: tuple[tuple[int, str], ...] = ((95, "fucai.welfare.demo_fund.FundDemoBuilder"),)

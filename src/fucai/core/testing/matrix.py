@@ -37,10 +37,12 @@ from decimal import Decimal
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fucai.core.grant import (
+    EDIT_FUND_RATES,
     EDIT_MASTER_DATA,
     IMPORT_SALES,
     MANAGE_USERS,
     PARTY_AFFAIRS,
+    RECORD_WELFARE_ACTIVITIES,
     SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
     WELFARE_AFFAIRS,
@@ -53,6 +55,9 @@ VIEW, CHANGE = "view", "change"
 USERS = "users"  # reach over user accounts: the objects' agencies' people (manage_users)
 PARTY = "party"  # reach over Party branches (party_affairs): the objects' cities' branches
 WELFARE = "welfare"  # reach of welfare affairs (welfare_affairs): the objects' cities' welfare
+# where welfare activities are recorded (record_welfare_activities): the role's change reach
+# and its welfare reach
+ACTIVITIES = "activities"
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ class Persona:
             return obj in self.branches
         if reach == WELFARE:
             return obj in self.welfare
+        if reach == ACTIVITIES:
+            return obj in self.changes or obj in self.welfare
         return obj in (self.views if reach == VIEW else self.changes)
 
 
@@ -184,6 +191,15 @@ PERSONAS = tuple(
     else p
     for p in PERSONAS
 )
+# the fund rates (fucai.welfare.fund): the provincial centre edits them; welfare activities:
+# recorded by the editors and the welfare officers
+PERSONAS = tuple(
+    replace(p, can=p.can | {EDIT_FUND_RATES}) if p.name == "province" else p for p in PERSONAS
+)
+PERSONAS = tuple(
+    replace(p, can=p.can | {RECORD_WELFARE_ACTIVITIES}) if p.changes or p.welfare else p
+    for p in PERSONAS
+)
 PERSONA = {p.name: p for p in PERSONAS}
 
 # -- the data: the `network` fixture plus a little sales data with unmistakable amounts ---------
@@ -223,6 +239,8 @@ OBJECT_FIELDS = (
     "study",
     "member",
     "vanguard_consent",
+    "fund_rate",
+    "welfare_activity",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -516,6 +534,8 @@ def build_world(store) -> World:
             "scenario": str(_a_scenario(obj, county).pk),
             **_a_branch(obj, county.parent, people[obj]),
             "vanguard_consent": str(_a_vanguard_consent(OBJECTS[obj]["station"]).pk),
+            "fund_rate": str(_a_fund_rate(obj).pk),
+            "welfare_activity": str(_a_welfare_activity(fields["station"], people[obj]).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -697,6 +717,40 @@ def _a_vanguard_consent(code: str):
 
     owner = Station.objects.get(code=code).owner
     return VanguardConsent.objects.create(owner=owner, given_on=dt.date(2023, 3, 1))
+
+
+def _a_fund_rate(obj: str):
+    """A public-welfare fund rate (published, province-wide): 双色球's for 赣州's case, 快乐8's
+    for 九江's (the rates are not a city's: both cases are every role's to read)."""
+    from fucai.sales.models import Game
+    from fucai.welfare.models import FundRate
+
+    game = Game.objects.get(code="ssq" if obj == GZ else "kl8")
+    return FundRate.objects.create(
+        game=game, valid_from=dt.date(2021, 1, 1), rate=Decimal("0.3600"), source="matrix"
+    )
+
+
+def _a_welfare_activity(code: str, user):
+    """A publicity placement at the station's address (its strings are the station's: they must
+    not reach another city's roles), and a welfare post's services recorded for the station."""
+    from fucai.network.models import Station
+    from fucai.welfare.models import WelfareActivity, WelfarePost
+
+    station = Station.objects.get(code=code)
+    WelfarePost.objects.create(station=station, services=["water", "rest"], opening_note="8:30")
+    return WelfareActivity.objects.create(
+        kind="banner",
+        title=f"{station.name} 宣传条幅",
+        city=station.city,
+        county=station.county,
+        address=station.address,
+        lon=station.lon,
+        lat=station.lat,
+        held_on=dt.date(2023, 5, 1),
+        people_reached=321,
+        recorded_by=user,
+    )
 
 
 def _a_spacing_rule(obj: str, city_code: str):

@@ -70,6 +70,11 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "sales:import_list",
         "planning:blank_areas",
         "planning:scenario_list",
+        "welfare:raised",
+        "welfare:rate_list",
+        "welfare:activity_list",
+        "welfare:post_list",
+        "welfare:map",
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)

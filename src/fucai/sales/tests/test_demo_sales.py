@@ -815,3 +815,86 @@ def test_station_36110214s_owner_consented_on_the_partys_anniversary_2022(demo_d
     assert consent.recorded_by.username == "party"
     given = VanguardConsent.objects.values_list("given_on", flat=True)
     assert dt.date(2022, 1, 1) <= min(given) and max(given) <= dt.date(2023, 6, 30)
+
+
+# --- the demo's public-welfare fund raised, welfare posts and activities (fucai.welfare) -------
+def test_the_fund_raised_in_2023_to_3_september_is_each_games_sales_times_its_rate_to_the_fen(
+    demo_db,
+):
+    from fucai.welfare.fund import fund_raised
+    from fucai.welfare.models import FundRate
+
+    rates = {r.game.code: r for r in FundRate.objects.select_related("game")}
+    assert set(rates) == {"ssq", "3d", "qlc", "kl8", "instant"}
+    assert all(r.valid_from <= dt.date(2023, 1, 1) and r.valid_to is None for r in rates.values())
+    assert all(r.source for r in rates.values())
+    # independently, from the store's daily facts: the sales of each (city, game), × its rate,
+    # rounded half-up to the fen once
+    city_of = dict(Station.objects.values_list("code", "city__code"))
+    sales = facts(demo_db).execute(
+        "SELECT station_code, game, SUM(amount_fen) FROM d "
+        "WHERE date BETWEEN ? AND ? GROUP BY station_code, game",
+        [dt.date(2023, 1, 1), AS_OF],
+    )
+    cells: dict[tuple, int] = defaultdict(int)
+    for code, game, fen in sales.fetchall():
+        cells[(city_of[code], game)] += int(fen)
+    one = Decimal(1)
+
+    def fund(fen: int, game: str) -> int:
+        return int((Decimal(fen) * rates[game].rate).quantize(one, rounding=ROUND_HALF_UP))
+
+    expected = sum(fund(fen, game) for (_city, game), fen in cells.items())
+    per_game: dict[str, int] = defaultdict(int)
+    for (_city, game), fen in cells.items():
+        per_game[game] += fen
+    exact = sum(Decimal(fen) * rates[g].rate for g, fen in per_game.items())  # Σ game sales × rate
+    result = fund_raised(Scope.province(), AS_OF, context=demo_db.context)
+    assert result.total.fund_fen == expected
+    assert abs(Decimal(result.total.fund_fen) - exact) <= Decimal(len(cells)) / 2
+    assert sum(r.fund_fen for r in result.by_city) == result.total.fund_fen
+    assert sum(r.fund_fen for r in result.by_game) == result.total.fund_fen
+    assert {r.key: r.fund_fen for r in result.by_game} == {
+        g: sum(fund(fen, game) for (_c, game), fen in cells.items() if game == g) for g in per_game
+    }
+    assert result.total.sales_fen == 2_606_000_000_00 and result.unrated_sales_fen == 0
+    share = Decimal(result.total.fund_fen) / result.total.sales_fen
+    assert Decimal("0.27") < share < Decimal("0.32")  # ≈ 30 % of sales: a plausible share
+    assert result.total.prior_fund_fen > 0 and result.total.yoy_pct > 0
+    out = io.StringIO()
+    call_command(
+        "welfare", "raised", "--as-of", "2023-09-03", "--by", "city", "--format", "json",
+        stdout=out,
+    )  # fmt: skip
+    data = json.loads(out.getvalue())
+    assert data["fund_fen"] == expected and data["fund_yuan"] == f"{Decimal(expected) / 100:.2f}"
+    assert len(data["rows"]) == 11
+
+
+def test_ganzhous_welfare_officer_sees_the_fund_raised_by_ganzhous_sales_only(demo_db):
+    from fucai.accounts.models import User
+    from fucai.welfare.fund import fund_raised
+
+    mine = fund_raised(User.objects.get(username="welfare"), AS_OF, context=demo_db.context)
+    whole = fund_raised(Scope.province(), AS_OF, context=demo_db.context)
+    assert [r.key for r in mine.by_city] == ["360700"]
+    assert mine.total.fund_fen == {r.key: r.fund_fen for r in whole.by_city}["360700"]
+
+
+def test_fuzhous_65_welfare_posts_have_their_services_and_2023_has_dozens_of_activities(demo_db):
+    from fucai.welfare.models import WelfareActivity, WelfarePost
+
+    posts = WelfarePost.objects.select_related("station")
+    assert posts.count() == 65
+    assert {p.station.city.code for p in posts} == {"361000"}
+    assert all({"water", "rest"} <= set(p.services) and p.opening_note for p in posts)
+    activities = WelfareActivity.objects.filter(held_on__year=2023)
+    assert 25 <= activities.count() <= 60
+    assert len(set(activities.values_list("city__code", flat=True))) >= 5
+    jian = activities.filter(city__code="360800", kind__in=("notice_board", "banner"))
+    assert jian.count() >= 10
+    supermarkets = Station.objects.filter(city__code="360800", scene="supermarket")
+    assert set(jian.values_list("address", flat=True)) <= set(
+        supermarkets.values_list("address", flat=True)
+    )
+    assert all(a.people_reached > 0 and a.held_on <= AS_OF for a in activities)

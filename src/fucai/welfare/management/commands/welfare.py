@@ -9,7 +9,11 @@ import importlib
 from fucai.core.commandline import FucaiCommand
 
 # action name -> the module that defines it (imported when the command starts)
-ACTIONS: dict[str, str] = {}
+ACTIONS: dict[str, str] = {
+    "raised": "fucai.welfare.cli_raised",
+    "activities": "fucai.welfare.cli_activities",
+    "posts": "fucai.welfare.cli_posts",
+}
 
 
 def _module(action: str):
