@@ -413,6 +413,8 @@ def describe(error: dict, data) -> str:
             parts.append(f".{item}" if parts else str(item))
             node = None
     kind = error["type"]
+    if kind == "union_tag_invalid":
+        parts.append(f".{error['ctx']['discriminator'].strip(chr(39))}" if parts else "")
     if kind == "union_tag_not_found":
         parts.append(f".{error['ctx']['discriminator'].strip(chr(39))}" if parts else "")
         message = _("required: the scheme must name it")

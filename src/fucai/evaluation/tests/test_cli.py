@@ -153,3 +153,47 @@ def test_run_refuses_a_scheme_with_a_missing_setting_naming_its_path(tmp_path):
     with pytest.raises(CommandError) as caught:
         run("run", "--scheme", str(scheme), "--data", str(data), "--format", "json")
     assert str(caught.value) == f"{scheme}: aggregation.normalisation: 必填：方案必须写明"
+
+
+def test_run_eliminates_the_bottom_k_of_two_periods_running_given_the_previous_period(tmp_path):
+    scheme_data = tzeng_huang()
+    scheme_data["elimination"] = {"rules": [{"rule": "bottom_k", "k": 1, "periods": 2}]}
+    scheme = tmp_path / "th.json"
+    scheme.write_text(json.dumps(scheme_data), encoding="utf-8")
+    data = tmp_path / "th.csv"
+    data.write_text(TZENG_HUANG_CSV, encoding="utf-8")
+    args = ("run", "--scheme", str(scheme), "--data", str(data), "--format", "json")
+    first = json.loads(run(*args))["alternatives"]
+    assert [(r["in_elimination_zone"], r["eliminated"]) for r in first if r["id"] == "A4"] == [
+        (True, False)
+    ]
+    previous = tmp_path / "previous.json"
+    previous.write_text('{"A4": 1, "A1": 1}', encoding="utf-8")
+    again = json.loads(run(*args, "--previous", str(previous)))["alternatives"]
+    assert [r["id"] for r in again if r["eliminated"]] == ["A4"]  # A1 is not in the bottom 1
+    previous.write_text('{"A4": "once"}', encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        run(*args, "--previous", str(previous))
+    assert str(caught.value) == f"{previous}：须为“编号 → 连续期数（非负整数）”的对象"
+
+
+def test_the_evaluate_command_starts_without_numpy_pydantic_or_the_libraries():
+    """Start-up is a budget (docs/architecture.md): the command's module and the app import
+    none of the maths."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import fucai
+
+    code = (
+        "import sys, django; django.setup(); "
+        "import fucai.evaluation.management.commands.evaluate, fucai.evaluation.access; "
+        "print(sorted(m for m in ('numpy', 'pydantic', 'pymcdm', 'ahpy', 'yaml', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    src = str(Path(fucai.__file__).resolve().parent.parent)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fucai.settings_command", "PYTHONPATH": src}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr

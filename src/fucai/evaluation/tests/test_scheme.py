@@ -64,7 +64,8 @@ def test_a_weights_method_missing_or_unknown_is_an_error(managers):
     assert errors_of(managers) == ["weights.method: 必填：方案必须写明"]
     managers["weights"]["method"] = "guess"
     (message,) = errors_of(managers)
-    assert message.startswith("weights: 必须是以下之一")
+    assert message.startswith("weights.method: 必须是以下之一：")
+    assert "'ahp'" in message and "'entropy'" in message
 
 
 def test_an_inconsistent_ahp_matrix_is_refused_unless_a_reason_is_given(cities):
