@@ -131,6 +131,24 @@ def machine_facts() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    commit = git_commit()
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram_gib": f"{mem_kb / 1024 / 1024:.1f}",
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pyarrow": pyarrow.__version__,
+        "pandas": pandas.__version__,
+        "ibis": ibis.__version__,
+        "os": platform.platform(),
+        "git": commit,
+    }
+
+
+def git_commit() -> str:
+    """The short commit of the working tree, "+ uncommitted changes" if tracked files differ
+    ("" without git)."""
     try:
         commit = subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -144,18 +162,6 @@ def machine_facts() -> dict[str, str]:
             text=True,
             check=False,
         ).stdout.strip()
-        commit += " + uncommitted changes" if dirty else ""
     except OSError:
-        commit = ""
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram_gib": f"{mem_kb / 1024 / 1024:.1f}",
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "pyarrow": pyarrow.__version__,
-        "pandas": pandas.__version__,
-        "ibis": ibis.__version__,
-        "os": platform.platform(),
-        "git": commit,
-    }
+        return ""
+    return commit + (" + uncommitted changes" if dirty else "")

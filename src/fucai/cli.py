@@ -20,7 +20,17 @@ SETUP_COMMANDS = (
     "shell",
 )
 # fucai's modules in the order `fucai --help` shows their commands.
-MODULE_ORDER = ("network", "sales", "planning", "party", "welfare", "accounts", "geo", "core")
+MODULE_ORDER = (
+    "network",
+    "sales",
+    "planning",
+    "party",
+    "welfare",
+    "evaluation",
+    "accounts",
+    "geo",
+    "core",
+)
 # Commands that start without the web-only apps (fucai.settings_command).
 DATA_COMMANDS = (
     "network",
@@ -28,6 +38,7 @@ DATA_COMMANDS = (
     "planning",
     "party",
     "welfare",
+    "evaluate",
     "accounts",
     "personal-data",
 )

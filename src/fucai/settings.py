@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fucai.planning",
     "fucai.party",
     "fucai.welfare",
+    "fucai.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -45,9 +45,7 @@ class StationOwner(models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="city", persons={"owner": ""})
     # the Party-member flags in the trail: for Party affairs only (as in pages and exports)
-    audit = AuditSpec(
-        restricted={"is_party_member": PARTY_AFFAIRS, "party_consent": PARTY_AFFAIRS}
-    )
+    audit = AuditSpec(restricted={"is_party_member": PARTY_AFFAIRS, "party_consent": PARTY_AFFAIRS})
 
     class Meta:
         ordering = ["name", "pk"]

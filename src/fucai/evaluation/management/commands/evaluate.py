@@ -1,0 +1,194 @@
+"""Evaluation on the command line (docs/evaluation.md; JSON keys fixed for integration):
+
+- `fucai evaluate ahp --matrix FILE.csv [--ri saaty|donegan_dodd] [--precision 6]
+  [--iterations 100] --format json|table`: AHP weights, lambda_max, CI, CR, consistent;
+- `fucai evaluate weights --method entropy|critic --data FILE.csv [--directions b,c,...]
+  [--variant sum|min_max] --format json|table`: objective weights of the data's indicators;
+- `fucai evaluate run --scheme FILE --data FILE.csv [--previous FILE.json] [--robustness N]
+  --format json|xlsx|table [--out FILE]`: a scheme on a decision matrix (weights, and per
+  alternative id, score, rank, grade, eliminated, pay_factor, contributions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from fucai.core.commandline import FucaiCommand, render_table
+
+RANDOM_INDEX_TABLES = ("saaty", "donegan_dodd")  # fucai.evaluation.methods.RANDOM_INDEX
+
+
+class Command(FucaiCommand):
+    help = "Evaluation: AHP, entropy and CRITIC weights, and schemes run on a decision matrix."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        ahp = sub.add_parser("ahp", help="AHP weights and consistency of a pairwise matrix")
+        ahp.add_argument("--matrix", required=True, help="CSV: header of criteria, a row each")
+        ahp.add_argument("--ri", choices=RANDOM_INDEX_TABLES, default="saaty", help="RI table")
+        ahp.add_argument("--precision", type=int, default=6, help="AHPy decimals (default 6)")
+        ahp.add_argument("--iterations", type=int, default=100, help="AHPy squarings (100)")
+        ahp.add_argument("--format", choices=("json", "table"), default="table")
+        weights = sub.add_parser("weights", help="entropy or CRITIC weights of a data file")
+        weights.add_argument("--method", choices=("entropy", "critic"), required=True)
+        weights.add_argument("--data", required=True, help="CSV: id and a column per indicator")
+        weights.add_argument("--directions", help="b or c per indicator (default: all b)")
+        weights.add_argument(
+            "--variant", choices=("sum", "min_max"), default="min_max", help="entropy's variant"
+        )
+        weights.add_argument("--format", choices=("json", "table"), default="table")
+        run = sub.add_parser("run", help="a scheme on a decision matrix: scores, grades, pay")
+        run.add_argument("--scheme", required=True, help="the scheme (YAML or JSON)")
+        run.add_argument("--data", required=True, help="CSV: id and a column per indicator")
+        run.add_argument("--previous", help="JSON: id → periods running in the bottom-k zone")
+        run.add_argument("--robustness", action="store_true", help="add the scheme's robustness")
+        run.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
+        run.add_argument("--out", help="the file to write (xlsx; json: instead of the output)")
+
+    def handle(self, *args, **options) -> None:
+        from fucai.evaluation.methods import MethodError
+        from fucai.evaluation.scheme import SchemeError
+        from fucai.evaluation.tables import TableError
+
+        try:
+            getattr(self, options["action"])(options)
+        except (TableError, SchemeError) as exc:
+            raise CommandError(str(exc)) from None
+        except MethodError as exc:
+            raise CommandError(method_sentence(str(exc))) from None
+
+    def ahp(self, options) -> None:
+        from fucai.evaluation.methods import ahp, random_index
+        from fucai.evaluation.tables import read_pairwise
+
+        names, matrix = read_pairwise(options["matrix"])
+        if len(names) > 3 and not random_index(options["ri"], len(names)):
+            raise CommandError(_("no random index for this order"))
+        result = ahp(names, matrix, options["ri"], options["precision"], options["iterations"])
+        data = {
+            "weights": result.weights,
+            "lambda_max": result.lambda_max,
+            "ci": result.ci,
+            "cr": result.cr,
+            "consistent": result.consistent,
+            "random_index": result.random_index,
+        }
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        rows = [(name, f"{w:.4f}") for name, w in result.weights.items()]
+        self.stdout.write(render_table((_("criterion"), _("weight")), rows, right={1}))
+        verdict = _("consistent") if result.consistent else _("inconsistent (CR > 0.1)")
+        self.stdout.write(
+            f"lambda_max {result.lambda_max:.4f}  CI {result.ci:.4f}  "
+            f"CR {result.cr:.4f} ({result.random_index})  {verdict}"
+        )
+
+    def weights(self, options) -> None:
+        import numpy as np
+
+        from fucai.evaluation.methods import critic_weights, entropy_weights
+        from fucai.evaluation.tables import read_decision
+
+        _ids, names, matrix = read_decision(options["data"])
+        benefit = directions(options["directions"], names)
+        if options["method"] == "entropy":
+            weights = entropy_weights(matrix, benefit, options["variant"])
+        else:
+            weights = critic_weights(matrix, benefit)
+        data = {"weights": dict(zip(names, map(float, np.asarray(weights)), strict=True))}
+        if options["method"] == "entropy":
+            data["variant"] = options["variant"]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        rows = [(name, f"{w:.4f}") for name, w in data["weights"].items()]
+        self.stdout.write(render_table((_("indicator"), _("weight")), rows, right={1}))
+
+    def run(self, options) -> None:
+        from fucai.evaluation.engine import evaluate, robustness
+        from fucai.evaluation.scheme import load_scheme
+        from fucai.evaluation.tables import read_decision
+
+        scheme = load_scheme(options["scheme"])
+        names = [i.name for i in scheme.indicators]
+        ids, _names, matrix = read_decision(options["data"], names)
+        previous = read_previous(options["previous"]) if options["previous"] else None
+        result = evaluate(scheme, ids, matrix, previous)
+        if options["robustness"]:
+            if scheme.robustness is None:
+                raise CommandError(_("the scheme has no robustness section"))
+            result["robustness"] = robustness(scheme, ids, matrix)
+        if options["format"] == "json":
+            text = json.dumps(result, ensure_ascii=False, indent=2)
+            if options["out"]:
+                Path(options["out"]).write_text(text, encoding="utf-8")
+                self.stdout.write(options["out"])
+            else:
+                self.stdout.write(text)
+            return
+        if options["format"] == "xlsx":
+            from fucai.core.excel import workbook_bytes
+            from fucai.evaluation.exports import result_workbook
+
+            path = Path(options["out"] or f"evaluation-{scheme.name}.xlsx")
+            path.write_bytes(workbook_bytes(result_workbook(scheme, result)))
+            self.stdout.write(str(path))
+            return
+        head = (_("id"), _("score"), _("rank"), _("grade"), _("eliminated"), _("pay factor"))
+        rows = [
+            (
+                row["id"],
+                f"{row['score']:.2f}",
+                row["rank"],
+                row["grade"],
+                _("yes") if row["eliminated"] else "",
+                "" if row["pay_factor"] is None else f"{row['pay_factor']:.4f}",
+            )
+            for row in sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"]))
+        ]
+        self.stdout.write(render_table(head, rows, right={1, 2, 5}))
+
+
+def directions(text: str | None, names: list[str]):
+    """--directions b,c,… → a bool array (True: benefit); without it every indicator is one."""
+    import numpy as np
+
+    if not text:
+        return np.ones(len(names), dtype=bool)
+    parts = [p.strip().lower() for p in text.split(",")]
+    if len(parts) != len(names) or any(p not in ("b", "c") for p in parts):
+        raise CommandError(
+            _("--directions: one of b (benefit) or c (cost) per indicator, %(n)s in all: %(names)s")
+            % {"n": len(names), "names": ", ".join(names)}
+        )
+    return np.array([p == "b" for p in parts])
+
+
+def read_previous(path: str) -> dict[str, int]:
+    """--previous FILE.json: an object id → periods running, before this one, in the bottom-k
+    zone."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CommandError(
+            _("%(file)s: cannot be read (%(error)s)") % {"file": path, "error": exc}
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in data.values()
+    ):
+        raise CommandError(
+            _("%(file)s: must map each id to a whole number of periods") % {"file": path}
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def method_sentence(code: str) -> str:
+    return {
+        "sum": _("entropy variant sum needs every value above 0 (use min_max)"),
+        "constant": _("every indicator is constant: no weights can be derived"),
+        "constant_column": _("an indicator is constant: CRITIC cannot weigh it"),
+    }.get(code, _("no random index for this order"))
