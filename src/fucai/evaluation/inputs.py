@@ -20,7 +20,7 @@ class InputTable:
     """Raw indicator values of a population in a period, ready for the engine.
 
     - `ids`: the alternatives, in a stable order: a city's adcode ("360700") for city agencies,
-      a market manager's code for market managers;
+      a market manager's employee code (MarketManager.employee_code) for market managers;
     - `labels`: id → the name people read (赣州市, a manager's name);
     - `cities`: id → the adcode of the city the alternative belongs to (the scope of a result);
     - `values`: indicator name (the scheme's `indicators[].name`) → id → the raw value (a float;
