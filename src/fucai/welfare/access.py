@@ -5,6 +5,62 @@ welfare reach is a 404 (reach WELFARE: 九江's welfare officer sees 九江's on
 
 from __future__ import annotations
 
-from fucai.core.testing.matrix import Expect
+from fucai.core.grant import WELFARE_AFFAIRS
+from fucai.core.testing.matrix import WELFARE, Expect
 
-ACCESS: dict[str, Expect | list[Expect]] = {}
+PAGE = {"needs": WELFARE_AFFAIRS}
+OF_CITY = {"needs": WELFARE_AFFAIRS, "reach": WELFARE}
+XLSX = {"format": "xlsx"}
+
+ACCESS: dict[str, Expect | list[Expect]] = {
+    # projects, grants, households, notices (pages)
+    "welfare:projects": [
+        Expect(**PAGE),
+        Expect(**PAGE, query={"as_of": "2023-09-03"}),
+        Expect(**PAGE, query={"as_of": "2023-09-03", **XLSX}),
+    ],
+    "welfare:project_detail": Expect(**OF_CITY, path={"pk": "{welfare_project}"}),
+    "welfare:grants": [
+        Expect(**PAGE),
+        Expect(**PAGE, query={"status": "approved", "year": "2023"}),
+        Expect(**PAGE, query=XLSX),
+    ],
+    "welfare:grant_new": [Expect(**PAGE), Expect(**PAGE, method="POST", data={}, ok=400)],
+    "welfare:grant_detail": Expect(**OF_CITY, path={"pk": "{grant}"}),
+    # a POST without data: the form's errors (400) for those who may
+    "welfare:grant_step": Expect(**OF_CITY, path={"pk": "{grant}"}, method="POST", data={}, ok=400),
+    # paying a grant with an open objection: refused (400)
+    "welfare:grant_objection": Expect(
+        **OF_CITY, path={"pk": "{grant}"}, method="POST", data={}, ok=400
+    ),
+    "welfare:objection_resolve": Expect(
+        **OF_CITY, path={"pk": "{objection}"}, method="POST", data={}, ok=400
+    ),
+    "welfare:households": [Expect(**PAGE), Expect(**PAGE, query=XLSX)],
+    "welfare:household_detail": Expect(**OF_CITY, path={"pk": "{household}"}),
+    # the household in full: a welfare officer of its city (see_beneficiaries), audited
+    "welfare:household_show": Expect(**OF_CITY, path={"pk": "{household}"}, method="POST"),
+    "welfare:notices": Expect(**PAGE),
+    "welfare:notice_new": [Expect(**PAGE), Expect(**PAGE, method="POST", data={}, ok=400)],
+    "welfare:notice_detail": [
+        Expect(**OF_CITY, path={"pk": "{notice}"}),
+        Expect(**OF_CITY, path={"pk": "{notice}"}, query=XLSX),
+        Expect(**OF_CITY, path={"pk": "{notice}"}, query={"format": "pdf"}),
+    ],
+    # the API
+    "fucai_welfare_api_get_grants_summary": [
+        Expect(api=True, **PAGE, query={"as_of": "2023-09-03"}),
+        Expect(api=True, **OF_CITY, query={"as_of": "2023-09-03", "city": "{city}"}),
+    ],
+    "fucai_welfare_api_list_grants": Expect(api=True, **PAGE, query={"year": "2023"}),
+    "fucai_welfare_api_get_grant": Expect(api=True, **OF_CITY, path={"grant_id": "{grant}"}),
+    # paying an approved grant whose objection is open: refused (400)
+    "fucai_welfare_api_post_grant_step": Expect(
+        api=True,
+        **OF_CITY,
+        method="POST",
+        path={"grant_id": "{grant}"},
+        data={"step": "payment", "on": "2023-09-01"},
+        ok=400,
+    ),
+}

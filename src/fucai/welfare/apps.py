@@ -31,9 +31,23 @@ class WelfareConfig(AppConfig):
 def _menu():
     """The welfare menu group: each part of the module adds its entries here (the groups of one
     key merge)."""
-    return ()
+    from fucai.core.grant import WELFARE_AFFAIRS
+    from fucai.core.registry import MenuGroup, MenuItem
+
+    grants = MenuGroup(
+        "welfare",
+        _("Public welfare"),
+        45,
+        (
+            MenuItem(_("Welfare projects"), "welfare:projects", WELFARE_AFFAIRS, order=10),
+            MenuItem(_("Grants"), "welfare:grants", WELFARE_AFFAIRS, order=20),
+            MenuItem(_("Households"), "welfare:households", WELFARE_AFFAIRS, order=30),
+            MenuItem(_("Public notices"), "welfare:notices", WELFARE_AFFAIRS, order=40),
+        ),
+    )
+    return (grants,)
 
 
 MENU = _menu()
 # after the network, the sales demo and the Party demo (90-94)
-DEMO_BUILDERS: tuple[tuple[int, str], ...] = ()
+DEMO_BUILDERS: tuple[tuple[int, str], ...] = ((97, "fucai.welfare.demo_grants.GrantsDemoBuilder"),)

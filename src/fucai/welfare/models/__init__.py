@@ -1,1 +1,13 @@
 """The welfare module's models (issue 12); each part in its own file, re-exported here."""
+
+from fucai.welfare.models.grants import (
+    BudgetOverride,
+    Grant,
+    GrantStep,
+    Household,
+    Notice,
+    Objection,
+    Project,
+)
+
+__all__ = ["BudgetOverride", "Grant", "GrantStep", "Household", "Notice", "Objection", "Project"]

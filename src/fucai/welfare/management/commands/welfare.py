@@ -9,7 +9,7 @@ import importlib
 from fucai.core.commandline import FucaiCommand
 
 # action name -> the module that defines it (imported when the command starts)
-ACTIONS: dict[str, str] = {}
+ACTIONS: dict[str, str] = {"grants": "fucai.welfare.cli_grants"}
 
 
 def _module(action: str):
