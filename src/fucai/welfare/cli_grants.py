@@ -11,7 +11,9 @@ from django.core.management.base import CommandError
 
 
 def add_parser(sub) -> None:
-    grants = sub.add_parser("grants", help="公益金 grants: households helped, paid and committed")
+    grants = sub.add_parser(
+        "grants", help="公益金 (welfare fund) grants: households helped, yuan paid and committed"
+    )
     grants.add_argument("--as-of", required=True, help="the day (YYYY-MM-DD)")
     grants.add_argument("--city", help="one city (赣州, 赣州市 or 360700)")
     grants.add_argument("--user", help="apply this user's scope (default: every city)")

@@ -2,7 +2,7 @@
 over 300,000 yuan of 公益金 to 330 poor households of its communities and villages, bought
 equipment for elderly-care centres and built reading rooms.
 
-赣州: a household-assistance project whose 330 households (800–1,200 yuan each, 319,910 yuan in
+赣州: a household-assistance project whose 330 households (800–1,200 yuan each, 327,200 yuan in
 all) went through application → review → approval → notice → payment in seven monthly batches
 from February to August 2023, each step by a different officer (the entrant and the reviewer are
 generated 赣州 welfare officers, the approver the `welfare` demo user); an eighth batch approved
@@ -15,8 +15,8 @@ People are fictional: names from the surname and given-name lists, ID numbers wi
 deliberately wrong GB 11643 check character (fucai.network.demo.names.id_number), phones in
 199 0000 xxxx (a block no operator has given out). Each planned grant is checked by the
 workflow's pure rules (step_refusal, over_budget, notice_refusal) before the rows are written
-in bulk; encrypting the ≈ 2,300 personal values costs ≈ 0.1 s (measured: Fernet ≈ 40 µs a
-value)."""
+in bulk; encrypting the ≈ 2,300 personal values costs ≈ 30 ms (measured: Fernet ≈ 14 µs a
+value; the whole step ≈ 0.3 s)."""
 
 from __future__ import annotations
 
@@ -298,9 +298,10 @@ class GrantsDemoBuilder:
                 month = 2 + b if gz else 5
                 applied = dt.date(2023, month, 3) if b < 7 else dt.date(2023, 8, 14)
                 approved = applied + dt.timedelta(days=14)
+                batch = "（第二批）" if b >= 7 else ""
                 notice = Notice(
                     city=city,
-                    title=f"{city.name}{applied.year}年{applied.month}月福彩公益金困难家庭救助名单公示",
+                    title=f"{city.name}2023年{applied.month}月{batch}福彩公益金困难家庭救助名单公示",
                     starts_on=approved + dt.timedelta(days=1),
                     ends_on=approved + dt.timedelta(days=7),
                     contact=CONTACT if gz else f"{city.name}福利彩票发行中心",

@@ -42,6 +42,14 @@ class StepForm(Styled):
         help_text=_("Only when the approval takes the project over its budget."),
     )
 
+    def __init__(self, *args, status: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if status is not None:  # offer only the steps the grant's status allows
+            from fucai.welfare.workflow import STEP_FROM
+
+            field = self.fields["step"]
+            field.choices = [(k, v) for k, v in field.choices if status in STEP_FROM[k]]
+
 
 class ApplicationForm(Styled):
     """An application: a project of one's cities, a household (new) or an organisation."""

@@ -229,7 +229,7 @@ def _grant_page(request, grant, status=200, **forms):
         "household": masked_household(grant.household) if grant.household_id else None,
         "steps": steps,
         "objections": grant.objections.select_related("recorded_by", "resolved_by"),
-        "step_form": forms.get("step_form") or StepForm(),
+        "step_form": forms.get("step_form") or StepForm(status=grant.status),
         "objection_form": forms.get("objection_form") or ObjectionForm(),
         "resolve_form": ResolveForm(),
         "payment_refusal": workflow.payment_refusal(grant, _today()),

@@ -22,6 +22,7 @@ def test_help_lists_fucais_commands_by_module_and_not_djangos_flush(capsys):
         "sales:",
         "planning:",
         "party:",
+        "welfare:",
         "accounts:",
         "core:",
         "setup (Django):",
@@ -31,6 +32,7 @@ def test_help_lists_fucais_commands_by_module_and_not_djangos_flush(capsys):
     assert "sales summary" in text and "accounts token create|list|revoke" in text
     assert "planning demand build|import|status" in text and "planning blank-areas" in text
     assert "party compliance" in text
+    assert "welfare grants" in text
     for needed in ("migrate", "qcluster", "collectstatic", "compilemessages", "demo", "serve"):
         assert f"  {needed} " in text
     for hidden in ("flush", "dbshell", "startproject"):

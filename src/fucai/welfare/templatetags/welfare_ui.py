@@ -23,3 +23,15 @@ def fen(value) -> str:
     if value in (None, ""):
         return "—"
     return f"{Decimal(int(value)) / 100:,.2f}"
+
+
+@register.filter
+def person(user) -> str:
+    """A user as a step's "by": a Chinese name surname first (李小红), else "first last", else
+    the username."""
+    last, first = user.last_name or "", user.first_name or ""
+    if not (last or first):
+        return user.username
+    if not (last + first).isascii():
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
