@@ -168,7 +168,7 @@ class GrantsDemoBuilder:
             name=person_name(rng),
             id_number=id_number(rng, county.code),
             phone=demo_phone(n),
-            address=f"{county.name}{village}{street_address(rng)}",
+            address=f"{village}{street_address(rng)}",
             circumstances=rng.choice(CIRCUMSTANCES),
             members=rng.randint(1, 6),
         )

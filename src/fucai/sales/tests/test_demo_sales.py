@@ -820,19 +820,9 @@ def test_station_36110214s_owner_consented_on_the_partys_anniversary_2022(demo_d
 # --- the demo's 公益金 grants (fucai.welfare; the seed: over 300,000 yuan to 330 poor households
 # of 赣州 in 2023 to 3 September) --------------------------------------------------------------
 def test_ganzhou_paid_over_300000_yuan_to_330_households_by_3_september(demo_db):
-    out = io.StringIO()
-    call_command(
-        "welfare",
-        "grants",
-        "--as-of",
-        "2023-09-03",
-        "--city",
-        "赣州",
-        "--format",
-        "json",
-        stdout=out,
-    )
-    data = json.loads(out.getvalue())
+    from fucai.welfare.tests.test_grants import grants_json
+
+    data = grants_json("--as-of", "2023-09-03", "--city", "赣州")
     assert data["households"] == 330
     assert Decimal(data["paid_yuan"]) > 300_000
     aid = next(p for p in data["projects"] if p["name"] == "2023年赣州市困难家庭公益金救助")

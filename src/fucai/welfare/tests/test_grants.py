@@ -57,6 +57,13 @@ def household(ganzhou):
     )
 
 
+def grants_json(*args: str) -> dict:
+    """`fucai welfare grants … --format json`, parsed (also the demo test's)."""
+    out = io.StringIO()
+    call_command("welfare", "grants", *args, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
 def _applied(officers, project, household, amount=100_000):
     return workflow.apply(
         officers[0], project, amount_fen=amount, applied_on=D(2023, 5, 2), household=household
@@ -298,20 +305,8 @@ def test_jiujiangs_officer_and_ganzhous_market_manager_see_no_ganzhou_beneficiar
             if "spreadsheetml" in response.get("Content-Type", ""):
                 text = _cells(response.content)
             assert not [s for s in secrets if s in text], (user.username, path)
-        out = io.StringIO()
         if user is jiujiang_welfare:
-            call_command(
-                "welfare",
-                "grants",
-                "--as-of",
-                "2023-09-03",
-                "--user",
-                user.username,
-                "--format",
-                "json",
-                stdout=out,
-            )
-            data = json.loads(out.getvalue())
+            data = grants_json("--as-of", "2023-09-03", "--user", user.username)
             assert data["households"] == 0 and data["committed_yuan"] == "0.00"
             assert data["projects"] == []
 
@@ -419,19 +414,7 @@ def test_the_grants_command_counts_households_paid_and_committed(
     _noticed(officers, paid)
     workflow.pay(officers[0], paid, D(2023, 5, 20))
     _approved(officers, project, _household(ganzhou, "9"), 80_000)  # committed
-    out = io.StringIO()
-    call_command(
-        "welfare",
-        "grants",
-        "--as-of",
-        "2023-09-03",
-        "--city",
-        "赣州",
-        "--format",
-        "json",
-        stdout=out,
-    )
-    data = json.loads(out.getvalue())
+    data = grants_json("--as-of", "2023-09-03", "--city", "赣州")
     assert (data["households"], data["paid_yuan"], data["committed_yuan"]) == (
         1,
         "1200.00",
@@ -449,9 +432,7 @@ def test_the_grants_command_counts_households_paid_and_committed(
             "paid_grants": 1,
         }
     ]
-    out = io.StringIO()
-    call_command("welfare", "grants", "--as-of", "2023-05-19", "--format", "json", stdout=out)
-    before = json.loads(out.getvalue())
+    before = grants_json("--as-of", "2023-05-19")
     assert (before["households"], before["paid_yuan"], before["committed_yuan"]) == (
         0,
         "0.00",
