@@ -19,7 +19,24 @@ ACCESS: dict[str, Expect | list[Expect]] = {
         Expect(**PAGE, query={"as_of": "2023-09-03"}),
         Expect(**PAGE, query={"as_of": "2023-09-03", **XLSX}),
     ],
-    "welfare:project_detail": Expect(**OF_CITY, path={"pk": "{welfare_project}"}),
+    "welfare:project_detail": [
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}),
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}, query=XLSX),
+    ],
+    # creating and editing a project: a POST without data is the form's errors (400)
+    "welfare:project_new": [Expect(**PAGE), Expect(**PAGE, method="POST", data={}, ok=400)],
+    "welfare:project_edit": [
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}),
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}, method="POST", data={}, ok=400),
+    ],
+    # a move the lifecycle does not allow (an open project back to planned): refused (400)
+    "welfare:project_move": Expect(
+        **OF_CITY,
+        path={"pk": "{welfare_project}"},
+        method="POST",
+        data={"to_status": "planned", "on": "2023-09-01"},
+        ok=400,
+    ),
     "welfare:grants": [
         Expect(**PAGE),
         Expect(**PAGE, query={"status": "approved", "year": "2023"}),
@@ -61,6 +78,24 @@ ACCESS: dict[str, Expect | list[Expect]] = {
         method="POST",
         path={"grant_id": "{grant}"},
         data={"step": "payment", "on": "2023-09-01"},
+        ok=400,
+    ),
+    # an objection after the notice period (1–7 August): refused (400)
+    "fucai_welfare_api_post_grant_objection": Expect(
+        api=True,
+        **OF_CITY,
+        method="POST",
+        path={"grant_id": "{grant}"},
+        data={"received_on": "2023-09-01", "text": "矩阵迟到异议"},
+        ok=400,
+    ),
+    # an outcome that is neither dismissed nor upheld: refused (400)
+    "fucai_welfare_api_post_objection_resolve": Expect(
+        api=True,
+        **OF_CITY,
+        method="POST",
+        path={"objection_id": "{objection}"},
+        data={"outcome": "maybe", "resolution": "矩阵", "on": "2023-09-01"},
         ok=400,
     ),
 }

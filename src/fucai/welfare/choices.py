@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectKind(models.TextChoices):
@@ -17,11 +18,15 @@ class ProjectKind(models.TextChoices):
 
 
 class ProjectStatus(models.TextChoices):
-    """A project's lifecycle: planned → open (grants may be applied for) → closed."""
+    """A project's lifecycle: planned → in progress (`open`: grants may be applied for) →
+    completed (no new applications; the pending ones are decided and paid) → closed (the books
+    closed: nothing pending). A planned or open project may be closed early (cancelled); the
+    moves are fucai.welfare.workflow's `PROJECT_MOVES`."""
 
-    PLANNED = "planned", _("Planned")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    PLANNED = "planned", pgettext_lazy("welfare project", "Planned")
+    OPEN = "open", pgettext_lazy("welfare project", "In progress")
+    COMPLETED = "completed", pgettext_lazy("welfare project", "Completed")
+    CLOSED = "closed", pgettext_lazy("welfare project", "Closed")
 
 
 class GrantStatus(models.TextChoices):

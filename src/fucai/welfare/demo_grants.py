@@ -107,10 +107,22 @@ class GrantsDemoBuilder:
             Notice,
             Objection,
             Project,
+            ProjectBudgetOverride,
+            ProjectStep,
         )
 
         # no per-row audit: the demo's own rows, rebuilt at once (3,000 change records otherwise)
-        for model in (Objection, BudgetOverride, GrantStep, Grant, Notice, Household, Project):
+        for model in (
+            Objection,
+            BudgetOverride,
+            GrantStep,
+            Grant,
+            Notice,
+            Household,
+            ProjectStep,
+            ProjectBudgetOverride,
+            Project,
+        ):
             rows = model.objects.all()
             rows._raw_delete(rows.db)
         User.objects.filter(email__endswith=f"@{STAFF_DOMAIN}").delete()
@@ -263,6 +275,7 @@ class GrantsDemoBuilder:
             ]
             aid, care, reading = made[:3]
             city_staff = staff[city.pk]
+            self._project_steps(made, city_staff, done=(care, reading) if gz else ())
             places = counties[city.pk]
             # organisations: elderly-care centres and reading rooms in paired communities
             communities = COMMUNITIES if gz else tuple(f"{c.name}城关社区" for c in places[:2])
@@ -414,6 +427,39 @@ class GrantsDemoBuilder:
             pid = id(plan.project)
             assert not over_budget(plan.project.budget_fen, spent.get(pid, 0), 0, plan.amount_fen)
             spent[pid] = spent.get(pid, 0) + plan.amount_fen
+
+    @staticmethod
+    def _project_steps(projects, city_staff, done=()) -> None:
+        """Each project's lifecycle: created (planned) in January by the city's entrant, started
+        on 1 February by its approver; `done` (赣州's equipment and reading rooms, all paid on 6
+        April) completed at the end of April. Checked by the workflow's rule (move_refusal)."""
+        from fucai.welfare.models import ProjectStep
+        from fucai.welfare.workflow import move_refusal
+
+        entrant, approver = city_staff[0], city_staff[2]
+        steps = []
+        for project in projects:
+            moves = [("", "planned", dt.date(2023, 1, 9), entrant, "立项")]
+            if project.status in ("open", "completed"):
+                moves.append(("planned", "open", dt.date(2023, 2, 1), approver, ""))
+            if project in done:
+                moves.append(("open", "completed", dt.date(2023, 4, 28), approver, "验收合格"))
+            for before, after, on, by, note in moves:
+                assert not before or move_refusal(before, after, 0) is None, (before, after)
+                steps.append(
+                    ProjectStep(
+                        project=project,
+                        from_status=before,
+                        to_status=after,
+                        on=on,
+                        by_id=by,
+                        note=note,
+                    )
+                )
+            project.status = moves[-1][1]
+        ProjectStep.objects.bulk_create(steps)
+        if done:  # as the wipe: no per-row audit of the demo's own rows
+            type(done[0]).objects.filter(pk__in=[p.pk for p in done]).update(status="completed")
 
     def _write(self, plans, households, notices, objections) -> int:
         from fucai.welfare.models import Grant, GrantStep, Household, Notice, Objection

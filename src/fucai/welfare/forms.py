@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fucai.core.bounds import BoundedDateField
 from fucai.core.forms import style_fields
-from fucai.welfare.choices import ObjectionOutcome
+from fucai.welfare.choices import ObjectionOutcome, ProjectKind, ProjectStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
 NOTE = forms.Textarea(attrs={"rows": 2})
@@ -77,7 +77,7 @@ class ApplicationForm(Styled):
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects.filter(status="open")
+        self.fields["project"].queryset = projects.filter(status=ProjectStatus.OPEN)
 
     def clean(self):
         data = super().clean()
@@ -115,3 +115,67 @@ class ResolveForm(Styled):
     outcome = forms.ChoiceField(label=_("outcome"), choices=ObjectionOutcome.choices)
     resolution = forms.CharField(label=_("resolution"), widget=NOTE, max_length=4000)
     on = BoundedDateField(label=_("resolved on"), widget=DATE)
+
+
+class ProjectForm(Styled):
+    """A project's facts (creation and edit); the city among one's welfare cities. Creating
+    also asks the first status and day; editing the reason to lower the budget below what the
+    grants committed and paid (fucai.welfare.workflow decides whether it is needed)."""
+
+    city = forms.ModelChoiceField(label=_("city"), queryset=None)
+    name = forms.CharField(label=_("name"), max_length=120)
+    kind = forms.ChoiceField(label=_("kind"), choices=ProjectKind.choices)
+    village = forms.CharField(
+        label=_("village or community"),
+        max_length=60,
+        required=False,
+        help_text=_("Where the project is carried out (empty: across the city)."),
+    )
+    budget = forms.DecimalField(
+        label=_("budget (yuan)"), min_value=0.01, decimal_places=2, max_digits=14
+    )
+    source_year = forms.IntegerField(
+        label=_("source year"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("The year of the welfare fund the budget comes from."),
+    )
+    description = forms.CharField(
+        label=_("description"), widget=NOTE, required=False, max_length=4000
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[(s, ProjectStatus(s).label) for s in (ProjectStatus.PLANNED, ProjectStatus.OPEN)],
+    )
+    on = BoundedDateField(label=_("on"), widget=DATE)
+    note = forms.CharField(label=_("note"), widget=NOTE, required=False, max_length=2000)
+    override_reason = forms.CharField(
+        label=_("reason to lower the budget below committed and paid"),
+        widget=NOTE,
+        required=False,
+        max_length=2000,
+        help_text=_("Only when the new budget is less than what the grants committed and paid."),
+    )
+
+    def __init__(self, *args, cities=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = cities
+        drop = ("status", "on", "note") if editing else ("override_reason",)
+        for name in drop:
+            del self.fields[name]
+
+
+class ProjectMoveForm(Styled):
+    """Move a project on: only the statuses its status leads to are offered."""
+
+    to_status = forms.ChoiceField(label=_("new status"), choices=ProjectStatus.choices)
+    on = BoundedDateField(label=_("on"), widget=DATE)
+    note = forms.CharField(label=_("note"), widget=NOTE, required=False, max_length=2000)
+
+    def __init__(self, *args, status: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if status is not None:
+            from fucai.welfare.workflow import PROJECT_MOVES
+
+            field = self.fields["to_status"]
+            field.choices = [(k, v) for k, v in field.choices if k in PROJECT_MOVES[status]]

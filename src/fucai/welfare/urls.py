@@ -8,7 +8,10 @@ app_name = "welfare"
 
 urlpatterns: list = [
     path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_new, name="project_new"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/status/", views.project_move, name="project_move"),
     path("grants/", views.grant_list, name="grants"),
     path("grants/new/", views.grant_new, name="grant_new"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),

@@ -22,8 +22,16 @@ from fucai.core.personal import ADDRESS, ID_NUMBER, NAME, PHONE, TEXT, mask
 from fucai.core.signals import personal_data_viewed
 from fucai.network.forms import AsOfForm
 from fucai.welfare import workflow
-from fucai.welfare.choices import GrantStatus
-from fucai.welfare.forms import ApplicationForm, NoticeForm, ObjectionForm, ResolveForm, StepForm
+from fucai.welfare.choices import GrantStatus, ProjectKind, ProjectStatus
+from fucai.welfare.forms import (
+    ApplicationForm,
+    NoticeForm,
+    ObjectionForm,
+    ProjectForm,
+    ProjectMoveForm,
+    ResolveForm,
+    StepForm,
+)
 from fucai.welfare.models import Grant, Household, Notice, Objection, Project
 
 PER_PAGE = 50
@@ -84,30 +92,46 @@ def project_list(request: HttpRequest) -> HttpResponse:
             city[key] += row[f"{key}_yuan"]
     if request.GET.get("format") == "xlsx":
         return _projects_xlsx(data)
-    ids = dict(projects.values_list("name", "pk"))
-    context = {"data": data, "cities": list(cities.values()), "as_of": as_of, "ids": ids}
+    context = {
+        "data": data,
+        "cities": list(cities.values()),
+        "as_of": as_of,
+        "kinds": dict(ProjectKind.choices),
+        "statuses": dict(ProjectStatus.choices),
+    }
     return render(request, "welfare/project_list.html", context)
 
 
 def _projects_xlsx(data):
     from fucai.core.excel import Column, add_notes_sheet, table_workbook, xlsx_response
 
+    kinds, statuses = dict(ProjectKind.choices), dict(ProjectStatus.choices)
     columns = [
         Column(_("City")),
         Column(_("Project")),
+        Column(_("Kind")),
+        Column(_("Village or community")),
         Column(_("Source year")),
+        Column(_("Status")),
         Column(_("Budget (yuan)")),
         Column(_("Committed (yuan)")),
         Column(_("Paid (yuan)")),
+        Column(_("Left (yuan)")),
+        Column(_("Paid grants")),
     ]
     rows = [
         (
             p["city"],
             p["name"],
+            str(kinds[p["kind"]]),
+            p["village"],
             p["source_year"],
+            str(statuses[p["status"]]),
             p["budget_yuan"],
             p["committed_yuan"],
             p["paid_yuan"],
+            p["budget_yuan"] - p["committed_yuan"] - p["paid_yuan"],
+            p["paid_grants"],
         )
         for p in data["projects"]
     ]
@@ -122,6 +146,12 @@ def _projects_xlsx(data):
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(_projects(request), pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return _project_xlsx(request, project)
+    return _project_page(request, project)
+
+
+def _project_page(request, project, status=200, move_form=None, error=None):
     totals = workflow.project_totals(project)
     grants = _grants(request).filter(project=project)
     by_status = dict(
@@ -138,8 +168,147 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "left": workflow.yuan(totals["budget"] - totals["committed"] - totals["paid"]),
         "by_status": [(GrantStatus(s).label, by_status.get(s, 0)) for s in GrantStatus.values],
         "overrides": overrides,
+        "budget_overrides": project.budget_overrides.select_related("by"),
+        "steps": project.steps.select_related("by").order_by("on", "pk"),
+        "move_form": move_form or ProjectMoveForm(status=project.status),
+        "may_move": bool(workflow.PROJECT_MOVES[project.status]),
+        "error": error,
     }
-    return render(request, "welfare/project_detail.html", context)
+    return render(request, "welfare/project_detail.html", context, status=status)
+
+
+def _project_xlsx(request, project):
+    """One project: its facts and figures (budget, committed, paid, left), its steps and
+    overrides, and its grants (households masked, as in the grants' export)."""
+    from fucai.core.excel import StreamedSheet, notes_sheet, streamed_workbook, xlsx_bytes_response
+
+    totals = workflow.project_totals(project)
+    facts = [
+        (_("City"), project.city.name),
+        (_("Project"), project.name),
+        (_("Kind"), project.get_kind_display()),
+        (_("Village or community"), project.village),
+        (_("Source year"), project.source_year),
+        (_("Status"), project.get_status_display()),
+        (_("Budget (yuan)"), workflow.yuan(totals["budget"])),
+        (_("Committed (yuan)"), workflow.yuan(totals["committed"])),
+        (_("Paid (yuan)"), workflow.yuan(totals["paid"])),
+        (_("Left (yuan)"), workflow.yuan(totals["budget"] - totals["committed"] - totals["paid"])),
+    ]
+    for step in project.steps.select_related("by").order_by("on", "pk"):
+        facts.append((f"{step.on:%Y-%m-%d} {step.get_to_status_display()}", _who(step)))
+    for o in project.budget_overrides.select_related("by"):
+        line = _("%(before)s → %(after)s yuan, %(over)s yuan short: %(reason)s") % {
+            "before": workflow.yuan(o.budget_before_fen),
+            "after": workflow.yuan(o.budget_after_fen),
+            "over": workflow.yuan(o.over_fen),
+            "reason": o.reason,
+        }
+        facts.append((_("Budget override") + f" {o.recorded_at:%Y-%m-%d}", f"{line} ({o.by})"))
+    grants = _grants(request).filter(project=project)
+    sheets = [
+        notes_sheet(_("Project"), facts),
+        StreamedSheet(_("Grants"), grant_columns(), [grant_row(g) for g in grants]),
+    ]
+    title = f"{project.name}-{_today():%Y-%m-%d}"
+    return xlsx_bytes_response(streamed_workbook(sheets), f"{title}.xlsx")
+
+
+def _who(step) -> str:
+    from fucai.welfare.templatetags.welfare_ui import person
+
+    return f"{person(step.by)} {step.note}".strip()
+
+
+def _cities(request):
+    """The cities whose welfare the user keeps (the province's welfare office: all)."""
+    from fucai.geo.models import Division
+
+    reach = grant_for(request.user).capability(WELFARE_AFFAIRS)
+    cities = Division.objects.cities().order_by("code")
+    return cities if reach.everything else cities.filter(pk__in=reach.cities)
+
+
+def _draft(data) -> workflow.ProjectDraft:
+    return workflow.ProjectDraft(
+        city=data["city"],
+        name=data["name"],
+        kind=data["kind"],
+        budget_fen=workflow.fen_of(data["budget"]),
+        source_year=data["source_year"],
+        village=data["village"],
+        description=data["description"],
+    )
+
+
+def _project_form(request, form, project, save, done: str) -> HttpResponse:
+    """The project form's round trip: `save(cleaned_data)` (a workflow function) or its refusal
+    shown with the form (400)."""
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except workflow.Refused as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, done)
+            return redirect("welfare:project_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "error": error, "project": project}
+    return render(request, "welfare/project_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    form = ProjectForm(request.POST or None, cities=_cities(request))
+
+    def save(data):
+        draft = _draft(data)
+        return workflow.create_project(
+            request.user, draft, status=data["status"], on=data["on"], note=data["note"]
+        )
+
+    return _project_form(request, form, None, save, _("The project is created."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(_projects(request), pk=pk)
+    initial = {
+        "city": project.city_id,
+        "name": project.name,
+        "kind": project.kind,
+        "village": project.village,
+        "budget": workflow.yuan(project.budget_fen),
+        "source_year": project.source_year,
+        "description": project.description,
+    }
+    form = ProjectForm(request.POST or None, initial=initial, cities=_cities(request), editing=True)
+
+    def save(data):
+        reason = data["override_reason"]
+        return workflow.edit_project(request.user, project, _draft(data), override_reason=reason)
+
+    return _project_form(request, form, project, save, _("The project is saved."))
+
+
+@login_required
+@require_POST
+def project_move(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(_projects(request), pk=pk)
+    form = ProjectMoveForm(request.POST)
+    if not form.is_valid():
+        return _project_page(request, project, 400, move_form=form)
+    data = form.cleaned_data
+    try:
+        workflow.move_project(request.user, project, data["to_status"], data["on"], data["note"])
+    except workflow.Refused as refusal:
+        return _project_page(request, project, 400, move_form=form, error=str(refusal))
+    messages.success(request, _("The project's status is recorded."))
+    return redirect("welfare:project_detail", pk=project.pk)
 
 
 # -- grants --------------------------------------------------------------------------------------
@@ -187,9 +356,14 @@ def _sheet(title: str, columns, rows) -> HttpResponse:
 
 
 def _grants_xlsx(grants):
+    return _sheet(_("Grants"), grant_columns(), [grant_row(g) for g in grants])
+
+
+def grant_columns() -> list:
+    """The columns of a grants export (grant_row's)."""
     from fucai.core.excel import TEXT_FORMAT, Column
 
-    columns = [
+    return [
         Column(_("Grant")),
         Column(_("City")),
         Column(_("Project")),
@@ -202,23 +376,23 @@ def _grants_xlsx(grants):
         Column(_("Approved on")),
         Column(_("Paid on")),
     ]
-    rows = [
-        (
-            g.pk,
-            g.project.city.name,
-            g.project.name,
-            recipient(g),
-            mask(g.household.id_number, ID_NUMBER) if g.household_id else "",
-            g.village,
-            workflow.yuan(g.amount_fen),
-            g.get_status_display(),
-            g.applied_on,
-            g.approved_on,
-            g.paid_on,
-        )
-        for g in grants
-    ]
-    return _sheet(_("Grants"), columns, rows)
+
+
+def grant_row(g) -> tuple:
+    """A grant as the exports write it: a household masked (name, ID number)."""
+    return (
+        g.pk,
+        g.project.city.name,
+        g.project.name,
+        recipient(g),
+        mask(g.household.id_number, ID_NUMBER) if g.household_id else "",
+        g.village,
+        workflow.yuan(g.amount_fen),
+        g.get_status_display(),
+        g.applied_on,
+        g.approved_on,
+        g.paid_on,
+    )
 
 
 def _grant_page(request, grant, status=200, **forms):

@@ -11,6 +11,12 @@ application → review → approval → payment, or rejection; every step a Gran
 - Payment is refused while the grant has no public notice, while its notice period is open
   (paid on or before its end) or while an objection to it is unresolved.
 - Objections are received during the notice period only; one upheld rejects the grant.
+- Projects: created and edited by the welfare officers of their city (the province's welfare
+  office: any city); they move planned → in progress → completed → closed (`PROJECT_MOVES`;
+  planned or in progress may close early), each move a ProjectStep row (who, when, a note).
+  Only a project in progress takes applications; a project closes only with nothing pending.
+  Its budget cannot be lowered below what its grants committed and paid (`over_budget`, the
+  same rule as an approval's) unless an override reason is given (a ProjectBudgetOverride).
 - Duplicate applications: the same ID number applied for in the same year in another city is
   found by the blind index (never the number) and told without naming that city's record.
 
@@ -29,9 +35,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fucai.core.grant import WELFARE_AFFAIRS, grant_for
-from fucai.welfare.choices import GrantStatus, GrantStepKind, ObjectionOutcome, RecipientKind
+from fucai.welfare.choices import (
+    GrantStatus,
+    GrantStepKind,
+    ObjectionOutcome,
+    ProjectStatus,
+    RecipientKind,
+)
 
-S, K = GrantStatus, GrantStepKind
+S, K, P = GrantStatus, GrantStepKind, ProjectStatus
 # the status each step needs, and the one it leaves
 STEP_FROM = {
     K.REVIEW: (S.APPLIED,),
@@ -117,8 +129,11 @@ def apply(
         raise Refused(_("A grant goes either to a household or to an organisation."))
     if household is not None and household.city_id != project.city_id:
         raise Refused(_("The household is not of the project's city."))
-    if project.status != "open":
-        raise Refused(_("The project is not open for applications."))
+    # the status as stored (a page may hold a project read before it was completed or closed)
+    project.status = type(project).objects.values_list("status", flat=True).get(pk=project.pk)
+    refusal = application_refusal(project.status)
+    if refusal:
+        raise Refused(refusal)
     grant = Grant(
         project=project,
         recipient_kind=RecipientKind.HOUSEHOLD if household else RecipientKind.ORGANISATION,
@@ -136,6 +151,15 @@ def apply(
     grant.save()
     _step(grant, K.APPLICATION, user, applied_on, note)
     return grant
+
+
+def application_refusal(project_status: str) -> str | None:
+    """Why a project in `project_status` takes no new grant (None: it does, it is in progress)."""
+    if project_status == P.OPEN:
+        return None
+    if project_status == P.PLANNED:
+        return _("The project has not started: it takes no applications yet.")
+    return _("A completed or closed project takes no new grants.")
 
 
 def _mark_duplicates(household, year: int) -> None:
@@ -295,6 +319,152 @@ def _move(grant, kind: str, user, on: dt.date, note: str):
     return grant
 
 
+# -- projects: creation, edits, the lifecycle --------------------------------------------------
+
+# the statuses a project may move to from each status (forward only)
+PROJECT_MOVES = {
+    P.PLANNED: (P.OPEN, P.CLOSED),
+    P.OPEN: (P.COMPLETED, P.CLOSED),
+    P.COMPLETED: (P.CLOSED,),
+    P.CLOSED: (),
+}
+PENDING = (S.APPLIED, S.REVIEWED, S.APPROVED)  # not decided, or approved and not paid yet
+
+
+@dataclass
+class ProjectDraft:
+    """What a project page's form gives: everything but the status and its history."""
+
+    city: object
+    name: str
+    kind: str
+    budget_fen: int
+    source_year: int
+    village: str = ""
+    description: str = ""
+
+
+def _check_draft(draft: ProjectDraft) -> None:
+    if not (draft.name or "").strip():
+        raise Refused(_("Give the project's name."))
+    if draft.budget_fen <= 0:
+        raise Refused(_("The budget must be more than zero."))
+    if not 2000 <= int(draft.source_year) <= 2100:
+        raise Refused(_("The source year is a year between 2000 and 2100."))
+
+
+@transaction.atomic
+def create_project(
+    user, draft: ProjectDraft, *, status: str = P.PLANNED, on: dt.date, note: str = ""
+):
+    """A new project of a city, planned or already in progress; its first ProjectStep says
+    who created it and when."""
+    from fucai.welfare.models import Project, ProjectStep
+
+    _check_officer(user, draft.city.pk)
+    _check_draft(draft)
+    if status not in (P.PLANNED, P.OPEN):
+        raise Refused(_("A new project is planned or in progress."))
+    project = Project.objects.create(status=status, **vars(draft))
+    ProjectStep.objects.create(project=project, to_status=status, on=on, by=user, note=note)
+    return project
+
+
+def budget_shortfall(project, budget_fen: int) -> int:
+    """By how many fen the project's committed and paid grants would exceed `budget_fen` (0:
+    they fit): the approval's rule (`over_budget`) with nothing more to approve."""
+    totals = project_totals(project)
+    return over_budget(budget_fen, totals["paid"], totals["committed"], 0)
+
+
+@transaction.atomic
+def edit_project(user, project, draft: ProjectDraft, *, override_reason: str = ""):
+    """Change a project's facts. The city only while it has no grant; the budget of a closed
+    project not at all; a budget lowered below committed + paid only with an override reason."""
+    from fucai.welfare.models import Project, ProjectBudgetOverride
+
+    _check_officer(user, project.city_id)
+    _check_officer(user, draft.city.pk)
+    _check_draft(draft)
+    given, project = project, Project.objects.select_for_update().get(pk=project.pk)
+    if draft.city.pk != project.city_id and project.grants.exists():
+        raise Refused(_("The city of a project with grants cannot change."))
+    before = project.budget_fen
+    if draft.budget_fen != before and project.status == P.CLOSED:
+        raise Refused(_("The budget of a closed project cannot change."))
+    over = budget_shortfall(project, draft.budget_fen) if draft.budget_fen < before else 0
+    if over:
+        if not (override_reason or "").strip():
+            totals = project_totals(project)
+            raise Refused(
+                _(
+                    "Its grants have committed and paid %(used)s yuan: a budget of %(budget)s "
+                    "yuan is %(over)s yuan short; give a reason to override the budget."
+                )
+                % {
+                    "used": f"{yuan(totals['committed'] + totals['paid']):,.2f}",
+                    "budget": f"{yuan(draft.budget_fen):,.2f}",
+                    "over": f"{yuan(over):,.2f}",
+                }
+            )
+        ProjectBudgetOverride.objects.create(
+            project=project,
+            budget_before_fen=before,
+            budget_after_fen=draft.budget_fen,
+            over_fen=over,
+            reason=override_reason,
+            by=user,
+        )
+    for name, value in vars(draft).items():
+        setattr(project, name, value)
+        setattr(given, name, value)
+    project.save()
+    return project
+
+
+def move_refusal(status: str, to_status: str, pending: int) -> str | None:
+    """Why a project in `status` with `pending` grants cannot move to `to_status` (None: it
+    can); pure, as step_refusal."""
+    if to_status not in PROJECT_MOVES[status]:
+        return _("A project that is “%(status)s” cannot become “%(to)s”.") % {
+            "status": P(status).label,
+            "to": P(to_status).label,
+        }
+    if to_status == P.CLOSED and pending:
+        return _(
+            "%(n)s grants of the project are not settled (applied, reviewed, or approved and "
+            "not paid): decide or pay them before closing it."
+        ) % {"n": pending}
+    return None
+
+
+@transaction.atomic
+def move_project(user, project, to_status: str, on: dt.date, note: str = ""):
+    """Move a project on in its lifecycle (a ProjectStep row: from, to, who, when, a note)."""
+    from fucai.welfare.models import Project, ProjectStep
+
+    _check_officer(user, project.city_id)
+    given, project = project, Project.objects.select_for_update().get(pk=project.pk)
+    if to_status not in P.values:
+        raise Refused(_("Choose the project's new status."))
+    pending = project.grants.filter(status__in=PENDING).count()
+    refusal = move_refusal(project.status, to_status, pending)
+    if refusal:
+        raise Refused(refusal)
+    last = project.steps.order_by("-on", "-pk").values_list("on", flat=True).first()
+    if last and on < last:
+        raise Refused(
+            _("A move cannot be dated before the project's last one (%(day)s).")
+            % {"day": last.isoformat()}
+        )
+    step = ProjectStep.objects.create(
+        project=project, from_status=project.status, to_status=to_status, on=on, by=user, note=note
+    )
+    project.status = given.status = to_status
+    project.save(update_fields=["status"])
+    return step
+
+
 # -- public notices and objections -----------------------------------------------------------
 
 
@@ -400,9 +570,12 @@ def summary(projects, grants, as_of: dt.date) -> dict:
         "committed_yuan": yuan(totals["committed"]),
         "projects": [
             {
+                "id": p.pk,
                 "name": p.name,
                 "city": p.city.name,
                 "kind": p.kind,
+                "status": p.status,
+                "village": p.village,
                 "source_year": p.source_year,
                 "budget_yuan": yuan(p.budget_fen),
                 "committed_yuan": yuan(p.committed),

@@ -878,3 +878,29 @@ def test_no_demo_beneficiary_is_stored_in_clear_and_their_id_numbers_belong_to_n
         cursor.execute("SELECT name, circumstances FROM welfare_household")
         stored = cursor.fetchall()
     assert all(v.startswith("gAAAAA") for row in stored for v in row)
+
+
+def test_every_demo_project_has_its_lifecycle_and_ganzhous_equipment_is_completed(demo_db):
+    from fucai.welfare.models import Project, ProjectStep
+    from fucai.welfare.workflow import application_refusal
+
+    assert not Project.objects.filter(steps__isnull=True).exists()
+    care = Project.objects.get(name="2023年赣州市社区养老服务中心设备购置")
+    moves = list(care.steps.values_list("from_status", "to_status", "on", "by__username"))
+    assert [m[:3] for m in moves] == [
+        ("", "planned", dt.date(2023, 1, 9)),
+        ("planned", "open", dt.date(2023, 2, 1)),
+        ("open", "completed", dt.date(2023, 4, 28)),
+    ]
+    assert moves[2][3] == "welfare" and care.status == "completed"
+    assert application_refusal(care.status) == "已完成或已结项的项目不再受理新的资助。"
+    statuses = dict(Project.objects.filter(city__code="360700").values_list("kind", "status"))
+    assert statuses == {
+        "household_aid": "open",
+        "elderly_care": "completed",
+        "reading_room": "completed",
+    }
+    assert (
+        ProjectStep.objects.filter(to_status="open").count()
+        == Project.objects.exclude(status="planned").count()
+    )

@@ -1,8 +1,10 @@
 """The welfare part of the API: /api/welfare/… — projects with budget, committed and paid; the
 grants summary (the shape of `fucai welfare grants --format json`); grants (households masked)
-and one grant with its steps. Without welfare affairs: 403; a grant outside your welfare cities:
-404. Steps are recorded through fucai.welfare.workflow (POST …/steps), refused steps 400 with
-the sentence."""
+and one grant with its steps and objections. Without welfare affairs: 403; a grant outside
+your welfare cities: 404. Steps are recorded through fucai.welfare.workflow (POST …/steps),
+refused steps 400 with the sentence; objections to a noticed grant are recorded
+(POST …/objections) and resolved (POST /objections/{id}/resolve) through the same workflow
+functions as the grant's page."""
 
 from __future__ import annotations
 
@@ -113,8 +115,88 @@ def get_grant(request, grant_id: int) -> dict:
         "steps": [
             {"kind": s.kind, "on": s.on.isoformat(), "by": s.by.username, "note": s.note}
             for s in steps
-        ]
+        ],
+        "objections": [_objection_dict(o) for o in grant.objections.select_related("resolved_by")],
     }
+
+
+def _objection_dict(objection) -> dict:
+    from fucai.core.personal import NAME, mask
+
+    return {
+        "id": objection.pk,
+        "grant": objection.grant_id,
+        "objector": mask(objection.objector, NAME),  # personal data: masked
+        "received_on": objection.received_on.isoformat(),
+        "text": objection.text,
+        "outcome": objection.outcome,
+        "resolution": objection.resolution,
+        "resolved_on": objection.resolved_on.isoformat() if objection.resolved_on else None,
+        "resolved_by": objection.resolved_by.username if objection.resolved_by_id else None,
+    }
+
+
+def _one(model, user, pk: int):
+    """The row of `model` in the user's welfare reach, or the same 404 as a missing one."""
+    found = model.objects.restrict(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _checked_day(day: dt.date) -> None:
+    from fucai.core.bounds import date_problem
+
+    problem = date_problem(day)
+    if problem:
+        raise HttpError(422, problem)
+
+
+class ObjectionIn(Schema):
+    received_on: dt.date
+    text: str
+    objector: str = ""  # personal data: stored encrypted, answered masked
+
+
+@router.post("/grants/{grant_id}/objections", summary="Record an objection to a noticed grant")
+def post_grant_objection(request, grant_id: int, payload: ObjectionIn) -> dict:
+    """An objection received during the grant's notice period (fucai.welfare.workflow's rule,
+    as on the grant's page); outside it, or without text: 400 with the sentence. While it is
+    unresolved the grant is not paid."""
+    from fucai.welfare.models import Grant
+    from fucai.welfare.workflow import Refused, record_objection
+
+    user = _user(request)
+    grant = _one(Grant, user, grant_id)
+    _checked_day(payload.received_on)
+    try:
+        objection = record_objection(user, grant, **payload.dict())
+    except Refused as refusal:
+        raise HttpError(400, str(refusal)) from None
+    return _objection_dict(objection)
+
+
+class ResolutionIn(Schema):
+    outcome: str  # dismissed (the grant stands) or upheld (the grant is rejected)
+    resolution: str
+    on: dt.date
+
+
+@router.post("/objections/{objection_id}/resolve", summary="Resolve an objection")
+def post_objection_resolve(request, objection_id: int, payload: ResolutionIn) -> dict:
+    """Dismiss or uphold an open objection; upheld, the grant is rejected (a rejection step
+    with the resolution). Resolved already, or an unknown outcome: 400 with the sentence."""
+    from fucai.welfare.models import Objection
+    from fucai.welfare.workflow import Refused, resolve_objection
+
+    user = _user(request)
+    objection = _one(Objection, user, objection_id)
+    _checked_day(payload.on)
+    try:
+        resolve_objection(user, objection, **payload.dict())
+    except Refused as refusal:
+        raise HttpError(400, str(refusal)) from None
+    return _objection_dict(objection)
 
 
 class StepIn(Schema):
@@ -128,20 +210,15 @@ class StepIn(Schema):
 def post_grant_step(request, grant_id: int, payload: StepIn) -> dict:
     """Review, approve, pay or reject the grant (the rules of fucai.welfare.workflow: no step
     skipped, three different people, the budget, the notice period)."""
-    from fucai.core.bounds import date_problem
     from fucai.welfare.models import Grant
     from fucai.welfare.views import STEPS
     from fucai.welfare.workflow import Refused
 
     user = _user(request)
-    grant = Grant.objects.restrict(user).select_related("project__city").filter(pk=grant_id).first()
-    if grant is None:
-        raise Http404
+    grant = _one(Grant, user, grant_id)
     if payload.step not in STEPS:
         raise HttpError(422, "step is one of review, approval, payment, rejection")
-    problem = date_problem(payload.on)
-    if problem:
-        raise HttpError(422, problem)
+    _checked_day(payload.on)
     try:
         STEPS[payload.step](user, grant, payload.dict())
     except Refused as refusal:

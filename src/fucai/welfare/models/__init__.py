@@ -8,6 +8,18 @@ from fucai.welfare.models.grants import (
     Notice,
     Objection,
     Project,
+    ProjectBudgetOverride,
+    ProjectStep,
 )
 
-__all__ = ["BudgetOverride", "Grant", "GrantStep", "Household", "Notice", "Objection", "Project"]
+__all__ = [
+    "BudgetOverride",
+    "Grant",
+    "GrantStep",
+    "Household",
+    "Notice",
+    "Objection",
+    "Project",
+    "ProjectBudgetOverride",
+    "ProjectStep",
+]

@@ -52,6 +52,12 @@ class Project(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=ProjectKind.choices)
+    village = models.CharField(
+        _("village or community"),
+        max_length=60,
+        blank=True,
+        help_text=_("Where the project is carried out (empty: across the city)."),
+    )
     budget_fen = models.BigIntegerField(_("budget (fen)"))
     source_year = models.PositiveSmallIntegerField(
         _("source year"), help_text=_("The year of the welfare fund the budget comes from.")
@@ -72,6 +78,75 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProjectStep(models.Model):
+    """One move of a project through its lifecycle (its creation too: from nothing): who, on
+    which day (and when it was recorded), a note. Written by fucai.welfare.workflow only."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="steps"
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=ProjectStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=ProjectStatus.choices)
+    on = models.DateField(_("on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = ScopePaths(city="project__city", capability=WELFARE_AFFAIRS)
+    audit = AuditSpec()
+
+    class Meta:
+        ordering = ["project", "on", "pk"]
+        verbose_name = _("project step")
+        verbose_name_plural = _("project steps")
+
+    def __str__(self) -> str:
+        return f"{self.get_to_status_display()} {self.on:%Y-%m-%d}"
+
+
+class ProjectBudgetOverride(models.Model):
+    """A project's budget lowered below what its grants already committed and paid: who allowed
+    it, why, and by how much the grants then exceed the budget."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="budget_overrides",
+    )
+    budget_before_fen = models.BigIntegerField(_("budget before (fen)"))
+    budget_after_fen = models.BigIntegerField(_("budget after (fen)"))
+    over_fen = models.BigIntegerField(_("committed and paid over the budget by (fen)"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = ScopePaths(city="project__city", capability=WELFARE_AFFAIRS)
+    audit = AuditSpec()
+
+    class Meta:
+        ordering = ["project", "recorded_at", "pk"]
+        verbose_name = _("project budget override")
+        verbose_name_plural = _("project budget overrides")
+
+    def __str__(self) -> str:
+        return f"{_('Budget override')} {self.project_id}"
 
 
 class Household(models.Model):
@@ -233,7 +308,10 @@ class GrantStep(models.Model):
     kind = models.CharField(_("step"), max_length=12, choices=GrantStepKind.choices)
     on = models.DateField(_("on"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -261,7 +339,10 @@ class BudgetOverride(models.Model):
         related_name="budget_override",
     )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.TextField(_("reason"))
     over_fen = models.BigIntegerField(_("over the budget by (fen)"))

@@ -20,41 +20,10 @@ from fucai.core.tests.test_personal_data import _all_stored_text
 from fucai.network.demo.names import id_check_character
 from fucai.welfare import workflow
 from fucai.welfare.models import BudgetOverride, Grant, Household, Project
+from fucai.welfare.tests.conftest import GZ_ADDRESS, GZ_ID, GZ_NAME, GZ_PHONE
 from fucai.welfare.workflow import NoticeDraft, Refused
 
 D = dt.date
-GZ_NAME, GZ_ID, GZ_PHONE = "测试受助甲", "360732198001011230", "19900003333"
-GZ_ADDRESS = "兴国县测试镇测试村5号"
-
-
-@pytest.fixture
-def officers(ganzhou):
-    """赣州's three welfare officers: an entrant, a reviewer, an approver."""
-    return [make_user(f"gz_welfare_{n}", Role.WELFARE, city=ganzhou) for n in ("a", "b", "c")]
-
-
-@pytest.fixture
-def project(ganzhou):
-    return Project.objects.create(
-        city=ganzhou,
-        name="测试困难家庭救助",
-        kind="household_aid",
-        budget_fen=300_000,
-        source_year=2023,
-    )
-
-
-@pytest.fixture
-def household(ganzhou):
-    return Household.objects.create(
-        city=ganzhou,
-        village="测试村",
-        name=GZ_NAME,
-        id_number=GZ_ID,
-        phone=GZ_PHONE,
-        address=GZ_ADDRESS,
-        circumstances="测试因病致困",
-    )
 
 
 def grants_json(*args: str) -> dict:
@@ -422,9 +391,12 @@ def test_the_grants_command_counts_households_paid_and_committed(
     )
     assert data["projects"] == [
         {
+            "id": project.pk,
             "name": "测试困难家庭救助",
             "city": "赣州市",
             "kind": "household_aid",
+            "status": "open",
+            "village": "",
             "source_year": 2023,
             "budget_yuan": "3000.00",
             "committed_yuan": "800.00",

@@ -1,7 +1,9 @@
-"""A grant's page in real Chromium at 390 × 844 (a phone): its recipient masked, its steps in
-order with who did each, the step form, and nothing wider than the screen.
+"""A grant's page and its project's in real Chromium at 390 × 844 (a phone): the recipient
+masked, the steps in order with who did each, the step form; the project's figures, status
+history and move form; nothing wider than the screen.
 
-Screenshot: test-artifacts/welfare-grant-phone.png. Skipped without Chromium, unless
+Screenshots: test-artifacts/welfare-grant-phone.png, welfare-project-phone.png.
+Skipped without Chromium, unless
 FUCAI_REQUIRE_BROWSER=1 (fucai.core.testing.browser)."""
 
 from __future__ import annotations
@@ -12,23 +14,24 @@ from fucai.accounts.choices import Role
 from fucai.conftest import make_user
 from fucai.core.testing.browser import BROWSER_MARKS, log_in, shot
 from fucai.welfare import workflow
-from fucai.welfare.models import Household, Project
+from fucai.welfare.models import Household
 
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = BROWSER_MARKS
 
 
-def test_a_grants_steps_fit_a_phone(live_server, ganzhou, ganzhou_welfare, browser_page):
+def test_a_grants_steps_and_its_projects_page_fit_a_phone(
+    live_server, ganzhou, ganzhou_welfare, browser_page
+):
     clerk, reviewer = (make_user(n, Role.WELFARE, city=ganzhou) for n in ("clerk", "reviewer"))
     clerk.first_name, clerk.last_name = "小红", "李"
     clerk.save()
-    project = Project.objects.create(
-        city=ganzhou,
-        name="2023年赣州市困难家庭公益金救助",
-        kind="household_aid",
-        budget_fen=40_000_000,
-        source_year=2023,
+    draft = workflow.ProjectDraft(
+        ganzhou, "2023年赣州市困难家庭公益金救助", "household_aid", 40_000_000, 2023
+    )
+    project = workflow.create_project(
+        ganzhou_welfare, draft, status="open", on=dt.date(2023, 2, 1), note="局务会立项"
     )
     household = Household.objects.create(
         city=ganzhou,
@@ -62,3 +65,16 @@ def test_a_grants_steps_fit_a_phone(live_server, ganzhou, ganzhou_welfare, brows
     assert width <= PHONE["width"], f"the page is {width} px wide"
     assert page.js_errors == []
     shot(page, "welfare-grant-phone")
+
+    page.goto(f"{base}/welfare/projects/{project.pk}/")
+    assert page.locator("#project-steps li").all_inner_texts() == [
+        "2023-02-01 · 实施中 · ganzhou_welfare · 局务会立项"
+    ]
+    figures = page.inner_text("#project-figures")
+    assert "400,000.00" in figures and "1,050.00" in figures  # budget, committed
+    options = page.locator("#project-move-form select option").all_inner_texts()
+    assert [o for o in options if o.strip("-").strip()] == ["已完成", "已结项"]
+    width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"the project page is {width} px wide"
+    assert page.js_errors == []
+    shot(page, "welfare-project-phone")
