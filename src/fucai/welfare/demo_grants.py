@@ -90,9 +90,14 @@ class GrantsDemoBuilder:
     label = gettext_lazy("welfare projects and grants")
 
     def is_current(self, ctx) -> bool:
-        from fucai.welfare.models import Grant
+        """赣州's grants and its projects' lifecycle (a demo built before project steps existed
+        is rebuilt)."""
+        from fucai.welfare.models import Grant, ProjectStep
 
-        return Grant.objects.filter(project__city__code=GANZHOU).exists()
+        return (
+            Grant.objects.filter(project__city__code=GANZHOU).exists()
+            and ProjectStep.objects.filter(project__city__code=GANZHOU).exists()
+        )
 
     def foreign_data(self, ctx) -> str | None:
         return None  # the network step guards the database
