@@ -46,12 +46,19 @@ class Kind:
     keep_start: int
     keep_end: int
     normalise: Callable[[str], str] = _compact
+    is_name: bool = False  # a short name keeps its first character: 张灵 → 张*
 
 
 PHONE = Kind("phone", 3, 4)
 ID_NUMBER = Kind("id", 4, 4)
-NAME = Kind("name", 1, 0, lambda v: unicodedata.normalize("NFKC", v or "").strip())
-KINDS = {k.name: k for k in (PHONE, ID_NUMBER, NAME)}
+_strip = lambda v: unicodedata.normalize("NFKC", v or "").strip()  # noqa: E731
+NAME = Kind("name", 1, 0, _strip, is_name=True)
+# a name on a published notice (公示): surname and last character, 张*灵 (张灵 → 张*)
+NOTICE_NAME = Kind("notice_name", 1, 1, _strip, is_name=True)
+# an address keeps its first six characters (the county and town), a free text nothing
+ADDRESS = Kind("address", 6, 0, _strip)
+TEXT = Kind("text", 0, 0, _strip)
+KINDS = {k.name: k for k in (PHONE, ID_NUMBER, NAME, NOTICE_NAME, ADDRESS, TEXT)}
 
 
 def kind_of(kind: Kind | str) -> Kind:
@@ -59,15 +66,18 @@ def kind_of(kind: Kind | str) -> Kind:
 
 
 def mask(value: str | None, kind: Kind | str) -> str:
-    """The value as anyone but an authorised viewer sees it: 138****5678, 3607**********1234, 张**.
-    Masking a masked value changes nothing."""
+    """The value as anyone but an authorised viewer sees it: 138****5678, 3607**********1234, 张**,
+    on a public notice 张*灵; a free text `***` whatever its length. Masking a masked value changes
+    nothing."""
     kind = kind_of(kind)
     if not value:
         return ""
     value = str(value)
     start, end = kind.keep_start, kind.keep_end
+    if not start and not end:
+        return MASK_CHAR * 3
     if len(value) <= start + end:
-        return MASK_CHAR * len(value) if kind is not NAME else value[:1] + MASK_CHAR
+        return value[:1] + MASK_CHAR if kind.is_name else MASK_CHAR * len(value)
     return value[:start] + MASK_CHAR * (len(value) - start - end) + value[len(value) - end :]
 
 

@@ -9,8 +9,8 @@ published figures listed for everyone, changed only with `edit_fund_rates` (the 
 
 from __future__ import annotations
 
-from fucai.core.grant import EDIT_FUND_RATES, RECORD_WELFARE_ACTIVITIES
-from fucai.core.testing.matrix import ACTIVITIES, CHANGE, SALES_AS_OF, Expect
+from fucai.core.grant import EDIT_FUND_RATES, RECORD_WELFARE_ACTIVITIES, WELFARE_AFFAIRS
+from fucai.core.testing.matrix import ACTIVITIES, CHANGE, SALES_AS_OF, WELFARE, Expect
 
 DAY = {"as_of": SALES_AS_OF}
 RATE_EDITOR = {"needs": EDIT_FUND_RATES}
@@ -20,6 +20,9 @@ ACTIVITY = {"pk": "{welfare_activity}"}
 # not the city) does not see it
 NOT_STATION_PEOPLE = {"manager": 404, "owner": 404}
 RECORDER = {"needs": RECORD_WELFARE_ACTIVITIES}
+PAGE = {"needs": WELFARE_AFFAIRS}
+OF_CITY = {"needs": WELFARE_AFFAIRS, "reach": WELFARE}
+XLSX = {"format": "xlsx"}
 
 ACCESS: dict[str, Expect | list[Expect]] = {
     "welfare:raised": [Expect(query=DAY), Expect(query={**DAY, "format": "xlsx"})],
@@ -62,4 +65,89 @@ ACCESS: dict[str, Expect | list[Expect]] = {
         Expect(api=True, query={**DAY, "by": "city"}),
         Expect(api=True, query={**DAY, "by": "game"}),
     ],
+    # projects, grants, households, notices (pages)
+    "welfare:projects": [
+        Expect(**PAGE),
+        Expect(**PAGE, query={"as_of": "2023-09-03"}),
+        Expect(**PAGE, query={"as_of": "2023-09-03", **XLSX}),
+    ],
+    "welfare:project_detail": [
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}),
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}, query=XLSX),
+    ],
+    # creating and editing a project: a POST without data is the form's errors (400)
+    "welfare:project_new": [Expect(**PAGE), Expect(**PAGE, method="POST", data={}, ok=400)],
+    "welfare:project_edit": [
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}),
+        Expect(**OF_CITY, path={"pk": "{welfare_project}"}, method="POST", data={}, ok=400),
+    ],
+    # a move the lifecycle does not allow (an open project back to planned): refused (400)
+    "welfare:project_move": Expect(
+        **OF_CITY,
+        path={"pk": "{welfare_project}"},
+        method="POST",
+        data={"to_status": "planned", "on": "2023-09-01"},
+        ok=400,
+    ),
+    "welfare:grants": [
+        Expect(**PAGE),
+        Expect(**PAGE, query={"status": "approved", "year": "2023"}),
+        Expect(**PAGE, query=XLSX),
+    ],
+    "welfare:grant_new": [Expect(**PAGE), Expect(**PAGE, method="POST", data={}, ok=400)],
+    "welfare:grant_detail": Expect(**OF_CITY, path={"pk": "{grant}"}),
+    # a POST without data: the form's errors (400) for those who may
+    "welfare:grant_step": Expect(**OF_CITY, path={"pk": "{grant}"}, method="POST", data={}, ok=400),
+    # paying a grant with an open objection: refused (400)
+    "welfare:grant_objection": Expect(
+        **OF_CITY, path={"pk": "{grant}"}, method="POST", data={}, ok=400
+    ),
+    "welfare:objection_resolve": Expect(
+        **OF_CITY, path={"pk": "{objection}"}, method="POST", data={}, ok=400
+    ),
+    "welfare:households": [Expect(**PAGE), Expect(**PAGE, query=XLSX)],
+    "welfare:household_detail": Expect(**OF_CITY, path={"pk": "{household}"}),
+    # the household in full: a welfare officer of its city (see_beneficiaries), audited
+    "welfare:household_show": Expect(**OF_CITY, path={"pk": "{household}"}, method="POST"),
+    "welfare:notices": Expect(**PAGE),
+    "welfare:notice_new": [Expect(**PAGE), Expect(**PAGE, method="POST", data={}, ok=400)],
+    "welfare:notice_detail": [
+        Expect(**OF_CITY, path={"pk": "{notice}"}),
+        Expect(**OF_CITY, path={"pk": "{notice}"}, query=XLSX),
+        Expect(**OF_CITY, path={"pk": "{notice}"}, query={"format": "pdf"}),
+    ],
+    # the API
+    "fucai_welfare_api_get_grants_summary": [
+        Expect(api=True, **PAGE, query={"as_of": "2023-09-03"}),
+        Expect(api=True, **OF_CITY, query={"as_of": "2023-09-03", "city": "{city}"}),
+    ],
+    "fucai_welfare_api_list_grants": Expect(api=True, **PAGE, query={"year": "2023"}),
+    "fucai_welfare_api_get_grant": Expect(api=True, **OF_CITY, path={"grant_id": "{grant}"}),
+    # paying an approved grant whose objection is open: refused (400)
+    "fucai_welfare_api_post_grant_step": Expect(
+        api=True,
+        **OF_CITY,
+        method="POST",
+        path={"grant_id": "{grant}"},
+        data={"step": "payment", "on": "2023-09-01"},
+        ok=400,
+    ),
+    # an objection after the notice period (1–7 August): refused (400)
+    "fucai_welfare_api_post_grant_objection": Expect(
+        api=True,
+        **OF_CITY,
+        method="POST",
+        path={"grant_id": "{grant}"},
+        data={"received_on": "2023-09-01", "text": "矩阵迟到异议"},
+        ok=400,
+    ),
+    # an outcome that is neither dismissed nor upheld: refused (400)
+    "fucai_welfare_api_post_objection_resolve": Expect(
+        api=True,
+        **OF_CITY,
+        method="POST",
+        path={"objection_id": "{objection}"},
+        data={"outcome": "maybe", "resolution": "矩阵", "on": "2023-09-01"},
+        ok=400,
+    ),
 }

@@ -29,25 +29,29 @@ class WelfareConfig(AppConfig):
 
 
 def _menu():
-    """The welfare menu group: each part of the module adds its entries here (the groups of one
-    key merge)."""
+    """The welfare menu group: the fund raised, its rates, activities, posts and the map (for
+    whoever sees the sales or the city), projects, grants, households and notices (welfare
+    affairs)."""
+    from fucai.core.grant import WELFARE_AFFAIRS
     from fucai.core.registry import MenuGroup, MenuItem
 
-    fund = MenuGroup(
-        "welfare",
-        _("Public welfare"),
-        45,
-        (
-            MenuItem(_("Fund raised"), "welfare:raised", None, order=10),
-            MenuItem(_("Fund rates"), "welfare:rate_list", None, order=12),
-            MenuItem(_("Activities"), "welfare:activity_list", None, order=60),
-            MenuItem(_("Welfare posts"), "welfare:post_list", None, order=62),
-            MenuItem(_("Welfare map"), "welfare:map", None, order=64),
-        ),
+    items = (
+        MenuItem(_("Fund raised"), "welfare:raised", None, order=10),
+        MenuItem(_("Fund rates"), "welfare:rate_list", None, order=12),
+        MenuItem(_("Welfare projects"), "welfare:projects", WELFARE_AFFAIRS, order=20),
+        MenuItem(_("Grants"), "welfare:grants", WELFARE_AFFAIRS, order=30),
+        MenuItem(_("Households"), "welfare:households", WELFARE_AFFAIRS, order=40),
+        MenuItem(_("Public notices"), "welfare:notices", WELFARE_AFFAIRS, order=50),
+        MenuItem(_("Activities"), "welfare:activity_list", None, order=60),
+        MenuItem(_("Welfare posts"), "welfare:post_list", None, order=62),
+        MenuItem(_("Welfare map"), "welfare:map", None, order=64),
     )
-    return (fund,)
+    return (MenuGroup("welfare", _("Public welfare"), 45, items),)
 
 
 MENU = _menu()
 # after the network, the sales demo and the Party demo (90-94)
-DEMO_BUILDERS: tuple[tuple[int, str], ...] = ((95, "fucai.welfare.demo_fund.FundDemoBuilder"),)
+DEMO_BUILDERS: tuple[tuple[int, str], ...] = (
+    (95, "fucai.welfare.demo_fund.FundDemoBuilder"),
+    (97, "fucai.welfare.demo_grants.GrantsDemoBuilder"),
+)

@@ -241,6 +241,11 @@ OBJECT_FIELDS = (
     "vanguard_consent",
     "fund_rate",
     "welfare_activity",
+    "welfare_project",
+    "grant",
+    "household",
+    "notice",
+    "objection",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -257,6 +262,15 @@ PERSONAL = (  # phones and IDs in clear
     *LEAD_CONTACTS.values(),
     *(phone for _name, phone in PARTY_MEMBERS.values()),
 )
+# welfare beneficiaries (fucai.welfare): name, ID number, phone, address of a household of each
+# city, in clear; read only by the welfare officers of that city (see_beneficiaries), and only
+# through "show". Not in PERSONAL: a network editor's see_personal_data does not reach them.
+BENEFICIARIES = {
+    GZ: ("矩阵受助甲", "360732198001011230", "19900001111", "兴国县矩阵路1号"),
+    JJ: ("矩阵受助乙", "360403198001011239", "19900002222", "浔阳区矩阵路2号"),
+}
+# what tells that a city has a welfare grant at all: its project and village names
+WELFARE_STRINGS = {GZ: ("矩阵赣州公益项目", "矩阵赣州村"), JJ: ("矩阵九江公益项目", "矩阵九江村")}
 STATION_PEOPLE = {  # the owners and market managers of stations
     "36110214": ("测试业主甲", "测试管理员乙"),
     "36040001": (JIUJIANG_OWNER[0], JIUJIANG_OWNER[1]),
@@ -301,6 +315,11 @@ def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, .
     out |= {name for obj, (name, _p) in PARTY_MEMBERS.items() if obj not in persona.branches}
     if SEE_PERSONAL_DATA not in persona.can:
         out |= set(PERSONAL)
+    for obj, clear in BENEFICIARIES.items():
+        if not (SEE_BENEFICIARIES in persona.can and obj in persona.welfare):
+            out |= set(clear)
+        if obj not in persona.welfare:
+            out |= set(WELFARE_STRINGS[obj])
     return out
 
 
@@ -536,6 +555,7 @@ def build_world(store) -> World:
             "vanguard_consent": str(_a_vanguard_consent(OBJECTS[obj]["station"]).pk),
             "fund_rate": str(_a_fund_rate(obj).pk),
             "welfare_activity": str(_a_welfare_activity(fields["station"], people[obj]).pk),
+            **_a_welfare_grant(obj, county, people[obj], users["welfare"]),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -751,6 +771,62 @@ def _a_welfare_activity(code: str, user):
         people_reached=321,
         recorded_by=user,
     )
+
+
+def _a_welfare_grant(obj: str, county, entrant, officer) -> dict[str, str]:
+    """A welfare project of the city, a household (personal data) with an approved grant on a
+    public notice whose period has ended, and an open objection to it (so a payment is refused)."""
+    from fucai.welfare.models import Grant, GrantStep, Household, Notice, Objection, Project
+
+    project_name, village = WELFARE_STRINGS[obj]
+    name, id_number, phone, address = BENEFICIARIES[obj]
+    city = county.parent
+    project = Project.objects.create(
+        city=city, name=project_name, kind="household_aid", budget_fen=1_000_000, source_year=2023
+    )
+    household = Household.objects.create(
+        city=city,
+        county=county,
+        village=village,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        address=address,
+        circumstances="矩阵因病致困",
+    )
+    notice = Notice.objects.create(
+        city=city,
+        title=f"{project_name}公示",
+        starts_on=dt.date(2023, 8, 1),
+        ends_on=dt.date(2023, 8, 7),
+        contact="矩阵联系电话",
+        created_by=entrant,
+    )
+    grant = Grant.objects.create(
+        project=project,
+        recipient_kind="household",
+        household=household,
+        village=village,
+        year=2023,
+        amount_fen=100_000,
+        status="approved",
+        applied_on=dt.date(2023, 7, 1),
+        approved_on=dt.date(2023, 7, 20),
+        entered_by=entrant,
+        notice=notice,
+    )
+    for kind, day in (("application", 1), ("review", 10), ("approval", 20)):
+        GrantStep.objects.create(grant=grant, kind=kind, on=dt.date(2023, 7, day), by=officer)
+    objection = Objection.objects.create(
+        grant=grant, received_on=dt.date(2023, 8, 3), text="矩阵异议", recorded_by=entrant
+    )
+    return {
+        "welfare_project": str(project.pk),
+        "grant": str(grant.pk),
+        "household": str(household.pk),
+        "notice": str(notice.pk),
+        "objection": str(objection.pk),
+    }
 
 
 def _a_spacing_rule(obj: str, city_code: str):

@@ -32,7 +32,7 @@ def test_help_lists_fucais_commands_by_module_and_not_djangos_flush(capsys):
     assert "network summary" in network and "network export" in network
     assert "sales summary" in text and "accounts token create|list|revoke" in text
     assert "planning demand build|import|status" in text and "planning blank-areas" in text
-    assert "party compliance" in text and "welfare raised" in text
+    assert "party compliance" in text and "welfare raised" in text and "welfare grants" in text
     assert "evaluate ahp" in text and "evaluate run" in text
     for needed in ("migrate", "qcluster", "collectstatic", "compilemessages", "demo", "serve"):
         assert f"  {needed} " in text

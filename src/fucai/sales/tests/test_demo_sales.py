@@ -898,3 +898,92 @@ def test_fuzhous_65_welfare_posts_have_their_services_and_2023_has_dozens_of_act
         supermarkets.values_list("address", flat=True)
     )
     assert all(a.people_reached > 0 and a.held_on <= AS_OF for a in activities)
+
+
+# --- the demo's 公益金 grants (fucai.welfare; the seed: over 300,000 yuan to 330 poor households
+# of 赣州 in 2023 to 3 September) --------------------------------------------------------------
+def test_ganzhou_paid_over_300000_yuan_to_330_households_by_3_september(demo_db):
+    from fucai.welfare.tests.test_grants import grants_json
+
+    data = grants_json("--as-of", "2023-09-03", "--city", "赣州")
+    assert data["households"] == 330
+    assert Decimal(data["paid_yuan"]) > 300_000
+    aid = next(p for p in data["projects"] if p["name"] == "2023年赣州市困难家庭公益金救助")
+    assert (aid["paid_grants"], aid["paid_yuan"]) == (330, "327200.00")
+    assert Decimal(data["committed_yuan"]) > 0  # the batch still in its notice period
+    kinds = {p["kind"] for p in data["projects"]}
+    assert {"elderly_care", "reading_room", "household_aid"} <= kinds
+
+
+def test_every_demo_grant_went_through_the_steps_by_different_people(demo_db):
+    from fucai.welfare.models import Grant, GrantStep
+
+    paid = Grant.objects.filter(project__city__code="360700", status="paid")
+    steps = GrantStep.objects.filter(grant__in=paid)
+    by_grant = defaultdict(dict)
+    for grant, kind, by in steps.values_list("grant_id", "kind", "by_id"):
+        by_grant[grant][kind] = by
+    assert len(by_grant) == paid.count() > 330
+    for people in by_grant.values():
+        assert list(people) == ["application", "review", "approval", "payment"]
+        assert people["approval"] not in (people["application"], people["review"])
+        assert people["review"] != people["application"]
+    approvers = set(steps.filter(kind="approval").values_list("by__username", flat=True))
+    assert approvers == {"welfare"}
+
+
+def test_the_demo_catches_a_duplicate_and_has_an_open_objection_and_notice(demo_db):
+    from fucai.welfare.models import Grant, Objection
+
+    twins = Grant.objects.filter(duplicate_elsewhere=True).select_related("project__city")
+    assert sorted(g.project.city.code for g in twins) == ["360700", "360800"]
+    caught = twins.get(project__city__code="360700")
+    assert caught.status == "rejected" and "其他设区市" in caught.steps.get(kind="rejection").note
+    objection = Objection.objects.get()
+    assert objection.outcome == "" and objection.grant.notice.ends_on == dt.date(2023, 9, 4)
+
+
+def test_no_demo_beneficiary_is_stored_in_clear_and_their_id_numbers_belong_to_nobody(demo_db):
+    from django.db import connection
+
+    from fucai.core.tests.test_personal_data import _all_stored_text
+    from fucai.network.demo.names import id_check_character
+    from fucai.welfare.models import Household
+
+    people = list(Household.objects.values_list("id_number", "phone", "address"))
+    assert len(people) > 400
+    assert all(n[-1] != id_check_character(n[:17]) for n, _p, _a in people)
+    assert all(phone.startswith("1990000") for _n, phone, _a in people)
+    dump = _all_stored_text()  # every table as `sqlite3 … .dump` (or a scan on PostgreSQL) shows it
+    assert not [value for person in people for value in person if value in dump]
+    # names are short and common (two or three characters): their column holds tokens only
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, circumstances FROM welfare_household")
+        stored = cursor.fetchall()
+    assert all(v.startswith("gAAAAA") for row in stored for v in row)
+
+
+def test_every_demo_project_has_its_lifecycle_and_ganzhous_equipment_is_completed(demo_db):
+    from fucai.welfare.models import Project, ProjectStep
+    from fucai.welfare.workflow import application_refusal
+
+    assert not Project.objects.filter(steps__isnull=True).exists()
+    care = Project.objects.get(name="2023年赣州市社区养老服务中心设备购置")
+    moves = list(care.steps.values_list("from_status", "to_status", "on", "by__username"))
+    assert [m[:3] for m in moves] == [
+        ("", "planned", dt.date(2023, 1, 9)),
+        ("planned", "open", dt.date(2023, 2, 1)),
+        ("open", "completed", dt.date(2023, 4, 28)),
+    ]
+    assert moves[2][3] == "welfare" and care.status == "completed"
+    assert application_refusal(care.status) == "已完成或已结项的项目不再受理新的资助。"
+    statuses = dict(Project.objects.filter(city__code="360700").values_list("kind", "status"))
+    assert statuses == {
+        "household_aid": "open",
+        "elderly_care": "completed",
+        "reading_room": "completed",
+    }
+    assert (
+        ProjectStep.objects.filter(to_status="open").count()
+        == Project.objects.exclude(status="planned").count()
+    )

@@ -3,4 +3,29 @@
 from fucai.welfare.models.activity import WelfareActivity, WelfarePost
 from fucai.welfare.models.fund import FundRate
 
-__all__ = ["FundRate", "WelfareActivity", "WelfarePost"]
+from fucai.welfare.models.grants import (
+    BudgetOverride,
+    Grant,
+    GrantStep,
+    Household,
+    Notice,
+    Objection,
+    Project,
+    ProjectBudgetOverride,
+    ProjectStep,
+)
+
+__all__ = [
+    "FundRate",
+    "WelfareActivity",
+    "WelfarePost",
+    "BudgetOverride",
+    "Grant",
+    "GrantStep",
+    "Household",
+    "Notice",
+    "Objection",
+    "Project",
+    "ProjectBudgetOverride",
+    "ProjectStep",
+]

@@ -13,6 +13,7 @@ ACTIONS: dict[str, str] = {
     "raised": "fucai.welfare.cli_raised",
     "activities": "fucai.welfare.cli_activities",
     "posts": "fucai.welfare.cli_posts",
+    "grants": "fucai.welfare.cli_grants",
 }
 
 
