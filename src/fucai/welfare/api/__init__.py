@@ -68,6 +68,8 @@ def get_posts(request) -> list[dict]:
     from fucai.welfare.views_activity import posts_of
 
     return post_rows(posts_of(auth_user(request)))
+
+
 def _user(request):
     user = auth_user(request)
     if not grant_for(user).can(WELFARE_AFFAIRS):

@@ -2,7 +2,6 @@
 
 from fucai.welfare.models.activity import WelfareActivity, WelfarePost
 from fucai.welfare.models.fund import FundRate
-
 from fucai.welfare.models.grants import (
     BudgetOverride,
     Grant,
@@ -16,10 +15,8 @@ from fucai.welfare.models.grants import (
 )
 
 __all__ = [
-    "FundRate",
-    "WelfareActivity",
-    "WelfarePost",
     "BudgetOverride",
+    "FundRate",
     "Grant",
     "GrantStep",
     "Household",
@@ -28,4 +25,6 @@ __all__ = [
     "Project",
     "ProjectBudgetOverride",
     "ProjectStep",
+    "WelfareActivity",
+    "WelfarePost",
 ]
