@@ -23,6 +23,9 @@ centre edits the 四帮 template (edit onboarding template).
 Leads and spacing (issue 9): the provincial centre also edits the spacing rules and point layers
 (edit spacing rules, province-wide); the provincial centre and a city agency may record a lead
 despite a spacing rule, with a reason (override spacing), where they edit.
+Evaluation (issue 13, `with_evaluations` at the end of this file): see evaluations — the
+provincial centre everywhere, a city agency its city, a market manager their own record; run
+evaluations (run, publish, edit schemes) — the provincial centre.
 """
 
 from __future__ import annotations

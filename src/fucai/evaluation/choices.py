@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Population(models.TextChoices):
@@ -19,5 +20,5 @@ class RunStatus(models.TextChoices):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("objection", "Open")
     RESOLVED = "resolved", _("Resolved")

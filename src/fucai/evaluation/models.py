@@ -27,7 +27,7 @@ class EvaluationScheme(models.Model):
     name = models.CharField(_("name"), max_length=60)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    population = models.CharField(_("population"), max_length=20, choices=Population.choices)
+    population = models.CharField(_("who is evaluated"), max_length=20, choices=Population.choices)
     valid_from = models.DateField(_("effective from"))
     valid_to = models.DateField(_("effective to"), null=True, blank=True)
     document = models.TextField(_("document"), help_text=_("The scheme in YAML or JSON."))

@@ -201,7 +201,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "results": _result_rows(request, run),
         "comparison": comparison,
         "other": other,
-        "others": vis.visible_runs(request.user).filter(status="done").exclude(pk=run.pk)[:30],
+        "others": vis.visible_runs(request.user)
+        .filter(status="done", scheme__population=run.scheme.population)
+        .exclude(pk=run.pk)[:30],
         "may_run": vis.may_run(request.user),
         "whole": vis.sees_whole_run(request.user),
         "objections": EvaluationObjection.objects.filter(

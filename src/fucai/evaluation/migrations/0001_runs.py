@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=60, verbose_name='name')),
                 ('version', models.PositiveIntegerField(verbose_name='version')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('population', models.CharField(choices=[('city_agencies', 'City agencies'), ('market_managers', 'Market managers')], max_length=20, verbose_name='population')),
+                ('population', models.CharField(choices=[('city_agencies', 'City agencies'), ('market_managers', 'Market managers')], max_length=20, verbose_name='who is evaluated')),
                 ('valid_from', models.DateField(verbose_name='effective from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
                 ('document', models.TextField(help_text='The scheme in YAML or JSON.', verbose_name='document')),

@@ -74,15 +74,6 @@ def table(values=VALUES, version="sales v1") -> InputTable:
 
 
 @pytest.fixture
-def world(network, ganzhou, jiujiang):
-    from fucai.network.models import MarketManager
-
-    MarketManager.objects.create(employee_code="GZ002", name=LABELS["GZ002"], city=ganzhou)
-    MarketManager.objects.create(employee_code="JJ001", name=LABELS["JJ001"], city=jiujiang)
-    return network
-
-
-@pytest.fixture
 def scheme_row(world, province_admin):
     from fucai.evaluation.schemes_store import save_scheme
 
@@ -416,10 +407,14 @@ def test_the_command_loads_the_seed_schemes_as_version_1_and_a_file_as_the_next(
 
     out = StringIO()
     call_command("evaluate", "scheme", "load", stdout=out)
-    assert sorted(out.getvalue().split("\n")[:2]) == [
-        "city-agencies-2023 v1: 2023年度各市福彩中心综合考评办法",
-        "market-managers-2023 v1: 2023年度市场管理员考核奖励方案",
-    ] or EvaluationScheme.objects.filter(version=1).count() == 2
+    assert (
+        sorted(out.getvalue().split("\n")[:2])
+        == [
+            "city-agencies-2023 v1: 2023年度各市福彩中心综合考评办法",
+            "market-managers-2023 v1: 2023年度市场管理员考核奖励方案",
+        ]
+        or EvaluationScheme.objects.filter(version=1).count() == 2
+    )
     call_command("evaluate", "scheme", "load", stdout=StringIO())
     assert EvaluationScheme.objects.count() == 2
     path = tmp_path / "m.yaml"
