@@ -340,6 +340,8 @@ def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, .
     out |= {name for obj, (name, _p) in PARTY_MEMBERS.items() if obj not in persona.branches}
     if SEE_PERSONAL_DATA not in persona.can:
         out |= set(PERSONAL)
+    if JJ not in persona.views and JJ not in persona.evaluations:
+        out.add(JIUJIANG_EVALUATED)  # 九江's manager in its evaluation run
     return out
 
 
@@ -847,6 +849,7 @@ def _failed_import(user, city, obj: str, station: str) -> str:
 
 
 MATRIX_SCHEME = "matrix-managers"
+JIUJIANG_EVALUATED = "矩阵管理员丙"
 
 
 def _an_evaluation(obj: str, city_code: str, manager, user) -> dict[str, str]:
