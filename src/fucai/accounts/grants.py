@@ -23,6 +23,9 @@ centre edits the 四帮 template (edit onboarding template).
 Leads and spacing (issue 9): the provincial centre also edits the spacing rules and point layers
 (edit spacing rules, province-wide); the provincial centre and a city agency may record a lead
 despite a spacing rule, with a reason (override spacing), where they edit.
+Evaluation (issue 13, `with_evaluations` at the end of this file): see evaluations — the
+provincial centre everywhere, a city agency its city, a market manager their own record; run
+evaluations (run, publish, edit schemes) — the provincial centre.
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ from fucai.core.grant import (
     OVERRIDE_SPACING,
     PARTY_AFFAIRS,
     RECORD_WELFARE_ACTIVITIES,
+    RUN_EVALUATIONS,
     SEE_BENEFICIARIES,
+    SEE_EVALUATIONS,
     SEE_PERSONAL_DATA,
     WELFARE_AFFAIRS,
     Grant,
@@ -172,6 +177,7 @@ def build_grant(user) -> Grant:
     """The grant of an active, authenticated user (fucai.core.grant calls this)."""
     if user.is_superuser:
         every = (*ALL_CAPABILITIES, RECORD_VISITS, PARTY_AFFAIRS, WELFARE_AFFAIRS)
+        every = (*every, SEE_EVALUATIONS, RUN_EVALUATIONS)
         caps = dict.fromkeys(every, EVERYTHING)
         return Grant(
             user.pk,
@@ -184,6 +190,7 @@ def build_grant(user) -> Grant:
     assignments = assignments_of(user)
     parts = [p for p in map(_part, assignments) if p is not None] + _people_parts(assignments)
     parts = with_visit_recording(parts)
+    parts = with_evaluations(parts, assignments)
     return combine(user.pk, parts, roles=_role_labels(assignments))
 
 
@@ -392,3 +399,28 @@ def welfare_part(assignment) -> Part:
     else:  # the province's welfare office keeps the fund rates (fucai.welfare.fund)
         capabilities[EDIT_FUND_RATES] = EVERYTHING
     return Part(view=reach, capabilities=capabilities, label=label)
+
+
+# --- Evaluation (fucai.evaluation) ------------------------------------------------------------
+# The provincial centre sees every evaluation run and runs, publishes and edits schemes (run
+# evaluations); a city agency sees evaluations over its city (see evaluations: its city's row of
+# a city evaluation, its managers in a manager evaluation); a market manager their own published
+# result (see evaluations over their own manager record). What each sees is decided by ONE
+# function, fucai.evaluation.visibility.
+
+
+def with_evaluations(parts: list[Part], assignments) -> list[Part]:
+    """The parts and the evaluation capabilities of the provincial centre, city agencies (their
+    city; a county's agency none) and market managers (their own record)."""
+    see = NOTHING
+    run = NOTHING
+    for assignment in assignments:
+        if assignment.role == Role.PROVINCE:
+            see, run = EVERYTHING, EVERYTHING
+        elif assignment.role == Role.CITY and assignment.city_id and not assignment.county_id:
+            see = see | Reach.of(cities=[assignment.city_id])
+        elif assignment.role == Role.MANAGER and assignment.market_manager_id:
+            see = see | Reach.of(persons={"manager": [assignment.market_manager_id]})
+    if see.is_empty:
+        return parts
+    return [*parts, Part(capabilities={SEE_EVALUATIONS: see, RUN_EVALUATIONS: run})]

@@ -40,6 +40,10 @@ EDIT_FUND_RATES = "edit_fund_rates"
 # 福彩公益行 activities and publicity placements (issue 12): record them in a city (its welfare
 # officers and the editors who change it)
 RECORD_WELFARE_ACTIVITIES = "record_welfare_activities"
+# evaluation (issue 13): see evaluation runs (the provincial centre all, a city agency its city's,
+# a market manager their own published result); run, publish and edit schemes (the province)
+SEE_EVALUATIONS = "see_evaluations"
+RUN_EVALUATIONS = "run_evaluations"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

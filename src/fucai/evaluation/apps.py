@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
-    """Evaluation and incentives (考评与激励, issue 13): schemes as validated documents (indicators,
-    weights by AHP, entropy, CRITIC or given, weighted sum or TOPSIS, grades, elimination, pay),
-    their maths from maintained libraries (AHPy, pymcdm), and rank robustness under perturbed
-    weights. This part has no pages: `fucai evaluate ahp|weights|run` (docs/evaluation.md)."""
+    """Evaluation and incentives (考评与激励, issue 13): schemes as versioned, validated documents
+    (indicators, weights by AHP, entropy, CRITIC or given, weighted sum or TOPSIS, grades,
+    elimination, pay), their maths from maintained libraries (AHPy, pymcdm), frozen runs with
+    explanations, what-if and rank robustness (docs/evaluation.md)."""
 
     name = "fucai.evaluation"
     label = "evaluation"
@@ -17,4 +17,26 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         from fucai.core.registry import Module, register
 
-        register(Module(label="evaluation", access="fucai.evaluation.access"))
+        register(
+            Module(
+                label="evaluation",
+                urls=("evaluation/", "fucai.evaluation.urls"),
+                api=("/evaluation", "fucai.evaluation.api:router"),
+                menu=MENU,
+                demo_builders=DEMO_BUILDERS,
+                access="fucai.evaluation.access",
+            )
+        )
+
+
+def _menu():
+    from fucai.core.grant import SEE_EVALUATIONS
+    from fucai.core.registry import MenuGroup, MenuItem
+
+    items = (MenuItem(_("Schemes and runs"), "evaluation:home", SEE_EVALUATIONS, order=10),)
+    return (MenuGroup("evaluation", _("Evaluation"), 50, items),)
+
+
+MENU = _menu()
+# after the network, sales, Party and welfare demos
+DEMO_BUILDERS: tuple[tuple[int, str], ...] = ((97, "fucai.evaluation.demo.SchemeDemoBuilder"),)

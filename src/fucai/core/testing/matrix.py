@@ -43,7 +43,9 @@ from fucai.core.grant import (
     MANAGE_USERS,
     PARTY_AFFAIRS,
     RECORD_WELFARE_ACTIVITIES,
+    RUN_EVALUATIONS,
     SEE_BENEFICIARIES,
+    SEE_EVALUATIONS,
     SEE_PERSONAL_DATA,
     WELFARE_AFFAIRS,
 )
@@ -58,6 +60,12 @@ WELFARE = "welfare"  # reach of welfare affairs (welfare_affairs): the objects' 
 # where welfare activities are recorded (record_welfare_activities): the role's change reach
 # and its welfare reach
 ACTIVITIES = "activities"
+# evaluation (fucai.evaluation.visibility): the runs and results a role sees; of those, where it
+# resolves objections (JUDGE) and where it files one (OBJECTOR: the person evaluated); seen but
+# not theirs to act on: `unchangeable`
+EVALUATION = "evaluation"
+JUDGE = "evaluation_judge"
+OBJECTOR = "evaluation_objector"
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,9 @@ class Persona:
     people: tuple[str, ...] = ()  # stations whose owner and manager names it may read anyway
     branches: frozenset[str] = frozenset()  # objects whose Party branch it sees (party_affairs)
     welfare: frozenset[str] = frozenset()  # objects whose welfare grants it sees (welfare_affairs)
+    evaluations: frozenset[str] = frozenset()  # objects whose evaluation runs it sees
+    judges: frozenset[str] = frozenset()  # objects whose objections it resolves
+    objects_to: frozenset[str] = frozenset()  # objects whose result it may object to
 
     def reaches(self, obj: str | None, reach: str) -> bool:
         if obj is None:
@@ -118,6 +129,12 @@ class Persona:
             return obj in self.branches
         if reach == WELFARE:
             return obj in self.welfare
+        if reach == EVALUATION:
+            return obj in self.evaluations
+        if reach == JUDGE:
+            return obj in self.judges
+        if reach == OBJECTOR:
+            return obj in self.objects_to
         if reach == ACTIVITIES:
             return obj in self.changes or obj in self.welfare
         return obj in (self.views if reach == VIEW else self.changes)
@@ -200,6 +217,25 @@ PERSONAS = tuple(
     replace(p, can=p.can | {RECORD_WELFARE_ACTIVITIES}) if p.changes or p.welfare else p
     for p in PERSONAS
 )
+# evaluation (fucai.evaluation): the province sees every run and runs them; a city agency its
+# city's managers (and resolves their objections); the market manager their own published result
+# (and objects to it); 九江's manager has no account here
+_EVALUATIONS = {"province": (GZ, JJ), "ganzhou": (GZ,), "jiujiang": (JJ,), "manager": (GZ,)}
+_EVALUATIONS["two_roles"] = (GZ,)
+_JUDGES = {"province": (GZ, JJ), "ganzhou": (GZ,), "jiujiang": (JJ,), "two_roles": (GZ,)}
+PERSONAS = tuple(
+    replace(
+        p,
+        can=p.can | {SEE_EVALUATIONS} | ({RUN_EVALUATIONS} if p.name == "province" else set()),
+        evaluations=frozenset(_EVALUATIONS[p.name]),
+        judges=frozenset(_JUDGES.get(p.name, ())),
+        objects_to=frozenset((GZ,) if p.name == "manager" else ()),
+    )
+    if p.name in _EVALUATIONS
+    else p
+    for p in PERSONAS
+)
+EVALUATION_REACHES = (EVALUATION, JUDGE, OBJECTOR)
 PERSONA = {p.name: p for p in PERSONAS}
 
 # -- the data: the `network` fixture plus a little sales data with unmistakable amounts ---------
@@ -246,6 +282,9 @@ OBJECT_FIELDS = (
     "household",
     "notice",
     "objection",
+    "evaluation_run",
+    "evaluation_result",
+    "evaluation_objection",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -320,6 +359,8 @@ def foreign_strings(persona: Persona, station_strings: Mapping[str, tuple[str, .
             out |= set(clear)
         if obj not in persona.welfare:
             out |= set(WELFARE_STRINGS[obj])
+    if JJ not in persona.views and JJ not in persona.evaluations:
+        out.add(JIUJIANG_EVALUATED)  # 九江's manager in its evaluation run
     return out
 
 
@@ -429,7 +470,11 @@ class Case:
             return expect.anonymous or (401 if expect.api else LOGIN)
         if expect.needs and expect.needs not in persona.can:
             return expect.denied
-        if expect.reach not in (USERS, PARTY, WELFARE) and not persona.reaches(self.obj, VIEW):
+        if expect.reach not in (USERS, PARTY, WELFARE, *EVALUATION_REACHES) and not (
+            persona.reaches(self.obj, VIEW)
+        ):
+            return expect.unseen
+        if expect.reach in (JUDGE, OBJECTOR) and not persona.reaches(self.obj, EVALUATION):
             return expect.unseen
         if not persona.reaches(self.obj, expect.reach):
             return expect.unseen if expect.unchangeable is None else expect.unchangeable
@@ -556,6 +601,7 @@ def build_world(store) -> World:
             "fund_rate": str(_a_fund_rate(obj).pk),
             "welfare_activity": str(_a_welfare_activity(fields["station"], people[obj]).pk),
             **_a_welfare_grant(obj, county, people[obj], users["welfare"]),
+            **_an_evaluation(obj, fields["city"], network["manager"], people[obj]),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -876,3 +922,71 @@ def _failed_import(user, city, obj: str, station: str) -> str:
         ],
     )
     return str(batch)
+
+
+MATRIX_SCHEME = "matrix-managers"
+JIUJIANG_EVALUATED = "矩阵管理员丙"
+
+
+def _an_evaluation(obj: str, city_code: str, manager, user) -> dict[str, str]:
+    """A published, frozen run of a small manager scheme (stored once, shared) with one manager
+    of the city (赣州: the market manager of the `network` fixture; 九江: a manager of its own),
+    with robustness, and an open objection against the result."""
+    from fucai.evaluation.inputs import InputTable
+    from fucai.evaluation.models import EvaluationObjection, EvaluationScheme
+    from fucai.evaluation.runs import freeze, new_run, publish
+    from fucai.evaluation.schemes_store import save_scheme
+    from fucai.geo.models import Division
+    from fucai.network.models import MarketManager
+
+    row = EvaluationScheme.objects.filter(name=MATRIX_SCHEME).first() or save_scheme(
+        MATRIX_SCHEME_TEXT, user, valid_from=dt.date(2023, 1, 1)
+    )
+    if obj == JJ:
+        city = Division.objects.get(code=city_code)
+        manager = MarketManager.objects.create(
+            employee_code="JJ001", name="矩阵管理员丙", city=city
+        )
+    code = manager.employee_code
+    table = InputTable(
+        population="market_managers",
+        period="2023",
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2023, 12, 31),
+        ids=(code,),
+        labels={code: manager.name},
+        cities={code: city_code},
+        values={"done": {code: 0.9}, "visits": {code: 1.5}},
+        sources={"done": {code: f"/sales/cockpit/?city={city_code}"}},
+        data_version="matrix",
+    )
+    run = freeze(new_run(row, "2023", dt.date(2023, 12, 31), user, draws=20), table)
+    publish(run, user)
+    result = run.results.get()
+    objection = EvaluationObjection.objects.create(result=result, text="矩阵异议", filed_by=user)
+    return {
+        "evaluation_run": str(run.pk),
+        "evaluation_result": str(result.pk),
+        "evaluation_objection": str(objection.pk),
+    }
+
+
+MATRIX_SCHEME_TEXT = """
+name: matrix-managers
+title: 矩阵考核方案
+version: 1
+population: market_managers
+period: year
+indicators:
+  - {name: done, label: 完成率, source: target_completion, direction: benefit,
+     normalisation: {method: goalpost, lower: 0.5, upper: 1.0}, cap: null}
+  - {name: visits, label: 走访, source: visits_per_station_month, direction: benefit,
+     normalisation: {method: goalpost, lower: 0, upper: 2}, cap: null}
+weights: {method: direct, values: {done: 0.6, visits: 0.4}}
+aggregation: {method: weighted_sum, scale: 100, ties: min}
+grades: {by: thresholds, bands: [{name: 优, min_score: 80}, {name: 中, min_score: null}]}
+elimination: null
+pay: null
+robustness: {draws: 20, seed: 1, concentration: 50, percentiles: [5, 95],
+             grade_confidence: 0.8, elimination_between: [0.05, 0.95]}
+"""

@@ -75,6 +75,7 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "welfare:activity_list",
         "welfare:post_list",
         "welfare:map",
+        "evaluation:home",
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)

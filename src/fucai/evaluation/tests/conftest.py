@@ -56,3 +56,19 @@ def tzeng_huang(scale: float = 1.0) -> dict:
 
 
 TZENG_HUANG_CSV = "id,c1,c2,c3\nA1,5,8,4\nA2,7,6,8\nA3,8,8,6\nA4,7,4,6\n"
+
+
+MANAGERS = {"GZ002": ("赣州管理员丁", "360700"), "JJ001": ("九江管理员丙", "360400")}
+
+
+@pytest.fixture
+def world(network, ganzhou, jiujiang):
+    """The `network` fixture (its market manager GZ001, 测试管理员乙, of 赣州) and two managers
+    more: GZ002 of 赣州 and JJ001 of 九江."""
+    from fucai.network.models import MarketManager
+
+    for code, (name, city) in MANAGERS.items():
+        MarketManager.objects.create(
+            employee_code=code, name=name, city=ganzhou if city == "360700" else jiujiang
+        )
+    return network

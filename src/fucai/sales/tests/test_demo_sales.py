@@ -987,3 +987,28 @@ def test_every_demo_project_has_its_lifecycle_and_ganzhous_equipment_is_complete
         ProjectStep.objects.filter(to_status="open").count()
         == Project.objects.exclude(status="planned").count()
     )
+# --- the demo's evaluation schemes and runs (fucai.evaluation) ----------------------------------
+def test_the_demo_stores_the_two_seed_schemes_as_version_1_and_freezes_their_2023_runs(demo_db):
+    import importlib.util
+
+    from fucai.evaluation.models import EvaluationRun, EvaluationScheme
+    from fucai.evaluation.runs import reproduce
+
+    schemes = EvaluationScheme.objects.order_by("name")
+    assert [(s.name, s.version, s.population) for s in schemes] == [
+        ("city-agencies-2023", 1, "city_agencies"),
+        ("market-managers-2023", 1, "market_managers"),
+    ]
+    assert schemes[1].parsed().pay.cap == Decimal("1.50")
+    if importlib.util.find_spec("fucai.evaluation.indicators") is None:
+        assert not EvaluationRun.objects.exists()  # the indicator part is not merged here
+        return
+    managers = EvaluationRun.objects.get(scheme__name="market-managers-2023", period="2023")
+    assert managers.status == "done" and managers.published is not None
+    results = managers.results.all()
+    assert results.count() == len(managers.inputs["ids"]) > 100
+    assert results.filter(eliminated=True).exists()
+    assert all(Decimal("0.60") <= r.pay_factor <= Decimal("1.50") for r in results)
+    assert reproduce(managers) == managers.result
+    for row in managers.result["alternatives"]:
+        assert abs(sum(row["contributions"].values()) - row["score"]) < 1e-9

@@ -47,6 +47,13 @@ class Command(FucaiCommand):
         run.add_argument("--robustness", action="store_true", help="add the scheme's robustness")
         run.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
         run.add_argument("--out", help="the file to write (xlsx; json: instead of the output)")
+        # schemes as versioned documents (fucai.evaluation.schemes_store)
+        scheme = sub.add_parser("scheme", help="store a scheme document as its next version")
+        scheme.add_argument("verb", choices=("load",), help="load: validate and store FILE")
+        scheme.add_argument("file", nargs="?", help="the scheme (YAML or JSON); none: the seeds")
+        scheme.add_argument("--from", dest="valid_from", help="effective from (YYYY-MM-DD)")
+        scheme.add_argument("--to", dest="valid_to", help="effective to (YYYY-MM-DD)")
+        scheme.add_argument("--note", default="", help="what changed")
 
     def handle(self, *args, **options) -> None:
         from fucai.evaluation.methods import MethodError
@@ -86,6 +93,10 @@ class Command(FucaiCommand):
             f"lambda_max {result.lambda_max:.4f}  CI {result.ci:.4f}  "
             f"CR {result.cr:.4f} ({result.random_index})  {verdict}"
         )
+
+    def scheme(self, options) -> None:
+        for row in load_scheme_file(options):
+            self.stdout.write(f"{row.name} v{row.version}: {row.title}")
 
     def weights(self, options) -> None:
         import numpy as np
@@ -151,6 +162,24 @@ class Command(FucaiCommand):
             for row in sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"]))
         ]
         self.stdout.write(render_table(head, rows, right={1, 2, 5}))
+
+
+def load_scheme_file(options) -> list:
+    """`fucai evaluate scheme load [FILE]`: FILE as the next version of its scheme, or the
+    shipped seed schemes as version 1 (those not stored yet)."""
+    import datetime as dt
+
+    from fucai.evaluation.schemes_store import load_shipped, save_scheme
+
+    if not options["file"]:
+        return load_shipped()
+    try:
+        text = Path(options["file"]).read_text(encoding="utf-8")
+        start = dt.date.fromisoformat(options["valid_from"]) if options["valid_from"] else None
+        end = dt.date.fromisoformat(options["valid_to"]) if options["valid_to"] else None
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"{options['file']}: {exc}") from None
+    return [save_scheme(text, valid_from=start, valid_to=end, note=options["note"])]
 
 
 def directions(text: str | None, names: list[str]):

@@ -1,0 +1,288 @@
+"""Runs, frozen (issue 13 point 3). Running a scheme version for a period freezes its inputs (the
+InputTable of fucai.evaluation.indicators.build_inputs), the engine's result (and robustness if
+asked), who and when; `reproduce(run)` re-evaluates the stored inputs with the stored scheme
+version (and variant) and gives the stored result, whatever the data later. Publishing is a step
+of its own; objections are filed against a published result and resolved with a note.
+
+Long runs go to the background worker (django-q2, `fucai qcluster`; inline with
+FUCAI_TASKS_SYNC), like the Party's effect studies: `start_run` queues `run_job(pk)`."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fucai.evaluation.choices import ObjectionStatus, Population, RunStatus
+from fucai.evaluation.inputs import InputTable
+from fucai.evaluation.models import EvaluationObjection, EvaluationResult, EvaluationRun
+
+logger = logging.getLogger(__name__)
+TASK = "fucai.evaluation.runs.run_job"
+PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of "2023", "2023-Q3" or "2023-07" (ValidationError otherwise)."""
+    match = PERIOD.match(period or "")
+    if not match:
+        raise ValidationError(_("period: write 2023, 2023-Q3 or 2023-07"), code="period")
+    year, quarter, month = int(match[1]), match[2], match[3]
+    if quarter:
+        first_month = 3 * (int(quarter) - 1) + 1
+        last_month = first_month + 2
+    elif month:
+        first_month = last_month = int(month)
+    else:
+        first_month, last_month = 1, 12
+    last_day = calendar.monthrange(year, last_month)[1]
+    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+
+
+# --- the frozen inputs ----------------------------------------------------------------------
+def inputs_to_dict(table: InputTable) -> dict:
+    return {
+        "population": table.population,
+        "period": table.period,
+        "start": table.start.isoformat(),
+        "end": table.end.isoformat(),
+        "ids": list(table.ids),
+        "labels": dict(table.labels),
+        "cities": dict(table.cities),
+        "values": {k: dict(v) for k, v in table.values.items()},
+        "sources": {k: dict(v) for k, v in table.sources.items()},
+        "data_version": table.data_version,
+    }
+
+
+def inputs_from_dict(data: dict) -> InputTable:
+    return InputTable(
+        population=data["population"],
+        period=data["period"],
+        start=dt.date.fromisoformat(data["start"]),
+        end=dt.date.fromisoformat(data["end"]),
+        ids=tuple(data["ids"]),
+        labels=data["labels"],
+        cities=data["cities"],
+        values=data["values"],
+        sources=data.get("sources", {}),
+        data_version=data.get("data_version", ""),
+    )
+
+
+# --- the scheme a run used -------------------------------------------------------------------
+def run_scheme(run: EvaluationRun):
+    """The stored scheme version, with the run's variant (a saved what-if) applied."""
+    from fucai.evaluation.schemes_store import stored_scheme
+
+    scheme = stored_scheme(run.scheme)
+    if run.variant:
+        from fucai.evaluation.whatif import vary
+
+        scheme = vary(scheme, **run.variant)
+    return scheme
+
+
+def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
+    """(result, robustness or {}) of the engine on an InputTable."""
+    import numpy as np
+
+    from fucai.evaluation.engine import evaluate, robustness
+
+    names = [i.name for i in scheme.indicators]
+    missing = [n for n in names if n not in table.values]
+    if missing:
+        raise ValidationError(
+            _("the inputs have no values of %(names)s") % {"names": ", ".join(missing)}
+        )
+    matrix = np.array(
+        [[np.nan if v is None else float(v) for v in row] for row in table.matrix(names)],
+        dtype=float,
+    )
+    if np.isnan(matrix).any():
+        blanks = [
+            f"{table.ids[i]}/{names[j]}" for i, j in zip(*np.nonzero(np.isnan(matrix)), strict=True)
+        ]
+        raise ValidationError(
+            _("no value for %(cells)s") % {"cells": ", ".join(blanks[:10])}, code="blank"
+        )
+    ids = list(table.ids)
+    result = evaluate(scheme, ids, matrix)
+    extra = {}
+    if draws and scheme.robustness is not None:
+        settings_ = scheme.robustness.model_copy(update={"draws": draws})
+        extra = robustness(scheme, ids, matrix, settings_)
+    return result, extra
+
+
+def reproduce(run: EvaluationRun) -> dict:
+    """The result of the run's stored inputs under its stored scheme version: the stored one."""
+    result, _extra = compute(run_scheme(run), inputs_from_dict(run.inputs))
+    return result
+
+
+# --- freezing ---------------------------------------------------------------------------------
+def new_run(scheme_row, period: str, as_of: dt.date | None, user, draws: int = 0, variant=None):
+    start, end = period_bounds(period)
+    if as_of is not None and not start <= as_of <= end:
+        raise ValidationError(_("as of: a day of the period %(period)s") % {"period": period})
+    return EvaluationRun.objects.create(
+        scheme=scheme_row,
+        period=period,
+        as_of=as_of or end,
+        robustness_draws=draws,
+        variant=variant or {},
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def freeze(run: EvaluationRun, table: InputTable) -> EvaluationRun:
+    """Compute the run on `table` and keep both, with a result row per alternative."""
+    from fucai.geo.models import Division
+    from fucai.network.models import MarketManager
+
+    scheme = run_scheme(run)
+    result, extra = compute(scheme, table, run.robustness_draws)
+    cities = {d.code: d for d in Division.objects.filter(code__in=set(table.cities.values()))}
+    managers = {}
+    if scheme.population == Population.MARKET_MANAGERS:
+        managers = {
+            m.employee_code: m for m in MarketManager.objects.filter(employee_code__in=table.ids)
+        }
+    EvaluationResult.objects.filter(run=run).delete()
+    EvaluationResult.objects.bulk_create(
+        EvaluationResult(
+            run=run,
+            alternative=row["id"],
+            label=table.labels.get(row["id"], row["id"])[:80],
+            city=cities.get(table.cities.get(row["id"], "")),
+            market_manager=managers.get(row["id"]),
+            rank=row["rank"],
+            score=row["score"],
+            grade=row["grade"],
+            eliminated=row["eliminated"],
+            pay_factor=None if row["pay_factor"] is None else Decimal(str(row["pay_factor"])),
+            pay=None if row["pay"] is None else Decimal(row["pay"]),
+        )
+        for row in result["alternatives"]
+    )
+    run.inputs = inputs_to_dict(table)
+    run.data_version = table.data_version[:200]
+    run.result = result
+    run.robustness = extra
+    run.status = RunStatus.DONE
+    run.progress, run.step, run.error = 100, "", ""
+    run.finished = timezone.now()
+    run.save()
+    return run
+
+
+def start_run(run: EvaluationRun) -> str:
+    """Queue the run for the worker (inline with TASKS_SYNC)."""
+    from django_q.tasks import async_task
+
+    return async_task(
+        TASK, run.pk, task_name=f"evaluation-{run.pk}", group="evaluation", sync=settings.TASKS_SYNC
+    )
+
+
+def _step(pk: int, step: str, pct: int) -> None:
+    EvaluationRun.objects.filter(pk=pk).update(status=RunStatus.RUNNING, step=step, progress=pct)
+
+
+def run_job(pk: int) -> dict:
+    """The worker's job: the period's inputs from fucai's data, then freeze."""
+    from fucai.evaluation.indicators import build_inputs  # the indicator part (issue 13)
+
+    run = EvaluationRun.objects.select_related("scheme", "created_by").get(pk=pk)
+    _step(pk, _("reading the data"), 10)
+    try:
+        scheme = run_scheme(run)
+        table = build_inputs(scheme, run.period, as_of=run.as_of, scope=run.created_by)
+        _step(pk, _("evaluating"), 50)
+        freeze(run, table)
+    except ValidationError as exc:
+        return _fail(pk, " ".join(exc.messages))
+    except Exception as exc:
+        _fail(pk, _("The run stopped: %(error)s") % {"error": exc})
+        raise
+    return {"run": pk}
+
+
+def _fail(pk: int, error: str) -> dict:
+    EvaluationRun.objects.filter(pk=pk).update(
+        status=RunStatus.FAILED, error=error, progress=100, step="", finished=timezone.now()
+    )
+    return {"run": pk, "error": error}
+
+
+# --- comparing, publishing, objections ------------------------------------------------------
+def compare(run: EvaluationRun, other: EvaluationRun, ids: set[str] | None = None) -> list[dict]:
+    """Side by side, per alternative of `run` (those in `ids`): rank, grade and score in both
+    and the changes (rank change > 0: moved up)."""
+    theirs = {r["id"]: r for r in other.result.get("alternatives", [])}
+    rows = []
+    for mine in sorted(run.result.get("alternatives", []), key=lambda r: (r["rank"], r["id"])):
+        if ids is not None and mine["id"] not in ids:
+            continue
+        their = theirs.get(mine["id"])
+        rows.append(
+            {
+                "id": mine["id"],
+                "label": run.inputs.get("labels", {}).get(mine["id"], mine["id"]),
+                "rank": mine["rank"],
+                "grade": mine["grade"],
+                "score": mine["score"],
+                "other_rank": their and their["rank"],
+                "other_grade": their and their["grade"],
+                "other_score": their and their["score"],
+                "rank_change": None if their is None else their["rank"] - mine["rank"],
+                "score_change": None if their is None else mine["score"] - their["score"],
+                "grade_changed": their is not None and their["grade"] != mine["grade"],
+            }
+        )
+    return rows
+
+
+def publish(run: EvaluationRun, user) -> EvaluationRun:
+    if run.status != RunStatus.DONE:
+        raise ValidationError(_("Only a finished run can be published."))
+    if run.published is None:
+        run.published, run.published_by = timezone.now(), user
+        run.save(update_fields=["published", "published_by"])
+    return run
+
+
+def file_objection(result: EvaluationResult, user, text: str) -> EvaluationObjection:
+    from fucai.evaluation.visibility import may_object
+
+    if not may_object(user, result):
+        raise ValidationError(_("Only the person evaluated may object to a published result."))
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Say what you object to.")})
+    return EvaluationObjection.objects.create(result=result, text=text.strip(), filed_by=user)
+
+
+def resolve_objection(objection: EvaluationObjection, user, note: str) -> EvaluationObjection:
+    from fucai.evaluation.visibility import may_resolve
+
+    if not may_resolve(user, objection.result):
+        raise ValidationError(_("Only the scheme's owners resolve an objection."))
+    if objection.status == ObjectionStatus.RESOLVED:
+        raise ValidationError(_("This objection is already resolved."))
+    if not (note or "").strip():
+        raise ValidationError({"resolution": _("Write the resolution.")})
+    objection.status = ObjectionStatus.RESOLVED
+    objection.resolution, objection.resolved_by = note.strip(), user
+    objection.resolved = timezone.now()
+    objection.save()
+    return objection
