@@ -47,6 +47,8 @@ class SalesConfig(AppConfig):
                     (35, "fucai.sales.demo.archive.ArchiveDemoBuilder"),
                     # after the sales: 江西's welfare rows are the demo's sales
                     (40, "fucai.sales.demo.mof.MofDemoBuilder"),
+                    # after the sales: 2022's sales × a growth target per city
+                    (41, "fucai.sales.demo.sales_targets.TargetsDemoBuilder"),
                 ),
                 access="fucai.sales.access",
             )

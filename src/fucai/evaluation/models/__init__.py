@@ -1,0 +1,3 @@
+from fucai.evaluation.models.manual import ManualInput, ManualInputSet
+
+__all__ = ["ManualInput", "ManualInputSet"]
