@@ -363,14 +363,17 @@ def data_version(context=None) -> str:
     return f"sales v{context.manifest.version}; network {network}"
 
 
-def build_inputs(scheme, period: str, *, as_of=None, manual=None, scope=None) -> InputTable:
+def build_inputs(
+    scheme, period: str, *, as_of=None, manual=None, scope=None, context=None
+) -> InputTable:
     """The InputTable of `scheme` for `period` ("2023", "2023-Q3", "2023-07"), computed from
     fucai's data as of `as_of` (default: the period's end; it must lie in the period).
 
     `manual`: {alternative id: {indicator name: value}} for the manual indicators (default: the
     latest manual-input set of the scheme and period). `scope`: a user; only the alternatives
     they see are returned (grades by quota need the whole population: evaluate it unscoped and
-    show each user their rows, as `fucai evaluate period --user` does)."""
+    show each user their rows, as `fucai evaluate period --user` does). `context`: the analytics
+    context (default: the current one)."""
     from fucai.evaluation.manual import current_values
 
     start, end = period_bounds(period)
@@ -383,7 +386,7 @@ def build_inputs(scheme, period: str, *, as_of=None, manual=None, scope=None) ->
             )
         end = as_of
     people = population(scheme.population, start, end)
-    computer = Indicators(people, start, end, last=last)
+    computer = Indicators(people, start, end, context, last=last)
     manual = current_values(scheme.name, period) if manual is None else manual
     values: dict[str, dict] = {}
     sources: dict[str, dict] = {}

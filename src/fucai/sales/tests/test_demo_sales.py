@@ -898,3 +898,56 @@ def test_fuzhous_65_welfare_posts_have_their_services_and_2023_has_dozens_of_act
         supermarkets.values_list("address", flat=True)
     )
     assert all(a.people_reached > 0 and a.held_on <= AS_OF for a in activities)
+
+
+# -- evaluation (issue 13): the 2023 targets and the two shipped schemes on the demo's data ------
+def demo_evaluation(demo, name: str):
+    from fucai.evaluation.engine import evaluate
+    from fucai.evaluation.indicators import build_inputs, completed_matrix
+    from fucai.evaluation.shipped import scheme_named
+
+    scheme = scheme_named(name)
+    table = build_inputs(scheme, "2023", context=demo.context)
+    matrix, filled = completed_matrix(table, scheme)
+    return scheme, table, filled, evaluate(scheme, list(table.ids), matrix)
+
+
+def test_every_demo_city_has_a_2023_completion_rate_near_the_time_share(demo_db):
+    from fucai.sales.targets import completion
+
+    cities = completion(AS_OF, "city", context=demo_db.context)
+    assert len(cities) == 11
+    assert all(c.time_share == Decimal("0.6740") for c in cities)  # 246 / 365
+    assert all(Decimal("0.60") < c.rate < Decimal("0.75") for c in cities)
+    ahead = [c for c in cities if c.rate >= c.time_share]
+    assert 0 < len(ahead) < 11  # some ahead of time, some behind
+    managers = completion(AS_OF, "manager", context=demo_db.context)
+    assert len(managers) >= 120 and all(m.rate is not None for m in managers)
+
+
+def test_on_the_demo_every_manager_is_graded_some_eliminated_pay_within_floor_and_cap(demo_db):
+    scheme, table, filled, result = demo_evaluation(demo_db, "market-managers-2023")
+    rows = result["alternatives"]
+    assert len(rows) == len(table.ids) >= 120 and filled == []
+    grades = {band.name for band in scheme.grades.bands}
+    assert all(row["grade"] in grades for row in rows)
+    eliminated = [row for row in rows if row["eliminated"]]
+    assert 0 < len(eliminated) < len(rows) / 4
+    floor, cap = float(scheme.pay.floor), float(scheme.pay.cap)
+    assert all(floor <= row["pay_factor"] <= cap for row in rows)
+    assert min(r["pay_factor"] for r in rows) < max(r["pay_factor"] for r in rows)
+    for row in rows:
+        assert sum(row["contributions"].values()) == pytest.approx(row["score"])
+    # the goalposts are not degenerate: no indicator puts everyone at 0 or everyone at 1
+    for name in table.values:
+        normalised = {round(row["normalised"][name], 9) for row in rows}
+        assert len(normalised) > 1, name
+
+
+def test_on_the_demo_each_city_agency_has_a_score_from_its_completion_and_compliance(demo_db):
+    _scheme, table, filled, result = demo_evaluation(demo_db, "city-agencies-2023")
+    assert len(result["alternatives"]) == 11 and filled == []
+    for row in result["alternatives"]:
+        assert sum(row["contributions"].values()) == pytest.approx(row["score"])
+    assert all(0.95 < v < 1.1 for v in table.values["target_completion"].values())
+    assert table.sources["target_completion"]["360700"] == "/sales/?city=360700&as_of=2023-12-31"

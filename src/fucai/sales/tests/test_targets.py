@@ -203,3 +203,25 @@ def test_the_command_gives_completion_as_json_and_imports_with_errors_in_chinese
     with pytest.raises(Exception, match=r"bad.xlsx，第 \d+ 行，年度任务（元） 列") as caught:
         call_command("sales", "targets", "import", str(bad))
     assert str(caught.value).endswith("未导入任何数据。")
+
+
+def card_text(html: str) -> str:
+    import re
+
+    start = html.index('data-figure="target"')
+    return " ".join(re.sub(r"<[^>]+>", " ", html[start : start + 900]).split())
+
+
+def test_the_cockpit_and_the_station_page_show_completion_beside_the_time_share(
+    context, targets, client, ganzhou_user, jiujiang_user
+):
+    client.force_login(ganzhou_user)
+    text = card_text(client.get("/sales/?as_of=2023-12-31").content.decode())
+    assert text.startswith('data-figure="target"> 任务完成率与序时进度 50.00% 序时进度 100.00%')
+    assert "按月度任务：100.00%" in text and "（版本 1）" in text
+    page = client.get("/network/stations/36110214/?as_of=2023-12-31").content.decode()
+    assert card_text(page).startswith('data-figure="target"> 任务完成率与序时进度 100.00%')
+    client.force_login(jiujiang_user)
+    assert "56.39%" in card_text(client.get("/sales/?as_of=2023-12-31").content.decode())
+    # 九江's cockpit in 2022: no targets, no card
+    assert 'data-figure="target"' not in client.get("/sales/?as_of=2022-12-31").content.decode()
