@@ -49,6 +49,7 @@ from fucai.core.grant import (
     RECORD_WELFARE_ACTIVITIES,
     SEE_BENEFICIARIES,
     SEE_PERSONAL_DATA,
+    SET_SALES_TARGETS,
     WELFARE_AFFAIRS,
     Grant,
     Reach,
@@ -74,6 +75,7 @@ PROVINCE_CAPABILITIES = (
     EDIT_SPACING_RULES,
     EDIT_ONBOARDING_TEMPLATE,
     EDIT_FUND_RATES,
+    SET_SALES_TARGETS,  # a year's targets are one document for the province (issue 13)
 )
 ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 

@@ -40,6 +40,8 @@ EDIT_FUND_RATES = "edit_fund_rates"
 # 福彩公益行 activities and publicity placements (issue 12): record them in a city (its welfare
 # officers and the editors who change it)
 RECORD_WELFARE_ACTIVITIES = "record_welfare_activities"
+# sales targets (issue 13): import or enter a year's targets (a new version; the provincial centre)
+SET_SALES_TARGETS = "set_sales_targets"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

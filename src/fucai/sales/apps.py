@@ -25,6 +25,7 @@ class SalesConfig(AppConfig):
                         20,
                         (
                             MenuItem(_("Sales cockpit"), "sales:cockpit", order=10),
+                            MenuItem(_("Sales targets"), "sales:targets", order=15),
                             MenuItem(
                                 _("Sales import"), "sales:import_list", IMPORT_SALES, order=20
                             ),

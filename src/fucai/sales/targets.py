@@ -326,12 +326,16 @@ def _fen(text) -> int | None:
 def read_targets(path: str | Path, year: int | None = None) -> tuple[int, list[ParsedTarget]]:
     """The year and rows of a targets workbook; raises TargetImportError naming file, row and
     column of every bad cell (at most 50)."""
+    wb = open_workbook(path, TargetImportError)
+    return parse_targets(Path(path).name, list(wb.worksheets[0].iter_rows(values_only=True)), year)
+
+
+def parse_targets(name: str, lines: list, year: int | None = None):
+    """The year and rows of a targets sheet's lines (the header first); errors name `name`, the
+    row (1 = the header) and the column."""
     from fucai.geo.models import Division
     from fucai.network.models import MarketManager, Station
 
-    name = Path(path).name
-    wb = open_workbook(path, TargetImportError)
-    lines = list(wb.worksheets[0].iter_rows(values_only=True))
     if not lines:
         raise TargetImportError([_("%(file)s: the file is empty") % {"file": name}])
     headings = _in_languages(column_labels)

@@ -225,3 +225,37 @@ def test_the_cockpit_and_the_station_page_show_completion_beside_the_time_share(
     assert "56.39%" in card_text(client.get("/sales/?as_of=2023-12-31").content.decode())
     # 九江's cockpit in 2022: no targets, no card
     assert 'data-figure="target"' not in client.get("/sales/?as_of=2022-12-31").content.decode()
+
+
+def test_the_targets_page_lists_what_a_city_sees_and_the_centre_enters_a_target(
+    context, targets, client, ganzhou_user, province_admin
+):
+    client.force_login(ganzhou_user)
+    page = client.get("/sales/targets/?as_of=2023-12-31&level=station").content.decode()
+    assert 'data-code="36110214"' in page and "100.00%" in page
+    assert 'id="targets-set"' not in page  # a city does not set targets
+    assert client.post("/sales/targets/entry/", {"year": "2023"}).status_code == 403
+    client.force_login(province_admin)
+    bad = client.post(
+        "/sales/targets/entry/", {"year": "2023", "level": "city", "code": "360400", "annual": "x"}
+    )
+    assert bad.status_code == 400
+    assert (
+        "表单，第 2 行，年度任务（元） 列：&#x27;x&#x27; 不是以元计的金额" in bad.content.decode()
+    )
+    done = client.post(
+        "/sales/targets/entry/",
+        {"year": "2023", "level": "city", "code": "360400", "annual": "25000"},
+    )
+    assert done.status_code == 302
+    current = SalesTargetSet.objects.current(2023)
+    assert current.version == 2 and current.targets.count() == 4  # the others carried over
+    assert current.targets.get(code="360400").annual_fen == 2_500_000
+    assert SalesTargetSet.objects.get(year=2023, version=1).targets.get(
+        code="360400"
+    ).annual_fen == (2_000_000)
+    template = client.get("/sales/targets/template.xlsx?year=2023")
+    assert template.status_code == 200
+    wb = load_workbook(io.BytesIO(template.content))
+    rows = {r[2]: r[4] for r in wb.active.iter_rows(min_row=2, values_only=True)}
+    assert rows["360400"] == 25000 and rows["360700"] == 6000
