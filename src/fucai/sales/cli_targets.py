@@ -101,6 +101,32 @@ def completion_headings() -> list[tuple[str, str]]:
     ]
 
 
+def completion_workbook(data: dict):
+    """completion_data's rows as a workbook (amounts and rates as numbers), with a notes sheet:
+    the command's and the targets page's Excel file."""
+    from decimal import Decimal
+
+    from fucai.core.excel import add_notes_sheet, table_workbook
+
+    headings = completion_headings()
+
+    def cell(key, value):
+        return Decimal(value) if value is not None and key not in ("code", "name") else value
+
+    rows = [[cell(k, row[k]) for k, _label in headings] for row in data["rows"]]
+    wb = table_workbook([str(label) for _k, label in headings], rows, title=_("Completion"))
+    add_notes_sheet(
+        wb,
+        _("Notes"),
+        [
+            (_("As of"), data["as_of"]),
+            (_("Target version"), data["version"]),
+            (_("Time elapsed (序时进度)"), _("days elapsed / days in the year")),
+        ],
+    )
+    return wb
+
+
 def do_completion(command, options, user) -> None:
     from fucai.core.commandline import render_table
 
@@ -123,24 +149,9 @@ def do_completion(command, options, user) -> None:
             command.stdout.write(text)
         return
     if options["format"] == "xlsx":
-        from decimal import Decimal
+        from fucai.core.excel import workbook_bytes
 
-        from fucai.core.excel import add_notes_sheet, table_workbook, workbook_bytes
-
-        def cell(key, value):
-            return Decimal(value) if value is not None and key not in ("code", "name") else value
-
-        rows = [[cell(k, row[k]) for k, _label in headings] for row in data["rows"]]
-        wb = table_workbook([str(label) for _k, label in headings], rows, title=_("Completion"))
-        add_notes_sheet(
-            wb,
-            _("Notes"),
-            [
-                (_("As of"), data["as_of"]),
-                (_("Target version"), data["version"]),
-                (_("Time elapsed (序时进度)"), _("days elapsed / days in the year")),
-            ],
-        )
+        wb = completion_workbook(data)
         path = Path(options["out"] or f"completion-{data['as_of']}.xlsx")
         path.write_bytes(workbook_bytes(wb))
         command.stdout.write(str(path))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -49,22 +48,16 @@ def _level(request: HttpRequest) -> str:
 
 
 def _page(request: HttpRequest, errors=(), status: int = 200) -> HttpResponse:
-    from fucai.sales.cli_targets import completion_headings
     from fucai.sales.views import target_texts
 
     as_of, level = _as_of(request), _level(request)
-    rows = completion(as_of, level, user=request.user)
     if request.GET.get("format") == "xlsx":
-        from fucai.core.excel import table_workbook, xlsx_response
+        from fucai.core.excel import xlsx_response
+        from fucai.sales.cli_targets import completion_data, completion_workbook
 
-        headings = completion_headings()
-        data = [row.to_dict() for row in rows]
-        table = [
-            [r[k] if k in ("code", "name") or r[k] is None else Decimal(r[k]) for k, _l in headings]
-            for r in data
-        ]
-        wb = table_workbook([str(label) for _k, label in headings], table, title=_("Completion"))
-        return xlsx_response(wb, f"completion-{as_of.isoformat()}.xlsx")
+        data = completion_data(as_of, level, request.user)
+        return xlsx_response(completion_workbook(data), f"completion-{as_of.isoformat()}.xlsx")
+    rows = completion(as_of, level, user=request.user)
     from fucai.sales.cockpit import completion_card
 
     context = {
