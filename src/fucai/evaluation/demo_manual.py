@@ -24,7 +24,7 @@ WELFARE = {"city_agencies": (12, 40), "market_managers": (0, 8)}
 class ManualDemoBuilder:
     """The manual-input sheets of city-agencies-2023 and market-managers-2023."""
 
-    label = gettext_lazy("Evaluation: manual inputs 2023")
+    label = gettext_lazy("Evaluation: manual inputs (demo)")
 
     def is_current(self, ctx) -> bool:
         from fucai.evaluation.models import ManualInputSet

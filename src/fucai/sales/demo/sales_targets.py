@@ -49,7 +49,7 @@ def whole_yuan(value: float) -> int:
 class TargetsDemoBuilder:
     """The 2023 targets of the cities, market managers and stations (one version)."""
 
-    label = gettext_lazy("Sales targets 2023")
+    label = gettext_lazy("Sales targets (demo)")
 
     def is_current(self, ctx) -> bool:
         from fucai.sales.models import SalesTargetSet
