@@ -54,6 +54,7 @@ from fucai.core.grant import (
     SEE_BENEFICIARIES,
     SEE_EVALUATIONS,
     SEE_PERSONAL_DATA,
+    SET_SALES_TARGETS,
     WELFARE_AFFAIRS,
     Grant,
     Reach,
@@ -79,6 +80,7 @@ PROVINCE_CAPABILITIES = (
     EDIT_SPACING_RULES,
     EDIT_ONBOARDING_TEMPLATE,
     EDIT_FUND_RATES,
+    SET_SALES_TARGETS,  # a year's targets are one document for the province (issue 13)
 )
 ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 

@@ -44,6 +44,8 @@ RECORD_WELFARE_ACTIVITIES = "record_welfare_activities"
 # a market manager their own published result); run, publish and edit schemes (the province)
 SEE_EVALUATIONS = "see_evaluations"
 RUN_EVALUATIONS = "run_evaluations"
+# sales targets (issue 13): import or enter a year's targets (a new version; the provincial centre)
+SET_SALES_TARGETS = "set_sales_targets"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

@@ -8,7 +8,9 @@ class EvaluationConfig(AppConfig):
     """Evaluation and incentives (考评与激励, issue 13): schemes as versioned, validated documents
     (indicators, weights by AHP, entropy, CRITIC or given, weighted sum or TOPSIS, grades,
     elimination, pay), their maths from maintained libraries (AHPy, pymcdm), frozen runs with
-    explanations, what-if and rank robustness (docs/evaluation.md)."""
+    explanations, what-if and rank robustness; targets' completion and indicators computed from
+    fucai's data, manual inputs. Commands: `fucai evaluate ahp|weights|run|period|manual|scheme`
+    (docs/evaluation.md)."""
 
     name = "fucai.evaluation"
     label = "evaluation"
@@ -39,4 +41,7 @@ def _menu():
 
 MENU = _menu()
 # after the network, sales, Party and welfare demos
-DEMO_BUILDERS: tuple[tuple[int, str], ...] = ((97, "fucai.evaluation.demo.SchemeDemoBuilder"),)
+DEMO_BUILDERS: tuple[tuple[int, str], ...] = (
+    (96, "fucai.evaluation.demo_manual.ManualDemoBuilder"),  # after the targets and the branches
+    (97, "fucai.evaluation.demo.SchemeDemoBuilder"),
+)

@@ -162,12 +162,23 @@ def minmax(matrix: np.ndarray, benefit: np.ndarray) -> np.ndarray:
     return normalize_matrix(matrix, minmax_normalization, types_of(benefit))
 
 
-def vector(matrix: np.ndarray, benefit: np.ndarray) -> np.ndarray:
-    """pymcdm's vector normalisation per column (x / ‖x‖; a cost: 1 − x / ‖x‖)."""
-    from pymcdm.helpers import normalize_matrix
+def zero_safe_vector(x, cost=False):
+    """pymcdm's vector normalisation of one column (x / ‖x‖; a cost: 1 − x / ‖x‖), except that a
+    column of zeros (e.g. a manual indicator nobody has a value for) is 0 (a cost: 1) for
+    everyone, its limit, instead of 0/0: equal for all, it moves no score."""
     from pymcdm.normalizations import vector_normalization
 
-    return normalize_matrix(matrix, vector_normalization, types_of(benefit))
+    x = np.asarray(x, dtype=float)
+    if not np.any(x):
+        return np.full_like(x, 1.0 if cost else 0.0)
+    return vector_normalization(x, cost)
+
+
+def vector(matrix: np.ndarray, benefit: np.ndarray) -> np.ndarray:
+    """Vector normalisation per column (zero_safe_vector: pymcdm's, a zero column 0)."""
+    from pymcdm.helpers import normalize_matrix
+
+    return normalize_matrix(matrix, zero_safe_vector, types_of(benefit))
 
 
 def z_score(column: np.ndarray, benefit: bool, ddof: int) -> np.ndarray:
@@ -219,7 +230,7 @@ def topsis(matrix: np.ndarray, weights: np.ndarray, benefit: np.ndarray, normali
     from pymcdm.methods import TOPSIS
 
     function = {
-        "vector": normalizations.vector_normalization,
+        "vector": zero_safe_vector,
         "min_max": normalizations.minmax_normalization,
     }[normalisation]
     steps = TOPSIS(normalization_function=function)(

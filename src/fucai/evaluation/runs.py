@@ -9,10 +9,8 @@ FUCAI_TASKS_SYNC), like the Party's effect studies: `start_run` queues `run_job(
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,24 +25,18 @@ from fucai.evaluation.models import EvaluationObjection, EvaluationResult, Evalu
 
 logger = logging.getLogger(__name__)
 TASK = "fucai.evaluation.runs.run_job"
-PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of "2023", "2023-Q3" or "2023-07" (ValidationError otherwise)."""
-    match = PERIOD.match(period or "")
-    if not match:
-        raise ValidationError(_("period: write 2023, 2023-Q3 or 2023-07"), code="period")
-    year, quarter, month = int(match[1]), match[2], match[3]
-    if quarter:
-        first_month = 3 * (int(quarter) - 1) + 1
-        last_month = first_month + 2
-    elif month:
-        first_month = last_month = int(month)
-    else:
-        first_month, last_month = 1, 12
-    last_day = calendar.monthrange(year, last_month)[1]
-    return dt.date(year, first_month, 1), dt.date(year, last_month, last_day)
+    """The first and last day of "2023", "2023-Q3" or "2023-07": the indicators' one definition
+    (fucai.evaluation.indicators.period_bounds), its refusal as a ValidationError for forms."""
+    from fucai.evaluation.indicators import PeriodError
+    from fucai.evaluation.indicators import period_bounds as bounds
+
+    try:
+        return bounds(period)
+    except PeriodError as exc:
+        raise ValidationError(str(exc), code="period") from None
 
 
 # --- the frozen inputs ----------------------------------------------------------------------
@@ -93,9 +85,8 @@ def run_scheme(run: EvaluationRun):
 
 def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
     """(result, robustness or {}) of the engine on an InputTable."""
-    import numpy as np
-
     from fucai.evaluation.engine import evaluate, robustness
+    from fucai.evaluation.indicators import completed_matrix
 
     names = [i.name for i in scheme.indicators]
     missing = [n for n in names if n not in table.values]
@@ -103,19 +94,10 @@ def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
         raise ValidationError(
             _("the inputs have no values of %(names)s") % {"names": ", ".join(missing)}
         )
-    matrix = np.array(
-        [[np.nan if v is None else float(v) for v in row] for row in table.matrix(names)],
-        dtype=float,
-    )
-    if np.isnan(matrix).any():
-        blanks = [
-            f"{table.ids[i]}/{names[j]}" for i, j in zip(*np.nonzero(np.isnan(matrix)), strict=True)
-        ]
-        raise ValidationError(
-            _("no value for %(cells)s") % {"cells": ", ".join(blanks[:10])}, code="blank"
-        )
+    matrix, filled = completed_matrix(table, scheme)  # a missing value: the others' worst
     ids = list(table.ids)
     result = evaluate(scheme, ids, matrix)
+    result["filled"] = [list(cell) for cell in filled]
     extra = {}
     if draws and scheme.robustness is not None:
         settings_ = scheme.robustness.model_copy(update={"draws": draws})
@@ -207,7 +189,9 @@ def run_job(pk: int) -> dict:
     _step(pk, _("reading the data"), 10)
     try:
         scheme = run_scheme(run)
-        table = build_inputs(scheme, run.period, as_of=run.as_of, scope=run.created_by)
+        # the whole population (grades by quota need everyone); who sees which row is decided
+        # when the results are shown (fucai.evaluation.visibility)
+        table = build_inputs(scheme, run.period, as_of=run.as_of)
         _step(pk, _("evaluating"), 50)
         freeze(run, table)
     except ValidationError as exc:

@@ -134,7 +134,7 @@ def _station_board(request: HttpRequest, station: Station):
 
 
 def _sales_context(request: HttpRequest, station: Station) -> dict:
-    from fucai.sales.views import chart_labels, figure_texts
+    from fucai.sales.views import chart_labels, figure_texts, target_texts
 
     board, form = _station_board(request, station)
     if board is None:
@@ -154,6 +154,7 @@ def _sales_context(request: HttpRequest, station: Station) -> dict:
             )
         },
         "ytd": ytd,
+        "target": target_texts(board.target),
         "games": board.games(),
         "monthly": board.monthly(),
         "chart_config": {

@@ -4,7 +4,7 @@ agencies only (403 for the others), an import of another city a 404."""
 
 from __future__ import annotations
 
-from fucai.core.grant import IMPORT_SALES
+from fucai.core.grant import IMPORT_SALES, SET_SALES_TARGETS
 from fucai.core.testing.matrix import CHANGE, SALES_AS_OF, Expect
 
 DAY = {"as_of": SALES_AS_OF}
@@ -29,6 +29,21 @@ ACCESS = {
     "sales:import_detail": Expect(**IMPORTER, path=BATCH),
     "sales:import_progress": Expect(**IMPORTER, path=BATCH),
     "sales:import_errors": Expect(**IMPORTER, path=BATCH),
+    # the targets page: every role its own targets (none in the matrix's world: an empty table)
+    "sales:targets": [
+        Expect(query=DAY),
+        Expect(query={**DAY, "level": "station"}),
+        Expect(query={**DAY, "level": "manager", "format": "xlsx"}),
+    ],
+    # setting them: the provincial centre only (a year's targets are one document)
+    "sales:targets_template": Expect(needs=SET_SALES_TARGETS, query={"year": "2023"}),
+    "sales:targets_import": Expect(needs=SET_SALES_TARGETS, method="POST", data={}, ok=400),
+    "sales:targets_entry": Expect(
+        needs=SET_SALES_TARGETS,
+        method="POST",
+        data={"year": "2023", "level": "city", "code": "360700", "annual": "x"},
+        ok=400,
+    ),
     "fucai_sales_api_summary_summary": [
         Expect(api=True, query=DAY),
         Expect(api=True, query={**DAY, "by": "station"}),

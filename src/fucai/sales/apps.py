@@ -25,6 +25,7 @@ class SalesConfig(AppConfig):
                         20,
                         (
                             MenuItem(_("Sales cockpit"), "sales:cockpit", order=10),
+                            MenuItem(_("Sales targets"), "sales:targets", order=15),
                             MenuItem(
                                 _("Sales import"), "sales:import_list", IMPORT_SALES, order=20
                             ),
@@ -47,6 +48,8 @@ class SalesConfig(AppConfig):
                     (35, "fucai.sales.demo.archive.ArchiveDemoBuilder"),
                     # after the sales: 江西's welfare rows are the demo's sales
                     (40, "fucai.sales.demo.mof.MofDemoBuilder"),
+                    # after the sales: 2022's sales × a growth target per city
+                    (41, "fucai.sales.demo.sales_targets.TargetsDemoBuilder"),
                 ),
                 access="fucai.sales.access",
             )

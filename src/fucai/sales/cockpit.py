@@ -328,6 +328,14 @@ class Cockpit:
         """None unless the scope is everything (the runner's rule: Jiangxi's rows are its sales)."""
         return MarketShareRunner(self.context, self.scope).run(self.as_of)
 
+    @cached_property
+    def target(self) -> dict | None:
+        """The sales target of what is shown here, as of the day (fucai.sales.targets): the
+        drilled or only city's, the province's (its cities' added up), else the targets the
+        user holds (a manager's own, an owner's stations'); None in a county or without one."""
+        return target_card(self.user, self.user_scope, self.city, self.county, self.as_of,
+                           self.context)  # fmt: skip
+
     @property
     def network(self) -> NetworkSummary:
         """The network figures of the stations seen here, kept in the context's memo: the context
@@ -535,3 +543,32 @@ def _region(code: str, name: str, figures: Figures) -> dict:
         "prior_amount_yuan": yuan_text(figures.prior_amount_fen),
         "yoy_pct": _text(yoy_pct(figures.amount_fen, figures.prior_amount_fen)),
     }
+
+
+def target_card(user, scope: Scope, city: dict | None, county, as_of: dt.date, context=None):
+    """Completion and 序时进度 of the targets behind a cockpit or a station page: a dict with
+    rate, time_share and monthly_share (Decimals), target_fen, sales_fen and version, or None."""
+    from fucai.sales.targets import completion
+
+    if county is not None:
+        return None
+    if city is not None or scope.whole_cities:
+        rows = completion(as_of, "city", user=user, scope=scope, context=context)
+        if city is not None:
+            rows = [r for r in rows if r.code == city["code"]]
+    else:
+        rows = completion(as_of, "manager", user=user, scope=scope, context=context) or (
+            completion(as_of, "station", user=user, scope=scope, context=context)
+        )
+    return completion_card(rows, as_of)
+
+
+def completion_card(rows, as_of: dt.date) -> dict | None:
+    from fucai.sales.targets import total_completion
+
+    total = total_completion(rows, as_of)
+    if total is None:
+        return None
+    monthly = rows[0].monthly_share if len(rows) == 1 else None
+    return {**total, "monthly_share": monthly, "version": rows[0].version,
+            "ahead": total["rate"] >= total["time_share"]}  # fmt: skip

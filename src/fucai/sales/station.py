@@ -89,6 +89,17 @@ class StationCockpit(Cockpit):
         ]
 
     @cached_property
+    def target(self) -> dict | None:
+        """The station's own target as of the day (its completion and 序时进度), if it has one
+        the user may see."""
+        from fucai.sales.cockpit import completion_card
+        from fucai.sales.targets import completion
+
+        rows = completion(self.as_of, "station", user=self.user, scope=self.scope,
+                          context=self.context)  # fmt: skip
+        return completion_card([r for r in rows if r.code == self.station.code], self.as_of)
+
+    @cached_property
     def idle(self) -> Idle | None:
         """Days without sales (fucai.sales.activity; None: the station is not open that day)."""
         stations = Station.objects.filter(pk=self.station.pk)

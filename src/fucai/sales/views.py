@@ -85,8 +85,32 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "monthly": board.monthly(),
         "no_data": form.span is None,
         "chart_config": _chart_config(board),
+        "target": target_texts(board.target),
     }
     return render(request, "sales/cockpit.html", context)
+
+
+def target_texts(target: dict | None) -> dict | None:
+    """The target card's texts (the cockpit's and the station page's): completion rate and
+    序时进度 in percent with two decimals, the amounts in 亿元 or 万元 as the cockpit's."""
+    if target is None:
+        return None
+
+    def pct(value):
+        return "—" if value is None else f"{value * 100:.2f}%"
+
+    return {
+        "rate": pct(target["rate"]),
+        "time_share": pct(target["time_share"]),
+        "monthly_share": None if target["monthly_share"] is None else pct(target["monthly_share"]),
+        "target": "{value} {unit}".format(**money(target["target_fen"])),
+        "sales": "{value} {unit}".format(
+            **money(target["sales_fen"], unit_of=target["target_fen"])
+        ),
+        "version": target["version"],
+        "css": "delta-up" if target["ahead"] else "delta-down",
+        "ahead": target["ahead"],
+    }
 
 
 def figure_texts(figures: Figures, unit_of: int, year: int) -> dict:

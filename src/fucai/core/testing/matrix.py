@@ -47,6 +47,7 @@ from fucai.core.grant import (
     SEE_BENEFICIARIES,
     SEE_EVALUATIONS,
     SEE_PERSONAL_DATA,
+    SET_SALES_TARGETS,
     WELFARE_AFFAIRS,
 )
 
@@ -212,6 +213,10 @@ PERSONAS = tuple(
 # recorded by the editors and the welfare officers
 PERSONAS = tuple(
     replace(p, can=p.can | {EDIT_FUND_RATES}) if p.name == "province" else p for p in PERSONAS
+)
+# the sales targets (fucai.sales.targets): the provincial centre imports and enters them
+PERSONAS = tuple(
+    replace(p, can=p.can | {SET_SALES_TARGETS}) if p.name == "province" else p for p in PERSONAS
 )
 PERSONAS = tuple(
     replace(p, can=p.can | {RECORD_WELFARE_ACTIVITIES}) if p.changes or p.welfare else p

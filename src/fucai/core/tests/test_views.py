@@ -67,6 +67,7 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "network:partner_list",
         "network:lead_list",
         "sales:cockpit",
+        "sales:targets",
         "sales:import_list",
         "planning:blank_areas",
         "planning:scenario_list",

@@ -31,7 +31,7 @@ def managers_matrix(m: int = 10, seed: int = 7) -> tuple[list[str], np.ndarray]:
         rng.uniform(70, 100, m),
     ]
     matrix = np.column_stack(columns).astype(float)
-    matrix[-1] = [0.55, -0.2, -0.2, -2, 0, 5, 0.5, 4, 3, 0, 0, 60]
+    matrix[-1] = [0.55, -0.2, -0.2, -2, 0, 5, 0.5, 20, 3, 0, 0, 60]
     return [f"M{i:02d}" for i in range(m)], matrix
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -324,9 +322,7 @@ def test_running_a_period_on_the_page_freezes_what_the_indicators_give(
         calls.append((scheme.name, period, as_of))
         return table()
 
-    module = types.ModuleType("fucai.evaluation.indicators")
-    module.build_inputs = build_inputs
-    monkeypatch.setitem(sys.modules, "fucai.evaluation.indicators", module)
+    monkeypatch.setattr("fucai.evaluation.indicators.build_inputs", build_inputs)
     url = reverse("evaluation:run_new", args=["t-managers"])
     client.force_login(ganzhou_user)
     assert client.post(url, {"period": "2023"}).status_code == 403

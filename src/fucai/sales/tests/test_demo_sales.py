@@ -987,10 +987,10 @@ def test_every_demo_project_has_its_lifecycle_and_ganzhous_equipment_is_complete
         ProjectStep.objects.filter(to_status="open").count()
         == Project.objects.exclude(status="planned").count()
     )
+
+
 # --- the demo's evaluation schemes and runs (fucai.evaluation) ----------------------------------
 def test_the_demo_stores_the_two_seed_schemes_as_version_1_and_freezes_their_2023_runs(demo_db):
-    import importlib.util
-
     from fucai.evaluation.models import EvaluationRun, EvaluationScheme
     from fucai.evaluation.runs import reproduce
 
@@ -1000,9 +1000,6 @@ def test_the_demo_stores_the_two_seed_schemes_as_version_1_and_freezes_their_202
         ("market-managers-2023", 1, "market_managers"),
     ]
     assert schemes[1].parsed().pay.cap == Decimal("1.50")
-    if importlib.util.find_spec("fucai.evaluation.indicators") is None:
-        assert not EvaluationRun.objects.exists()  # the indicator part is not merged here
-        return
     managers = EvaluationRun.objects.get(scheme__name="market-managers-2023", period="2023")
     assert managers.status == "done" and managers.published is not None
     results = managers.results.all()
@@ -1012,3 +1009,56 @@ def test_the_demo_stores_the_two_seed_schemes_as_version_1_and_freezes_their_202
     assert reproduce(managers) == managers.result
     for row in managers.result["alternatives"]:
         assert abs(sum(row["contributions"].values()) - row["score"]) < 1e-9
+
+
+# -- evaluation (issue 13): the 2023 targets and the two shipped schemes on the demo's data ------
+def demo_evaluation(demo, name: str):
+    from fucai.evaluation.engine import evaluate
+    from fucai.evaluation.indicators import build_inputs, completed_matrix
+    from fucai.evaluation.shipped import scheme_named
+
+    scheme = scheme_named(name)
+    table = build_inputs(scheme, "2023", context=demo.context)
+    matrix, filled = completed_matrix(table, scheme)
+    return scheme, table, filled, evaluate(scheme, list(table.ids), matrix)
+
+
+def test_every_demo_city_has_a_2023_completion_rate_near_the_time_share(demo_db):
+    from fucai.sales.targets import completion
+
+    cities = completion(AS_OF, "city", context=demo_db.context)
+    assert len(cities) == 11
+    assert all(c.time_share == Decimal("0.6740") for c in cities)  # 246 / 365
+    assert all(Decimal("0.60") < c.rate < Decimal("0.75") for c in cities)
+    ahead = [c for c in cities if c.rate >= c.time_share]
+    assert 0 < len(ahead) < 11  # some ahead of time, some behind
+    managers = completion(AS_OF, "manager", context=demo_db.context)
+    assert len(managers) >= 120 and all(m.rate is not None for m in managers)
+
+
+def test_on_the_demo_every_manager_is_graded_some_eliminated_pay_within_floor_and_cap(demo_db):
+    scheme, table, filled, result = demo_evaluation(demo_db, "market-managers-2023")
+    rows = result["alternatives"]
+    assert len(rows) == len(table.ids) >= 120 and filled == []
+    grades = {band.name for band in scheme.grades.bands}
+    assert all(row["grade"] in grades for row in rows)
+    eliminated = [row for row in rows if row["eliminated"]]
+    assert 0 < len(eliminated) < len(rows) / 4
+    floor, cap = float(scheme.pay.floor), float(scheme.pay.cap)
+    assert all(floor <= row["pay_factor"] <= cap for row in rows)
+    assert min(r["pay_factor"] for r in rows) < max(r["pay_factor"] for r in rows)
+    for row in rows:
+        assert sum(row["contributions"].values()) == pytest.approx(row["score"])
+    # the goalposts are not degenerate: no indicator puts everyone at 0 or everyone at 1
+    for name in table.values:
+        normalised = {round(row["normalised"][name], 9) for row in rows}
+        assert len(normalised) > 1, name
+
+
+def test_on_the_demo_each_city_agency_has_a_score_from_its_completion_and_compliance(demo_db):
+    _scheme, table, filled, result = demo_evaluation(demo_db, "city-agencies-2023")
+    assert len(result["alternatives"]) == 11 and filled == []
+    for row in result["alternatives"]:
+        assert sum(row["contributions"].values()) == pytest.approx(row["score"])
+    assert all(0.95 < v < 1.1 for v in table.values["target_completion"].values())
+    assert table.sources["target_completion"]["360700"] == "/sales/?city=360700&as_of=2023-12-31"

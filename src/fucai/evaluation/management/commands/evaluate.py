@@ -6,7 +6,13 @@
   [--variant sum|min_max] --format json|table`: objective weights of the data's indicators;
 - `fucai evaluate run --scheme FILE --data FILE.csv [--previous FILE.json] [--robustness N]
   --format json|xlsx|table [--out FILE]`: a scheme on a decision matrix (weights, and per
-  alternative id, score, rank, grade, eliminated, pay_factor, contributions)."""
+  alternative id, score, rank, grade, eliminated, pay_factor, contributions);
+- `fucai evaluate period --scheme NAME --period 2023 [--as-of DATE] [--robustness N]
+  [--user U] --format json|xlsx|table [--out FILE]`: a shipped scheme on fucai's own data
+  (fucai.evaluation.indicators.build_inputs): the keys of `run` plus period, as_of, data_version,
+  filled (missing values replaced) and inputs (each alternative's raw values and their sources);
+- `fucai evaluate manual template|import --scheme NAME --period P [FILE] [--out FILE]`: the
+  manual-input sheet of a scheme and period (fucai.evaluation.manual)."""
 
 from __future__ import annotations
 
@@ -54,16 +60,35 @@ class Command(FucaiCommand):
         scheme.add_argument("--from", dest="valid_from", help="effective from (YYYY-MM-DD)")
         scheme.add_argument("--to", dest="valid_to", help="effective to (YYYY-MM-DD)")
         scheme.add_argument("--note", default="", help="what changed")
+        period = sub.add_parser("period", help="a shipped scheme on fucai's own data")
+        period.add_argument("--scheme", required=True, help="e.g. market-managers-2023")
+        period.add_argument("--period", required=True, help="2023, 2023-Q3 or 2023-07")
+        period.add_argument("--as-of", help="YYYY-MM-DD within the period (default: its end)")
+        period.add_argument("--robustness", type=int, help="add N robustness draws")
+        period.add_argument("--user", help="show only what this user sees")
+        period.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
+        period.add_argument("--out", help="the file to write (xlsx; json: instead of the output)")
+        manual = sub.add_parser("manual", help="the manual-input sheet of a scheme and period")
+        manual.add_argument("manual_action", choices=("template", "import"))
+        manual.add_argument("path", nargs="?", help="import: the filled template")
+        manual.add_argument("--scheme", required=True, help="e.g. market-managers-2023")
+        manual.add_argument("--period", required=True, help="2023, 2023-Q3 or 2023-07")
+        manual.add_argument("--user", help="import as / the template of this user")
+        manual.add_argument("--out", help="template: the file to write")
 
     def handle(self, *args, **options) -> None:
+        from fucai.evaluation.indicators import PeriodError
+        from fucai.evaluation.manual import ManualImportError
         from fucai.evaluation.methods import MethodError
         from fucai.evaluation.scheme import SchemeError
         from fucai.evaluation.tables import TableError
 
         try:
             getattr(self, options["action"])(options)
-        except (TableError, SchemeError) as exc:
+        except (TableError, SchemeError, PeriodError) as exc:
             raise CommandError(str(exc)) from None
+        except ManualImportError as exc:
+            raise CommandError("\n".join([*exc.errors, _("Nothing was imported.")])) from None
         except MethodError as exc:
             raise CommandError(method_sentence(str(exc))) from None
 
@@ -133,6 +158,9 @@ class Command(FucaiCommand):
             if scheme.robustness is None:
                 raise CommandError(_("the scheme has no robustness section"))
             result["robustness"] = robustness(scheme, ids, matrix)
+        self.emit(scheme, result, options)
+
+    def emit(self, scheme, result: dict, options) -> None:
         if options["format"] == "json":
             text = json.dumps(result, ensure_ascii=False, indent=2)
             if options["out"]:
@@ -162,6 +190,105 @@ class Command(FucaiCommand):
             for row in sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"]))
         ]
         self.stdout.write(render_table(head, rows, right={1, 2, 5}))
+
+    def period(self, options) -> None:
+        import datetime as dt
+
+        from fucai.evaluation.engine import evaluate, robustness
+        from fucai.evaluation.indicators import build_inputs, completed_matrix, visible_ids
+        from fucai.evaluation.shipped import scheme_named
+
+        scheme = scheme_named(options["scheme"])
+        as_of = None
+        if options["as_of"]:
+            try:
+                as_of = dt.date.fromisoformat(options["as_of"])
+            except ValueError:
+                raise CommandError(
+                    _("--as-of %(value)r is not a date; use YYYY-MM-DD.")
+                    % {"value": options["as_of"]}
+                ) from None
+        user = user_named(options["user"])
+        table = build_inputs(scheme, options["period"], as_of=as_of)
+        if len(table.ids) < 2:
+            raise CommandError(_("fewer than two alternatives in the period"))
+        matrix, filled = completed_matrix(table, scheme)
+        result = evaluate(scheme, list(table.ids), matrix)
+        if options["robustness"]:
+            if scheme.robustness is None:
+                raise CommandError(_("the scheme has no robustness section"))
+            settings = scheme.robustness.model_copy(update={"draws": options["robustness"]})
+            result["robustness"] = robustness(scheme, list(table.ids), matrix, settings)
+        shown = set(table.ids)
+        if user is not None:  # evaluated on everyone (quotas), shown as the user's grant allows
+            from fucai.evaluation.indicators import population
+
+            shown = visible_ids(population(scheme.population, table.start, table.end), user)
+        names = [i.name for i in scheme.indicators]
+        result = {
+            **result,
+            "period": table.period,
+            "as_of": table.end.isoformat(),
+            "data_version": table.data_version,
+            "filled": [{"id": i, "indicator": n} for i, n in filled if i in shown],
+            "alternatives": [
+                {**row, "label": table.labels[row["id"]], "city": table.cities[row["id"]]}
+                for row in result["alternatives"]
+                if row["id"] in shown
+            ],
+            "inputs": {
+                i: {
+                    n: {"value": table.values[n][i], "source": table.sources.get(n, {}).get(i, "")}
+                    for n in names
+                }
+                for i in table.ids
+                if i in shown
+            },
+        }
+        if "robustness" in result:
+            result["robustness"]["alternatives"] = [
+                r for r in result["robustness"]["alternatives"] if r["id"] in shown
+            ]
+        self.emit(scheme, result, options)
+
+    def manual(self, options) -> None:
+        from fucai.core.context import acting_as
+        from fucai.evaluation.manual import import_manual, template_workbook
+        from fucai.evaluation.shipped import scheme_named
+
+        scheme = scheme_named(options["scheme"])
+        user = user_named(options["user"])
+        if options["manual_action"] == "template":
+            from fucai.core.excel import workbook_bytes
+
+            path = Path(options["out"] or f"manual-{scheme.name}-{options['period']}.xlsx")
+            path.write_bytes(workbook_bytes(template_workbook(scheme, options["period"], user)))
+            self.stdout.write(str(path))
+            return
+        if not options["path"]:
+            raise CommandError(_("name the filled template to import"))
+        with acting_as(user, "command"):
+            input_set = import_manual(options["path"], scheme, options["period"], user)
+        self.stdout.write(
+            _("Imported %(n)s rows as version %(version)s of %(scheme)s %(period)s.")
+            % {
+                "n": input_set.rows.count(),
+                "version": input_set.version,
+                "scheme": scheme.name,
+                "period": input_set.period,
+            }
+        )
+
+
+def user_named(username: str | None):
+    from django.contrib.auth import get_user_model
+
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(_("--user %(name)r: no such user.") % {"name": username})
+    return user
 
 
 def load_scheme_file(options) -> list:

@@ -5,6 +5,8 @@ fucai sales import-archive FILE.xlsx [--user U] [--dry-run]
 fucai sales summary --as-of 2023-09-03 [--by city,game_category] [--top N] [--user U]
                     [--compare calendar|selling_days] [--format json|table|xlsx] [--out F]
 fucai sales market-share --as-of 2023-09-03 [--user U] [--format json|table]
+fucai sales targets import FILE | template --year Y | completion --as-of DATE [--level L]
+                    [--user U] [--format json|table|xlsx] (fucai.sales.cli_targets)
 fucai sales status | gc [--grace-hours H] [--upload-days N] | refresh-dimensions | rebuild-rollups
 """
 
@@ -218,6 +220,9 @@ class Command(FucaiCommand):
             "refresh-dimensions", help="rewrite the dimension snapshot if the network changed"
         )
         sub.add_parser("rebuild-rollups", help="rewrite the monthly rollups from the daily facts")
+        from fucai.sales import cli_targets
+
+        cli_targets.add_parser(sub)
 
     def run_from_argv(self, argv) -> None:
         self._plain_errors = True  # from a shell: errors in the user's language, no class name
@@ -234,6 +239,10 @@ class Command(FucaiCommand):
 
     def handle(self, *args, **options) -> None:
         action = options["action"].replace("-", "_")
+        if action == "targets":
+            from fucai.sales import cli_targets
+
+            return cli_targets.run(self, options)
         getattr(self, f"do_{action}")(options)
 
     # -- import ----------------------------------------------------------------------------------

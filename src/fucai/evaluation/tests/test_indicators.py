@@ -1,0 +1,301 @@
+"""The indicators computed from fucai's data (fucai.evaluation.indicators) on a tiny network:
+five stations in 赣州 and 九江, one market manager, a few sales, visits, onboarding tasks and
+Party meetings, every value worked out by hand; and the manual-input sheet (template, import,
+errors naming file, row and column, versions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from fucai.evaluation.indicators import PAGES, build_inputs, completed_matrix, period_bounds
+from fucai.evaluation.manual import ManualImportError, import_manual, template_workbook
+from fucai.evaluation.models import ManualInputSet
+from fucai.evaluation.scheme import validate_scheme
+from fucai.network.choices import StationStatus
+from fucai.sales.ingest.importer import import_files
+from fucai.sales.models import TargetLevel
+from fucai.sales.targets import ParsedTarget, save_targets
+from fucai.sales.tests import conftest as sales_fixtures
+
+store, write_csv = sales_fixtures.store, sales_fixtures.write_csv  # the sales tests' fixtures
+COMPUTED = [
+    "target_completion",
+    "ytd_yoy_growth",
+    "instant_growth",
+    "net_new_stations",
+    "core_urban_new_outlets",
+    "closures",
+    "visits_per_station_month",
+    "onboarding_overdue",
+    "party_compliance",
+]
+HISTORY = [
+    ["36110214", "2022-06-01", "3d", "1500.00", "750"],
+    ["36110214", "2022-07-01", "instant", "650.00", "65"],
+    ["36040001", "2022-03-15", "ssq", "3000.00", "1500"],
+    ["36110214", "2023-01-20", "instant", "300.00", "30"],
+    ["36110214", "2023-06-01", "kl8", "1700.00", "850"],
+    ["36110001", "2023-03-01", "instant", "1000.00", "100"],
+    ["36040001", "2023-02-01", "ssq", "2500.00", "1250"],
+    ["36040001", "2023-09-03", "instant", "1000.00", "100"],
+    ["36040001", "2023-09-04", "ssq", "7777.00", "3000"],
+]
+
+
+def scheme_of(population: str, names: list[str]):
+    return validate_scheme(
+        {
+            "name": "tiny",
+            "title": "tiny",
+            "version": 1,
+            "population": population,
+            "period": "year",
+            "indicators": [
+                {
+                    "name": n,
+                    "label": n,
+                    "source": "manual" if n == "training_hours" else n,
+                    "direction": "cost" if n in ("closures", "onboarding_overdue") else "benefit",
+                    "normalisation": {"method": "goalpost", "lower": 0, "upper": 10},
+                    "cap": {"min": 0, "max": 100} if n == "training_hours" else None,
+                }
+                for n in names
+            ],
+            "weights": {"method": "direct", "values": {n: 1 / len(names) for n in names}},
+            "aggregation": {"method": "weighted_sum", "scale": 100, "ties": "min"},
+            "grades": {"by": "thresholds", "bands": [{"name": "A", "min_score": None}]},
+            "elimination": None,
+            "pay": None,
+            "robustness": None,
+        }
+    )
+
+
+@pytest.fixture
+def tiny(network, store, write_csv, ganzhou):
+    """The network fixture plus: 36110001 (赣州, 商业综合体, opened 1 March 2023) assigned to
+    GZ001 from that day; 36040001 (九江) closed on 1 October 2023; 2023 targets; three visits;
+    three onboarding tasks; 赣州's Party branch with 4 member assemblies and 6 committee
+    meetings in 2023."""
+    from fucai.network.models import FieldVisit, OnboardingTask, StationAssignment
+    from fucai.party.models import Branch, Meeting
+
+    stations, manager = network["stations"], network["manager"]
+    StationAssignment.objects.create(
+        station=stations["zhanggong"],
+        territory=network["territory"],
+        manager=manager,
+        valid_from=dt.date(2023, 3, 1),
+    )
+    stations["xunyang"].transition(StationStatus.CLOSED, dt.date(2023, 10, 1))
+    assert import_files(
+        [write_csv("history.csv", HISTORY)], store=store, today=dt.date(2023, 12, 31)
+    ).ok
+    save_targets(
+        2023,
+        [
+            ParsedTarget(TargetLevel.CITY, "360700", 600_000, []),
+            ParsedTarget(TargetLevel.MANAGER, "GZ001", 400_000, []),
+        ],
+    )
+    for station, day in (("xingguo", (1, 10)), ("zhanggong", (3, 5)), ("xingguo", (7, 1))):
+        FieldVisit.objects.create(
+            station=stations[station],
+            manager=manager,
+            visited_on=dt.date(2023, *day),
+            purpose="routine",
+        )
+    OnboardingTask.objects.all().delete()
+    plan_gz = stations["zhanggong"].onboarding_plan
+    plan_jj = stations["lushan"].onboarding_plan
+
+    def task(plan, number, due, state="todo", done=None, who=manager):
+        OnboardingTask.objects.create(
+            plan=plan,
+            number=number,
+            phase="survey",
+            title=f"task {number}",
+            anchor="opened",
+            offset_days=0,
+            due_on=due,
+            state=state,
+            completed_on=done,
+            manager=who,
+        )
+
+    task(plan_gz, 1, dt.date(2023, 6, 1))  # overdue on 31 December
+    task(plan_gz, 2, dt.date(2023, 6, 1), "done", dt.date(2023, 7, 1))  # done in time
+    task(plan_gz, 3, dt.date(2024, 1, 5))  # not due yet
+    task(plan_jj, 1, dt.date(2023, 11, 1), who=None)  # 九江's, overdue
+    branch = Branch.objects.create(code="DZ360700", name="赣州支部", city=ganzhou)
+    for month in (2, 5, 8, 11):
+        Meeting.objects.create(
+            branch=branch, meeting_type="member_assembly", held_on=dt.date(2023, month, 10)
+        )
+    for month in range(1, 7):
+        Meeting.objects.create(
+            branch=branch, meeting_type="committee", held_on=dt.date(2023, month, 15)
+        )
+    return network
+
+
+def test_a_city_agencys_indicators_are_worked_out_by_hand(tiny):
+    table = build_inputs(scheme_of("city_agencies", COMPUTED), "2023")
+    assert len(table.ids) == 11 and table.labels["360700"] == "赣州市"
+    gz = {name: table.values[name]["360700"] for name in COMPUTED}
+    assert gz["target_completion"] == pytest.approx(3000 / 6000)
+    assert gz["ytd_yoy_growth"] == pytest.approx((3000 - 2150) / 2150)
+    assert gz["instant_growth"] == pytest.approx((1300 - 650) / 650)
+    # open on 31 December: 36110214, 36110001, 36110002; on 1 January: 36110214
+    assert gz["net_new_stations"] == 2
+    assert gz["core_urban_new_outlets"] == 1  # 36110001, a 商业综合体
+    assert gz["closures"] == 0
+    # 3 visits over 22 station-months in care (January–February 1, March–December 2)
+    assert gz["visits_per_station_month"] == pytest.approx(3 / 22)
+    assert gz["onboarding_overdue"] == 1
+    # periods ended in 2023: 4 + 12 + 12 + 4 + 12 = 44; met: 4 assemblies, 6 committees
+    assert gz["party_compliance"] == pytest.approx(10 / 44)
+    jj = {name: table.values[name]["360400"] for name in COMPUTED}
+    assert jj["target_completion"] is None  # no target
+    assert jj["ytd_yoy_growth"] == pytest.approx((11277 - 3000) / 3000)
+    assert jj["instant_growth"] is None  # no instant tickets in 2022
+    assert (jj["net_new_stations"], jj["closures"], jj["core_urban_new_outlets"]) == (0, 1, 1)
+    assert jj["visits_per_station_month"] is None  # no market manager
+    assert jj["onboarding_overdue"] == 1
+    assert jj["party_compliance"] is None  # no branch
+    assert table.sources["target_completion"]["360700"] == "/sales/?city=360700&as_of=2023-12-31"
+    assert (
+        table.sources["party_compliance"]["360700"]
+        == "/party/compliance/?branch=DZ360700&year=2023"
+    )
+    assert table.data_version.startswith("sales v")
+
+
+def test_a_market_managers_indicators_follow_their_stations_and_days(tiny):
+    names = [n for n in COMPUTED if n != "party_compliance"]
+    table = build_inputs(scheme_of("market_managers", names), "2023")
+    assert table.ids == ("GZ001",) and table.cities == {"GZ001": "360700"}
+    got = {name: table.values[name]["GZ001"] for name in names}
+    assert got == pytest.approx(
+        {
+            "target_completion": 3000 / 4000,
+            "ytd_yoy_growth": (3000 - 2150) / 2150,
+            "instant_growth": (1300 - 650) / 650,
+            "net_new_stations": 1,  # 36110001 joined 36110214
+            "core_urban_new_outlets": 1,
+            "closures": 0,
+            "visits_per_station_month": 3 / 22,
+            "onboarding_overdue": 1,
+        }
+    )
+
+
+def test_a_quarter_counts_its_own_sales_and_the_network_changes_inside_it(tiny):
+    table = build_inputs(scheme_of("city_agencies", ["net_new_stations", "closures"]), "2023-Q4")
+    assert (table.start, table.end) == (dt.date(2023, 10, 1), dt.date(2023, 12, 31))
+    assert table.values["closures"]["360400"] == 1
+    assert table.values["net_new_stations"]["360400"] == -1
+    assert table.values["net_new_stations"]["360700"] == 0
+    assert period_bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+
+
+def test_a_missing_value_is_filled_with_the_worst_of_the_others(tiny):
+    scheme = scheme_of("city_agencies", ["target_completion", "onboarding_overdue"])
+    table = build_inputs(scheme, "2023")
+    matrix, filled = completed_matrix(table, scheme)
+    assert ("360400", "target_completion") in filled and len(filled) == 10
+    assert matrix[table.ids.index("360400"), 0] == pytest.approx(0.5)  # 赣州's, the only one
+
+
+def test_the_pages_behind_the_values_are_the_sites_urls():
+    from django.urls import reverse
+
+    assert {name: reverse(name) for name in PAGES} == PAGES
+
+
+def manual_scheme():
+    return scheme_of("market_managers", ["closures", "training_hours"])
+
+
+def test_the_manual_sheet_round_trips_and_each_import_is_a_new_version(tiny, tmp_path):
+    scheme = manual_scheme()
+    path = tmp_path / "manual.xlsx"
+    wb = template_workbook(scheme, "2023")
+    ws = wb.active
+    assert ws.column_dimensions["A"].hidden and ws.protection.sheet
+    assert [c.value for c in ws[2]] == ["id", "name", "city", "training_hours"]
+    assert [c.value for c in ws[3]][:3] == ["GZ001", "测试管理员乙", "360700"]
+    ws["D3"] = 24
+    wb.save(path)
+    first = import_manual(path, scheme, "2023")
+    ws["D3"] = 30
+    wb.save(path)
+    second = import_manual(path, scheme, "2023")
+    assert (first.version, second.version) == (1, 2)
+    assert first.rows.get().values == {"training_hours": 24}
+    table = build_inputs(scheme, "2023")
+    assert table.values["training_hours"] == {"GZ001": 30}
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"A3": "NOBODY"}, "manual.xlsx，第 3 行，id 列：未知 id NOBODY"),
+        ({"D3": "很多"}, "manual.xlsx，第 3 行，training_hours 列：'很多' 不是数字"),
+        ({"D3": 120}, "manual.xlsx，第 3 行，training_hours 列：120 超出范围（0 … 100）"),
+    ],
+)
+def test_a_bad_manual_cell_names_file_row_and_column_and_imports_nothing(
+    tiny, tmp_path, cells, message
+):
+    scheme = manual_scheme()
+    path = tmp_path / "manual.xlsx"
+    wb = template_workbook(scheme, "2023")
+    for ref, value in cells.items():
+        wb.active[ref] = value
+    wb.save(path)
+    with pytest.raises(ManualImportError) as caught:
+        import_manual(path, scheme, "2023")
+    assert caught.value.errors == [message]
+    assert ManualInputSet.objects.count() == 0
+
+
+def test_evaluate_period_runs_a_shipped_scheme_on_fucais_data(tiny, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023",
+        "--format", "json", stdout=out,
+    )  # fmt: skip
+    data = json.loads(out.getvalue())
+    assert (data["period"], data["as_of"]) == ("2023", "2023-12-31")
+    assert data["scheme"] == "city-agencies-2023"
+    assert data["data_version"].startswith("sales v")
+    assert len(data["alternatives"]) == 11
+    gz = next(a for a in data["alternatives"] if a["id"] == "360700")
+    assert sum(gz["contributions"].values()) == pytest.approx(gz["score"])
+    assert data["inputs"]["360700"]["target_completion"]["value"] == pytest.approx(0.5)
+    assert {"id", "score", "rank", "grade", "eliminated", "pay_factor"} <= set(gz)
+
+
+def test_evaluate_period_shows_a_city_its_own_result_only(tiny, ganzhou_user):
+    out = io.StringIO()
+    call_command(
+        "evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023",
+        "--user", ganzhou_user.username, "--format", "json", stdout=out,
+    )  # fmt: skip
+    data = json.loads(out.getvalue())
+    assert [a["id"] for a in data["alternatives"]] == ["360700"]
+    assert list(data["inputs"]) == ["360700"]
+    assert data["alternatives"][0]["rank"] >= 1  # ranked among all 11
+
+
+def test_a_period_that_is_not_one_is_refused_in_chinese(tiny):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="期间 '2023-13'：请用年"):
+        call_command("evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023-13")

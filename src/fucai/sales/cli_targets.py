@@ -1,0 +1,177 @@
+"""`fucai sales targets import FILE | template --year Y | completion --as-of DATE`: the sales
+targets on the command line (fucai.sales.targets; docs/evaluation.md, "Targets").
+
+- `import FILE.xlsx [--year Y] [--user U]`: a new version of the file's year (all or nothing);
+- `template --year Y [--user U] [--out FILE.xlsx]`: the template (the current targets filled in);
+- `completion --as-of DATE [--level city|manager|station] [--user U] --format json|table|xlsx
+  [--out FILE]`: completion rate and 序时进度 of each target (JSON keys: as_of, year, level,
+  time_share, version, rows [{level, code, name, city, target_yuan, sales_yuan, completion_rate,
+  time_share, monthly_share, version}])."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+LEVELS = ("city", "manager", "station")
+
+
+def add_parser(sub) -> None:
+    targets = sub.add_parser("targets", help="sales targets: import, template, completion")
+    actions = targets.add_subparsers(dest="targets_action", required=True)
+    imp = actions.add_parser("import", help="import a targets workbook as a new version")
+    imp.add_argument("path", help="the targets workbook (fucai sales targets template)")
+    imp.add_argument("--year", type=int, help="refuse rows of another year")
+    imp.add_argument("--user", help="import as this user (recorded as who made the version)")
+    template = actions.add_parser("template", help="the targets workbook to fill in")
+    template.add_argument("--year", type=int, required=True)
+    template.add_argument("--user", help="only what this user sees")
+    template.add_argument("--out", help="the file to write (default targets-YEAR.xlsx)")
+    comp = actions.add_parser("completion", help="completion rate and 序时进度 as of a day")
+    comp.add_argument("--as-of", required=True, help="YYYY-MM-DD")
+    comp.add_argument("--level", choices=LEVELS, default="city")
+    comp.add_argument("--user", help="apply this user's scope (default: the whole province)")
+    comp.add_argument("--format", choices=("json", "table", "xlsx"), default="table")
+    comp.add_argument("--out", help="the file to write (xlsx: default completion-DATE.xlsx)")
+
+
+def run(command, options) -> None:
+    from fucai.sales.management.commands.sales import user_for
+
+    user = user_for(options.get("user"))
+    action = options["targets_action"]
+    if action == "import":
+        return do_import(command, options, user)
+    if action == "template":
+        return do_template(command, options, user)
+    return do_completion(command, options, user)
+
+
+def do_import(command, options, user) -> None:
+    from fucai.core.context import acting_as
+    from fucai.sales.targets import TargetImportError, import_targets
+
+    try:
+        with acting_as(user, "command"):
+            target_set = import_targets(options["path"], user, options["year"])
+    except TargetImportError as exc:
+        raise CommandError("\n".join([*exc.errors, _("Nothing was imported.")])) from None
+    command.stdout.write(
+        _("Imported %(n)s targets of %(year)s as version %(version)s.")
+        % {"n": target_set.targets.count(), "year": target_set.year, "version": target_set.version}
+    )
+
+
+def do_template(command, options, user) -> None:
+    from fucai.core.excel import workbook_bytes
+    from fucai.sales.targets import template_workbook
+
+    path = Path(options["out"] or f"targets-{options['year']}.xlsx")
+    path.write_bytes(workbook_bytes(template_workbook(options["year"], user)))
+    command.stdout.write(str(path))
+
+
+def completion_data(as_of: dt.date, level: str, user=None) -> dict:
+    from fucai.sales.targets import completion, rounded, time_share
+
+    rows = completion(as_of, level, user=user)
+    return {
+        "as_of": as_of.isoformat(),
+        "year": as_of.year,
+        "level": level,
+        "time_share": str(rounded(time_share(as_of))),
+        "version": rows[0].version if rows else None,
+        "rows": [row.to_dict() for row in rows],
+    }
+
+
+def completion_headings() -> list[tuple[str, str]]:
+    return [
+        ("code", _("Code")),
+        ("name", _("Name")),
+        ("target_yuan", _("Annual target (yuan)")),
+        ("sales_yuan", _("Sales to date (yuan)")),
+        ("completion_rate", _("Completion rate")),
+        ("time_share", _("Time elapsed (序时进度)")),
+        ("monthly_share", _("By monthly targets")),
+    ]
+
+
+def completion_workbook(data: dict):
+    """completion_data's rows as a workbook (amounts and rates as numbers), with a notes sheet:
+    the command's and the targets page's Excel file."""
+    from decimal import Decimal
+
+    from fucai.core.excel import add_notes_sheet, table_workbook
+
+    headings = completion_headings()
+
+    def cell(key, value):
+        return Decimal(value) if value is not None and key not in ("code", "name") else value
+
+    rows = [[cell(k, row[k]) for k, _label in headings] for row in data["rows"]]
+    wb = table_workbook([str(label) for _k, label in headings], rows, title=_("Completion"))
+    add_notes_sheet(
+        wb,
+        _("Notes"),
+        [
+            (_("As of"), data["as_of"]),
+            (_("Target version"), data["version"]),
+            (_("Time elapsed (序时进度)"), _("days elapsed / days in the year")),
+        ],
+    )
+    return wb
+
+
+def do_completion(command, options, user) -> None:
+    from fucai.core.commandline import render_table
+
+    try:
+        as_of = dt.date.fromisoformat(options["as_of"])
+    except ValueError:
+        raise CommandError(
+            _("--as-of %(value)r is not a date; use YYYY-MM-DD.") % {"value": options["as_of"]}
+        ) from None
+    data = completion_data(as_of, options["level"], user)
+    if not data["rows"]:
+        raise CommandError(_("No targets for %(year)s.") % {"year": as_of.year})
+    headings = completion_headings()
+    if options["format"] == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if options["out"]:
+            Path(options["out"]).write_text(text, encoding="utf-8")
+            command.stdout.write(options["out"])
+        else:
+            command.stdout.write(text)
+        return
+    if options["format"] == "xlsx":
+        from fucai.core.excel import workbook_bytes
+
+        wb = completion_workbook(data)
+        path = Path(options["out"] or f"completion-{data['as_of']}.xlsx")
+        path.write_bytes(workbook_bytes(wb))
+        command.stdout.write(str(path))
+        return
+
+    def pct(value):
+        return "" if value is None else f"{float(value) * 100:.2f}%"
+
+    rows = [
+        (
+            row["code"],
+            row["name"],
+            row["target_yuan"],
+            row["sales_yuan"],
+            pct(row["completion_rate"]),
+            pct(row["time_share"]),
+            pct(row["monthly_share"]),
+        )
+        for row in data["rows"]
+    ]
+    command.stdout.write(
+        render_table([str(label) for _k, label in headings], rows, right={2, 3, 4, 5, 6})
+    )
