@@ -40,6 +40,7 @@ def _click_map_at(page, lon_lat: list[float]) -> None:
                           .convertToPixel({geoIndex: 0}, point)""",
         lon_lat,
     )
+    page.locator("#sales-map").scroll_into_view_if_needed()  # a longer menu pushes it down
     box = page.locator("#sales-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
 
