@@ -177,10 +177,12 @@ class Command(FucaiCommand):
             path.write_bytes(workbook_bytes(result_workbook(scheme, result)))
             self.stdout.write(str(path))
             return
-        head = (_("id"), _("score"), _("rank"), _("grade"), _("eliminated"), _("pay factor"))
+        head = (_("id"), _("name"), _("score"), _("rank"), _("grade"), _("eliminated"))
+        head = (*head, _("pay factor"))
         rows = [
             (
                 row["id"],
+                row.get("label", ""),  # a period's alternatives carry their names
                 f"{row['score']:.2f}",
                 row["rank"],
                 row["grade"],
@@ -189,7 +191,7 @@ class Command(FucaiCommand):
             )
             for row in sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"]))
         ]
-        self.stdout.write(render_table(head, rows, right={1, 2, 5}))
+        self.stdout.write(render_table(head, rows, right={2, 3, 6}))
 
     def period(self, options) -> None:
         import datetime as dt
