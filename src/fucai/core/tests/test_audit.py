@@ -237,3 +237,28 @@ def test_a_manager_sees_the_changes_of_their_stations_only(network, market_manag
 def test_an_owner_sees_the_changes_of_their_station_only(network, owner_user):
     visible = ObjectChange.objects.restrict(owner_user)
     assert set(visible.values_list("station_id", flat=True)) == {network["stations"]["xingguo"].pk}
+
+
+def test_the_stored_object_text_is_in_the_default_language_whatever_the_users(
+    ganzhou, ganzhou_welfare
+):
+    from django.utils import translation
+
+    from fucai.welfare.models import Grant, Project
+
+    project = Project.objects.create(
+        city=ganzhou, name="测试项目", kind="other", budget_fen=100, source_year=2023
+    )
+    with translation.override("en"), acting_as(ganzhou_welfare, "web"):
+        grant = Grant.objects.create(
+            project=project,
+            recipient_kind="organisation",
+            organisation="测试养老院",
+            year=2023,
+            amount_fen=100,
+            applied_on=dt.date(2023, 5, 2),
+            entered_by=ganzhou_welfare,
+        )
+        assert str(grant) == f"Grant {grant.pk}"  # the user reads English
+    [record] = changes_of(grant)
+    assert record.object_repr == f"资助 {grant.pk}"

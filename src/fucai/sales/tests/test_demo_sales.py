@@ -987,6 +987,8 @@ def test_every_demo_project_has_its_lifecycle_and_ganzhous_equipment_is_complete
         ProjectStep.objects.filter(to_status="open").count()
         == Project.objects.exclude(status="planned").count()
     )
+
+
 # --- the demo's evaluation schemes and runs (fucai.evaluation) ----------------------------------
 def test_the_demo_stores_the_two_seed_schemes_as_version_1_and_freezes_their_2023_runs(demo_db):
     import importlib.util

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -56,7 +57,7 @@ def get_activities(request, year: int) -> dict:
     from fucai.welfare.views_activity import activities_of
 
     if not 2000 <= year <= 2100:
-        raise HttpError(422, "year must be between 2000 and 2100")
+        raise HttpError(422, _("The year is between 2000 and 2100."))
     return activity_summary(activities_of(auth_user(request), year), year)
 
 
@@ -73,7 +74,7 @@ def get_posts(request) -> list[dict]:
 def _user(request):
     user = auth_user(request)
     if not grant_for(user).can(WELFARE_AFFAIRS):
-        raise HttpError(403, "Your role does not keep welfare grants.")
+        raise HttpError(403, _("Your role does not keep welfare grants."))
     return user
 
 
@@ -96,6 +97,7 @@ def _grant_dict(grant) -> dict:
         "paid_on": grant.paid_on.isoformat() if grant.paid_on else None,
         "paid_yuan": str(yuan(grant.paid_fen)) if grant.paid_fen is not None else None,
         "duplicate_elsewhere": grant.duplicate_elsewhere,
+        "duplicate_in_city": grant.duplicate_in_city,
         "notice": grant.notice_id,
     }
 
@@ -266,7 +268,7 @@ def post_grant_step(request, grant_id: int, payload: StepIn) -> dict:
     user = _user(request)
     grant = _one(Grant, user, grant_id)
     if payload.step not in STEPS:
-        raise HttpError(422, "step is one of review, approval, payment, rejection")
+        raise HttpError(422, _("The step is one of review, approval, payment, rejection."))
     _checked_day(payload.on)
     try:
         STEPS[payload.step](user, grant, payload.dict())
