@@ -62,7 +62,7 @@ def _audit_workbook(changes, user):
     for change in changes.order_by("-time", "-pk").iterator(chunk_size=2000):
         model = change.object_type.model_class()
         fields = "; ".join(
-            f"{r['field']}: {r['before']} → {r['after']}"
+            f"{r['field']}: {r['shown']}" if r.get("viewed") else f"{r['field']}: {r['before']} → {r['after']}"
             for r in describe_changes(change, cache, user)
         )
         rows.append(

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -636,18 +635,28 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from fucai.welfare.notices import centre_name, notice_pdf, notice_rows, notice_workbook
+    from django.utils import translation
+
+    from fucai.core.excel import disposition, xlsx_response
+    from fucai.welfare.notices import (
+        NOTICE_LANGUAGE,
+        centre_name,
+        download_name,
+        notice_pdf,
+        notice_rows,
+        notice_workbook,
+    )
 
     notice = get_object_or_404(_notices(request), pk=pk)
     fmt = request.GET.get("format")
-    if fmt == "xlsx":
-        from fucai.core.excel import xlsx_response
-
-        return xlsx_response(notice_workbook(notice), f"{notice.title}.xlsx")
-    if fmt == "pdf":
-        response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, f"{notice.title}.pdf")
-        return response
+    if fmt in ("xlsx", "pdf"):  # as published: in Chinese whatever the page's language
+        with translation.override(NOTICE_LANGUAGE):
+            if fmt == "xlsx":
+                return xlsx_response(notice_workbook(notice), *download_name(notice, "xlsx"))
+            response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+            name, fallback = download_name(notice, "pdf")
+            response["Content-Disposition"] = disposition(name, fallback, attachment=False)
+            return response
     rows = notice_rows(notice)
     context = {
         "notice": notice,

@@ -539,11 +539,11 @@ def publish_notice(user, city, grants, draft: NoticeDraft):
     from fucai.welfare.models import Notice
 
     _check_officer(user, city.pk)
+    if draft.ends_on < draft.starts_on:  # said first: whatever the grants, the dates are wrong
+        raise Refused(_("The notice period ends before it starts."))
     grants = list(grants)
     if not grants:
         raise Refused(_("A notice lists at least one approved grant."))
-    if draft.ends_on < draft.starts_on:
-        raise Refused(_("The notice period ends before it starts."))
     for grant in grants:
         if grant.project.city_id != city.pk or grant.status != S.APPROVED or grant.notice_id:
             raise Refused(_("A notice lists approved grants of its city not noticed yet."))

@@ -12,6 +12,8 @@ from fucai.welfare.choices import ObjectionOutcome, ProjectKind, ProjectStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
 NOTE = forms.Textarea(attrs={"rows": 2})
+# the workflow's sentence (Django's own Chinese one ends with an ASCII full stop)
+AMOUNT_ERRORS = {"max_decimal_places": _("An amount has at most two decimals (fen).")}
 
 
 class Styled(forms.Form):
@@ -58,7 +60,11 @@ class ApplicationForm(Styled):
 
     project = forms.ModelChoiceField(label=_("Project"), queryset=None)
     amount = forms.DecimalField(
-        label=_("Amount (yuan)"), min_value=0.01, decimal_places=2, max_digits=12
+        label=_("Amount (yuan)"),
+        min_value=0.01,
+        decimal_places=2,
+        max_digits=12,
+        error_messages=AMOUNT_ERRORS,
     )
     applied_on = BoundedDateField(label=_("Applied on"), widget=DATE)
     organisation = forms.CharField(
@@ -156,7 +162,11 @@ class ProjectForm(Styled):
         help_text=_("Where the project is carried out (empty: across the city)."),
     )
     budget = forms.DecimalField(
-        label=_("Budget (yuan)"), min_value=0.01, decimal_places=2, max_digits=14
+        label=_("Budget (yuan)"),
+        min_value=0.01,
+        decimal_places=2,
+        max_digits=14,
+        error_messages=AMOUNT_ERRORS,
     )
     source_year = forms.IntegerField(
         label=_("Source year"),

@@ -524,3 +524,68 @@ def test_the_api_refuses_a_role_without_welfare_affairs_in_chinese(client, ganzh
     answer = client.get("/api/welfare/grants")
     assert answer.status_code == 403
     assert answer.json()["detail"] == "您的角色不负责公益金资助。"
+
+
+def test_a_notice_read_in_english_is_published_in_chinese_with_a_meaningful_file_name(
+    client, officers, project, household
+):
+    from django.conf import settings
+
+    grant = _approved(officers, project, household)
+    notice = _noticed(officers, grant)
+    workflow.record_objection(officers[0], grant, received_on=D(2023, 5, 12), text="异议")
+    client.force_login(officers[0])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/welfare/notices/{notice.pk}/"
+    page = client.get(url).content.decode()
+    assert "赣州市福利彩票发行中心" in page and "Issuance Centre" not in page
+    assert "测试困难家庭救助" in page and f'href="/welfare/grants/{grant.pk}/"' in page
+    sheet = client.get(url + "?format=xlsx")
+    cells = _cells(sheet.content)
+    assert "赣州市福利彩票发行中心" in cells and "公示期：2023-05-11 至 2023-05-17" in cells
+    assert f'filename="notice-{notice.pk}-2023-05-11.xlsx"' in sheet["Content-Disposition"]
+    pdf = client.get(url + "?format=pdf")
+    assert f'filename="notice-{notice.pk}-2023-05-11.pdf"' in pdf["Content-Disposition"]
+
+
+def test_the_notices_objection_sentence_is_left_aligned_in_the_pdf(
+    officers, project, household, monkeypatch
+):
+    from fpdf import FPDF
+
+    from fucai.welfare.notices import notice_pdf
+
+    aligned = []
+    real = FPDF.multi_cell
+
+    def spy(self, w, h=None, text="", *args, **kwargs):
+        aligned.append((text, str(kwargs.get("align", "J"))))
+        return real(self, w, h, text, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "multi_cell", spy)
+    notice_pdf(_noticed(officers, _approved(officers, project, household)))
+    [objection] = [a for t, a in aligned if "测试中心 0797-0000000" in t]
+    assert objection == "L"
+
+
+def test_an_amount_with_three_decimals_is_refused_with_a_chinese_full_stop(
+    client, officers, project
+):
+    client.force_login(officers[0])
+    page = client.post("/welfare/grants/new/", _application(project, amount="10.123"))
+    text = page.content.decode()
+    assert page.status_code == 400 and "金额最多两位小数（分）。" in text
+    assert "确认小数不超过 2 位." not in text
+
+
+def test_reversed_notice_dates_are_told_even_without_an_approved_grant(client, officers, project):
+    client.force_login(officers[0])
+    data = {
+        "project": project.pk,
+        "title": "测试公示",
+        "starts_on": "2023-05-17",
+        "ends_on": "2023-05-11",
+        "contact": "测试中心",
+    }
+    page = client.post("/welfare/notices/new/", data)
+    assert page.status_code == 400 and "公示结束日期早于开始日期。" in page.content.decode()
