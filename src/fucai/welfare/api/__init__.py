@@ -30,20 +30,15 @@ def get_raised(
     request, as_of: dt.date | None = None, by: Literal["city", "game"] | None = None
 ) -> dict:
     """Σ sales × the game's fund rate on the sale's day, year to date as of `as_of` (default:
-    the last day with sales) and a year earlier, in your scope: totals in yuan (strings with
+    the last day with sales; a day outside the sales moves to the nearest sales day, and
+    `notice` says so) and a year earlier, in your scope: totals in yuan (strings with
     two decimals) and fen, `rows` by `by` (city or game), or both lists without it. City rows
     need the whole city."""
-    from fucai.analytics.backends import AnalyticsContext
-    from fucai.core.bounds import clamp_date
-    from fucai.sales.cockpit import sales_span
-    from fucai.sales.forms import CockpitForm
-    from fucai.welfare.fund import fund_raised
+    from fucai.welfare.fund import raised_as_asked
 
-    context = AnalyticsContext.current()
-    if as_of is None:
-        as_of = CockpitForm(span=sales_span(context)).as_of_date
-    as_of, _notice = clamp_date(as_of)
-    return fund_raised(auth_user(request), as_of, context).to_dict(by)
+    data = {"as_of": as_of.isoformat()} if as_of else None
+    _form, result = raised_as_asked(auth_user(request), data)
+    return result.to_dict(by)
 
 
 @router.get("/activities", summary="福彩公益行 activities and publicity placements of a year")
