@@ -57,13 +57,15 @@ def get_activities(request, year: int) -> dict:
 
 
 @router.get("/posts", summary="福彩公益驿站 and their services")
-def get_posts(request) -> list[dict]:
+def get_posts(request, as_of: dt.date | None = None) -> list[dict]:
     """The stations you see that are welfare posts: code, name, city and county adcodes, status,
-    the services offered (codes of the choice list) and the opening note."""
+    the services offered (codes of the choice list) and the opening note; with `as_of`, only
+    those open on that day (as the posts' page)."""
     from fucai.welfare.activities import post_rows
     from fucai.welfare.views_activity import posts_of
 
-    return post_rows(posts_of(auth_user(request)))
+    day = clamp_date(as_of)[0] if as_of else None
+    return post_rows(posts_of(auth_user(request), open_on=day))
 
 
 def _user(request):

@@ -179,6 +179,8 @@ def test_the_posts_are_the_stations_open_on_the_day_and_the_map_keeps_a_year_bef
     # opened 2022-05-01 (two of them, one closed on 2023-01-10) and 2023-06-01
     assert codes(2021) == [] and codes(2022) == ["36049901", closed.code]
     assert sorted(codes(2023)) == ["36049901", late.code]
+    api = client.get("/api/welfare/posts", {"as_of": "2023-03-01"}).json()
+    assert [p["station"] for p in api] == ["36049901"]
 
 
 def test_a_year_before_2000_is_moved_to_2000_and_the_page_says_so(client, world, jiujiang_user):
