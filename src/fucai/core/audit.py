@@ -139,6 +139,16 @@ def _write(model, action: str, changes: dict, **fields) -> None:
     )
 
 
+def stored_repr(instance: models.Model) -> str:
+    """The object's text as the audit trail stores it: under the default language, whatever
+    the language of the user who acted (the trail reads the same for everyone)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(instance)[:200]
+
+
 def _record(instance: models.Model, action: str, changes: dict) -> None:
     model = type(instance)
     paths = getattr(model, "scope_paths", None)
@@ -151,7 +161,7 @@ def _record(instance: models.Model, action: str, changes: dict) -> None:
         action,
         changes,
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=stored_repr(instance),
         city_id=_resolve_id(anchor, paths.city) if paths else None,
         station_id=_resolve_id(anchor, paths.station) if paths else None,
     )

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -129,9 +130,9 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
+def xlsx_response(workbook: Workbook, filename: str, fallback: str = "") -> HttpResponse:
     """An HTTP download of `workbook`; `filename` may be Chinese (sent RFC 6266/5987 style)."""
-    return xlsx_bytes_response(workbook_bytes(workbook), filename)
+    return xlsx_bytes_response(workbook_bytes(workbook), filename, fallback)
 
 
 # -- streamed workbooks: large tables written straight to the sheet XML -------------------------
@@ -366,15 +367,22 @@ def _workbook_rels(count: int) -> str:
     return f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">{sheets}{styles}</Relationships>'
 
 
-def xlsx_bytes_response(content: bytes, filename: str) -> HttpResponse:
+def xlsx_bytes_response(content: bytes, filename: str, fallback: str = "") -> HttpResponse:
     """An HTTP download of an .xlsx file's bytes; `filename` may be Chinese."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "export.xlsx"
+    response["Content-Disposition"] = disposition(filename, fallback)
+    return response
+
+
+def disposition(filename: str, fallback: str = "", attachment: bool = True) -> str:
+    """A Content-Disposition header: `filename` (may be Chinese) for the browsers that read
+    RFC 5987, and an ASCII name for the others — `fallback`, or the ASCII characters of
+    `filename` (a title all in Chinese would leave only its digits: give a fallback then)."""
+    ascii_name = fallback or filename.encode("ascii", "ignore").decode()
+    ascii_name = ascii_name.replace('"', "").replace("\\", "") or "export" + Path(filename).suffix
     if ascii_name.startswith("."):
         ascii_name = "export" + ascii_name
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    kind = "attachment" if attachment else "inline"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

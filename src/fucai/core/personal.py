@@ -15,6 +15,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +60,31 @@ NOTICE_NAME = Kind("notice_name", 1, 1, _strip, is_name=True)
 ADDRESS = Kind("address", 6, 0, _strip)
 TEXT = Kind("text", 0, 0, _strip)
 KINDS = {k.name: k for k in (PHONE, ID_NUMBER, NAME, NOTICE_NAME, ADDRESS, TEXT)}
+
+
+# the formats of a phone (a mobile, or a landline with its area code) and of an ID number (17
+# digits and a digit or X); the GB 11643 check character itself is not verified (a wrong one is
+# a typing error the officer sees on the paper; refusing it would refuse real records)
+PHONE_FORMAT = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+ID_NUMBER_FORMAT = re.compile(r"^\d{17}[\dX]$")
+
+
+def phone_problem(text: str) -> str | None:
+    """Why `text` (spaces removed) is not a phone number (None: it is one, or it is empty)."""
+    from django.utils.translation import gettext as _
+
+    if not text or PHONE_FORMAT.match(text):
+        return None
+    return _("Not a phone number: “%(v)s” (a mobile number has 11 digits).") % {"v": text}
+
+
+def id_number_problem(text: str) -> str | None:
+    """Why `text` (spaces removed, upper case) is not an ID number (None: it is, or empty)."""
+    from django.utils.translation import gettext as _
+
+    if not text or ID_NUMBER_FORMAT.match(text):
+        return None
+    return _("An ID number has 18 characters: 17 digits and a digit or X.")
 
 
 def kind_of(kind: Kind | str) -> Kind:

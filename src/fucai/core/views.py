@@ -47,6 +47,11 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit.html", {"filter": filterset, "table": table})
 
 
+def _change_text(row: dict) -> str:
+    """A described field of a record as one cell's text: shown (a view), or before → after."""
+    return row["shown"] if row.get("viewed") else f"{row['before']} → {row['after']}"
+
+
 def _audit_workbook(changes, user):
     columns = [
         _("Time"),
@@ -62,8 +67,7 @@ def _audit_workbook(changes, user):
     for change in changes.order_by("-time", "-pk").iterator(chunk_size=2000):
         model = change.object_type.model_class()
         fields = "; ".join(
-            f"{r['field']}: {r['before']} → {r['after']}"
-            for r in describe_changes(change, cache, user)
+            f"{r['field']}: {_change_text(r)}" for r in describe_changes(change, cache, user)
         )
         rows.append(
             [

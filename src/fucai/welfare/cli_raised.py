@@ -23,12 +23,14 @@ def add_parser(sub) -> None:
 
 def run(command, options) -> None:
     from fucai.analytics.scope import Scope
-    from fucai.core.bounds import clamp_date
-    from fucai.welfare.fund import fund_raised
+    from fucai.welfare.fund import raised_as_asked
 
     user = user_for(options["user"])
-    as_of, _notice = clamp_date(options["as_of"])
-    result = fund_raised(user if user is not None else Scope.province(), as_of)
+    data = {"as_of": str(options["as_of"])} if options["as_of"] else None
+    _form, result = raised_as_asked(user if user is not None else Scope.province(), data)
+    as_of = result.as_of
+    if result.notice:
+        command.stderr.write(result.notice)
     by = options["by"]
     if options["format"] == "json":
         command.stdout.write(json.dumps(result.to_dict(by), ensure_ascii=False, indent=2))

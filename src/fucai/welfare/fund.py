@@ -130,6 +130,7 @@ class FundRaised:
     by_city: list[FundRow] = field(default_factory=list)
     by_game: list[FundRow] = field(default_factory=list)
     unrated_sales_fen: int = 0
+    notice: str = ""  # why the day is not the one asked (before the first sales day, …)
 
     def rows(self, by: str) -> list[FundRow]:
         return self.by_city if by == "city" else self.by_game
@@ -153,6 +154,7 @@ class FundRaised:
             "yoy_pct": self.total.to_dict()["yoy_pct"],
             "share_pct": self.total.to_dict()["share_pct"],
             "unrated_sales_yuan": yuan_text(self.unrated_sales_fen),
+            "notice": self.notice or None,
             "rounding": (
                 "sales x rate per (city, game, rate period), rounded half-up to the fen once; "
                 "rows and totals are sums of those fen"
@@ -248,6 +250,23 @@ class FundRaisedRunner(Runner):
             by_game=sorted(games, key=order),
             unrated_sales_fen=unrated,
         )
+
+
+def raised_as_asked(user_or_scope, data, context=None):
+    """The day the fund raised is computed for — the sales cockpit's rule (`CockpitForm`): no
+    day or a bad one → the latest sales day, a day before the first sales day → that day, after
+    the last → the last, each move told in `notice` — and the fund raised then. The one
+    definition for the page, the API and the command: (the form, the FundRaised)."""
+    from dataclasses import replace
+
+    from fucai.analytics.backends import AnalyticsContext
+    from fucai.sales.cockpit import sales_span
+    from fucai.sales.forms import CockpitForm
+
+    context = context or AnalyticsContext.current()
+    form = CockpitForm(data or None, span=sales_span(context))
+    result = fund_raised(user_or_scope, form.as_of_date, context)
+    return form, replace(result, notice=str(form.notice or ""))
 
 
 def fund_raised(user_or_scope, as_of: dt.date, context=None) -> FundRaised:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from fucai.core.personal import NOTICE_NAME, mask
@@ -19,6 +21,9 @@ from fucai.welfare.workflow import yuan
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONTS = {"": "NotoSansCJK-Regular.ttc", "B": "NotoSansCJK-Bold.ttc"}
 SC_FACE = 2  # JP, KR, SC, TC, HK: the Simplified Chinese face of the collections
+# a published 公示 is a Chinese document: its text (centre, period, headings, where to object)
+# is written in the default language whatever the language of the user who downloads it
+NOTICE_LANGUAGE = settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,17 @@ class NoticeRow:
     village: str
     amount_yuan: object
     project: str
+    grant_id: int = 0
+    open_objections: int = 0  # for the officers' page (never on the published notice)
 
 
 def notice_rows(notice) -> list[NoticeRow]:
     """The notice's grants in order, each recipient as the public may read it."""
-    grants = notice.grants.select_related("household", "project").order_by("village", "pk")
+    grants = (
+        notice.grants.select_related("household", "project")
+        .annotate(open_n=Count("objections", filter=Q(objections__outcome="")))
+        .order_by("village", "pk")
+    )
     return [
         NoticeRow(
             number,
@@ -40,13 +51,25 @@ def notice_rows(notice) -> list[NoticeRow]:
             g.village,
             yuan(g.amount_fen),
             g.project.name,
+            g.pk,
+            g.open_n,
         )
         for number, g in enumerate(grants, start=1)
     ]
 
 
 def centre_name(notice) -> str:
-    return _("%(city)s Welfare Lottery Issuance Centre") % {"city": notice.city.name}
+    """The issuing centre's name, always in Chinese (赣州市福利彩票发行中心): a real name."""
+    from django.utils import translation
+
+    with translation.override(NOTICE_LANGUAGE):
+        return _("%(city)s Welfare Lottery Issuance Centre") % {"city": notice.city.name}
+
+
+def download_name(notice, suffix: str) -> tuple[str, str]:
+    """The notice's file name (its title) and an ASCII name for the browsers without RFC 5987
+    (notice-<id>-<first day>): a Chinese title alone would leave only its digits."""
+    return f"{notice.title}.{suffix}", f"notice-{notice.pk}-{notice.starts_on:%Y-%m-%d}.{suffix}"
 
 
 def _period(notice) -> str:
@@ -103,7 +126,7 @@ def notice_pdf(notice) -> bytes:
     pdf.multi_cell(0, 9, notice.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("noto", "", 10)
     pdf.cell(0, 7, centre_name(notice), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 6, _period(notice), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, _period(notice), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     heading = FontFace(emphasis="BOLD", fill_color=(232, 236, 241))
     with pdf.table(
@@ -118,7 +141,8 @@ def notice_pdf(notice) -> bytes:
         total = sum((r.amount_yuan for r in rows), start=yuan(0))
         table.row(["", _("Total"), "", f"{total:,.2f}", ""])
     pdf.ln(4)
-    pdf.multi_cell(0, 6, _objections(notice), new_x="LMARGIN", new_y="NEXT")
+    # left-aligned: fpdf2 justifies a multi_cell by default, spreading a CJK line's characters
+    pdf.multi_cell(0, 6, _objections(notice), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.cell(0, 6, centre_name(notice), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 6, notice.starts_on.isoformat(), align="R", new_x="LMARGIN", new_y="NEXT")

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -299,7 +298,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(_projects(request), pk=pk)
-    form = ProjectMoveForm(request.POST)
+    form = ProjectMoveForm(request.POST, status=project.status)  # only the moves offered
     if not form.is_valid():
         return _project_page(request, project, 400, move_form=form)
     data = form.cleaned_data
@@ -321,7 +320,7 @@ def _filtered(request, grants):
     if params.get("year", "").isdigit():
         grants = grants.filter(year=int(params["year"]))
     if params.get("duplicate") == "1":
-        grants = grants.filter(duplicate_elsewhere=True)
+        grants = grants.filter(Q(duplicate_elsewhere=True) | Q(duplicate_in_city=True))
     return grants
 
 
@@ -408,6 +407,7 @@ def _grant_page(request, grant, status=200, **forms):
         "resolve_form": ResolveForm(),
         "payment_refusal": workflow.payment_refusal(grant, _today()),
         "duplicate_message": workflow.DUPLICATE_MESSAGE if grant.duplicate_elsewhere else "",
+        "duplicate_in_city": workflow.DUPLICATE_IN_CITY_MESSAGE if grant.duplicate_in_city else "",
         "override": getattr(grant, "budget_override", None),
         "error": forms.get("error"),
     }
@@ -438,7 +438,7 @@ STEPS = {
 @require_POST
 def grant_step(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(_grants(request), pk=pk)
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, status=grant.status)  # the page offers only these steps
     if not form.is_valid():
         return _grant_page(request, grant, 400, step_form=form)
     try:
@@ -495,8 +495,8 @@ def grant_new(request: HttpRequest) -> HttpResponse:
         except workflow.Refused as refusal:
             error = str(refusal)
         else:
-            if grant.duplicate_elsewhere:
-                messages.warning(request, str(workflow.DUPLICATE_MESSAGE))
+            for warning in workflow.application_warnings(grant):
+                messages.warning(request, warning)
             messages.success(request, _("The application is recorded."))
             return redirect("welfare:grant_detail", pk=grant.pk)
     status = 400 if request.method == "POST" else 200
@@ -511,8 +511,8 @@ def _apply(user, data):
     with transaction.atomic():
         household = None
         if not data["organisation"]:
-            household = Household.objects.create(
-                city=project.city,
+            household = workflow.household_of(
+                project.city,
                 village=data["village"],
                 **{name: data[name] for name in HOUSEHOLD_FIELDS},
             )
@@ -600,7 +600,9 @@ def household_show(request: HttpRequest, pk: int) -> HttpResponse:
     (see_beneficiaries); the view is recorded in the audit trail (by the signal's receiver)."""
     household = get_object_or_404(_households(request), pk=pk)
     if not may_see_beneficiaries(request.user, household.city_id):
-        raise PermissionDenied(_("Only the welfare officers of the household's city see it."))
+        # the household's page again (masked), with the reason: not a page of another kind
+        messages.error(request, _("Only the welfare officers of the household's city see it."))
+        return redirect("welfare:household_detail", pk=household.pk)
     fields = list(HOUSEHOLD_FIELDS)
     personal_data_viewed.send(
         sender=Household, instance=household, fields=fields, reason="household page"
@@ -633,18 +635,28 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from fucai.welfare.notices import centre_name, notice_pdf, notice_rows, notice_workbook
+    from django.utils import translation
+
+    from fucai.core.excel import disposition, xlsx_response
+    from fucai.welfare.notices import (
+        NOTICE_LANGUAGE,
+        centre_name,
+        download_name,
+        notice_pdf,
+        notice_rows,
+        notice_workbook,
+    )
 
     notice = get_object_or_404(_notices(request), pk=pk)
     fmt = request.GET.get("format")
-    if fmt == "xlsx":
-        from fucai.core.excel import xlsx_response
-
-        return xlsx_response(notice_workbook(notice), f"{notice.title}.xlsx")
-    if fmt == "pdf":
-        response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, f"{notice.title}.pdf")
-        return response
+    if fmt in ("xlsx", "pdf"):  # as published: in Chinese whatever the page's language
+        with translation.override(NOTICE_LANGUAGE):
+            if fmt == "xlsx":
+                return xlsx_response(notice_workbook(notice), *download_name(notice, "xlsx"))
+            response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+            name, fallback = download_name(notice, "pdf")
+            response["Content-Disposition"] = disposition(name, fallback, attachment=False)
+            return response
     rows = notice_rows(notice)
     context = {
         "notice": notice,

@@ -26,15 +26,30 @@ from fucai.welfare.choices import ActivityKind, PostService
 from fucai.welfare.models import WelfareActivity, WelfarePost
 
 
-def _year(request: HttpRequest) -> int:
-    """`?year=` (2000 … this year); by default the year the network's pages open on."""
+def _year(request: HttpRequest) -> tuple[int, str]:
+    """`?year=` moved into 2000 … this year as the as-of days are (fucai.core.bounds), with a
+    notice when it was moved; by default the year the network's pages open on."""
+    from fucai.core.bounds import clamp_date
     from fucai.network.forms import default_as_of
 
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return default_as_of().year
-    return min(max(year, 2000), dt.date.today().year)
+        return default_as_of().year, ""
+    day, notice = clamp_date(dt.date(min(max(year, 1), 9999), 1, 1))
+    if notice:
+        notice = _("There is no year %(year)s here; showing %(shown)s.") % {
+            "year": year,
+            "shown": day.year,
+        }
+    return day.year, notice
+
+
+def year_end(year: int) -> dt.date:
+    """The day a year's posts are counted on: its last day, or today in the current year."""
+    from fucai.core.bounds import today
+
+    return min(dt.date(year, 12, 31), today())
 
 
 def may_record(user, city_id: int | None = None) -> bool:
@@ -60,7 +75,7 @@ def activities_of(user, year: int):
 @login_required
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year, notice = _year(request)
     activities = activities_of(request.user, year)
     kind = request.GET.get("kind")
     if kind in ActivityKind.values:
@@ -73,6 +88,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     totals = activities.aggregate(people=Sum("people_reached"))
     context = {
         "year": year,
+        "notice": notice,
         "kind": kind,
         "kinds": ActivityKind.choices,
         "activities": activities,
@@ -131,11 +147,14 @@ def activity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "welfare/activity_form.html", context, status=status)
 
 
-def posts_of(user, action: str = "view"):
-    """Stations that are 福彩公益驿站 (or have a welfare post's services recorded), in scope."""
+def posts_of(user, action: str = "view", open_on: dt.date | None = None):
+    """Stations that are 福彩公益驿站 (or have a welfare post's services recorded), in scope;
+    with `open_on`, only those open on that day (the network's one definition, `open_on`)."""
+    stations = Station.objects.restrict(user, action)
+    if open_on is not None:
+        stations = stations.open_on(open_on)
     return (
-        Station.objects.restrict(user, action)
-        .filter(Q(scene=StationScene.WELFARE_POST) | Q(welfare_post__isnull=False))
+        stations.filter(Q(scene=StationScene.WELFARE_POST) | Q(welfare_post__isnull=False))
         .select_related("city", "county", "welfare_post")
         .order_by("city__code", "code")
     )
@@ -149,7 +168,10 @@ def _services(station) -> list[str]:
 @login_required
 @require_GET
 def post_list(request: HttpRequest) -> HttpResponse:
-    stations = posts_of(request.user)
+    from fucai.network.forms import AsOfForm
+
+    as_of = AsOfForm.for_request(request)
+    stations = posts_of(request.user, open_on=as_of.as_of_date)
     city = request.GET.get("city")
     if city:
         stations = stations.filter(city__code=city)
@@ -157,13 +179,15 @@ def post_list(request: HttpRequest) -> HttpResponse:
         from fucai.core.excel import xlsx_response
         from fucai.welfare.exports import post_workbook
 
-        return xlsx_response(post_workbook(stations), f"{_('welfare-posts')}.xlsx")
+        day = as_of.as_of_date.isoformat()
+        return xlsx_response(post_workbook(stations), f"{_('welfare-posts')}-{day}.xlsx")
     rows = [(s, _services(s)) for s in stations]
     changeable = set(posts_of(request.user, CHANGE).values_list("pk", flat=True))
     context = {
         "rows": rows,
         "changeable": changeable,
         "with_services": sum(1 for _s, services in rows if services),
+        "as_of": as_of,
         "service_choices": PostService.choices,
     }
     return render(request, "welfare/post_list.html", context)
@@ -209,16 +233,18 @@ def _map_config(year: int) -> dict:
 @login_required
 @require_GET
 def welfare_map(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
-    return render(request, "welfare/map.html", {"year": year, "map_config": _map_config(year)})
+    year, notice = _year(request)
+    context = {"year": year, "notice": notice, "map_config": _map_config(year)}
+    return render(request, "welfare/map.html", context)
 
 
 @login_required
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """The activities of the year that have a place and the welfare posts, in the user's
-    scope, as compact rows for the map."""
-    year = _year(request)
+    scope, as compact rows for the map: the posts open at the end of the year (today in the
+    current year), so that a year before a post opened does not show it."""
+    year, _notice = _year(request)
     activities = (
         activities_of(request.user, year)
         .exclude(lon=None)
@@ -227,7 +253,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
         .values_list("lon", "lat", "pk", "title", "kind", "held_on", "people_reached")
     )
     labels = dict(ActivityKind.choices)
-    posts = posts_of(request.user).values_list("lon", "lat", "code", "name")
+    posts = posts_of(request.user, open_on=year_end(year)).values_list("lon", "lat", "code", "name")
     return JsonResponse(
         {
             "year": year,

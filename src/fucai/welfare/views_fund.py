@@ -20,15 +20,11 @@ from fucai.welfare.models import FundRate
 @login_required
 @require_GET
 def raised(request: HttpRequest) -> HttpResponse:
-    from fucai.analytics.backends import AnalyticsContext
-    from fucai.sales.cockpit import sales_span
-    from fucai.sales.forms import CockpitForm
     from fucai.sales.money import fen_to_wan
-    from fucai.welfare.fund import fund_raised
+    from fucai.sales.tables.cockpit import money
+    from fucai.welfare.fund import raised_as_asked
 
-    context = AnalyticsContext.current()
-    form = CockpitForm.for_request(request, sales_span(context))
-    result = fund_raised(request.user, form.as_of_date, context)
+    form, result = raised_as_asked(request.user, request.GET)
     if request.GET.get("format") == "xlsx":
         from fucai.core.excel import xlsx_response
         from fucai.welfare.fund import fund_workbook
@@ -44,9 +40,12 @@ def raised(request: HttpRequest) -> HttpResponse:
     page = {
         "form": form,
         "result": result,
-        "total_wan": fen_to_wan(result.total.fund_fen),
-        "prior_wan": fen_to_wan(result.total.prior_fund_fen),
-        "sales_wan": fen_to_wan(result.total.sales_fen),
+        # the cockpit's headline amounts (亿元 from one 亿 up, else 万元; thousands separators)
+        "fund": money(result.total.fund_fen),
+        "prior": money(result.total.prior_fund_fen, unit_of=result.total.fund_fen),
+        "sales": money(result.total.sales_fen),
+        # a year earlier without any sales (before the data begin): no figure, not 0.00
+        "has_prior": bool(result.total.prior_sales_fen),
         "chart": chart,
     }
     return render(request, "welfare/raised.html", page)

@@ -18,7 +18,9 @@ application → review → approval → payment, or rejection; every step a Gran
   Its budget cannot be lowered below what its grants committed and paid (`over_budget`, the
   same rule as an approval's) unless an override reason is given (a ProjectBudgetOverride).
 - Duplicate applications: the same ID number applied for in the same year in another city is
-  found by the blind index (never the number) and told without naming that city's record.
+  found by the blind index (never the number) and told without naming that city's record; in
+  the same city the household is found by the blind index and reused (`household_of`), and its
+  second application of the year is flagged too (`duplicate_in_city`).
 
 Money is integer fen; yuan are Decimal fen / 100 (exact, no rounding).
 """
@@ -105,6 +107,57 @@ def duplicate_elsewhere(household, year: int) -> bool:
 DUPLICATE_MESSAGE = gettext_lazy(
     "An application with this ID number exists this year in another city."
 )
+DUPLICATE_IN_CITY_MESSAGE = gettext_lazy(
+    "This household has another application this year in this city: check it is not a duplicate."
+)
+
+
+def duplicate_in_city(household, year: int, exclude_pk: int | None = None) -> bool:
+    """Whether the household (the same record: one per ID number and city) has another grant of
+    `year` in its city, not rejected."""
+    from fucai.welfare.models import Grant
+
+    grants = Grant.objects.filter(year=year, household=household).exclude(status=S.REJECTED)
+    return grants.exclude(pk=exclude_pk).exists()
+
+
+def household_of(city, *, id_number: str, village: str, **fields):
+    """The city's household with this ID number (found by the blind index, never by reading
+    the numbers), or a new one with the given fields. An existing household keeps its record:
+    a second application does not overwrite the first one's details."""
+    from fucai.core.personal import equal_to
+    from fucai.welfare.models import Household
+
+    found = Household.objects.filter(equal_to(Household, "id_number", id_number), city=city)
+    existing = found.order_by("pk").first()
+    if existing is not None:
+        return existing
+    return Household.objects.create(city=city, village=village, id_number=id_number, **fields)
+
+
+def application_warnings(grant) -> list[str]:
+    """What the officer is told after recording an application (it is recorded all the same):
+    a possible duplicate, an amount over what is left of the project's budget (the approval's
+    rule, `over_budget`, which refuses it later without an override)."""
+    warnings = []
+    if grant.duplicate_elsewhere:
+        warnings.append(str(DUPLICATE_MESSAGE))
+    if grant.duplicate_in_city:
+        warnings.append(str(DUPLICATE_IN_CITY_MESSAGE))
+    totals = project_totals(grant.project)
+    over = over_budget(totals["budget"], totals["paid"], totals["committed"], grant.amount_fen)
+    if over:
+        warnings.append(
+            _(
+                "This amount is %(over)s yuan more than what is left of the project's budget "
+                "(%(left)s yuan): its approval will need a reason to override the budget."
+            )
+            % {
+                "over": f"{yuan(over):,.2f}",
+                "left": f"{yuan(totals['budget'] - totals['paid'] - totals['committed']):,.2f}",
+            }
+        )
+    return warnings
 
 
 @transaction.atomic
@@ -147,6 +200,7 @@ def apply(
     )
     if household is not None:
         grant.duplicate_elsewhere = duplicate_elsewhere(household, applied_on.year)
+        grant.duplicate_in_city = duplicate_in_city(household, applied_on.year)
         _mark_duplicates(household, applied_on.year)
     grant.save()
     _step(grant, K.APPLICATION, user, applied_on, note)
@@ -485,11 +539,11 @@ def publish_notice(user, city, grants, draft: NoticeDraft):
     from fucai.welfare.models import Notice
 
     _check_officer(user, city.pk)
+    if draft.ends_on < draft.starts_on:  # said first: whatever the grants, the dates are wrong
+        raise Refused(_("The notice period ends before it starts."))
     grants = list(grants)
     if not grants:
         raise Refused(_("A notice lists at least one approved grant."))
-    if draft.ends_on < draft.starts_on:
-        raise Refused(_("The notice period ends before it starts."))
     for grant in grants:
         if grant.project.city_id != city.pk or grant.status != S.APPROVED or grant.notice_id:
             raise Refused(_("A notice lists approved grants of its city not noticed yet."))

@@ -7,8 +7,10 @@ from collections import defaultdict
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fucai.core.audit import shown_changes
+from fucai.core.choices import ChangeAction
 
 register = template.Library()
 
@@ -70,15 +72,29 @@ def _display(field, value, cache: dict | None = None) -> str:
     return str(value)
 
 
+# where personal data was shown in full (the `reason` of personal_data_viewed), as people read it
+VIEW_REASONS = {
+    "station page": gettext_lazy("the station's page"),
+    "household page": gettext_lazy("the household's page"),
+    "admin form": gettext_lazy("the administration form"),
+}
+
+
 def describe_changes(change, cache: dict | None = None, user=None) -> list[dict]:
     """The field-level before/after of an audit record as `user` may read it, with field names
     and readable values; `cache` keeps names of related objects across records (for exports)."""
     model = change.object_type.model_class()
     rows = []
+    viewed = change.action == ChangeAction.VIEW
     for name, pair in shown_changes(model, change.changes, user).items():
         before, after = ([*list(pair), None, None])[:2]
         field = _field(model, name)
         label = str(field.verbose_name) if field is not None else name
+        if viewed:  # what was shown (masked here) and where: no before, no arrow
+            if name == "reason":
+                label, after = _("Shown on"), str(VIEW_REASONS.get(after, after))
+            rows.append({"field": label, "shown": _display(field, after, cache), "viewed": True})
+            continue
         rows.append(
             {
                 "field": label,

@@ -237,3 +237,47 @@ def test_a_manager_sees_the_changes_of_their_stations_only(network, market_manag
 def test_an_owner_sees_the_changes_of_their_station_only(network, owner_user):
     visible = ObjectChange.objects.restrict(owner_user)
     assert set(visible.values_list("station_id", flat=True)) == {network["stations"]["xingguo"].pk}
+
+
+def test_the_stored_object_text_is_in_the_default_language_whatever_the_users(
+    ganzhou, ganzhou_welfare
+):
+    from django.utils import translation
+
+    from fucai.welfare.models import Grant, Project
+
+    project = Project.objects.create(
+        city=ganzhou, name="测试项目", kind="other", budget_fen=100, source_year=2023
+    )
+    with translation.override("en"), acting_as(ganzhou_welfare, "web"):
+        grant = Grant.objects.create(
+            project=project,
+            recipient_kind="organisation",
+            organisation="测试养老院",
+            year=2023,
+            amount_fen=100,
+            applied_on=dt.date(2023, 5, 2),
+            entered_by=ganzhou_welfare,
+        )
+        assert str(grant) == f"Grant {grant.pk}"  # the user reads English
+    [record] = changes_of(grant)
+    assert record.object_repr == f"资助 {grant.pk}"
+
+
+def test_a_personal_data_shown_record_reads_what_was_shown_and_where_not_as_a_change(
+    client, network, ganzhou_user
+):
+    from django.urls import reverse
+
+    from fucai.core.templatetags.fucai_ui import describe_changes
+
+    client.force_login(ganzhou_user)
+    client.post(reverse("network:owner_phone", args=["36110214"]), headers={"HX-Request": "true"})
+    [record] = ObjectChange.objects.filter(action="view")
+    rows = describe_changes(record, user=ganzhou_user)
+    assert [(r["field"], r["shown"]) for r in rows] == [
+        ("电话", "138****5678"),
+        ("查看位置", "站点页面"),
+    ]
+    page = client.get("/audit/?action=view").content.decode()
+    assert "查看位置" in page and "站点页面" in page and "— → 138" not in page

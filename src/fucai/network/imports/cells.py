@@ -12,14 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from fucai.core.bounds import SMALL_INT_MAX, date_problem, text_problem
-from fucai.core.personal import Kind, is_masked, mask
+from fucai.core.personal import Kind, id_number_problem, is_masked, mask, phone_problem
 from fucai.network.imports.layout import NO_WORDS, YES_WORDS
 from fucai.network.imports.reading import cell_text
 
 COORD_PLACES = Decimal("0.000001")
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 0{1,2}:00(?::00)?)?$")
-_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
 
 
 class CellError(ValueError):
@@ -140,10 +138,9 @@ def phone(value) -> str | Masked:
         return ""
     if is_masked(text):
         return Masked(text)
-    if not _PHONE_RE.match(text):
-        raise CellError(
-            _("Not a phone number: “%(v)s” (a mobile number has 11 digits).") % {"v": text}
-        )
+    problem = phone_problem(text)
+    if problem:
+        raise CellError(problem)
     return text
 
 
@@ -160,8 +157,9 @@ def id_number(value) -> str | Masked:
         return ""
     if is_masked(text):
         return Masked(text)
-    if not _ID_RE.match(text):
-        raise CellError(_("An ID number has 18 characters: 17 digits and a digit or X."))
+    problem = id_number_problem(text)
+    if problem:
+        raise CellError(problem)
     return text
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -29,20 +30,15 @@ def get_raised(
     request, as_of: dt.date | None = None, by: Literal["city", "game"] | None = None
 ) -> dict:
     """Σ sales × the game's fund rate on the sale's day, year to date as of `as_of` (default:
-    the last day with sales) and a year earlier, in your scope: totals in yuan (strings with
+    the last day with sales; a day outside the sales moves to the nearest sales day, and
+    `notice` says so) and a year earlier, in your scope: totals in yuan (strings with
     two decimals) and fen, `rows` by `by` (city or game), or both lists without it. City rows
     need the whole city."""
-    from fucai.analytics.backends import AnalyticsContext
-    from fucai.core.bounds import clamp_date
-    from fucai.sales.cockpit import sales_span
-    from fucai.sales.forms import CockpitForm
-    from fucai.welfare.fund import fund_raised
+    from fucai.welfare.fund import raised_as_asked
 
-    context = AnalyticsContext.current()
-    if as_of is None:
-        as_of = CockpitForm(span=sales_span(context)).as_of_date
-    as_of, _notice = clamp_date(as_of)
-    return fund_raised(auth_user(request), as_of, context).to_dict(by)
+    data = {"as_of": as_of.isoformat()} if as_of else None
+    _form, result = raised_as_asked(auth_user(request), data)
+    return result.to_dict(by)
 
 
 @router.get("/activities", summary="福彩公益行 activities and publicity placements of a year")
@@ -56,24 +52,26 @@ def get_activities(request, year: int) -> dict:
     from fucai.welfare.views_activity import activities_of
 
     if not 2000 <= year <= 2100:
-        raise HttpError(422, "year must be between 2000 and 2100")
+        raise HttpError(422, _("The year is between 2000 and 2100."))
     return activity_summary(activities_of(auth_user(request), year), year)
 
 
 @router.get("/posts", summary="福彩公益驿站 and their services")
-def get_posts(request) -> list[dict]:
+def get_posts(request, as_of: dt.date | None = None) -> list[dict]:
     """The stations you see that are welfare posts: code, name, city and county adcodes, status,
-    the services offered (codes of the choice list) and the opening note."""
+    the services offered (codes of the choice list) and the opening note; with `as_of`, only
+    those open on that day (as the posts' page)."""
     from fucai.welfare.activities import post_rows
     from fucai.welfare.views_activity import posts_of
 
-    return post_rows(posts_of(auth_user(request)))
+    day = clamp_date(as_of)[0] if as_of else None
+    return post_rows(posts_of(auth_user(request), open_on=day))
 
 
 def _user(request):
     user = auth_user(request)
     if not grant_for(user).can(WELFARE_AFFAIRS):
-        raise HttpError(403, "Your role does not keep welfare grants.")
+        raise HttpError(403, _("Your role does not keep welfare grants."))
     return user
 
 
@@ -96,6 +94,7 @@ def _grant_dict(grant) -> dict:
         "paid_on": grant.paid_on.isoformat() if grant.paid_on else None,
         "paid_yuan": str(yuan(grant.paid_fen)) if grant.paid_fen is not None else None,
         "duplicate_elsewhere": grant.duplicate_elsewhere,
+        "duplicate_in_city": grant.duplicate_in_city,
         "notice": grant.notice_id,
     }
 
@@ -266,7 +265,7 @@ def post_grant_step(request, grant_id: int, payload: StepIn) -> dict:
     user = _user(request)
     grant = _one(Grant, user, grant_id)
     if payload.step not in STEPS:
-        raise HttpError(422, "step is one of review, approval, payment, rejection")
+        raise HttpError(422, _("The step is one of review, approval, payment, rejection."))
     _checked_day(payload.on)
     try:
         STEPS[payload.step](user, grant, payload.dict())

@@ -12,6 +12,8 @@ from fucai.welfare.choices import ObjectionOutcome, ProjectKind, ProjectStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
 NOTE = forms.Textarea(attrs={"rows": 2})
+# the workflow's sentence (Django's own Chinese one ends with an ASCII full stop)
+AMOUNT_ERRORS = {"max_decimal_places": _("An amount has at most two decimals (fen).")}
 
 
 class Styled(forms.Form):
@@ -24,7 +26,7 @@ class StepForm(Styled):
     """Review, approve, reject or pay a grant."""
 
     step = forms.ChoiceField(
-        label=_("step"),
+        label=_("Step"),
         choices=[
             ("review", _("Review")),
             ("approval", _("Approval")),
@@ -32,10 +34,10 @@ class StepForm(Styled):
             ("rejection", _("Rejection")),
         ],
     )
-    on = BoundedDateField(label=_("on"), widget=DATE)
-    note = forms.CharField(label=_("note"), widget=NOTE, required=False, max_length=2000)
+    on = BoundedDateField(label=_("Day of the step"), widget=DATE)
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False, max_length=2000)
     override_reason = forms.CharField(
-        label=_("reason to go over the budget"),
+        label=_("Reason to go over the budget"),
         widget=NOTE,
         required=False,
         max_length=2000,
@@ -47,58 +49,86 @@ class StepForm(Styled):
         if status is not None:  # offer only the steps the grant's status allows
             from fucai.welfare.workflow import STEP_FROM
 
+            # offered: only these; accepted: any step, so that the workflow's refusal (the one
+            # definition, with its sentence) answers a step the status does not allow
             field = self.fields["step"]
-            field.choices = [(k, v) for k, v in field.choices if status in STEP_FROM[k]]
+            field.widget.choices = [(k, v) for k, v in field.choices if status in STEP_FROM[k]]
 
 
 class ApplicationForm(Styled):
     """An application: a project of one's cities, a household (new) or an organisation."""
 
-    project = forms.ModelChoiceField(label=_("project"), queryset=None)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
     amount = forms.DecimalField(
-        label=_("amount (yuan)"), min_value=0.01, decimal_places=2, max_digits=12
+        label=_("Amount (yuan)"),
+        min_value=0.01,
+        decimal_places=2,
+        max_digits=12,
+        error_messages=AMOUNT_ERRORS,
     )
-    applied_on = BoundedDateField(label=_("applied on"), widget=DATE)
+    applied_on = BoundedDateField(label=_("Applied on"), widget=DATE)
     organisation = forms.CharField(
-        label=_("organisation"),
+        label=_("Organisation"),
         required=False,
         max_length=120,
         help_text=_("For a grant to an organisation; leave empty for a household."),
     )
-    village = forms.CharField(label=_("village or community"), max_length=60)
-    name = forms.CharField(label=_("head of household"), required=False, max_length=40)
+    village = forms.CharField(label=_("Village or community"), max_length=60)
+    name = forms.CharField(label=_("Head of household"), required=False, max_length=40)
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=18)
-    phone = forms.CharField(label=_("phone"), required=False, max_length=20)
-    address = forms.CharField(label=_("address"), required=False, max_length=120)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    address = forms.CharField(label=_("Address"), required=False, max_length=120)
     circumstances = forms.CharField(
-        label=_("circumstances"), required=False, widget=NOTE, max_length=2000
+        label=_("Circumstances"), required=False, widget=NOTE, max_length=2000
     )
-    note = forms.CharField(label=_("note"), widget=NOTE, required=False, max_length=2000)
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False, max_length=2000)
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects.filter(status=ProjectStatus.OPEN)
 
     def clean(self):
+        from fucai.core.personal import id_number_problem, phone_problem
+
         data = super().clean()
-        if not data.get("organisation"):
-            for name in ("name", "id_number"):
-                if not data.get(name):
-                    self.add_error(name, _("A household's application needs this."))
-            number = (data.get("id_number") or "").strip().upper()
-            if number and (len(number) != 18 or not number[:17].isdigit()):
-                self.add_error("id_number", _("An ID number has 18 characters."))
+        number = (data.get("id_number") or "").replace(" ", "").strip().upper()
+        phone = (data.get("phone") or "").replace(" ", "").strip()
+        if "id_number" in data:
+            data["id_number"] = number
+        if "phone" in data:
+            data["phone"] = phone
+        if data.get("organisation"):
+            if any(data.get(name) for name in HOUSEHOLD_INPUTS):
+                self.add_error(
+                    "organisation",
+                    _(
+                        "Fill in either the organisation or the household, not both: a grant "
+                        "goes to one recipient."
+                    ),
+                )
+            return data
+        for name in ("name", "id_number"):
+            if not data.get(name):
+                self.add_error(name, _("A household's application needs this."))
+        for name, problem in (("id_number", id_number_problem), ("phone", phone_problem)):
+            sentence = problem(data.get(name) or "")
+            if sentence:
+                self.add_error(name, sentence)
         return data
+
+
+# the household's fields of an application (an organisation's has none of them)
+HOUSEHOLD_INPUTS = ("name", "id_number", "phone", "address", "circumstances")
 
 
 class NoticeForm(Styled):
     """A public notice of the approved grants of one project not noticed yet."""
 
-    project = forms.ModelChoiceField(label=_("project"), queryset=None)
-    title = forms.CharField(label=_("title"), max_length=160)
-    starts_on = forms.DateField(label=_("notice starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("notice ends on"), widget=DATE)
-    contact = forms.CharField(label=_("contact for objections"), max_length=160)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=160)
+    starts_on = forms.DateField(label=_("Notice starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Notice ends on"), widget=DATE)
+    contact = forms.CharField(label=_("Contact for objections"), max_length=160)
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,15 +136,15 @@ class NoticeForm(Styled):
 
 
 class ObjectionForm(Styled):
-    received_on = BoundedDateField(label=_("received on"), widget=DATE)
-    objector = forms.CharField(label=_("objector"), required=False, max_length=40)
-    text = forms.CharField(label=_("objection"), widget=NOTE, max_length=4000)
+    received_on = BoundedDateField(label=_("Received on"), widget=DATE)
+    objector = forms.CharField(label=_("Objector (who objected)"), required=False, max_length=40)
+    text = forms.CharField(label=_("Objection"), widget=NOTE, max_length=4000)
 
 
 class ResolveForm(Styled):
-    outcome = forms.ChoiceField(label=_("outcome"), choices=ObjectionOutcome.choices)
-    resolution = forms.CharField(label=_("resolution"), widget=NOTE, max_length=4000)
-    on = BoundedDateField(label=_("resolved on"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ObjectionOutcome.choices)
+    resolution = forms.CharField(label=_("Resolution"), widget=NOTE, max_length=4000)
+    on = BoundedDateField(label=_("Resolved on"), widget=DATE)
 
 
 class ProjectForm(Styled):
@@ -122,35 +152,39 @@ class ProjectForm(Styled):
     also asks the first status and day; editing the reason to lower the budget below what the
     grants committed and paid (fucai.welfare.workflow decides whether it is needed)."""
 
-    city = forms.ModelChoiceField(label=_("city"), queryset=None)
-    name = forms.CharField(label=_("name"), max_length=120)
-    kind = forms.ChoiceField(label=_("kind"), choices=ProjectKind.choices)
+    city = forms.ModelChoiceField(label=_("City"), queryset=None)
+    name = forms.CharField(label=_("Project name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProjectKind.choices)
     village = forms.CharField(
-        label=_("village or community"),
+        label=_("Village or community"),
         max_length=60,
         required=False,
         help_text=_("Where the project is carried out (empty: across the city)."),
     )
     budget = forms.DecimalField(
-        label=_("budget (yuan)"), min_value=0.01, decimal_places=2, max_digits=14
+        label=_("Budget (yuan)"),
+        min_value=0.01,
+        decimal_places=2,
+        max_digits=14,
+        error_messages=AMOUNT_ERRORS,
     )
     source_year = forms.IntegerField(
-        label=_("source year"),
+        label=_("Source year"),
         min_value=2000,
         max_value=2100,
         help_text=_("The year of the welfare fund the budget comes from."),
     )
     description = forms.CharField(
-        label=_("description"), widget=NOTE, required=False, max_length=4000
+        label=_("Description"), widget=NOTE, required=False, max_length=4000
     )
     status = forms.ChoiceField(
-        label=_("status"),
+        label=_("Status"),
         choices=[(s, ProjectStatus(s).label) for s in (ProjectStatus.PLANNED, ProjectStatus.OPEN)],
     )
-    on = BoundedDateField(label=_("on"), widget=DATE)
-    note = forms.CharField(label=_("note"), widget=NOTE, required=False, max_length=2000)
+    on = BoundedDateField(label=_("Day of the status"), widget=DATE)
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False, max_length=2000)
     override_reason = forms.CharField(
-        label=_("reason to lower the budget below committed and paid"),
+        label=_("Reason to lower the budget below committed and paid"),
         widget=NOTE,
         required=False,
         max_length=2000,
@@ -168,14 +202,14 @@ class ProjectForm(Styled):
 class ProjectMoveForm(Styled):
     """Move a project on: only the statuses its status leads to are offered."""
 
-    to_status = forms.ChoiceField(label=_("new status"), choices=ProjectStatus.choices)
-    on = BoundedDateField(label=_("on"), widget=DATE)
-    note = forms.CharField(label=_("note"), widget=NOTE, required=False, max_length=2000)
+    to_status = forms.ChoiceField(label=_("New status"), choices=ProjectStatus.choices)
+    on = BoundedDateField(label=_("Day of the status"), widget=DATE)
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False, max_length=2000)
 
     def __init__(self, *args, status: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if status is not None:
             from fucai.welfare.workflow import PROJECT_MOVES
 
-            field = self.fields["to_status"]
-            field.choices = [(k, v) for k, v in field.choices if k in PROJECT_MOVES[status]]
+            field = self.fields["to_status"]  # offered: these; refused: by the workflow
+            field.widget.choices = [(k, v) for k, v in field.choices if k in PROJECT_MOVES[status]]

@@ -270,6 +270,9 @@ class Grant(models.Model):
     duplicate_elsewhere = models.BooleanField(
         _("same ID number applied this year in another city"), default=False
     )
+    duplicate_in_city = models.BooleanField(
+        _("the same household applied this year in this city already"), default=False
+    )
     notice = models.ForeignKey(
         Notice,
         verbose_name=_("public notice"),

@@ -156,3 +156,36 @@ def test_the_api_and_the_command_give_the_activities_and_posts_in_scope(
     call_command("welfare", "activities", "--year", "2023", "--format", "json", stdout=out)
     whole = json.loads(out.getvalue())
     assert whole["activities"] == 3 and whole["people_reached"] == 1200 * 2 + 80
+
+
+def test_the_posts_are_the_stations_open_on_the_day_and_the_map_keeps_a_year_before_them_empty(
+    client, world, jiujiang_user
+):
+    from fucai.network.choices import StationStatus
+
+    late = make_station(
+        "36049902", "360403", opened=dt.date(2023, 6, 1), scene=StationScene.WELFARE_POST
+    )
+    closed = make_station("36049903", "360403", scene=StationScene.WELFARE_POST)
+    closed.transition(StationStatus.CLOSED, dt.date(2023, 1, 10))
+    client.force_login(jiujiang_user)
+    spring = client.get(reverse("welfare:post_list"), {"as_of": "2023-03-01"}).content.decode()
+    assert "36049901" in spring and late.code not in spring and closed.code not in spring
+    assert '<span class="fc-amount" id="post-count">1</span>' in spring
+    summer = client.get(reverse("welfare:post_list"), {"as_of": "2023-07-01"}).content.decode()
+    assert '<span class="fc-amount" id="post-count">2</span>' in summer
+    codes = lambda year: [p[2] for p in client.get(  # noqa: E731
+        reverse("welfare:map_data"), {"year": year}).json()["posts"]]  # fmt: skip
+    # opened 2022-05-01 (two of them, one closed on 2023-01-10) and 2023-06-01
+    assert codes(2021) == [] and codes(2022) == ["36049901", closed.code]
+    assert sorted(codes(2023)) == ["36049901", late.code]
+    api = client.get("/api/welfare/posts", {"as_of": "2023-03-01"}).json()
+    assert [p["station"] for p in api] == ["36049901"]
+
+
+def test_a_year_before_2000_is_moved_to_2000_and_the_page_says_so(client, world, jiujiang_user):
+    client.force_login(jiujiang_user)
+    page = client.get(reverse("welfare:map"), {"year": 1900}).content.decode()
+    assert 'value="2000"' in page and "没有 1900 年的记录，显示 2000 年。" in page
+    listed = client.get(reverse("welfare:activity_list"), {"year": 1900}).content.decode()
+    assert "没有 1900 年的记录，显示 2000 年。" in listed

@@ -184,3 +184,34 @@ def test_a_categorys_rate_applies_to_its_games_without_a_rate_of_their_own(conte
     )
     with pytest.raises(ValidationError):
         both.full_clean()
+
+
+# -- the page and the API agree on the day ---------------------------------------------------------
+def test_the_api_moves_a_day_before_the_sales_to_the_first_sales_day_as_the_page_does(
+    client, context, rates, province_admin
+):
+    client.force_login(province_admin)
+    answer = client.get("/api/welfare/raised?as_of=2001-01-01").json()
+    page = client.get("/welfare/raised/?as_of=2001-01-01").content.decode()
+    assert answer["as_of"] == "2022-01-01"  # where the store's sales begin
+    assert answer["notice"] == "销售数据始于 2022-01-01，已显示该日。"
+    assert answer["notice"] in page and 'value="2022-01-01"' in page
+    plain = client.get("/api/welfare/raised?as_of=2023-08-15").json()  # the last sales day
+    assert plain["as_of"] == "2023-08-15" and plain["notice"] is None
+
+
+def test_the_page_shows_amounts_with_their_unit_and_a_dash_for_a_year_without_sales(
+    client, context, rates, province_admin
+):
+    from django.conf import settings
+
+    client.force_login(province_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    early = client.get("/welfare/raised/?as_of=2022-12-31").content.decode()
+    assert '<span class="fc-amount" id="fund-prior">—</span>' in early
+    # 800.00 + 999.00 yuan of 双色球 at 0.35: 629.65 yuan, 0.06 万元 (the cockpit's unit)
+    assert '<span class="fc-amount" id="fund-total">0.06</span><span class="fc-unit">10k yuan' in (
+        early
+    )
+    page = client.get("/welfare/raised/?as_of=2023-08-15").content.decode()
+    assert '<td data-label="Sales (yuan)" class="text-end">1,666.74</td>' in page

@@ -239,7 +239,8 @@ def test_a_province_welfare_officer_sees_households_masked_and_cannot_show_them(
     client.force_login(province)
     page = client.get(f"/welfare/households/{household.pk}/").content.decode()
     assert "测**" in page and 'id="show-household"' not in page
-    assert client.post(f"/welfare/households/{household.pk}/show/").status_code == 403
+    shown = client.post(f"/welfare/households/{household.pk}/show/")  # back to the masked page
+    assert shown.status_code == 302 and shown["Location"] == f"/welfare/households/{household.pk}/"
 
 
 def test_jiujiangs_officer_and_ganzhous_market_manager_see_no_ganzhou_beneficiary(
@@ -356,16 +357,7 @@ def test_the_steps_through_the_pages_and_the_api(client, officers, project, hous
 
 def test_an_application_through_the_page_encrypts_the_household(client, officers, project):
     client.force_login(officers[0])
-    data = {
-        "project": project.pk,
-        "amount": "1000.00",
-        "applied_on": "2023-05-02",
-        "village": "测试新村",
-        "name": "测试申请人",
-        "id_number": "360732198001011239",
-        "phone": "19900004444",
-    }
-    response = client.post("/welfare/grants/new/", data)
+    response = client.post("/welfare/grants/new/", _application(project))
     assert response.status_code == 302
     grant = Grant.objects.get()
     assert (grant.amount_fen, grant.entered_by, grant.household.name) == (
@@ -421,3 +413,179 @@ def test_the_demo_id_numbers_check_character_is_wrong_on_purpose():
     numbers = [id_number(rng, "360732") for _ in range(200)]
     assert all(n[-1] != id_check_character(n[:17]) for n in numbers)
     assert id_check_character("11010519491231002") == "X"  # GB 11643's own example
+
+
+# -- the fixes of the tester's report ------------------------------------------------------------
+def _application(project, **changes) -> dict:
+    data = {
+        "project": project.pk,
+        "amount": "1000.00",
+        "applied_on": "2023-05-02",
+        "village": "测试新村",
+        "name": "测试申请人",
+        "id_number": "360732198001011239",
+        "phone": "19900004444",
+    }
+    return data | changes
+
+
+def test_an_application_refuses_a_letter_inside_the_id_number_and_a_phone_of_letters(
+    client, officers, project
+):
+    client.force_login(officers[0])
+    page = client.post(
+        "/welfare/grants/new/", _application(project, id_number="36070219900101123A", phone="abc")
+    )
+    assert page.status_code == 400 and not Grant.objects.exists()
+    text = page.content.decode()
+    assert "身份证号为 18 位：17 位数字加 1 位数字或 X。" in text
+    assert "不是电话号码：“abc”" in text
+
+
+def test_an_application_accepts_a_wrong_check_character_and_a_landline(client, officers, project):
+    number = "360732198001011239"
+    wrong = "0" if id_check_character(number[:17]) != "0" else "1"
+    client.force_login(officers[0])
+    data = _application(project, id_number=number[:17] + wrong, phone="0797-8123456")
+    assert client.post("/welfare/grants/new/", data).status_code == 302
+    assert Grant.objects.get().household.id_number == number[:17] + wrong
+
+
+def test_an_application_with_an_organisation_and_a_household_is_refused(client, officers, project):
+    client.force_login(officers[0])
+    page = client.post("/welfare/grants/new/", _application(project, organisation="测试养老院"))
+    assert page.status_code == 400 and not Grant.objects.exists()
+    assert "机构与家庭只能填写其一" in page.content.decode()
+
+
+def test_the_same_household_applying_again_this_year_is_reused_and_flagged(
+    client, officers, project
+):
+    client.force_login(officers[0])
+    first = client.post("/welfare/grants/new/", _application(project))
+    assert first.status_code == 302
+    again = client.post("/welfare/grants/new/", _application(project, amount="500.00"), follow=True)
+    assert Household.objects.count() == 1
+    one, two = Grant.objects.order_by("pk")
+    assert one.household_id == two.household_id
+    assert (one.duplicate_in_city, two.duplicate_in_city) == (False, True)
+    assert "该家庭本年度在本市已有另一份申请" in again.content.decode()
+    listed = client.get("/welfare/grants/?duplicate=1").content.decode()
+    assert f"/welfare/grants/{two.pk}/" in listed and f"/welfare/grants/{one.pk}/" not in listed
+
+
+def test_an_application_over_what_is_left_of_the_budget_is_recorded_with_a_warning(
+    client, officers, project
+):
+    client.force_login(officers[0])
+    page = client.post("/welfare/grants/new/", _application(project, amount="3500.00"), follow=True)
+    assert Grant.objects.get().amount_fen == 350_000
+    assert "超出项目预算余额（3,000.00 元）500.00 元" in page.content.decode()
+
+
+def test_a_refused_step_shows_the_grant_page_with_only_the_allowed_steps(
+    client, officers, project, household
+):
+    grant = _applied(officers, project, household)
+    client.force_login(officers[0])
+    page = client.post(
+        f"/welfare/grants/{grant.pk}/step/", {"step": "review", "on": "2023-05-05", "note": ""}
+    )
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "审核人不能是录入该申请的人" in text
+    assert 'value="review"' in text and 'value="rejection"' in text
+    assert 'value="approval"' not in text and 'value="payment"' not in text
+
+
+def test_a_refused_project_move_offers_only_the_allowed_moves(client, officers, project):
+    client.force_login(officers[0])
+    page = client.post(
+        f"/welfare/projects/{project.pk}/status/", {"to_status": "planned", "on": "2023-05-05"}
+    )
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "处于“实施中”的项目不能变为“计划中”" in text
+    assert 'value="completed"' in text and 'value="closed"' in text
+    assert 'value="planned"' not in text and 'value="open"' not in text
+
+
+def test_a_province_officer_asking_to_show_a_household_is_sent_back_to_its_page(client, household):
+    client.force_login(make_user("province_welfare", Role.WELFARE))
+    page = client.post(f"/welfare/households/{household.pk}/show/", follow=True)
+    assert page.redirect_chain == [(f"/welfare/households/{household.pk}/", 302)]
+    text = page.content.decode()
+    assert "仅该家庭所在市的公益专员可查看。" in text and GZ_NAME not in text
+    assert not ObjectChange.objects.filter(action=ChangeAction.VIEW).exists()
+
+
+def test_the_api_refuses_a_role_without_welfare_affairs_in_chinese(client, ganzhou_user):
+    client.force_login(ganzhou_user)
+    answer = client.get("/api/welfare/grants")
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "您的角色不负责公益金资助。"
+
+
+def test_a_notice_read_in_english_is_published_in_chinese_with_a_meaningful_file_name(
+    client, officers, project, household
+):
+    from django.conf import settings
+
+    grant = _approved(officers, project, household)
+    notice = _noticed(officers, grant)
+    workflow.record_objection(officers[0], grant, received_on=D(2023, 5, 12), text="异议")
+    client.force_login(officers[0])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"/welfare/notices/{notice.pk}/"
+    page = client.get(url).content.decode()
+    assert "赣州市福利彩票发行中心" in page and "Issuance Centre" not in page
+    assert "测试困难家庭救助" in page and f'href="/welfare/grants/{grant.pk}/"' in page
+    sheet = client.get(url + "?format=xlsx")
+    cells = _cells(sheet.content)
+    assert "赣州市福利彩票发行中心" in cells and "公示期：2023-05-11 至 2023-05-17" in cells
+    assert f'filename="notice-{notice.pk}-2023-05-11.xlsx"' in sheet["Content-Disposition"]
+    pdf = client.get(url + "?format=pdf")
+    assert f'filename="notice-{notice.pk}-2023-05-11.pdf"' in pdf["Content-Disposition"]
+
+
+def test_the_notices_objection_sentence_is_left_aligned_in_the_pdf(
+    officers, project, household, monkeypatch
+):
+    from fpdf import FPDF
+
+    from fucai.welfare.notices import notice_pdf
+
+    aligned = []
+    real = FPDF.multi_cell
+
+    def spy(self, w, h=None, text="", *args, **kwargs):
+        aligned.append((text, str(kwargs.get("align", "J"))))
+        return real(self, w, h, text, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "multi_cell", spy)
+    notice_pdf(_noticed(officers, _approved(officers, project, household)))
+    [objection] = [a for t, a in aligned if "测试中心 0797-0000000" in t]
+    assert objection == "L"
+
+
+def test_an_amount_with_three_decimals_is_refused_with_a_chinese_full_stop(
+    client, officers, project
+):
+    client.force_login(officers[0])
+    page = client.post("/welfare/grants/new/", _application(project, amount="10.123"))
+    text = page.content.decode()
+    assert page.status_code == 400 and "金额最多两位小数（分）。" in text
+    assert "确认小数不超过 2 位." not in text
+
+
+def test_reversed_notice_dates_are_told_even_without_an_approved_grant(client, officers, project):
+    client.force_login(officers[0])
+    data = {
+        "project": project.pk,
+        "title": "测试公示",
+        "starts_on": "2023-05-17",
+        "ends_on": "2023-05-11",
+        "contact": "测试中心",
+    }
+    page = client.post("/welfare/notices/new/", data)
+    assert page.status_code == 400 and "公示结束日期早于开始日期。" in page.content.decode()

@@ -9,8 +9,10 @@
     textStyle: { fontFamily: fucai.FONT },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { top: 0 },
-    grid: { left: 4, right: 16, top: 28, bottom: 4, containLabel: true },
-    xAxis: { type: "value" },
+    // room on the right for the last value label; fewer labels on a phone
+    grid: { left: 4, right: 28, top: 28, bottom: 4, containLabel: true },
+    xAxis: { type: "value", splitNumber: el.clientWidth < 480 ? 3 : 5,
+             axisLabel: { hideOverlap: true } },
     yAxis: { type: "category", inverse: true, data: data.cities, axisLabel: { interval: 0 } },
     series: [
       { name: data.labels.fund, type: "bar", data: data.fund, barMaxWidth: 16,
