@@ -285,6 +285,12 @@ def check_not_self(granter, user, message) -> None:
         _refuse(message)
 
 
+# Roles only the province's user administrators give (or take away), whatever their city: a
+# city's welfare officer sees its beneficiaries unmasked, and whoever manages a city's accounts
+# could otherwise hand that to an account of their own making.
+PROVINCE_ASSIGNED = (Role.WELFARE,)
+
+
 def check_assignment(granter, assignment) -> None:
     """The one rule for giving (or taking away) a role: raise ValidationError, with a message
     saying why, unless `granter` may. The assignment's anchor must lie inside the granter's
@@ -292,6 +298,12 @@ def check_assignment(granter, assignment) -> None:
     city, another city's market manager or station owner, or the province's Party or
     administrator role; and nobody changes their own roles."""
     check_not_self(granter, assignment.user, _("You cannot change your own roles."))
+    if assignment.role in PROVINCE_ASSIGNED and not manages_city(granter, None):
+        message = _(
+            "Only a provincial user administrator may assign %(role)s: it shows the "
+            "beneficiaries of welfare grants unmasked."
+        )
+        _refuse(message % {"role": assignment.get_role_display()})
     city_id = anchor_city_id(assignment)
     if city_id is None and not manages_city(granter, None):
         message = _(

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fucai.accounts import throttle
 from fucai.accounts.choices import ROLE_FIELDS, Role
-from fucai.accounts.grants import check_assignment, manage_reach, manages_city
+from fucai.accounts.grants import (
+    PROVINCE_ASSIGNED,
+    check_assignment,
+    manage_reach,
+    manages_city,
+)
 from fucai.accounts.models import RoleAssignment, User
 from fucai.core.forms import style_fields
 from fucai.geo.models import Division
@@ -141,8 +146,9 @@ class RoleAssignmentForm(forms.ModelForm):
         self.fields["market_manager"].queryset = MarketManager.objects.filter(city__in=cities)
         self.fields["station_owner"].cities = cities
         if not manage_reach(granter).everything:
+            kept_back = (Role.PROVINCE, *PROVINCE_ASSIGNED)
             self.fields["role"].choices = [
-                (value, label) for value, label in Role.choices if value != Role.PROVINCE
+                (value, label) for value, label in Role.choices if value not in kept_back
             ]
             self.fields["city"].empty_label = None  # blank would mean the province
             if not self.is_bound and cities:

@@ -159,6 +159,7 @@ def test_the_rule_refuses_every_role_beyond_a_city_administrators_reach(
         "a 九江 market manager": _assignment(staff, Role.MANAGER, market_manager=jiujiang_manager),
         "administrator of the province": _assignment(staff, Role.ADMIN),
         "Party affairs of the province": _assignment(staff, Role.PARTY),
+        "赣州's own welfare officer": _assignment(staff, Role.WELFARE, city=ganzhou),
     }
     messages = {}
     for what, assignment in refused.items():
@@ -173,6 +174,9 @@ def test_the_rule_refuses_every_role_beyond_a_city_administrators_reach(
     )
     assert messages["administrator of the province"] == (
         "只有省级用户管理员可以分配全省范围的“用户管理员”角色。"
+    )
+    assert messages["赣州's own welfare officer"] == (
+        "只有省级用户管理员可以分配“公益事务”角色：该角色可查看公益金受助对象的完整信息。"
     )
     allowed = [
         _assignment(staff, Role.CITY, city=ganzhou),
@@ -190,6 +194,7 @@ def test_a_provincial_administrator_may_assign_anything(province_admin, jiujiang
     assert may_assign(admin, _assignment(staff, Role.PROVINCE))
     assert may_assign(admin, _assignment(staff, Role.ADMIN))
     assert may_assign(admin, _assignment(staff, Role.CITY, city=jiujiang))
+    assert may_assign(admin, _assignment(staff, Role.WELFARE, city=jiujiang))
 
 
 @pytest.mark.parametrize(
@@ -220,6 +225,7 @@ def test_the_role_form_offers_only_what_the_admin_holds(network, ganzhou, ganzho
     response = _as(ganzhou_admin).get(reverse("accounts:user_detail", args=[staff.pk]))
     form = response.context["role_form"]
     assert Role.PROVINCE not in dict(form.fields["role"].choices)
+    assert Role.WELFARE not in dict(form.fields["role"].choices)  # the province gives it
     assert list(form.fields["city"].queryset.values_list("code", flat=True)) == ["360700"]
     assert list(form.fields["market_manager"].queryset) == [network["manager"]]
 
