@@ -23,6 +23,12 @@ ACCESS = {
         Expect(**SEE, **SCHEME),
         Expect(**SEE, **SCHEME, query={"version": "1"}),
     ],
+    # the manual-input sheet: a template (GET ?period=) and its import (a POST without a file:
+    # the refusal, 400)
+    "evaluation:manual_inputs": [
+        Expect(**RUNS, **SCHEME, query={"period": "2023"}),
+        Expect(**RUNS, **SCHEME, method="POST", data={"period": "2023"}, ok=400),
+    ],
     "evaluation:scheme_edit": [
         Expect(**RUNS, **SCHEME),
         Expect(**RUNS, **SCHEME, method="POST", data={}, ok=400),

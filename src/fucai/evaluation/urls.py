@@ -8,6 +8,7 @@ urlpatterns = [
     path("schemes/<slug:name>/", views.scheme_detail, name="scheme_detail"),
     path("schemes/<slug:name>/edit/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<slug:name>/run/", views.run_new, name="run_new"),
+    path("schemes/<slug:name>/manual/", views.manual_inputs, name="manual_inputs"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),

@@ -80,6 +80,8 @@ def ahp_table(scheme) -> dict | None:
 @login_required
 @require_GET
 def scheme_detail(request: HttpRequest, name: str) -> HttpResponse:
+    from fucai.evaluation.manual import manual_indicators
+
     row = _scheme_row(request, name, request.GET.get("version"))
     scheme = row.parsed()
     weights = None
@@ -95,6 +97,7 @@ def scheme_detail(request: HttpRequest, name: str) -> HttpResponse:
         "versions": EvaluationScheme.objects.filter(name=name).order_by("-version"),
         "runs": vis.visible_runs(request.user).filter(scheme__name=name)[:50],
         "may_run": vis.may_run(request.user),
+        "manual": manual_indicators(scheme),
         "today": dt.date.today(),
     }
     return render(request, "evaluation/scheme_detail.html", context)
@@ -421,3 +424,48 @@ def robustness(request: HttpRequest, pk: int) -> HttpResponse:
         r["grades"] = [r["grade_probability"].get(b, 0) for b in bands]
     context = {"run": run, "rows": rows, "bands": bands, "chart": robustness_chart(run, ids)}
     return render(request, "evaluation/robustness.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manual_inputs(request: HttpRequest, name: str) -> HttpResponse:
+    """The manual-input sheet of a scheme and period (fucai.evaluation.manual): GET ?period=
+    downloads the template (the current values filled in), POST imports a filled one (all or
+    nothing; each refusal names the file, row and column). The province's."""
+    import tempfile
+    from pathlib import Path
+
+    from fucai.core.excel import xlsx_response
+    from fucai.evaluation.indicators import PeriodError
+    from fucai.evaluation.manual import ManualImportError, import_manual, template_workbook
+
+    _require_run(request)
+    row = _scheme_row(request, name)
+    scheme = row.parsed()
+    period = (request.POST if request.method == "POST" else request.GET).get("period", "").strip()
+    errors: list[str] = []
+    try:
+        if request.method == "GET":
+            workbook = template_workbook(scheme, period, request.user)
+            filename = _("manual inputs %(scheme)s %(period)s.xlsx") % {
+                "scheme": row.title,
+                "period": period,
+            }
+            return xlsx_response(workbook, filename, f"manual-{row.name}-{period}.xlsx")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ManualImportError([_("Choose the filled template to import.")])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.read())
+            import_manual(path, scheme, period, request.user)
+    except PeriodError as exc:
+        errors = [str(exc)]
+    except ManualImportError as exc:
+        errors = [*exc.errors, _("Nothing was imported.")]
+    if errors:
+        context = {"row": row, "period": period, "errors": errors}
+        return render(request, "evaluation/manual_errors.html", context, status=400)
+    done = _("The manual inputs of %(period)s were imported.") % {"period": period}
+    messages.success(request, done)
+    return redirect("evaluation:scheme_detail", name=row.name)

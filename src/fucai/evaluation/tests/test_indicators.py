@@ -299,3 +299,46 @@ def test_a_period_that_is_not_one_is_refused_in_chinese(tiny):
 
     with pytest.raises(CommandError, match="期间 '2023-13'：请用年"):
         call_command("evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023-13")
+
+
+def test_the_province_downloads_the_manual_sheet_on_the_scheme_page_and_imports_it_filled(
+    tiny, tmp_path, client, province_admin, ganzhou_user
+):
+    import io
+    import json
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from fucai.evaluation.schemes_store import save_scheme
+
+    save_scheme(json.dumps(manual_scheme().model_dump(mode="json")), province_admin)
+    url = reverse("evaluation:manual_inputs", args=["tiny"])
+    client.force_login(ganzhou_user)
+    assert client.get(url, {"period": "2023"}).status_code == 403  # the province's
+    client.force_login(province_admin)
+    page = client.get(reverse("evaluation:scheme_detail", args=["tiny"])).content.decode()
+    assert 'id="manual-inputs"' in page and "training_hours" in page
+    response = client.get(url, {"period": "2023"})
+    assert response.status_code == 200
+    assert "manual-tiny-2023.xlsx" in response["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(response.content))
+    wb.active["D3"] = "很多"
+    bad = io.BytesIO()
+    wb.save(bad)
+    bad.seek(0)
+    bad.name = "filled.xlsx"
+    refused = client.post(url, {"period": "2023", "file": bad})
+    assert refused.status_code == 400
+    assert "filled.xlsx，第 3 行，training_hours 列：&#x27;很多&#x27; 不是数字" in (
+        refused.content.decode()
+    )
+    assert ManualInputSet.objects.count() == 0
+    wb.active["D3"] = 24
+    good = io.BytesIO()
+    wb.save(good)
+    good.seek(0)
+    good.name = "filled.xlsx"
+    assert client.post(url, {"period": "2023", "file": good}).status_code == 302
+    assert build_inputs(manual_scheme(), "2023").values["training_hours"] == {"GZ001": 24}
+    assert client.get(url, {"period": "2023-13"}).status_code == 400  # not a period
