@@ -150,3 +150,19 @@ def test_a_topsis_scheme_refuses_an_indicator_normalisation(cities):
     cities["indicators"][0]["normalisation"] = {"method": "min_max"}
     (message,) = errors_of(cities)
     assert "indicators[0].normalisation" in message and "TOPSIS" in message
+
+
+def test_a_stored_document_from_before_the_elimination_and_partial_period_settings_is_upgraded(
+    managers,
+):
+    import importlib
+
+    upgrade = importlib.import_module("fucai.evaluation.migrations.0003_asof").upgrade
+    old = copy.deepcopy(managers)
+    del old["partial_period"]
+    for key in ("grade", "pay", "quotas"):
+        del old["elimination"][key]
+    scheme = validate_scheme(upgrade(old))
+    assert (scheme.elimination.grade, scheme.elimination.pay) == ("四级", "floor")
+    assert scheme.elimination.quotas == "among_all" and scheme.partial_period.indicators == []
+    assert upgrade(managers) == managers  # a current document is left as it is
