@@ -63,7 +63,47 @@ def normalise(scheme, raw: np.ndarray, benefit: np.ndarray) -> np.ndarray:
     return out
 
 
-def prepare(scheme, matrix: np.ndarray) -> Prepared:
+def as_of_adjusted(scheme, matrix: np.ndarray, elapsed: float = 1.0):
+    """The one place a period evaluated before its end is made comparable (the scheme's
+    `partial_period`): `elapsed` is the elapsed share of the period (1 at its end). The count
+    indicators it names are either compared with their goalposts and caps × elapsed
+    (`scale_goalposts`), or their values are divided by elapsed (`annualise`). Returns the
+    (scheme, matrix) to evaluate; unchanged at the period's end."""
+    matrix = np.array(matrix, dtype=float)
+    names = set(scheme.partial_period.indicators)
+    if elapsed >= 1 or not names:
+        return scheme, matrix
+    if not elapsed > 0:
+        raise ValueError("the elapsed share of a period must be positive")
+    if scheme.partial_period.counts == "annualise":
+        for j, indicator in enumerate(scheme.indicators):
+            if indicator.name in names:
+                matrix[:, j] = matrix[:, j] / elapsed
+        return scheme, matrix
+
+    def times(value):
+        return None if value is None else value * elapsed
+
+    indicators = []
+    for indicator in scheme.indicators:
+        if indicator.name in names:
+            update = {}
+            if indicator.cap is not None:
+                update["cap"] = indicator.cap.model_copy(
+                    update={"min": times(indicator.cap.min), "max": times(indicator.cap.max)}
+                )
+            spec = indicator.normalisation
+            if spec is not None and spec.method == "goalpost":
+                update["normalisation"] = spec.model_copy(
+                    update={"lower": spec.lower * elapsed, "upper": spec.upper * elapsed}
+                )
+            indicator = indicator.model_copy(update=update)
+        indicators.append(indicator)
+    return scheme.model_copy(update={"indicators": indicators}), matrix
+
+
+def prepare(scheme, matrix: np.ndarray, elapsed: float = 1.0) -> Prepared:
+    scheme, matrix = as_of_adjusted(scheme, matrix, elapsed)
     benefit = np.array([i.direction == "benefit" for i in scheme.indicators])
     raw = capped(scheme, matrix)
     return Prepared(
@@ -147,10 +187,44 @@ def elimination_zone(scheme, scores: np.ndarray, ranks: np.ndarray):
     return zones
 
 
-def pay_factor(scheme, grade: str, score: float) -> Decimal | None:
+def final_grades(scheme, scores: np.ndarray, ranks: np.ndarray, eliminated: np.ndarray):
+    """The one place elimination meets the grades: (the grade index of each alternative in
+    `scheme.grade_names()` — the eliminated get `elimination.grade` —, the band its score gives
+    among all). With quota grades `among_non_eliminated`, the quotas are counted among the others
+    and their ranks among themselves. 1-D arrays (one evaluation)."""
+    by_score = grade_index(scheme, scores, ranks)
+    if scheme.elimination is None or not eliminated.any():
+        return by_score, by_score
+    grades = by_score.copy()
+    if scheme.grades.by == "quotas" and scheme.elimination.quotas == "among_non_eliminated":
+        keep = ~eliminated
+        if keep.any():
+            kept = scores[keep]
+            grades[keep] = grade_index(scheme, kept, methods.ranks(kept, scheme.aggregation.ties))
+    grades[eliminated] = scheme.grade_names().index(scheme.elimination.grade)
+    return grades, by_score
+
+
+def eliminated_at_once(scheme, zones: list[np.ndarray]) -> np.ndarray:
+    """In the zone of a rule that eliminates without earlier periods (below_score, bottom_k over
+    one period): the robustness draws' elimination (they know no earlier periods)."""
+    rules = scheme.elimination.rules if scheme.elimination else ()
+    now = [
+        z
+        for rule, z in zip(rules, zones, strict=True)
+        if rule.rule == "below_score" or rule.periods <= 1
+    ]
+    return np.logical_or.reduce(now) if now else None
+
+
+def pay_factor(scheme, grade: str, score: float, eliminated: bool = False) -> Decimal | None:
+    """grade coefficient × score factor within [floor, cap]; the eliminated: the scheme's
+    `elimination.pay` — the floor, or no pay (0)."""
     if scheme.pay is None:
         return None
     pay = scheme.pay
+    if eliminated:
+        return pay.floor if scheme.elimination.pay == "floor" else Decimal(0)
     factor = Decimal(1) + Decimal(str(pay.score_factor.per_point)) * (
         Decimal(str(round(score, 6))) - Decimal(str(pay.score_factor.reference))
     )
@@ -158,37 +232,44 @@ def pay_factor(scheme, grade: str, score: float) -> Decimal | None:
     return min(max(value, pay.floor), pay.cap)
 
 
-def evaluate(scheme, ids: list[str], matrix: np.ndarray, previous: dict | None = None) -> dict:
+def evaluate(
+    scheme, ids: list[str], matrix: np.ndarray, previous: dict | None = None, elapsed: float = 1.0
+) -> dict:
     """The scheme's result for the alternatives `ids` (rows of `matrix`, columns in the order of
     the scheme's indicators). `previous`: id → how many periods running, before this one, the
-    alternative was in a bottom-k zone (for a `bottom_k` rule over several periods)."""
-    prepared = prepare(scheme, matrix)
+    alternative was in a bottom-k zone (for a `bottom_k` rule over several periods). `elapsed`:
+    the elapsed share of the period (an evaluation as of a day before its end; see
+    `as_of_adjusted`)."""
+    prepared = prepare(scheme, matrix, elapsed)
     weights, about = scheme_weights(scheme, prepared)
     scores, contributions, t = scores_for(scheme, prepared, weights)
     ranks = methods.ranks(scores, scheme.aggregation.ties)
-    grades = grade_index(scheme, scores, ranks)
     zones = elimination_zone(scheme, scores, ranks)
     previous = previous or {}
+    in_zone = np.zeros(len(ids), dtype=bool)
+    out = np.zeros(len(ids), dtype=bool)
+    for rule, zone in zip(
+        scheme.elimination.rules if scheme.elimination else (), zones, strict=True
+    ):
+        in_zone |= zone
+        if rule.rule == "below_score":
+            out |= zone
+        else:
+            out |= zone & np.array([previous.get(i, 0) >= rule.periods - 1 for i in ids])
+    grades, by_score = final_grades(scheme, scores, ranks, out)
+    names = scheme.grade_names()
     rows = []
     for i, ident in enumerate(ids):
-        grade = scheme.grades.bands[int(grades[i])].name
-        eliminated = False
-        in_zone = False
-        for rule, zone in zip(
-            scheme.elimination.rules if scheme.elimination else (), zones, strict=True
-        ):
-            if zone[i]:
-                in_zone = True
-                if rule.rule == "below_score" or previous.get(ident, 0) >= rule.periods - 1:
-                    eliminated = True
-        factor = pay_factor(scheme, grade, float(scores[i]))
+        grade, eliminated = names[int(grades[i])], bool(out[i])
+        factor = pay_factor(scheme, grade, float(scores[i]), eliminated)
         row = {
             "id": ident,
             "score": float(scores[i]),
             "rank": int(ranks[i]),
             "grade": grade,
+            "grade_by_score": names[int(by_score[i])],
             "eliminated": eliminated,
-            "in_elimination_zone": in_zone,
+            "in_elimination_zone": bool(in_zone[i]),
             "pay_factor": None if factor is None else float(factor),
             "pay": None
             if factor is None
@@ -209,6 +290,18 @@ def evaluate(scheme, ids: list[str], matrix: np.ndarray, previous: dict | None =
         "weights": dict(zip(prepared.names, map(float, weights), strict=True)),
         "weighting": about,
         "aggregation": scheme.aggregation.model_dump(),
+        "elimination_effect": None
+        if scheme.elimination is None
+        else {
+            "grade": scheme.elimination.grade,
+            "pay": scheme.elimination.pay,
+            "quotas": scheme.elimination.quotas,
+        },
+        "partial_period": {
+            "elapsed_share": float(elapsed),
+            "counts": scheme.partial_period.counts,
+            "indicators": list(scheme.partial_period.indicators),
+        },
         "alternatives": rows,
     }
 
@@ -250,25 +343,34 @@ def topsis_many(normalised: np.ndarray, draws: np.ndarray) -> np.ndarray:
     return dm / (dm + dp)
 
 
-def robustness(scheme, ids: list[str], matrix: np.ndarray, settings=None) -> dict:
+def robustness(
+    scheme, ids: list[str], matrix: np.ndarray, settings=None, elapsed: float = 1.0
+) -> dict:
     """Rank robustness (issue 13 point 5): per alternative the percentile ranks (the scheme's
     `robustness.percentiles`, numpy's linear interpolation), the probability of each grade and of
     the elimination zone over the draws, and a borderline flag (P(own grade) below
     `grade_confidence`, or P(elimination zone) strictly inside `elimination_between`)."""
     settings = settings or scheme.robustness
-    prepared = prepare(scheme, matrix)
+    prepared = prepare(scheme, matrix, elapsed)
     weights, _about = scheme_weights(scheme, prepared)
     base_scores, _c, _t = scores_for(scheme, prepared, weights)
     base_ranks = methods.ranks(base_scores, scheme.aggregation.ties)
+    base_out = eliminated_at_once(scheme, elimination_zone(scheme, base_scores, base_ranks))
     base_grades = grade_index(scheme, base_scores, base_ranks)
+    if base_out is not None:
+        base_grades, _s = final_grades(scheme, base_scores, base_ranks, base_out)
     draws = dirichlet_weights(weights, settings.draws, settings.concentration, settings.seed)
     scores = scores_many(scheme, prepared, draws)
     ranks = methods.ranks(scores, scheme.aggregation.ties)
     grades = grade_index(scheme, scores, ranks)
     zones = elimination_zone(scheme, scores, ranks)
     zone = np.logical_or.reduce(zones) if zones else np.zeros_like(scores, dtype=bool)
+    out = eliminated_at_once(scheme, zones)
+    if out is not None:  # the elimination's grade, and the quotas it says, draw by draw
+        for d in np.flatnonzero(out.any(axis=1)):
+            grades[d], _s = final_grades(scheme, scores[d], ranks[d], out[d])
     low, high = np.percentile(ranks, settings.percentiles, axis=0)
-    bands = [b.name for b in scheme.grades.bands]
+    bands = scheme.grade_names()
     elim_low, elim_high = settings.elimination_between
     rows = []
     for i, ident in enumerate(ids):

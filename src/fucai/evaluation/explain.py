@@ -49,11 +49,14 @@ def explain(run, ident: str) -> dict:
         "next_grade": None,
         "to_next_grade": None,
         "elimination": [],
+        "elimination_effect": None,
         "topsis": None,
     }
     bands = [b.name for b in scheme.grades.bands]
-    position = bands.index(me["grade"])
-    if position > 0:
+    if me["eliminated"]:  # what the scheme says elimination does (engine.final_grades)
+        out["elimination_effect"] = elimination_effect(scheme, me)
+    position = bands.index(me["grade"]) if me["grade"] in bands else None
+    if position is not None and position > 0 and not me["eliminated"]:
         out["next_grade"] = bands[position - 1]
         if scheme.grades.by == "thresholds":
             out["to_next_grade"] = scheme.grades.bands[position - 1].min_score - score
@@ -61,8 +64,14 @@ def explain(run, ident: str) -> dict:
                 "score": scheme.grades.bands[position - 1].min_score
             }
         else:
-            last_rank = sum(quota_counts(scheme, len(rows))[:position])
-            boundary = [r["score"] for r in rows if r["rank"] <= last_rank]
+            among = rows
+            if scheme.elimination is not None and scheme.elimination.quotas == (
+                "among_non_eliminated"
+            ):
+                among = [r for r in rows if not r["eliminated"]]
+            last_rank = sum(quota_counts(scheme, len(among))[:position])
+            better_bands = set(bands[:position])
+            boundary = [r["score"] for r in among if r["grade"] in better_bands]
             out["to_next_grade"] = (min(boundary) - score) if boundary else None
             out["grade_rule"] = _("quota: the first %(n)s ranks") % {"n": last_rank}
     m = len(rows)
@@ -89,3 +98,19 @@ def explain(run, ident: str) -> dict:
     if "distance_ideal" in me:
         out["topsis"] = {"ideal": me["distance_ideal"], "anti_ideal": me["distance_anti_ideal"]}
     return out
+
+
+def elimination_effect(scheme, row: dict) -> str:
+    """The sentence saying what elimination did to an eliminated alternative's grade and pay."""
+    pay = scheme.elimination.pay
+    if scheme.pay is None:
+        money = _("no pay rule")
+    elif pay == "floor":
+        money = _("pay factor the floor %(floor)s") % {"floor": scheme.pay.floor}
+    else:
+        money = _("no pay")
+    return _("eliminated: grade %(grade)s instead of %(by_score)s (by its score), %(money)s") % {
+        "grade": row["grade"],
+        "by_score": row.get("grade_by_score", row["grade"]),
+        "money": money,
+    }

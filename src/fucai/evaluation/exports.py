@@ -16,6 +16,7 @@ def result_workbook(scheme, result: dict):
         _("score"),
         _("rank"),
         _("grade"),
+        _("grade by score"),
         _("eliminated"),
         _("pay factor"),
         _("pay"),
@@ -27,6 +28,7 @@ def result_workbook(scheme, result: dict):
             round(row["score"], 4),
             row["rank"],
             row["grade"],
+            row.get("grade_by_score", row["grade"]),
             _("yes") if row["eliminated"] else "",
             row["pay_factor"],
             row["pay"],
@@ -74,6 +76,8 @@ def result_workbook(scheme, result: dict):
             (_("weights"), result["weighting"]),
             (_("aggregation"), result["aggregation"]),
             (_("contributions"), _("each indicator's share of the score; they add up to it")),
+            (_("elimination"), result.get("elimination_effect")),
+            (_("before the period's end"), result.get("partial_period")),
         ],
     )
     return wb

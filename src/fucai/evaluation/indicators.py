@@ -171,7 +171,7 @@ class Indicators:
 
     def target_completion(self):
         from fucai.sales.models import SalesTarget, SalesTargetSet, TargetLevel
-        from fucai.sales.targets import period_target
+        from fucai.sales.targets import target_to_date
 
         level = TargetLevel.CITY if self.cities else TargetLevel.MANAGER
         target_set = SalesTargetSet.objects.current(self.end.year)
@@ -185,7 +185,7 @@ class Indicators:
         values, sources = {}, {}
         for ident in self.people.ids:
             target = targets.get(ident)
-            amount = period_target(target, self.start, self.last) if target else None
+            amount = target_to_date(target, self.start, self.end) if target else None
             sold = sales.get(ident, 0) - before.get(ident, 0)
             values[ident] = ratio(sold, amount)
             sources[ident] = self._source_sales(ident)
@@ -287,19 +287,22 @@ class Indicators:
 
         code_of = dict(Division.objects.filter(level="prefecture").values_list("name", "code"))
         visits: dict[str, int] = defaultdict(int)
-        care: dict[str, int] = defaultdict(int)
+        care: dict[str, Fraction] = defaultdict(Fraction)
         month = dt.date(self.start.year, self.start.month, 1)
         while month <= self.end:
-            last = min(
-                self.end,
-                dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1]),
+            month_end = dt.date(
+                month.year, month.month, calendar.monthrange(month.year, month.month)[1]
             )
+            last = min(self.end, month_end)
+            # the as-of day's month counts its elapsed days only: a station in care for 3 of
+            # September's 30 days is 0.1 station-month
+            part = Fraction(last.day, month_end.day)
             for row in visit_indicators(None, last).rows:
                 if row.stations_in_care is None:
                     continue  # not a market manager (a Party cadre)
                 key = code_of.get(row.city, "") if self.cities else row.employee_code
                 visits[key] += row.visits
-                care[key] += row.stations_in_care
+                care[key] += row.stations_in_care * part
             month = last + ONE_DAY
         values = {i: ratio(visits[i], care[i]) for i in self.people.ids}
         sources = {

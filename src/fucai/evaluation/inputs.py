@@ -42,6 +42,16 @@ class InputTable:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     data_version: str = ""
 
+    @property
+    def elapsed(self) -> float:
+        """The elapsed share of the period on the as-of day (`end`): 1 at the period's end
+        (fucai.sales.targets.elapsed_share; the engine's `partial_period` uses it)."""
+        from fucai.evaluation.indicators import period_bounds
+        from fucai.sales.targets import elapsed_share
+
+        start, last = period_bounds(self.period)
+        return float(elapsed_share(start, self.end, last))
+
     def matrix(self, names: list[str]) -> list[list[float | None]]:
         """The values as rows (alternatives, in `ids` order) × columns (`names`)."""
         return [[self.values.get(name, {}).get(ident) for name in names] for ident in self.ids]

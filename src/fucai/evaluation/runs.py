@@ -96,12 +96,12 @@ def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
         )
     matrix, filled = completed_matrix(table, scheme)  # a missing value: the others' worst
     ids = list(table.ids)
-    result = evaluate(scheme, ids, matrix)
+    result = evaluate(scheme, ids, matrix, elapsed=table.elapsed)
     result["filled"] = [list(cell) for cell in filled]
     extra = {}
     if draws and scheme.robustness is not None:
         settings_ = scheme.robustness.model_copy(update={"draws": draws})
-        extra = robustness(scheme, ids, matrix, settings_)
+        extra = robustness(scheme, ids, matrix, settings_, elapsed=table.elapsed)
     return result, extra
 
 

@@ -32,6 +32,15 @@ COMPUTED_INDICATORS = (
     "party_compliance",  # 三会一课完成率
 )
 MANUAL = "manual"  # entered through the generated Excel template
+# the sources that accumulate over a period (partial_period may name them; manual: a count
+# entered, e.g. 培训学时 — a score such as 满意度 must not be named, the scheme says which)
+COUNT_SOURCES = (
+    "net_new_stations",
+    "core_urban_new_outlets",
+    "closures",
+    "onboarding_overdue",
+    MANUAL,
+)
 
 
 def refuse(message: str):
@@ -207,9 +216,28 @@ EliminationRule = Annotated[BelowScore | BottomK, Field(discriminator="rule")]
 
 
 class Elimination(Strict):
-    """Eliminated (淘汰) when any of the rules holds."""
+    """Eliminated (淘汰) when any of the rules holds. What it does, each named (no default):
+    `grade` — the grade the eliminated get (a band's name, or a label of its own such as
+    不合格); `pay` — `floor` (the pay rule's floor) or `none` (no pay: factor 0); `quotas` —
+    with quota grades, the other grades' quotas are counted `among_non_eliminated` or
+    `among_all` (null with threshold grades)."""
 
     rules: list[EliminationRule] = Field(min_length=1)
+    grade: str = Field(min_length=1)
+    pay: Literal["floor", "none"]
+    quotas: Literal["among_non_eliminated", "among_all"] | None
+
+
+class PartialPeriod(Strict):
+    """A period evaluated before its end (as of a day inside it): the count indicators named in
+    `indicators` (they accumulate over the period: net new stations, closures, …) are compared
+    with goalposts and caps scaled by the elapsed share of the period (`counts:
+    scale_goalposts`), or their values are annualised — divided by that share — (`counts:
+    annualise`). Target completion is measured against the target to date (序时任务) and growth
+    rates are comparable as they are; neither may be named."""
+
+    counts: Literal["scale_goalposts", "annualise"]
+    indicators: list[str]
 
 
 class ScoreFactor(Strict):
@@ -257,6 +285,7 @@ class Scheme(Strict):
     aggregation: Aggregation
     grades: Grades
     elimination: Elimination | None  # the key is required: null says "nobody is eliminated"
+    partial_period: PartialPeriod  # how a period evaluated before its end is compared
     pay: Pay | None  # the key is required: null says "no pay rule"
     robustness: Robustness | None
 
@@ -275,13 +304,52 @@ class Scheme(Strict):
                     % {"path": where}
                 )
         self._check_weights(names)
+        self._check_partial_period(names)
         grade_names = [band.name for band in self.grades.bands]
+        if self.elimination is not None:
+            self._check_elimination()
         if self.pay is not None and set(self.pay.coefficients) != set(grade_names):
             raise refuse(
                 _("pay.coefficients must name each grade: %(grades)s")
                 % {"grades": ", ".join(grade_names)}
             )
         return self
+
+    def _check_partial_period(self, names: list[str]) -> None:
+        sources = {i.name: i.source for i in self.indicators}
+        for index, name in enumerate(self.partial_period.indicators):
+            where = f"partial_period.indicators[{index}]"
+            if name not in sources:
+                raise refuse(
+                    _("%(path)s: %(name)s is not an indicator of the scheme")
+                    % {"path": where, "name": name}
+                )
+            if sources[name] not in COUNT_SOURCES:
+                raise refuse(
+                    _("%(path)s: %(name)s is not a count (a rate or a growth is not scaled)")
+                    % {"path": where, "name": name}
+                )
+
+    def _check_elimination(self) -> None:
+        elimination = self.elimination
+        if self.grades.by == "quotas" and elimination.quotas is None:
+            raise refuse(
+                _(
+                    "elimination.quotas: required with quota grades (among_non_eliminated or "
+                    "among_all)"
+                )
+            )
+        if self.grades.by == "thresholds" and elimination.quotas is not None:
+            raise refuse(_("elimination.quotas: must be null with threshold grades"))
+        if elimination.pay == "floor" and self.pay is None:
+            raise refuse(_("elimination.pay: floor needs a pay rule (pay is null)"))
+
+    def grade_names(self) -> list[str]:
+        """The bands' names, then the elimination grade if it is a label of its own."""
+        names = [band.name for band in self.grades.bands]
+        if self.elimination is not None and self.elimination.grade not in names:
+            names.append(self.elimination.grade)
+        return names
 
     def _check_weights(self, names: list[str]) -> None:
         weights = self.weights

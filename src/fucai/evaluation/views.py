@@ -418,7 +418,7 @@ def robustness(request: HttpRequest, pk: int) -> HttpResponse:
         (r for r in run.robustness.get("alternatives", []) if r["id"] in ids),
         key=lambda r: (r["rank"], r["id"]),
     )
-    bands = [b.name for b in run_scheme(run).grades.bands] if run.result else []
+    bands = run_scheme(run).grade_names() if run.result else []
     for r in rows:
         r["label"] = labels.get(r["id"], r["id"])
         r["grades"] = [r["grade_probability"].get(b, 0) for b in bands]

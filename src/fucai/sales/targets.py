@@ -62,8 +62,13 @@ def days_in_year(year: int) -> int:
 
 def time_share(as_of: dt.date) -> Fraction:
     """序时进度: days elapsed in the year (the as-of day included) / days in the year."""
-    elapsed = (as_of - dt.date(as_of.year, 1, 1)).days + 1
-    return Fraction(elapsed, days_in_year(as_of.year))
+    return elapsed_share(dt.date(as_of.year, 1, 1), as_of, dt.date(as_of.year, 12, 31))
+
+
+def elapsed_share(start: dt.date, as_of: dt.date, end: dt.date) -> Fraction:
+    """The elapsed share of a period [start, end] on `as_of` (both ends counted): days elapsed
+    (start … as_of) / days in the period — 序时进度 of a year, a quarter or a month."""
+    return Fraction((as_of - start).days + 1, (end - start).days + 1)
 
 
 def monthly_share(monthly: list[int], as_of: dt.date) -> Fraction | None:
@@ -78,14 +83,22 @@ def monthly_share(monthly: list[int], as_of: dt.date) -> Fraction | None:
     return Fraction(done) / sum(monthly)
 
 
-def period_target(target: SalesTarget, start: dt.date, end: dt.date) -> int | None:
-    """The target of [start, end] in one year: the annual target for the whole year, else the
-    monthly targets of the months it covers (None without monthly targets)."""
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-        return target.annual_fen
-    if len(target.monthly_fen) != 12:
+def target_to_date(target: SalesTarget, start: dt.date, as_of: dt.date) -> Fraction | None:
+    """序时任务: the target of [start, as_of] (a period of one year up to a day of it) by the
+    year's 序时进度 — the annual target × (the monthly-target share at `as_of` − at the day
+    before `start`): the months' own targets, the as-of month pro rata by days; without monthly
+    targets the elapsed-days share (`time_share`). A whole year: the annual target; a whole
+    quarter or month: the sum of its monthly targets. None for a zero annual target."""
+    if target.annual_fen <= 0:
         return None
-    return sum(target.monthly_fen[m - 1] for m in range(start.month, end.month + 1))
+
+    def share(day: dt.date) -> Fraction:
+        if day.year < start.year:
+            return Fraction(0)
+        monthly = monthly_share(target.monthly_fen, day)
+        return time_share(day) if monthly is None else monthly
+
+    return target.annual_fen * (share(as_of) - share(start - dt.timedelta(days=1)))
 
 
 # -- completion -------------------------------------------------------------------------------

@@ -991,6 +991,7 @@ weights: {method: direct, values: {done: 0.6, visits: 0.4}}
 aggregation: {method: weighted_sum, scale: 100, ties: min}
 grades: {by: thresholds, bands: [{name: 优, min_score: 80}, {name: 中, min_score: null}]}
 elimination: null
+partial_period: {counts: scale_goalposts, indicators: []}
 pay: null
 robustness: {draws: 20, seed: 1, concentration: 50, percentiles: [5, 95],
              grade_confidence: 0.8, elimination_between: [0.05, 0.95]}

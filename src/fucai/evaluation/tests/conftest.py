@@ -50,6 +50,7 @@ def tzeng_huang(scale: float = 1.0) -> dict:
             "bands": [{"name": "A", "min_score": 0.7}, {"name": "B", "min_score": None}],
         },
         "elimination": None,
+        "partial_period": {"counts": "scale_goalposts", "indicators": []},
         "pay": None,
         "robustness": None,
     }

@@ -123,10 +123,15 @@ def test_run_writes_the_managers_scheme_to_excel_with_its_robustness(tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == ["结果", "权重", "稳健性", "说明"]
     rows = list(wb["结果"].iter_rows(values_only=True))
-    assert rows[1][:5] == ("M1", 100.0, 1, "一级", None)
-    assert rows[3][0] == "M3" and rows[3][1] == 0.0 and rows[3][4] == "是"
+    assert rows[0][3:6] == ("等级", "按得分等级", "淘汰")
+    # M2 (50) and M3 (0) are below 60: the quotas are among M1 alone — 20 %, 30 %, 40 % of 1
+    # round to 0 —, so M1 is 四级 (the rest), 一级 by its score among all three
+    assert rows[1][:6] == ("M1", 100.0, 1, "四级", "一级", None)
+    assert rows[2][3:6] == ("不合格", "二级", "是")
+    # M3 scores 0: eliminated, graded 不合格 (by its score 三级: 40 % of 3 → 1), paid the floor
+    assert rows[3][:6] == ("M3", 0.0, 3, "不合格", "三级", "是")
     assert rows[2][1] == pytest.approx(50.0)  # M2 sits half-way between every goalpost
-    assert rows[3][5] == 0.6 and rows[3][6] == "1800.00"  # held at the floor
+    assert rows[3][6] == 0.6 and rows[3][7] == "1800.00"  # elimination.pay: floor
 
 
 def test_run_names_a_missing_column_and_a_bad_cell(tmp_path):
@@ -157,7 +162,12 @@ def test_run_refuses_a_scheme_with_a_missing_setting_naming_its_path(tmp_path):
 
 def test_run_eliminates_the_bottom_k_of_two_periods_running_given_the_previous_period(tmp_path):
     scheme_data = tzeng_huang()
-    scheme_data["elimination"] = {"rules": [{"rule": "bottom_k", "k": 1, "periods": 2}]}
+    scheme_data["elimination"] = {
+        "rules": [{"rule": "bottom_k", "k": 1, "periods": 2}],
+        "grade": "B",
+        "pay": "none",
+        "quotas": None,
+    }
     scheme = tmp_path / "th.json"
     scheme.write_text(json.dumps(scheme_data), encoding="utf-8")
     data = tmp_path / "th.csv"

@@ -42,18 +42,49 @@ def test_manager_scores_are_the_sum_of_their_contributions_and_grades_follow_the
     rows = result["alternatives"]
     for row in rows:
         assert sum(row["contributions"].values()) == pytest.approx(row["score"])
-    grades = [r["grade"] for r in sorted(rows, key=lambda r: r["rank"])]
-    # 10 managers: 20 % → 2, 30 % → 3, 40 % → 4, the rest 1
-    assert grades == ["一级"] * 2 + ["二级"] * 3 + ["三级"] * 4 + ["四级"]
+    ranked = sorted(rows, key=lambda r: r["rank"])
+    # by score, 10 managers: 20 % → 2, 30 % → 3, 40 % → 4, the rest 1
+    by_score = ["一级"] * 2 + ["二级"] * 3 + ["三级"] * 4 + ["四级"]
+    assert [r["grade_by_score"] for r in ranked] == by_score
+    # ranks 6–10 score below 60: eliminated, graded 不合格; the quotas among the other 5:
+    # 20 % → 1, 30 % → 1.5 → 2 (half up), 40 % → 2, 四级 the rest 0
+    assert [round(r["score"], 2) for r in ranked[4:6]] == [61.75, 58.96]
+    assert [r["eliminated"] for r in ranked] == [False] * 5 + [True] * 5
+    assert [r["grade"] for r in ranked] == ["一级"] + ["二级"] * 2 + ["三级"] * 2 + ["不合格"] * 5
     weakest = next(r for r in rows if r["id"] == "M09")
     assert weakest["score"] == pytest.approx(0.0)
     assert weakest["eliminated"] and weakest["rank"] == 10
+
+
+def test_quotas_among_all_keep_the_others_grades_by_rank_and_elimination_still_overrides(
+    managers,
+):
+    managers["elimination"]["quotas"] = "among_all"
+    managers["elimination"]["grade"] = "四级"  # a band's name: no label of its own
+    scheme = validate_scheme(managers)
+    assert scheme.grade_names() == ["一级", "二级", "三级", "四级"]
+    ids, matrix = managers_matrix()
+    ranked = sorted(evaluate(scheme, ids, matrix)["alternatives"], key=lambda r: r["rank"])
+    assert [r["grade"] for r in ranked] == ["一级"] * 2 + ["二级"] * 3 + ["四级"] * 5
+    # 四级 is the eliminated's grade, but their pay is the floor, not 0.80 × the score factor
+    assert {r["pay_factor"] for r in ranked[5:]} == {0.6}
+
+
+def test_elimination_pay_none_pays_nothing(managers):
+    managers["elimination"]["pay"] = "none"
+    scheme = validate_scheme(managers)
+    ids, matrix = managers_matrix()
+    out = [r for r in evaluate(scheme, ids, matrix)["alternatives"] if r["eliminated"]]
+    assert len(out) == 5 and {(r["pay_factor"], r["pay"]) for r in out} == {(0.0, "0.00")}
 
 
 def test_the_pay_factor_is_grade_times_score_factor_within_floor_and_cap(managers):
     scheme = validate_scheme(managers)
     ids, matrix = managers_matrix()
     for row in evaluate(scheme, ids, matrix)["alternatives"]:
+        if row["eliminated"]:  # elimination.pay: floor
+            assert (row["grade"], row["pay_factor"], row["pay"]) == ("不合格", 0.6, "1800.00")
+            continue
         coefficient = {"一级": "1.30", "二级": "1.10", "三级": "1.00", "四级": "0.80"}[row["grade"]]
         raw = Decimal(coefficient) * (
             1 + Decimal("0.01") * (Decimal(str(round(row["score"], 6))) - 80)
@@ -61,8 +92,8 @@ def test_the_pay_factor_is_grade_times_score_factor_within_floor_and_cap(manager
         expected = min(max(raw.quantize(Decimal("0.0001")), Decimal("0.60")), Decimal("1.50"))
         assert Decimal(str(row["pay_factor"])) == expected
         assert Decimal(row["pay"]) == (Decimal("3000.00") * expected).quantize(Decimal("0.01"))
-    weakest = evaluate(scheme, ids, matrix)["alternatives"][-1]
-    assert weakest["pay_factor"] == 0.6  # 0.8 × (1 − 0.8) = 0.16, held at the floor
+    best = next(r for r in evaluate(scheme, ids, matrix)["alternatives"] if r["rank"] == 1)
+    assert best["pay_factor"] == 1.1338  # 一级 1.30 × (1 + 0.01 × (67.21 − 80)), half up
 
 
 def test_bottom_k_eliminates_only_those_already_in_the_zone_the_period_before(managers):
@@ -122,7 +153,7 @@ def test_robustness_gives_percentile_ranks_grade_probabilities_and_borderline_fl
     # the weakest is last under every draw: certain grade and elimination, not borderline
     assert rows["M09"]["rank_low"] == rows["M09"]["rank_high"] == 10
     assert rows["M09"]["elimination_probability"] == 1.0
-    assert rows["M09"]["grade_probability"]["四级"] == 1.0 and not rows["M09"]["borderline"]
+    assert rows["M09"]["grade_probability"]["不合格"] == 1.0 and not rows["M09"]["borderline"]
     # two managers close to a quota line: someone is borderline
     flagged = [r for r in rows.values() if r["borderline"]]
     assert flagged and all(
@@ -162,3 +193,65 @@ def test_the_city_scheme_grades_the_eleven_cities_with_ahp_weights_and_topsis(ci
         assert not row["eliminated"] and row["pay_factor"] is None
     spread = robustness(scheme, names, matrix)["alternatives"]
     assert all(r["elimination_probability"] == 0.0 for r in spread)  # no elimination rule
+
+
+def counts_scheme(counts: str) -> dict:
+    """A rate (completion, not scaled) and a count (net new stations, goalposts 0 … 12, cap 15)."""
+    return {
+        "name": "partial",
+        "title": "partial period",
+        "version": 1,
+        "population": "market_managers",
+        "period": "year",
+        "indicators": [
+            {
+                "name": "rate",
+                "label": "完成率",
+                "source": "target_completion",
+                "direction": "benefit",
+                "normalisation": {"method": "goalpost", "lower": 0, "upper": 1},
+                "cap": None,
+            },
+            {
+                "name": "net",
+                "label": "净增",
+                "source": "net_new_stations",
+                "direction": "benefit",
+                "normalisation": {"method": "goalpost", "lower": 0, "upper": 12},
+                "cap": {"min": None, "max": 15},
+            },
+        ],
+        "weights": {"method": "direct", "values": {"rate": 0.5, "net": 0.5}},
+        "aggregation": {"method": "weighted_sum", "scale": 100, "ties": "min"},
+        "grades": {"by": "thresholds", "bands": [{"name": "A", "min_score": None}]},
+        "elimination": None,
+        "partial_period": {"counts": counts, "indicators": ["net"]},
+        "pay": None,
+        "robustness": None,
+    }
+
+
+@pytest.mark.parametrize("counts", ["scale_goalposts", "annualise"])
+def test_half_way_through_a_period_a_count_meets_goalposts_times_the_elapsed_share(counts):
+    scheme = validate_scheme(counts_scheme(counts))
+    matrix = np.array([[0.5, 3.0], [0.5, 9.0]])
+    rows = evaluate(scheme, ["M1", "M2"], matrix, elapsed=0.5)["alternatives"]
+    # elapsed 0.5: 3 new stations against 0 … 6 (or 6 a year against 0 … 12) → 0.5;
+    # 9 is above the cap 7.5 (or 18 above 15) → 1; the rate is not scaled: 0.5
+    assert [r["normalised"] for r in rows] == [{"rate": 0.5, "net": 0.5}, {"rate": 0.5, "net": 1.0}]
+    assert [r["score"] for r in rows] == [50.0, 75.0]
+    at_end = evaluate(scheme, ["M1", "M2"], matrix)["alternatives"]  # elapsed 1
+    assert [r["normalised"]["net"] for r in at_end] == [0.25, 0.75]
+
+
+def test_the_elapsed_share_of_a_table_is_its_days_so_far_over_the_periods_days():
+    import datetime as dt
+
+    from fucai.evaluation.inputs import InputTable
+
+    def table(period, start, end):
+        return InputTable("market_managers", period, start, end, (), {}, {}, {})
+
+    assert table("2023", dt.date(2023, 1, 1), dt.date(2023, 9, 3)).elapsed == 246 / 365
+    assert table("2023-Q3", dt.date(2023, 7, 1), dt.date(2023, 9, 3)).elapsed == 65 / 92
+    assert table("2023", dt.date(2023, 1, 1), dt.date(2023, 12, 31)).elapsed == 1.0

@@ -70,6 +70,7 @@ def scheme_of(population: str, names: list[str]):
             "aggregation": {"method": "weighted_sum", "scale": 100, "ties": "min"},
             "grades": {"by": "thresholds", "bands": [{"name": "A", "min_score": None}]},
             "elimination": None,
+            "partial_period": {"counts": "scale_goalposts", "indicators": []},
             "pay": None,
             "robustness": None,
         }

@@ -37,7 +37,8 @@ weights: {method: direct, values: {a: 0.5, b: 0.3, c: 0.2}}
 aggregation: {method: weighted_sum, scale: 100, ties: min}
 grades: {by: thresholds, bands: [{name: 一级, min_score: 80}, {name: 二级, min_score: 60},
          {name: 三级, min_score: null}]}
-elimination: {rules: [{rule: below_score, score: 50}]}
+elimination: {rules: [{rule: below_score, score: 50}], grade: 三级, pay: floor, quotas: null}
+partial_period: {counts: scale_goalposts, indicators: [c]}
 pay:
   base: "1000.00"
   coefficients: {一级: "1.2", 二级: "1.0", 三级: "0.8"}
@@ -100,7 +101,7 @@ def test_a_run_freezes_its_inputs_and_result_with_grades_eliminations_and_pay(ru
     assert [rows[i].pay for i in sorted(rows)] == [
         Decimal("1380.00"),
         Decimal("950.00"),
-        Decimal("608.00"),
+        Decimal("500.00"),  # eliminated: elimination.pay floor = 0.5 (by score 0.8 × 0.76)
     ]
     assert rows["GZ001"].market_manager.name == "测试管理员乙"
     assert rows["JJ001"].city.code == "360400"
@@ -246,7 +247,11 @@ def test_the_explanation_adds_contributions_up_to_the_score_and_gives_the_distan
     assert gz002["indicators"][2]["normalised"] == 0.6
     top = explain(run, "GZ001")
     assert top["to_next_rank"] is None and top["next_grade"] is None
-    assert round(explain(run, "JJ001")["elimination"][0]["margin"], 6) == -4.0
+    out = explain(run, "JJ001")
+    assert round(out["elimination"][0]["margin"], 6) == -4.0
+    # what elimination did: the scheme's elimination.grade 三级 and pay floor 0.5
+    assert out["elimination_effect"] == "已淘汰：等级为三级（按得分为三级），薪酬系数取下限 0.5"
+    assert out["next_grade"] is None and gz002["elimination_effect"] is None
 
 
 def test_the_manager_reads_their_explanation_page(client, run, province_admin, market_manager_user):

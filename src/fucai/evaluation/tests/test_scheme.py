@@ -26,6 +26,55 @@ def test_the_two_seed_schemes_validate_and_name_their_methods():
     assert [b.name for b in managers.grades.bands] == ["一级", "二级", "三级", "四级"]
     assert len(managers.indicators) == 12
     assert [r.rule for r in managers.elimination.rules] == ["below_score", "bottom_k"]
+    assert (managers.elimination.grade, managers.elimination.pay) == ("不合格", "floor")
+    assert managers.elimination.quotas == "among_non_eliminated"
+    assert managers.grade_names() == ["一级", "二级", "三级", "四级", "不合格"]
+    assert managers.partial_period.counts == cities.partial_period.counts == "scale_goalposts"
+    assert "net_new_stations" in managers.partial_period.indicators
+    assert "onboarding_overdue" not in managers.partial_period.indicators  # a stock
+
+
+def test_what_elimination_does_and_the_partial_period_must_be_named(managers, cities):
+    del managers["elimination"]["grade"], managers["elimination"]["pay"]
+    del managers["elimination"]["quotas"]
+    del managers["partial_period"]
+    assert errors_of(managers) == [
+        "elimination.grade: 必填：方案必须写明",
+        "elimination.pay: 必填：方案必须写明",
+        "elimination.quotas: 必填：方案必须写明",
+        "partial_period: 必填：方案必须写明",
+    ]
+    del cities["partial_period"]["counts"]
+    assert errors_of(cities) == ["partial_period.counts: 必填：方案必须写明"]
+
+
+def test_elimination_settings_that_contradict_the_scheme_are_refused(managers, cities):
+    bad = copy.deepcopy(managers)
+    bad["elimination"]["quotas"] = None
+    assert errors_of(bad) == [
+        "elimination.quotas: 以配额定等级时必填（among_non_eliminated 或 among_all）"
+    ]
+    bad = copy.deepcopy(managers)
+    bad["elimination"]["pay"] = "halved"
+    (message,) = errors_of(bad)
+    assert message.startswith("elimination.pay: ")
+    cities["elimination"] = {
+        "rules": [{"rule": "below_score", "score": 30}],
+        "grade": "需改进",
+        "pay": "floor",
+        "quotas": None,
+    }
+    assert errors_of(cities) == ["elimination.pay: floor 需要薪酬规则（pay 为 null）"]
+
+
+def test_a_partial_period_names_only_count_indicators_of_the_scheme(managers):
+    bad = copy.deepcopy(managers)
+    bad["partial_period"]["indicators"] = ["ytd_yoy_growth"]
+    assert errors_of(bad) == [
+        "partial_period.indicators[0]: ytd_yoy_growth 不是计数指标（比率和增长率不缩放）"
+    ]
+    managers["partial_period"]["indicators"] = ["nets"]
+    assert errors_of(managers) == ["partial_period.indicators[0]: nets 不是方案的指标"]
 
 
 def test_a_missing_topsis_normalisation_is_an_error_at_its_path(cities):
@@ -101,3 +150,19 @@ def test_a_topsis_scheme_refuses_an_indicator_normalisation(cities):
     cities["indicators"][0]["normalisation"] = {"method": "min_max"}
     (message,) = errors_of(cities)
     assert "indicators[0].normalisation" in message and "TOPSIS" in message
+
+
+def test_a_stored_document_from_before_the_elimination_and_partial_period_settings_is_upgraded(
+    managers,
+):
+    import importlib
+
+    upgrade = importlib.import_module("fucai.evaluation.migrations.0003_asof").upgrade
+    old = copy.deepcopy(managers)
+    del old["partial_period"]
+    for key in ("grade", "pay", "quotas"):
+        del old["elimination"][key]
+    scheme = validate_scheme(upgrade(old))
+    assert (scheme.elimination.grade, scheme.elimination.pay) == ("四级", "floor")
+    assert scheme.elimination.quotas == "among_all" and scheme.partial_period.indicators == []
+    assert upgrade(managers) == managers  # a current document is left as it is

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
@@ -1012,15 +1012,15 @@ def test_the_demo_stores_the_two_seed_schemes_as_version_1_and_freezes_their_202
 
 
 # -- evaluation (issue 13): the 2023 targets and the two shipped schemes on the demo's data ------
-def demo_evaluation(demo, name: str):
+def demo_evaluation(demo, name: str, as_of=None):
     from fucai.evaluation.engine import evaluate
     from fucai.evaluation.indicators import build_inputs, completed_matrix
     from fucai.evaluation.shipped import scheme_named
 
     scheme = scheme_named(name)
-    table = build_inputs(scheme, "2023", context=demo.context)
+    table = build_inputs(scheme, "2023", as_of=as_of, context=demo.context)
     matrix, filled = completed_matrix(table, scheme)
-    return scheme, table, filled, evaluate(scheme, list(table.ids), matrix)
+    return scheme, table, filled, evaluate(scheme, list(table.ids), matrix, elapsed=table.elapsed)
 
 
 def test_every_demo_city_has_a_2023_completion_rate_near_the_time_share(demo_db):
@@ -1040,10 +1040,13 @@ def test_on_the_demo_every_manager_is_graded_some_eliminated_pay_within_floor_an
     scheme, table, filled, result = demo_evaluation(demo_db, "market-managers-2023")
     rows = result["alternatives"]
     assert len(rows) == len(table.ids) >= 120 and filled == []
-    grades = {band.name for band in scheme.grades.bands}
-    assert all(row["grade"] in grades for row in rows)
     eliminated = [row for row in rows if row["eliminated"]]
-    assert 0 < len(eliminated) < len(rows) / 4
+    assert len(rows) == 123 and len(eliminated) == 20
+    # the eliminated: 不合格 and the pay floor 0.60, whatever their score's band
+    assert {(r["grade"], r["pay_factor"]) for r in eliminated} == {("不合格", 0.6)}
+    # 一级 … 四级 among the 103 others: 20.6 → 21, 30.9 → 31, 41.2 → 41, the rest 10
+    others = Counter(r["grade"] for r in rows if not r["eliminated"])
+    assert others == {"一级": 21, "二级": 31, "三级": 41, "四级": 10}
     floor, cap = float(scheme.pay.floor), float(scheme.pay.cap)
     assert all(floor <= row["pay_factor"] <= cap for row in rows)
     assert min(r["pay_factor"] for r in rows) < max(r["pay_factor"] for r in rows)
@@ -1062,3 +1065,22 @@ def test_on_the_demo_each_city_agency_has_a_score_from_its_completion_and_compli
         assert sum(row["contributions"].values()) == pytest.approx(row["score"])
     assert all(0.95 < v < 1.1 for v in table.values["target_completion"].values())
     assert table.sources["target_completion"]["360700"] == "/sales/?city=360700&as_of=2023-12-31"
+
+
+def test_on_the_demo_managers_evaluated_on_3_september_are_eliminated_as_on_31_december(demo_db):
+    """As of 3 September (序时进度 246/365) completion is measured against the target to date
+    and the count indicators against goalposts × 246/365: about as many fall below 60 as at the
+    year's end (before: 121 of 123), and the eliminated keep no grade or raised pay."""
+    _scheme, table, _filled, result = demo_evaluation(
+        demo_db, "market-managers-2023", dt.date(2023, 9, 3)
+    )
+    assert table.elapsed == 246 / 365 and result["partial_period"]["elapsed_share"] == 246 / 365
+    rows = result["alternatives"]
+    eliminated = [r for r in rows if r["eliminated"]]
+    _s, _t, _f, at_end = demo_evaluation(demo_db, "market-managers-2023")
+    assert len(eliminated) == 21 and sum(r["eliminated"] for r in at_end["alternatives"]) == 20
+    assert {(r["grade"], r["pay_factor"]) for r in eliminated} == {("不合格", 0.6)}
+    completion = sorted(table.values["target_completion"].values())
+    assert 0.95 < completion[len(completion) // 2] < 1.05  # to date, not 67 % of the year
+    others = Counter(r["grade"] for r in rows if not r["eliminated"])
+    assert others == {"一级": 20, "二级": 31, "三级": 41, "四级": 10}  # of 102

@@ -24,6 +24,7 @@ from fucai.sales.targets import (
     import_targets,
     monthly_share,
     save_targets,
+    target_to_date,
     template_workbook,
     time_share,
 )
@@ -76,6 +77,29 @@ def test_the_monthly_share_counts_the_months_before_and_the_as_of_month_pro_rata
     # 28 February: 28 of February's 29 days → 1000 + 2800
     assert monthly_share(MONTHS_2024, dt.date(2024, 2, 28)) == Fraction(3800, 13900)
     assert monthly_share([], dt.date(2024, 2, 28)) is None
+
+
+def test_the_target_to_date_takes_the_monthly_targets_to_the_day_or_the_annual_by_elapsed_days():
+    monthly = SalesTarget(annual_fen=sum(MONTHS_2024), monthly_fen=MONTHS_2024)
+    year = dt.date(2024, 1, 1)
+    # 28 February 2024: January's 100000 fen + February's 290000 × 28/29 days
+    assert target_to_date(monthly, year, dt.date(2024, 2, 28)) == 100_000 + 280_000
+    assert target_to_date(monthly, year, dt.date(2024, 12, 31)) == 1_390_000  # the annual
+    # the second quarter as of 10 May: April's 100000 + May's 100000 × 10/31
+    assert target_to_date(monthly, dt.date(2024, 4, 1), dt.date(2024, 5, 10)) == Fraction(
+        100_000
+    ) + Fraction(100_000 * 10, 31)
+    assert target_to_date(monthly, dt.date(2024, 4, 1), dt.date(2024, 6, 30)) == 300_000
+    annual = SalesTarget(annual_fen=2_000_000, monthly_fen=[])
+    # no monthly targets: the annual × 序时进度, 3 September 2023 = 246/365
+    assert target_to_date(annual, dt.date(2023, 1, 1), dt.date(2023, 9, 3)) == Fraction(
+        2_000_000 * 246, 365
+    )
+    # the third quarter to 3 September: 1 July … 3 September = 65 of the year's 365 days
+    assert target_to_date(annual, dt.date(2023, 7, 1), dt.date(2023, 9, 3)) == Fraction(
+        2_000_000 * 65, 365
+    )
+    assert target_to_date(SalesTarget(annual_fen=0, monthly_fen=[]), year, year) is None
 
 
 def test_completion_on_the_years_last_day_is_sales_to_date_over_the_annual_target(context, targets):

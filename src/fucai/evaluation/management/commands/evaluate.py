@@ -215,12 +215,14 @@ class Command(FucaiCommand):
         if len(table.ids) < 2:
             raise CommandError(_("fewer than two alternatives in the period"))
         matrix, filled = completed_matrix(table, scheme)
-        result = evaluate(scheme, list(table.ids), matrix)
+        result = evaluate(scheme, list(table.ids), matrix, elapsed=table.elapsed)
         if options["robustness"]:
             if scheme.robustness is None:
                 raise CommandError(_("the scheme has no robustness section"))
             settings = scheme.robustness.model_copy(update={"draws": options["robustness"]})
-            result["robustness"] = robustness(scheme, list(table.ids), matrix, settings)
+            result["robustness"] = robustness(
+                scheme, list(table.ids), matrix, settings, elapsed=table.elapsed
+            )
         shown = set(table.ids)
         if user is not None:  # evaluated on everyone (quotas), shown as the user's grant allows
             from fucai.evaluation.indicators import population
