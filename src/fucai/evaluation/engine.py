@@ -247,6 +247,7 @@ def evaluate(
     zones = elimination_zone(scheme, scores, ranks)
     previous = previous or {}
     in_zone = np.zeros(len(ids), dtype=bool)
+    bottom = np.zeros(len(ids), dtype=bool)  # in a bottom-k zone this period
     out = np.zeros(len(ids), dtype=bool)
     for rule, zone in zip(
         scheme.elimination.rules if scheme.elimination else (), zones, strict=True
@@ -255,6 +256,7 @@ def evaluate(
         if rule.rule == "below_score":
             out |= zone
         else:
+            bottom |= zone
             out |= zone & np.array([previous.get(i, 0) >= rule.periods - 1 for i in ids])
     grades, by_score = final_grades(scheme, scores, ranks, out)
     names = scheme.grade_names()
@@ -270,6 +272,8 @@ def evaluate(
             "grade_by_score": names[int(by_score[i])],
             "eliminated": eliminated,
             "in_elimination_zone": bool(in_zone[i]),
+            # periods running in a bottom-k zone, this one included (the next period's `previous`)
+            "bottom_k_streak": previous.get(ident, 0) + 1 if bottom[i] else 0,
             "pay_factor": None if factor is None else float(factor),
             "pay": None
             if factor is None

@@ -83,8 +83,11 @@ def run_scheme(run: EvaluationRun):
     return scheme
 
 
-def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
-    """(result, robustness or {}) of the engine on an InputTable."""
+def compute(
+    scheme, table: InputTable, draws: int = 0, previous: dict | None = None
+) -> tuple[dict, dict]:
+    """(result, robustness or {}) of the engine on an InputTable; `previous`: id → periods
+    running in a bottom-k zone before this one (`previous_streaks`)."""
     from fucai.evaluation.engine import evaluate, robustness
     from fucai.evaluation.indicators import completed_matrix
 
@@ -96,8 +99,9 @@ def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
         )
     matrix, filled = completed_matrix(table, scheme)  # a missing value: the others' worst
     ids = list(table.ids)
-    result = evaluate(scheme, ids, matrix, elapsed=table.elapsed)
+    result = evaluate(scheme, ids, matrix, previous, elapsed=table.elapsed)
     result["filled"] = [list(cell) for cell in filled]
+    result["previous_streaks"] = dict(previous or {})
     extra = {}
     if draws and scheme.robustness is not None:
         settings_ = scheme.robustness.model_copy(update={"draws": draws})
@@ -107,8 +111,40 @@ def compute(scheme, table: InputTable, draws: int = 0) -> tuple[dict, dict]:
 
 def reproduce(run: EvaluationRun) -> dict:
     """The result of the run's stored inputs under its stored scheme version: the stored one."""
-    result, _extra = compute(run_scheme(run), inputs_from_dict(run.inputs))
+    previous = run.result.get("previous_streaks") if run.result else None
+    result, _extra = compute(run_scheme(run), inputs_from_dict(run.inputs), previous=previous)
     return result
+
+
+def previous_period(period: str) -> str:
+    """The period before: 2023 → 2022, 2023-Q1 → 2022-Q4, 2023-01 → 2022-12."""
+    start, _end = period_bounds(period)
+    if "-Q" in period:
+        quarter = (start.month - 1) // 3 + 1
+        return f"{start.year - 1}-Q4" if quarter == 1 else f"{start.year}-Q{quarter - 1}"
+    if "-" in period:
+        day = start - dt.timedelta(days=1)
+        return f"{day.year}-{day.month:02d}"
+    return str(start.year - 1)
+
+
+def previous_streaks(run: EvaluationRun) -> dict[str, int]:
+    """id → periods running in a bottom-k zone, from the latest published run of the same
+    scheme for the period before (none published: nobody has a streak)."""
+    before = (
+        EvaluationRun.objects.filter(
+            scheme__name=run.scheme.name,
+            period=previous_period(run.period),
+            status=RunStatus.DONE,
+            published__isnull=False,
+        )
+        .order_by("-published", "-pk")
+        .first()
+    )
+    if before is None:
+        return {}
+    rows = before.result.get("alternatives", [])
+    return {r["id"]: r["bottom_k_streak"] for r in rows if r.get("bottom_k_streak")}
 
 
 # --- freezing ---------------------------------------------------------------------------------
@@ -133,7 +169,7 @@ def freeze(run: EvaluationRun, table: InputTable) -> EvaluationRun:
     from fucai.network.models import MarketManager
 
     scheme = run_scheme(run)
-    result, extra = compute(scheme, table, run.robustness_draws)
+    result, extra = compute(scheme, table, run.robustness_draws, previous_streaks(run))
     cities = {d.code: d for d in Division.objects.filter(code__in=set(table.cities.values()))}
     managers = {}
     if scheme.population == Population.MARKET_MANAGERS:

@@ -125,6 +125,36 @@ def test_a_frozen_run_is_reproduced_after_the_data_changed_and_a_new_run_differs
     assert frozen.results.get(alternative="GZ002").score == 65.0
 
 
+def test_the_bottom_of_two_published_periods_running_is_eliminated_and_reproduced(
+    world, province_admin
+):
+    from fucai.evaluation.runs import freeze, new_run, previous_period, publish, reproduce
+    from fucai.evaluation.schemes_store import save_scheme
+
+    bottom = SCHEME.replace("name: t-managers", "name: t-bottom").replace(
+        "rules: [{rule: below_score, score: 50}]", "rules: [{rule: bottom_k, k: 1, periods: 2}]"
+    )
+    row = save_scheme(bottom, province_admin, valid_from=dt.date(2022, 1, 1))
+    assert [previous_period(p) for p in ("2023", "2023-Q1", "2023-Q3", "2023-01", "2023-07")] == [
+        "2022",
+        "2022-Q4",
+        "2023-Q2",
+        "2022-12",
+        "2023-06",
+    ]
+    last_year = freeze(new_run(row, "2022", None, province_admin), table())
+    jj = {r["id"]: r for r in last_year.result["alternatives"]}["JJ001"]
+    assert (jj["rank"], jj["bottom_k_streak"], jj["eliminated"]) == (3, 1, False)
+    unpublished = freeze(new_run(row, "2023", None, province_admin), table())
+    assert not unpublished.results.get(alternative="JJ001").eliminated  # 2022 not published
+    publish(last_year, province_admin)
+    this_year = freeze(new_run(row, "2023", None, province_admin), table())
+    jj = {r["id"]: r for r in this_year.result["alternatives"]}["JJ001"]
+    assert (jj["bottom_k_streak"], jj["eliminated"], jj["grade"]) == (2, True, "三级")
+    assert this_year.result["previous_streaks"] == {"JJ001": 1}
+    assert reproduce(this_year) == this_year.result
+
+
 def test_editing_a_scheme_makes_a_new_version_and_keeps_the_old_one_audited(
     client, scheme_row, province_admin
 ):
