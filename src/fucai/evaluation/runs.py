@@ -148,10 +148,22 @@ def previous_streaks(run: EvaluationRun) -> dict[str, int]:
 
 
 # --- freezing ---------------------------------------------------------------------------------
+def check_in_force(scheme_row, period: str, start: dt.date, end: dt.date) -> None:
+    """A scheme is run only for a period it is in force in (its effective dates overlap it)."""
+    before = end < scheme_row.valid_from
+    after = scheme_row.valid_to is not None and start > scheme_row.valid_to
+    if before or after:
+        message = _("period %(period)s: the scheme is in force from %(start)s to %(end)s")
+        until = scheme_row.valid_to.isoformat() if scheme_row.valid_to else "…"
+        params = {"period": period, "start": scheme_row.valid_from.isoformat(), "end": until}
+        raise ValidationError(message % params, code="period")
+
+
 def new_run(scheme_row, period: str, as_of: dt.date | None, user, draws: int = 0, variant=None):
     start, end = period_bounds(period)
     if as_of is not None and not start <= as_of <= end:
         raise ValidationError(_("as of: a day of the period %(period)s") % {"period": period})
+    check_in_force(scheme_row, period, start, end)
     return EvaluationRun.objects.create(
         scheme=scheme_row,
         period=period,

@@ -374,6 +374,19 @@ def test_running_a_period_on_the_page_freezes_what_the_indicators_give(
     assert rows["GZ001"]["grade_probability"]["一级"] == 1.0  # 85: every draw scores above 80
 
 
+def test_a_period_outside_the_schemes_effective_dates_is_refused(scheme_row, province_admin):
+    from django.core.exceptions import ValidationError
+
+    from fucai.evaluation.models import EvaluationRun
+    from fucai.evaluation.runs import new_run
+
+    with pytest.raises(ValidationError) as refused:
+        new_run(scheme_row, "1999", None, province_admin)
+    assert refused.value.messages == ["期次 1999：该方案的有效期为 2023-01-01 至 …"]
+    assert not EvaluationRun.objects.exists()
+    assert new_run(scheme_row, "2023-Q4", None, province_admin).as_of == dt.date(2023, 12, 31)
+
+
 def test_periods_are_years_quarters_or_months():
     from django.core.exceptions import ValidationError
 
@@ -394,7 +407,7 @@ def test_a_city_evaluation_by_topsis_explains_the_distances_and_shows_a_city_onl
     from fucai.evaluation.tests.conftest import tzeng_huang
     from fucai.evaluation.visibility import visible_ids
 
-    row = save_scheme(json.dumps(tzeng_huang()), province_admin)
+    row = save_scheme(json.dumps(tzeng_huang()), province_admin, valid_from=dt.date(2023, 1, 1))
     codes = ("360700", "360400", "360100", "360200")
     matrix = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]
     inputs = InputTable(
