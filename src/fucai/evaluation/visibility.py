@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fucai.core.grant import RUN_EVALUATIONS, SEE_EVALUATIONS, Reach, grant_for
 from fucai.evaluation.choices import Population, RunStatus
@@ -23,7 +24,7 @@ def evaluation_reach(user) -> Reach:
     """The reach of the user's evaluation role; PermissionDenied (403) without one."""
     reach = grant_for(user).capability(SEE_EVALUATIONS)
     if reach.is_empty:
-        raise PermissionDenied("Your role does not see evaluations.")
+        raise PermissionDenied(_("Your role does not see evaluations."))
     return reach
 
 

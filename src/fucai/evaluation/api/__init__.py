@@ -5,6 +5,7 @@ the rows you see) and one result's explanation. The same rule as the pages
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -20,7 +21,7 @@ def _user(request):
     try:
         evaluation_reach(user)
     except PermissionDenied:
-        raise HttpError(403, "Your role does not see evaluations.") from None
+        raise HttpError(403, _("Your role does not see evaluations.")) from None
     return user
 
 

@@ -469,3 +469,13 @@ def test_the_command_loads_the_seed_schemes_as_version_1_and_a_file_as_the_next(
     latest = EvaluationScheme.objects.filter(name="market-managers-2023").first()
     assert (latest.version, latest.valid_from) == (2, dt.date(2024, 1, 1))
     assert make_user  # the shared helper stays importable for the fixtures above
+
+
+def test_a_role_without_evaluations_is_refused_in_its_language_on_pages_and_api(
+    client, run, owner_user
+):
+    client.force_login(owner_user)
+    response = client.get(f"/api/evaluation/runs/{run.pk}")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "您的角色无权查看考评。"
+    assert client.get(reverse("evaluation:home")).status_code == 403
