@@ -52,6 +52,7 @@ def template_workbook(scheme, period: str, user=None):
 
     from fucai.core.excel import Column, add_notes_sheet, table_workbook
     from fucai.evaluation.indicators import period_bounds, population, visible_ids
+    from fucai.geo.models import Division
 
     start, end = period_bounds(period)
     people = population(scheme.population, start, end)
@@ -68,8 +69,16 @@ def template_workbook(scheme, period: str, user=None):
         *(Column(i.label) for i in manual),
     ]
     keys = ["id", "name", "city", *(i.name for i in manual)]
+    city_names = dict(
+        Division.objects.filter(code__in=set(people.cities.values())).values_list("code", "name")
+    )
     rows = [keys] + [
-        [i, people.labels[i], people.cities[i], *(current.get(i, {}).get(m.name) for m in manual)]
+        [
+            i,
+            people.labels[i],
+            city_names.get(people.cities[i], people.cities[i]),  # 赣州市, not its adcode
+            *(current.get(i, {}).get(m.name) for m in manual),
+        ]
         for i in ids
     ]
     wb = table_workbook(columns, rows, title=_("Manual inputs"))

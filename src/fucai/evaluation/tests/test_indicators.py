@@ -230,7 +230,7 @@ def test_the_manual_sheet_round_trips_and_each_import_is_a_new_version(tiny, tmp
     ws = wb.active
     assert ws.column_dimensions["A"].hidden and ws.protection.sheet
     assert [c.value for c in ws[2]] == ["id", "name", "city", "training_hours"]
-    assert [c.value for c in ws[3]][:3] == ["GZ001", "测试管理员乙", "360700"]
+    assert [c.value for c in ws[3]][:3] == ["GZ001", "测试管理员乙", "赣州市"]
     ws["D3"] = 24
     wb.save(path)
     first = import_manual(path, scheme, "2023")
