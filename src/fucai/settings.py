@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "fucai.party",
     "fucai.welfare",
     "fucai.evaluation",
+    "fucai.reports",
 ]
 
 MIDDLEWARE = [

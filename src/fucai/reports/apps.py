@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Reports (报告): the work bulletin written from live data as text, Word and PDF with
+    charts, its admin-edited sentence templates, and the monthly and quarterly report packs the
+    background worker files in an archive (issue 14)."""
+
+    name = "fucai.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from fucai.core.registry import Module, register
+
+        register(
+            Module(
+                label="reports",
+                urls=("reports/", "fucai.reports.urls"),
+                menu=MENU,
+                access="fucai.reports.access",
+            )
+        )
+
+
+def _menu():
+    """The reports menu group (items added as the pages land)."""
+    from fucai.core.registry import MenuGroup
+
+    return (MenuGroup("reports", _("Reports"), 60, ()),)
+
+
+MENU = _menu()
