@@ -83,7 +83,8 @@ ACCESS |= {
     ],
 }
 
-# members: the list's Excel export (masked), adding one, editing one of one's branches
+# members: the list's Excel export (masked), adding one, editing or deleting one of one's
+# branches
 ACCESS["party:member_list"].append(Expect(**OF_BRANCH, query={**BRANCH, "format": "xlsx"}))
 ACCESS |= {
     "party:member_new": [
@@ -93,6 +94,11 @@ ACCESS |= {
     "party:member_edit": [
         Expect(**OF_BRANCH, path={"pk": "{member}"}),
         Expect(**OF_BRANCH, path={"pk": "{member}"}, method="POST", data={}, ok=400),
+    ],
+    # the fixture member chairs a meeting: its deletion is refused (409), the page says why
+    "party:member_delete": [
+        Expect(**OF_BRANCH, path={"pk": "{member}"}),
+        Expect(**OF_BRANCH, path={"pk": "{member}"}, method="POST", ok=409),
     ],
 }
 

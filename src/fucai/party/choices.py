@@ -1,4 +1,5 @@
-"""The Party module's choices: members' roles, kinds of organisational life, rule periods."""
+"""The Party module's choices: members' roles and leaving, kinds of organisational life, rule
+periods."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ class MemberRole(models.TextChoices):
     COMMITTEE = "committee", _("委员")
     MEMBER = "member", _("党员")
     PROBATIONARY = "probationary", _("预备党员")
+
+
+class MemberLeaving(models.TextChoices):
+    """Why a member left the branch's roll (the record stays: meetings attended, pairings)."""
+
+    TRANSFERRED = "transferred", _("Transferred out")
+    DECEASED = "deceased", _("Deceased")
+    REMOVED = "removed", _("Removed from the Party")
+    OTHER = "other", _("Other")
 
 
 class MeetingType(models.TextChoices):

@@ -35,6 +35,8 @@ def members_workbook(branch, rows: list[dict]):
         _("Phone"),
         _("ID number"),
         _("User account"),
+        _("Left the branch on"),
+        _("Reason for leaving"),
     ]
     table = [
         [
@@ -46,6 +48,8 @@ def members_workbook(branch, rows: list[dict]):
             r["phone"],
             r["id_number"],
             r["member"].user.username if r["member"].user_id else "",
+            r["member"].left_on,
+            r["member"].get_left_reason_display(),
         ]
         for r in rows
     ]

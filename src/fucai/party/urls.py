@@ -45,6 +45,7 @@ from fucai.party import member_views  # noqa: E402
 urlpatterns += [
     path("members/new/", member_views.member_new, name="member_new"),
     path("members/<int:pk>/edit/", member_views.member_edit, name="member_edit"),
+    path("members/<int:pk>/delete/", member_views.member_delete, name="member_delete"),
 ]
 
 # 党员先锋示范岗: the posts, their map, recording and revoking consents (fucai.party.views_vanguard)

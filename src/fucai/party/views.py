@@ -82,9 +82,12 @@ def _pairing_due(user, today):
 @login_required
 @require_GET
 def branch_list(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
-    branches = _branches(request).annotate(n_members=Count("members", distinct=True))
+    on_roll = Member.objects.on_roll().filter(branch=OuterRef("pk")).values("branch")
+    count = on_roll.annotate(n=Count("pk")).values("n")
+    branches = _branches(request).annotate(n_members=Coalesce(Subquery(count), 0))
     return render(request, "party/branch_list.html", {"branches": branches})
 
 
@@ -94,6 +97,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     branches = _branches(request)
     branch = _branch(request, branches)
     members = Member.objects.restrict(request.user).filter(branch=branch)
+    former = request.GET.get("former") == "1"  # who left the roll, else who is on it today
+    members = members.exclude(pk__in=members.on_roll()) if former else members.on_roll()
     members = members.select_related("group", "user")
     if branch and request.GET.get("format") == "xlsx":  # every member, masked as on the page
         from fucai.core.excel import xlsx_response
@@ -102,7 +107,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         workbook = members_workbook(branch, member_rows(members))
         return xlsx_response(workbook, f"{_('Party members')}-{branch.code}.xlsx")
     rows = member_rows(members[:PER_PAGE])
-    context = {"branches": branches, "branch": branch, "rows": rows}
+    context = {"branches": branches, "branch": branch, "rows": rows, "former": former}
     return render(request, "party/member_list.html", context)
 
 

@@ -49,7 +49,9 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
-        members = Member.objects.filter(branch__in=branches)
+        # members on the roll now, and those who left within a year (a meeting entered late)
+        recent = timezone.localdate() - dt.timedelta(days=366)
+        members = Member.objects.filter(branch__in=branches).exclude(left_on__lt=recent)
         self.fields["led_by"].queryset = members
         self.fields["attendees"].queryset = members
         self.fields["absent"].queryset = members
@@ -70,7 +72,26 @@ class MeetingForm(forms.ModelForm):
             self.add_error("absent", _("A member cannot both attend and be absent."))
         if absent and not (data.get("absence_reason") or "").strip():
             self.add_error("absence_reason", _("Say why they were absent."))
+        self._check_roll(data)
         return data
+
+    def _check_roll(self, data: dict) -> None:
+        """The chair, the attendees and the absent were on the branch's roll on the day."""
+        held_on = data.get("held_on")
+        if held_on is None:
+            return
+        for name in ("led_by", "attendees", "absent"):
+            value = data.get(name)
+            chosen = [value] if isinstance(value, Member) else list(value or ())
+            on_roll = set(
+                Member.objects.filter(pk__in=[m.pk for m in chosen])
+                .on_roll(held_on)
+                .values_list("pk", flat=True)
+            )
+            off = [str(m) for m in chosen if m.pk not in on_roll]
+            if off:
+                message = _("Not on the branch's roll on %(day)s: %(names)s.")
+                self.add_error(name, message % {"day": held_on, "names": "、".join(off)})
 
     def save_absences(self, meeting) -> None:
         from fucai.party.models import Absence

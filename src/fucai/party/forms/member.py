@@ -26,6 +26,12 @@ class MemberForm(forms.ModelForm):
     """A member of one of `branches`; on an existing member, phone and ID number start masked."""
 
     joined_on = BoundedDateField(label=_("Joined the Party on"), widget=DateInput())
+    left_on = BoundedDateField(
+        label=_("Left the branch on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Only when the member leaves the roll; their history stays."),
+    )
 
     class Meta:
         model = Member
@@ -39,6 +45,8 @@ class MemberForm(forms.ModelForm):
             "joined_on",
             "is_cadre",
             "user",
+            "left_on",
+            "left_reason",
         ]
 
     def __init__(self, *args, branches, **kwargs):
@@ -93,4 +101,17 @@ class MemberForm(forms.ModelForm):
             self.add_error("group", _("Not of this branch."))
         if branch and user and user.city_id != branch.city_id:
             self.add_error("user", _("Not an account of this branch's agency."))
+        self._clean_leaving(data)
         return data
+
+    def _clean_leaving(self, data: dict) -> None:
+        """Leaving needs both the day (not in the future: the field's bounds) and the reason, on
+        or after joining."""
+        left_on, reason = data.get("left_on"), data.get("left_reason")
+        joined_on = data.get("joined_on")
+        if left_on and not reason:
+            self.add_error("left_reason", _("Say why the member left."))
+        if reason and not left_on:
+            self.add_error("left_on", _("Give the day the member left."))
+        if left_on and joined_on and left_on < joined_on:
+            self.add_error("left_on", _("Before the member joined the Party."))

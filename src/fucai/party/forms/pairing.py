@@ -41,7 +41,8 @@ class PairingForm(forms.ModelForm):
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if select else "form-control"
         self.fields["scheme"].queryset = PairingScheme.objects.filter(branch__in=branches)
-        members = Member.objects.filter(branch__in=branches, is_cadre=True)
+        cadres = Member.objects.filter(branch__in=branches, is_cadre=True)
+        members = cadres.on_roll() | cadres.filter(pk=self.instance.member_id)  # kept on an edit
         self.fields["member"].queryset = members.select_related("branch")
 
     def clean_station(self):

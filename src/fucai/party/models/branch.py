@@ -6,15 +6,18 @@ sees a branch's members by any path. Members' names, phones and ID numbers are p
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fucai.core.audit import AuditSpec
 from fucai.core.grant import PARTY_AFFAIRS  # fucai.accounts.grants gives it
 from fucai.core.personal import ID_NUMBER, NAME, PHONE, PersonalField, mask
 from fucai.core.scope import RestrictedQuerySet, ScopePaths
-from fucai.party.choices import MemberRole
+from fucai.party.choices import MemberLeaving, MemberRole
 
 
 class Branch(models.Model):
@@ -70,9 +73,19 @@ class PartyGroup(models.Model):
         return self.name
 
 
+class MemberQuerySet(RestrictedQuerySet):
+    """Members, and the one rule of who is on a branch's roll on a day."""
+
+    def on_roll(self, day: dt.date | None = None):
+        """Members on the roll on `day` (default today): joined by then and not yet left."""
+        day = day or timezone.localdate()
+        return self.filter(joined_on__lte=day).exclude(left_on__lte=day)
+
+
 class Member(models.Model):
-    """A Party member of a branch: role, joining date, group, and the user account of a cadre
-    who has one."""
+    """A Party member of a branch: role, joining date, group, the user account of a cadre
+    who has one, and, once they leave the roll (transferred out, deceased…), the day and the
+    reason; a member who left keeps their history (meetings attended, pairings)."""
 
     branch = models.ForeignKey(
         Branch, verbose_name=_("Party branch"), on_delete=models.PROTECT, related_name="members"
@@ -101,8 +114,12 @@ class Member(models.Model):
         blank=True,
         related_name="party_member",
     )
+    left_on = models.DateField(_("left the branch on"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("reason for leaving"), max_length=16, choices=MemberLeaving.choices, blank=True
+    )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = MemberQuerySet.as_manager()
     scope_paths = ScopePaths(branch="branch", capability=PARTY_AFFAIRS)
     audit = AuditSpec()
 

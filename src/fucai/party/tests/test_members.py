@@ -167,3 +167,96 @@ def test_jiujiang_party_affairs_and_a_market_manager_cannot_edit_a_ganzhou_membe
     client.force_login(market_manager_user)
     assert client.get(url).status_code == 403
     assert client.get(reverse("party:member_new")).status_code == 403
+
+
+def _edit(client, member, branches, **changes):
+    data = _data(branches, name=member.name, phone=PHONE, id_number=ID_NUMBER, **changes)
+    return client.post(reverse("party:member_edit", args=[member.pk]), data)
+
+
+def test_a_member_who_transfers_out_leaves_the_roll_and_keeps_their_history(
+    client, branches, ganzhou_party
+):
+    from fucai.party.models import Meeting
+
+    member = branches["member"]
+    meeting = Meeting.objects.create(
+        branch=branches["gz"], meeting_type="committee", held_on=dt.date(2023, 3, 1), topic="支委会"
+    )
+    meeting.attendees.add(member)
+    client.force_login(ganzhou_party)
+    response = _edit(client, member, branches, left_on="2023-06-30", left_reason="transferred")
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.left_on, member.left_reason) == (dt.date(2023, 6, 30), "transferred")
+    on_roll = Member.objects.filter(branch=branches["gz"])
+    assert list(on_roll.on_roll(dt.date(2023, 6, 29))) == [member]
+    assert list(on_roll.on_roll(dt.date(2023, 6, 30))) == []
+    assert list(client.get(reverse("party:member_list")).context["rows"]) == []
+    former = client.get(reverse("party:member_list"), {"former": "1"})
+    assert [r["member"] for r in former.context["rows"]] == [member]
+    assert "2023-06-30" in former.content.decode() and "转出" in former.content.decode()
+    assert list(member.meetings_attended.all()) == [meeting]
+    branch_row = client.get(reverse("party:branch_list")).context["branches"].get(code="DZ360700")
+    assert branch_row.n_members == 0
+
+
+def test_leaving_needs_the_day_and_the_reason_and_not_before_joining(
+    client, branches, ganzhou_party
+):
+    client.force_login(ganzhou_party)
+    member = branches["member"]
+    errors = _edit(client, member, branches, left_on="2023-06-30").context["form"].errors
+    assert "left_reason" in errors
+    errors = _edit(client, member, branches, left_reason="deceased").context["form"].errors
+    assert "left_on" in errors
+    early = _edit(client, member, branches, left_on="2000-01-01", left_reason="other")
+    assert early.status_code == 400 and "left_on" in early.context["form"].errors
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_a_meeting_s_attendees_must_be_on_the_roll_on_the_day(client, branches, ganzhou_party):
+    member = branches["member"]
+    Member.objects.filter(pk=member.pk).update(left_on=dt.date.today(), left_reason="transferred")
+    client.force_login(ganzhou_party)
+    data = {
+        "branch": branches["gz"].pk,
+        "meeting_type": "committee",
+        "topic": "支委会",
+        "attendees": [member.pk],
+    }
+    today = client.post(reverse("party:meeting_new"), {**data, "held_on": dt.date.today()})
+    assert today.status_code == 400
+    assert "不在支部名册" in str(today.context["form"].errors["attendees"])
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    response = client.post(reverse("party:meeting_new"), {**data, "held_on": yesterday})
+    assert response.status_code == 302
+
+
+def test_a_member_entered_by_mistake_is_deleted_but_one_with_history_is_not(
+    client, branches, ganzhou_party
+):
+    from fucai.party.models import Meeting
+
+    client.force_login(ganzhou_party)
+    day = dt.date(2020, 1, 1)
+    mistake = Member.objects.create(branch=branches["gz"], name="误录", joined_on=day)
+    response = client.post(reverse("party:member_delete", args=[mistake.pk]))
+    assert response.status_code == 302 and not Member.objects.filter(pk=mistake.pk).exists()
+    deletion = ObjectChange.objects.filter(object_type__model="member", object_id=str(mistake.pk))
+    assert deletion.filter(action="delete").exists()
+    member = branches["member"]
+    meeting = Meeting.objects.create(
+        branch=branches["gz"], meeting_type="committee", held_on=dt.date(2023, 3, 1), topic="支委会"
+    )
+    meeting.attendees.add(member)
+    refused = client.post(reverse("party:member_delete", args=[member.pk]))
+    assert refused.status_code == 409 and Member.objects.filter(pk=member.pk).exists()
+    assert "参加会议 1" in refused.content.decode()
+
+
+def test_jiujiang_party_affairs_cannot_delete_a_ganzhou_member(client, branches, jiujiang):
+    client.force_login(make_user("jj_party", Role.PARTY, city=jiujiang))
+    response = client.post(reverse("party:member_delete", args=[branches["member"].pk]))
+    assert response.status_code == 404 and Member.objects.filter(pk=branches["member"].pk).exists()
