@@ -275,3 +275,40 @@ def test_a_superuser_edits_the_checklist_in_the_admin(client, demo, django_user_
     checklist = checklist_for(2023)
     response = client.get(reverse("admin:party_checklist_change", args=[checklist.pk]))
     assert response.status_code == 200 and "三会一课" in response.content.decode()
+
+
+# -- the command line --------------------------------------------------------------------------
+def _cli(*args) -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("party", "assessments", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_line_gives_the_api_s_json_a_table_and_the_excel(demo, party_user, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    body = json.loads(_cli("--year", "2023", "--format", "json"))
+    assert [(a["branch"], a["score"], a["max"], a["missing"]) for a in body] == [
+        (PROVINCE_CODE, 93, 100, [2, 8])
+    ]
+    assert "93" in _cli("--year", "2023") and "2, 8" in _cli("--year", "2023")
+    out = tmp_path / "a.xlsx"
+    _cli("--year", "2023", "--branch", PROVINCE_CODE, "--format", "xlsx", "--out", str(out))
+    assert load_workbook(out).active.max_row == 17  # the header and the 16 items
+
+
+def test_the_command_line_applies_the_user_s_scope_and_refuses_bad_years(demo, two_roles):
+    import json
+
+    from django.core.management.base import CommandError
+
+    scoped = _cli("--year", "2023", "--user", two_roles.username, "--format", "json")
+    assert json.loads(scoped) == []
+    with pytest.raises(CommandError, match="DZ360000"):
+        _cli("--year", "2023", "--user", two_roles.username, "--branch", PROVINCE_CODE)
+    with pytest.raises(CommandError, match="--year"):
+        _cli("--year", "1900")

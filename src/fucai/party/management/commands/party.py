@@ -6,6 +6,9 @@ branches, none without the Party-affairs capability):
   (fucai.party.compliance);
 - `fucai party pairing [--as-of DAY] [--since DAY] [--stale-days 90] --format json|table|xlsx`:
   pairing coverage per city (fucai.party.pairing);
+- `fucai party assessments --year 2023 [--branch CODE] --format json|table|xlsx [--out FILE]`:
+  the 四强 self-assessments (fucai.party.assessment; JSON as the API's `/party/assessments`;
+  xlsx needs one assessment: give --branch);
 - `fucai party effect --treatment pairing|new_channel --city 吉安 [--first DAY] [--as-of DAY]
   [--radius 1000] [--controls matched_never_treated|all_untreated] --format json|table`: the
   measured effect on station sales (fucai.party.effect)."""
@@ -43,6 +46,12 @@ class Command(FucaiCommand):
         pairing.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
         pairing.add_argument("--out", help="with xlsx: the file to write")
         pairing.add_argument("--user", help="apply this user's scope (default: every branch)")
+        assess = sub.add_parser("assessments", help="四强 self-assessments: score, items, missing")
+        assess.add_argument("--year", type=int, required=True, help="e.g. 2023")
+        assess.add_argument("--branch", help="one branch's code (e.g. DZ360700)")
+        assess.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+        assess.add_argument("--out", help="with xlsx: the file to write")
+        assess.add_argument("--user", help="apply this user's scope (default: every branch)")
         effect = sub.add_parser("effect", help="the effect of pairing or new channels on sales")
         effect.add_argument("--treatment", choices=TREATMENTS, required=True)
         effect.add_argument("--city", required=True, help="name or adcode, e.g. 吉安 or 360800")
@@ -58,21 +67,16 @@ class Command(FucaiCommand):
             return self.pairing(options)
         if options["action"] == "effect":
             return self.effect(options)
+        if options["action"] == "assessments":
+            return self.assessments(options)
         return self.compliance(options)
 
     def compliance(self, options) -> None:
         from fucai.party.compliance import compliance, report
-        from fucai.party.models import Branch
 
         if not 2000 <= options["year"] <= 2100:
             raise CommandError("--year must be between 2000 and 2100.")
-        user = user_for(options["user"])
-        branches = Branch.objects.all() if user is None else Branch.objects.restrict(user)
-        if options["branch"]:
-            branches = branches.filter(code=options["branch"])
-            if not branches:
-                raise CommandError(f"--branch {options['branch']!r}: no such branch in the scope.")
-        branches, year, as_of = list(branches), options["year"], options["as_of"]
+        branches, year, as_of = list(_branches(options)), options["year"], options["as_of"]
         if options["format"] == "json":
             result = report(branches, year, as_of)
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
@@ -92,6 +96,32 @@ class Command(FucaiCommand):
         day = as_of or dt.date(year, 12, 31)
         path = Path(out or f"party-compliance-{year}.xlsx")
         path.write_bytes(workbook_bytes(compliance_workbook(pairs, year, day)))
+        self.stdout.write(str(path))
+
+    def assessments(self, options) -> None:
+        from fucai.core.excel import workbook_bytes
+        from fucai.party.assessment import evaluate, prefetched
+        from fucai.party.assessment_exports import assessment_workbook
+        from fucai.party.models import Assessment
+        from fucai.party.models.assessment import FIRST_YEAR, LAST_YEAR
+
+        year = options["year"]
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CommandError(f"--year must be between {FIRST_YEAR} and {LAST_YEAR}.")
+        found = Assessment.objects.filter(branch__in=_branches(options), year=year)
+        results = [evaluate(a) for a in prefetched(found.order_by("branch__code"))]
+        if options["format"] == "json":
+            data = [r.as_dict() for r in results]
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        if options["format"] == "table":
+            self.stdout.write(_assessment_table(results))
+            return
+        if len(results) != 1:
+            raise CommandError(f"xlsx writes one assessment; {len(results)} match: give --branch.")
+        result = results[0]
+        path = Path(options["out"] or f"party-assessment-{result.branch.code}-{year}.xlsx")
+        path.write_bytes(workbook_bytes(assessment_workbook(result)))
         self.stdout.write(str(path))
 
     def pairing(self, options) -> None:
@@ -187,6 +217,36 @@ def _effect_table(result) -> str:
         *[["warning", w] for w in result.warnings],
     ]
     return render_table(["", ""], rows, right=set())
+
+
+def _branches(options):
+    """The branches of --user's scope (every branch without it), or the one of --branch."""
+    from fucai.party.models import Branch
+
+    user = user_for(options["user"])
+    branches = Branch.objects.all() if user is None else Branch.objects.restrict(user)
+    if not options["branch"]:
+        return branches
+    branches = branches.filter(code=options["branch"])
+    if not branches:
+        raise CommandError(f"--branch {options['branch']!r}: no such branch in the scope.")
+    return branches
+
+
+def _assessment_table(results) -> str:
+    head = ["code", "branch", "assessed on", "score", "max", "missing items"]
+    rows = [
+        [
+            r.branch.code,
+            r.branch.name,
+            r.as_of.isoformat(),
+            r.score,
+            r.max_points,
+            ", ".join(str(i.item.order) for i in r.missing) or "—",
+        ]
+        for r in results
+    ]
+    return render_table(head, rows, right={3, 4})
 
 
 def _table(pairs) -> str:
