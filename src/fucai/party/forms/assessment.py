@@ -43,12 +43,18 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, assessment: Assessment, suggestions: dict, **kwargs):
         self.assessment = assessment
         self.items = list(assessment.checklist.items.all())
-        answers = {a.item_id: a for a in assessment.answers.all()} if assessment.pk else {}
+        answers = (
+            {a.item_id: a for a in assessment.answers.prefetch_related("meetings")}
+            if assessment.pk
+            else {}
+        )
         kwargs.setdefault("initial", self._initial(answers, suggestions))
         super().__init__(*args, **kwargs)
+        # the branch's meetings of the year, read once and offered to every item
         meetings = Meeting.objects.filter(branch=assessment.branch, held_on__year=assessment.year)
+        choices = [(m.pk, str(m)) for m in meetings.order_by("held_on", "pk")]
         for item in self.items:
-            self._add_item(item, meetings)
+            self._add_item(item, choices)
         style_fields(self)
 
     def _initial(self, answers: dict, suggestions: dict) -> dict:
@@ -61,20 +67,21 @@ class AssessmentForm(forms.Form):
             if answer is not None:
                 initial[_name("points", item)] = answer.points
                 initial[_name("note", item)] = answer.note
-                initial[_name("meetings", item)] = list(answer.meetings.all())
+                initial[_name("meetings", item)] = [m.pk for m in answer.meetings.all()]
             elif item.pk in suggestions:
                 initial[_name("points", item)] = suggestions[item.pk].points
         return initial
 
-    def _add_item(self, item, meetings) -> None:
+    def _add_item(self, item, meetings: list[tuple[int, str]]) -> None:
         self.fields[_name("points", item)] = forms.IntegerField(
             label=_("Points awarded"), min_value=0, max_value=item.points, required=False
         )
         self.fields[_name("note", item)] = forms.CharField(
             label=_("Note"), max_length=300, required=False, validators=[clean_optional_text]
         )
-        self.fields[_name("meetings", item)] = forms.ModelMultipleChoiceField(
-            meetings.order_by("held_on", "pk"),
+        self.fields[_name("meetings", item)] = forms.TypedMultipleChoiceField(
+            choices=meetings,
+            coerce=int,
             label=_("Meetings as evidence"),
             required=False,
             widget=forms.SelectMultiple(attrs={"size": 4}),
@@ -111,7 +118,7 @@ class AssessmentForm(forms.Form):
                     "note": self.cleaned_data[_name("note", item)],
                 },
             )
-            answer.meetings.set(self.cleaned_data[_name("meetings", item)])
+            answer.meetings.set(self.cleaned_data[_name("meetings", item)])  # meeting ids
             for upload in self.cleaned_data[_name("files", item)]:
                 store_attachment(upload, owner=answer, user=user)
         return assessment

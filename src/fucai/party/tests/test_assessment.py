@@ -312,3 +312,25 @@ def test_the_command_line_applies_the_user_s_scope_and_refuses_bad_years(demo, t
         _cli("--year", "2023", "--user", two_roles.username, "--branch", PROVINCE_CODE)
     with pytest.raises(CommandError, match="--year"):
         _cli("--year", "1900")
+
+
+def test_the_form_costs_the_same_queries_whatever_the_number_of_items(client, demo, party_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fucai.party.models import ChecklistItem
+
+    client.force_login(party_user)
+    url = reverse("party:assessment_edit", args=[PROVINCE_CODE, 2023])
+    client.get(url)  # the grant and the session, once
+    with CaptureQueriesContext(connection) as sixteen:
+        client.get(url)
+    checklist = checklist_for(2023)
+    for order in (17, 18, 19, 20):
+        ChecklistItem.objects.create(
+            checklist=checklist, order=order, dimension="role", text=f"新增{order}", points=1
+        )
+    with CaptureQueriesContext(connection) as twenty:
+        response = client.get(url)
+    assert len(response.context["rows"]) == 20
+    assert len(twenty.captured_queries) == len(sixteen.captured_queries)
