@@ -11,8 +11,10 @@ sources make one:
   default 1.5 km), the rest spread evenly over the county's cells (the cells whose centres lie in
   its polygon, converted from GCJ-02 to WGS84 before h3). Each county's cells add up to its
   census population;
-- an imported grid (`import_demand_csv`): points (lon, lat, weight; WGS84 or GCJ-02) summed into
-  the cells that hold them, each cell given the county (and city) whose polygon holds its centre.
+- an imported grid (`import_demand_file`): points (a CSV of lon, lat, weight; WGS84 or GCJ-02)
+  or the pixels of a population raster (a GeoTIFF such as WorldPop's, read with rasterio in the
+  raster's own coordinate system, each pixel's value placed at its centre) summed into the cells
+  that hold them, each cell given the county (and city) whose polygon holds its centre.
 
 Either way the area type follows the density: urban from URBAN_DENSITY people per km², town from
 TOWN_DENSITY, rural below. The cells are a Parquet file per layer, read back by `load_demand`.
@@ -39,6 +41,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fucai.planning.choices import AreaType, DemandSource, LayerStatus
 
@@ -347,24 +350,99 @@ def build_census_layer(
     return save_layer(columns, name or _("Census model 2020"), DemandSource.CENSUS, note, layer)
 
 
-def import_demand_csv(data: bytes, filename: str, crs: str = "wgs84", name: str = "", layer=None):
-    """A new imported DemandLayer from a CSV of points (lon, lat, weight) in `crs`; `layer`:
+GEOTIFF_SUFFIXES = (".tif", ".tiff")
+
+
+def is_geotiff(filename: str) -> bool:
+    """Whether a file is taken as a population raster (by its name: .tif, .tiff)."""
+    return Path(filename).suffix.lower() in GEOTIFF_SUFFIXES
+
+
+def read_points_geotiff(data: bytes, filename: str, crs: str = "wgs84"):
+    """lon, lat (WGS84) and weight of the pixels of a GeoTIFF's first band that hold people
+    (nodata and zero pixels skipped), each at its pixel's centre, reprojected from the raster's
+    coordinate system; a raster without one is taken as longitude and latitude in `crs`.
+    DemandImportError names the file and, for a bad value, the pixel's row and column."""
+    import rasterio
+    from rasterio.errors import RasterioIOError
+    from rasterio.io import MemoryFile
+
+    try:
+        with MemoryFile(data) as memory, memory.open() as raster:
+            band = raster.read(1, masked=True)
+            transform, source_crs = raster.transform, raster.crs
+    except (RasterioIOError, ValueError) as exc:
+        message = _("%(file)s: not a GeoTIFF that can be read (%(error)s).")
+        raise DemandImportError([message % {"file": filename, "error": exc}]) from None
+    values = np.ma.filled(band.astype(float), 0.0)
+    _check_pixels(values, filename)
+    rows, cols = np.nonzero(values > 0)
+    if not rows.size:
+        raise DemandImportError([_("%(file)s: no pixel holds people.") % {"file": filename}])
+    xs, ys = rasterio.transform.xy(transform, rows, cols, offset="center")
+    lon, lat = _raster_lonlat(np.asarray(xs), np.asarray(ys), source_crs, crs, filename)
+    return lon, lat, values[rows, cols]
+
+
+def _check_pixels(values: np.ndarray, filename: str) -> None:
+    """Every pixel a finite, non-negative number of people, else the first problems by pixel."""
+    bad = ~np.isfinite(values) | (values < 0)
+    if not bad.any():
+        return
+    message = _("%(file)s, pixel row %(row)s, column %(col)s: %(value)s is not a population.")
+    problems = [
+        message % {"file": filename, "row": r + 1, "col": c + 1, "value": values[r, c]}
+        for r, c in zip(*np.nonzero(bad), strict=True)
+    ]
+    raise DemandImportError(problems[:MAX_IMPORT_ERRORS])
+
+
+def _raster_lonlat(xs, ys, source_crs, crs: str, filename: str):
+    from rasterio.warp import transform as reproject
+
+    from fucai.planning.geometry import to_wgs84
+
+    if source_crs is not None:
+        lon, lat = reproject(source_crs, "EPSG:4326", xs.tolist(), ys.tolist())
+        return np.asarray(lon), np.asarray(lat)
+    if not (np.abs(xs) <= 180).all() or not (np.abs(ys) <= 90).all():
+        message = _("%(file)s: the raster has no coordinate system and is not in degrees.")
+        raise DemandImportError([message % {"file": filename}])
+    return to_wgs84(xs, ys) if crs == "gcj02" else (xs, ys)
+
+
+def import_demand_file(data: bytes, filename: str, crs: str = "wgs84", name: str = "", layer=None):
+    """A new imported DemandLayer from a CSV of points (lon, lat, weight) in `crs` or a GeoTIFF
+    population raster (in its own coordinate system; `crs` only when it has none); `layer`:
     fill this (building) layer instead of creating one."""
     from fucai.planning.geometry import to_wgs84
 
     if crs not in CRS_CHOICES:
         raise DemandImportError([_("Unknown coordinate system %(crs)s.") % {"crs": crs}])
-    lon, lat, weight = read_points_csv(data, filename)
-    if crs == "gcj02":
-        lon, lat = to_wgs84(lon, lat)
+    if is_geotiff(filename):
+        lon, lat, weight = read_points_geotiff(data, filename, crs)
+        kind = pgettext("demand import", "raster pixels")
+    else:
+        lon, lat, weight = read_points_csv(data, filename)
+        if crs == "gcj02":
+            lon, lat = to_wgs84(lon, lat)
+        kind = pgettext("demand import", "points")
     columns = aggregate_points(lon, lat, weight)
     dropped = float(columns.pop("dropped_weight")[0])
     if not columns["cell"].size:
         raise DemandImportError(
             [_("%(file)s: no point lies in the province.") % {"file": filename}]
         )
-    note = _("Imported from %(file)s (%(crs)s, %(n)s points; weight outside the province: %(w)s).")
-    note %= {"file": filename, "crs": crs.upper(), "n": f"{lon.size:,}", "w": f"{dropped:,.0f}"}
+    note = _(
+        "Imported from %(file)s (%(crs)s, %(n)s %(kind)s; weight outside the province: %(w)s)."
+    )
+    note %= {
+        "file": filename,
+        "crs": _("the raster's own") if is_geotiff(filename) else crs.upper(),
+        "n": f"{lon.size:,}",
+        "kind": kind,
+        "w": f"{dropped:,.0f}",
+    }
     return save_layer(columns, name or Path(filename).stem, DemandSource.IMPORTED, note, layer)
 
 

@@ -102,7 +102,7 @@ def run_census_build(pk: int, language: str = "zh-hans") -> str:
 
 def run_import(pk: int, language: str = "zh-hans") -> str:
     """The worker's job: the uploaded CSV of the building layer `pk`."""
-    from fucai.planning.demand import DemandImportError, import_demand_csv
+    from fucai.planning.demand import DemandImportError, import_demand_file
     from fucai.planning.models import DemandLayer
 
     layer = DemandLayer.objects.get(pk=pk)
@@ -110,7 +110,7 @@ def run_import(pk: int, language: str = "zh-hans") -> str:
     path = _upload_path(pk)
     with translation.override(language):
         try:
-            import_demand_csv(path.read_bytes(), filename, crs, layer.name, layer=layer)
+            import_demand_file(path.read_bytes(), filename, crs, layer.name, layer=layer)
         except DemandImportError as exc:
             _fail(layer, "\n".join(exc.problems))
         finally:

@@ -114,9 +114,16 @@ def blank_area_data(request: HttpRequest) -> JsonResponse:
 
 # -- the demand layers: build the census model or import a grid (in the worker) -----------------
 class DemandImportForm(forms.Form):
-    """A CSV of points (lon, lat, weight) and its coordinate system."""
+    """A CSV of points (lon, lat, weight) and its coordinate system, or a GeoTIFF population
+    raster (which carries its own)."""
 
-    file = forms.FileField(label=gettext_lazy("CSV file (lon, lat, weight)"))
+    file = forms.FileField(
+        label=gettext_lazy("CSV file (lon, lat, weight) or GeoTIFF population raster"),
+        help_text=gettext_lazy(
+            "A GeoTIFF is read in its own coordinate system; the one chosen below applies to "
+            "a CSV and to a raster without one."
+        ),
+    )
     crs = forms.ChoiceField(
         label=gettext_lazy("Coordinate system"),
         choices=(("wgs84", "WGS84"), ("gcj02", "GCJ-02")),

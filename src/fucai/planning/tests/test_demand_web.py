@@ -53,3 +53,14 @@ def test_an_imported_csv_becomes_the_layer_in_use_and_a_bad_one_fails_naming_row
     page = client.get(URL).content.decode()
     assert "bad.csv 第 2 行 lat 列" in page
     assert client.post(URL, {"crs": "wgs84"}).status_code == 400  # no file: the form's error
+
+
+def test_an_uploaded_geotiff_becomes_the_layer_in_use(client, province_admin):
+    from fucai.planning.tests.test_import import _geotiff
+
+    client.force_login(province_admin)
+    raster = _geotiff([[120, 0], [-9999, 30.5]], west=115.3595, north=26.3305, size=0.001)
+    client.post(URL, {"file": SimpleUploadedFile("worldpop.tif", raster), "crs": "wgs84"})
+    layer = DemandLayer.objects.get()
+    assert (layer.status, layer.total_population) == ("ready", 150.5)
+    assert latest_layer() == layer and "个像元" in layer.note

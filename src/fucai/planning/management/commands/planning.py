@@ -24,9 +24,14 @@ class Command(FucaiCommand):
         steps = demand.add_subparsers(dest="step", required=True)
         build = steps.add_parser("build", help="a new layer from the 2020 census model")
         build.add_argument("--name", default="", help="the layer's name")
-        imp = steps.add_parser("import", help="a new layer from a CSV of points lon,lat,weight")
-        imp.add_argument("path", help="CSV with a header row: lon, lat, weight")
-        imp.add_argument("--crs", choices=("wgs84", "gcj02"), default="wgs84")
+        imp = steps.add_parser("import", help="a new layer from points (CSV) or a raster (GeoTIFF)")
+        imp.add_argument("path", help="CSV with a header row lon,lat,weight, or a .tif raster")
+        imp.add_argument(
+            "--crs",
+            choices=("wgs84", "gcj02"),
+            default="wgs84",
+            help="the CSV's (a GeoTIFF carries its own; this only for one without)",
+        )
         imp.add_argument("--name", default="", help="the layer's name (default: the file's)")
         steps.add_parser("status", help="the layers, newest (the one used) first")
         blank = sub.add_parser("blank-areas", help="uncovered population by city and county")
@@ -86,15 +91,15 @@ class Command(FucaiCommand):
         self.stdout.write(_layer_line(layer))
 
     def handle_import(self, options) -> None:
-        from fucai.planning.demand import DemandImportError, import_demand_csv
+        from fucai.planning.demand import DemandImportError, import_demand_file
 
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        if path.suffix.lower() in (".tif", ".tiff"):
-            raise CommandError(f"{path}: GeoTIFF is not supported; convert it to CSV points.")
         try:
-            layer = import_demand_csv(path.read_bytes(), path.name, options["crs"], options["name"])
+            layer = import_demand_file(
+                path.read_bytes(), path.name, options["crs"], options["name"]
+            )
         except DemandImportError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(_layer_line(layer))
