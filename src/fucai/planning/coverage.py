@@ -40,6 +40,30 @@ class AreaFigures:
 
 
 @dataclass
+class BlankPatch:
+    """A blank patch: neighbouring uncovered cells of town or urban density (where a station
+    would have customers), with the county holding most of its people and its centre."""
+
+    rank: int
+    cells: int
+    population: float
+    area_km2: float
+    county: str
+    county_name: str
+    city: str
+    city_name: str
+    lon: float  # GCJ-02, population-weighted centre
+    lat: float
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["population"] = round(self.population)
+        out["area_km2"] = round(self.area_km2, 1)
+        out["lon"], out["lat"] = round(self.lon, 5), round(self.lat, 5)
+        return out
+
+
+@dataclass
 class BlankAreas:
     """The blank areas of a scope as of a day: the grid, which cells are covered, the figures."""
 
@@ -49,6 +73,7 @@ class BlankAreas:
     stations: int
     counties: list[AreaFigures] = field(default_factory=list)
     cities: list[AreaFigures] = field(default_factory=list)
+    patches: list[BlankPatch] = field(default_factory=list)
 
     @property
     def population(self) -> float:
@@ -70,6 +95,7 @@ class BlankAreas:
             "covered_pct": round((1 - self.uncovered / population) * 100, 1) if population else 100,
             "cities": [c.to_dict() for c in self.cities],
             "counties": [c.to_dict() for c in self.counties],
+            "patches": [p.to_dict() for p in self.patches],
         }
 
 
@@ -108,7 +134,79 @@ def blank_areas(
     result = BlankAreas(as_of, grid, covered, stations.count())
     result.counties = _figures(grid, covered, grid.county)
     result.cities = _figures(grid, covered, grid.city)
+    result.patches = blank_patches(grid, covered)
     return result
+
+
+PATCH_TYPES = ("urban", "town")  # AreaType values a blank patch is made of
+MAX_PATCHES = 200  # the largest patches kept (by uncovered population)
+
+
+def blank_patches(grid: DemandGrid, covered: np.ndarray, limit: int = MAX_PATCHES):
+    """The blank patches, largest population first: the connected components (H3 neighbours,
+    scipy.sparse.csgraph) of the uncovered cells of town or urban density. Rural blank land is
+    counted in the county figures; as one patch it would span the province."""
+    from h3.api import basic_int as h3
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    blank = grid.subset(~covered & np.isin(grid.area_type, PATCH_TYPES) & (grid.population > 0))
+    if not len(blank):
+        return []
+    order = np.argsort(blank.cell)
+    blank = blank.subset(order)
+    rows, cols = [], []
+    for i, cell in enumerate(blank.cell.tolist()):
+        ring = np.array(h3.grid_ring(cell, 1), dtype=np.uint64)
+        at = np.searchsorted(blank.cell, ring)
+        found = at[
+            (at < blank.cell.size) & (blank.cell[np.minimum(at, blank.cell.size - 1)] == ring)
+        ]
+        rows.extend([i] * found.size)
+        cols.extend(found.tolist())
+    n = len(blank)
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    count, label = connected_components(graph, directed=False)
+    return _patches(blank, label, count, limit)
+
+
+def _patches(blank: DemandGrid, label: np.ndarray, count: int, limit: int) -> list[BlankPatch]:
+    from h3.api import basic_int as h3
+
+    from fucai.geo.models import Division
+
+    population = np.bincount(label, weights=blank.population, minlength=count)
+    cells = np.bincount(label, minlength=count)
+    cell_km2 = h3.average_hexagon_area(h3.get_resolution(int(blank.cell[0])), unit="km^2")
+    largest = sorted(range(count), key=lambda k: (-population[k], k))[:limit]
+    names = dict(Division.objects.values_list("code", "name"))
+    out = []
+    for rank, k in enumerate(largest, start=1):
+        members = label == k
+        people = blank.population[members]
+        county = _heaviest(blank.county[members], people)
+        city = _heaviest(blank.city[members], people)
+        out.append(
+            BlankPatch(
+                rank=rank,
+                cells=int(cells[k]),
+                population=float(population[k]),
+                area_km2=float(cells[k] * cell_km2),
+                county=county,
+                county_name=names.get(county, county),
+                city=city,
+                city_name=names.get(city, city),
+                lon=float(np.average(blank.lon[members], weights=people)),
+                lat=float(np.average(blank.lat[members], weights=people)),
+            )
+        )
+    return out
+
+
+def _heaviest(codes: np.ndarray, weights: np.ndarray) -> str:
+    """The code holding the largest total weight."""
+    values, inverse = np.unique(codes, return_inverse=True)
+    return str(values[np.argmax(np.bincount(inverse, weights=weights))])
 
 
 def _figures(grid: DemandGrid, covered: np.ndarray, keys: np.ndarray) -> list[AreaFigures]:

@@ -41,6 +41,22 @@ def scope_cities(user, wanted: str | None = None) -> list[str] | None:
     return None if everything else sorted(codes)
 
 
+PATCH_COLUMNS = (  # (key of BlankPatch.to_dict, label)
+    ("rank", gettext_lazy("Rank")),
+    ("city_name", gettext_lazy("City")),
+    ("county_name", gettext_lazy("County")),
+    ("population", gettext_lazy("Uncovered population")),
+    ("cells", gettext_lazy("Cells")),
+    ("area_km2", gettext_lazy("Area (km²)")),
+    ("lon", gettext_lazy("Centre longitude (GCJ-02)")),
+    ("lat", gettext_lazy("Centre latitude (GCJ-02)")),
+)
+
+
+def patch_rows(result: BlankAreas) -> list[list]:
+    return [[p.to_dict()[key] for key, _label in PATCH_COLUMNS] for p in result.patches]
+
+
 def table_rows(areas: list[AreaFigures]) -> list[list]:
     return [[a.to_dict()[key] for key, _label in COLUMNS] for a in areas]
 
@@ -62,6 +78,9 @@ def blank_area_workbook(result: BlankAreas, scope_label: str):
     ]
     wb = table_workbook(columns, table_rows(result.counties), title=_("Blank areas by county"))
     write_table(wb.create_sheet(_("By city")[:31]), columns, city_rows(result.cities))
+    patch_columns = [str(label) for _k, label in PATCH_COLUMNS]
+    patch_columns[3] = Column(patch_columns[3], number_format="#,##0")
+    write_table(wb.create_sheet(_("Blank patches")[:31]), patch_columns, patch_rows(result))
     radii = (
         f"{settings.PLANNING_RADIUS_URBAN_M} / {settings.PLANNING_RADIUS_TOWN_M} / "
         f"{settings.PLANNING_RADIUS_RURAL_M} m"
@@ -77,6 +96,10 @@ def blank_area_workbook(result: BlankAreas, scope_label: str):
             (_("Uncovered population"), round(result.uncovered)),
             (_("Radii (urban / town / rural)"), radii),
             (_("Method"), _("docs/planning.md: census demand on H3 cells, covered within radius")),
+            (
+                _("Blank patches"),
+                _("Neighbouring uncovered cells of town or urban density, largest first"),
+            ),
         ],
     )
     return wb

@@ -36,6 +36,9 @@ def _result(request: HttpRequest):
         return as_of, city, None
 
 
+PAGE_PATCHES = 20  # blank patches listed on the page (the exports have them all)
+
+
 @login_required
 @require_GET
 def blank_areas(request: HttpRequest) -> HttpResponse:
@@ -84,6 +87,8 @@ def blank_areas(request: HttpRequest) -> HttpResponse:
         "layer": latest_layer(),
         "counties": [a.to_dict() for a in result.counties] if result else [],
         "city_figures": [a.to_dict() for a in result.cities] if result else [],
+        "patches": [p.to_dict() for p in result.patches[:PAGE_PATCHES]] if result else [],
+        "patch_count": len(result.patches) if result else 0,
         "figures": result.to_dict() if result else None,
         "map_config": config,
         "export_query": urlencode(query),

@@ -33,11 +33,14 @@ def _blank_areas(request, as_of: dt.date | None, city: str | None):
 @router.get("/blank-areas", summary="Blank areas: uncovered population by city and county")
 def blank_areas(request, as_of: dt.date | None = None, city: str | None = None) -> dict:
     """The demand of your cities (or `city`, an adcode) and the part no station open on `as_of`
-    covers, per city and county, largest uncovered first (docs/planning.md). A day outside
+    covers, per city and county, largest uncovered first, and the largest blank patches
+    (neighbouring uncovered cells of town or urban density; docs/planning.md). A day outside
     2000-01-01 … today is clamped; `as_of` says the day used. Without a demand layer: no cells,
     no figures."""
     result = _blank_areas(request, as_of, city)
-    return result.to_dict() if result is not None else {"cells": 0, "cities": [], "counties": []}
+    if result is None:
+        return {"cells": 0, "cities": [], "counties": [], "patches": []}
+    return result.to_dict()
 
 
 @router.get("/blank-areas/cells", summary="Blank areas: the uncovered cells as GeoJSON")

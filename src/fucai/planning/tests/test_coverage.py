@@ -144,6 +144,7 @@ def test_ganzhous_user_sees_only_ganzhou_in_page_chart_data_api_and_exports(
     assert len(data["uncovered_points"]["points"]) == 1
     api = client.get("/api/planning/blank-areas", QUERY).json()
     assert [c["code"] for c in api["counties"]] == [XINGGUO] and api["uncovered"] == 400
+    assert [(p["county"], p["population"]) for p in api["patches"]] == [(XINGGUO, 400)]
     geojson = client.get("/planning/blank-areas/", {**QUERY, "format": "geojson"}).json()
     assert {f["properties"]["county"] for f in geojson["features"]} == {XINGGUO}
     assert geojson["features"][0]["properties"]["population"] == 400.0
@@ -154,6 +155,8 @@ def test_ganzhous_user_sees_only_ganzhou_in_page_chart_data_api_and_exports(
     rows = [list(r) for ws in workbook for r in ws.values]
     text = json.dumps(rows, default=str, ensure_ascii=False)
     assert "兴国县" in text and "浔阳区" not in text and "九江" not in text
+    patches = list(workbook["空白片区"].values)
+    assert patches[1][:4] == (1, "赣州市", "兴国县", 400)
 
 
 def test_the_command_gives_the_blank_areas_of_a_city_as_json(two_cities, capsys):
@@ -174,3 +177,24 @@ def test_a_market_manager_is_told_only_of_the_open_stations_they_see(
     data = client.get("/planning/blank-areas/data/", QUERY).json()
     assert data["stations"] == 1 and [s[2] for s in data["stations_shown"]] == ["36110214"]
     assert data["uncovered"] == 400  # coverage counts every open station
+
+
+# -- blank patches: neighbouring uncovered cells of town or urban density ----------------------
+def test_blank_patches_join_neighbouring_town_and_urban_cells_and_leave_rural_ones_out(db):
+    seat = _seat_cell(XINGGUO)
+    x = _ring_cell_in(seat, XINGGUO)  # ≈ 4 km from the seat: no station covers it
+    y, z = [c for c in sorted(h3.grid_ring(x, 1)) if h3.grid_distance(seat, c) > 3][:2]
+    rural = next(c for c in sorted(h3.grid_ring(x, 2)) if h3.grid_distance(seat, c) > 4)
+    lone = sorted(h3.grid_ring(seat, 8))[0]  # far from the others: a patch of its own
+    cells = [seat, x, y, z, rural, lone]
+    _layer(cells, [5000.0, 3000.0, 2000.0, 600.0, 50.0, 700.0])
+    _station_at_cell("36110901", seat)
+    result = blank_areas(dt.date(2023, 9, 3))
+    patches = [p.to_dict() for p in result.patches]
+    assert [(p["rank"], p["cells"], p["population"]) for p in patches] == [
+        (1, 3, 5600),  # x, y and z: neighbours; the rural cell next to them is not part of it
+        (2, 1, 700),
+    ]
+    assert patches[0]["county_name"] == "兴国县" and patches[0]["city_name"] == "赣州市"
+    assert patches[0]["area_km2"] == round(3 * h3.average_hexagon_area(8, unit="km^2"), 1)
+    assert result.to_dict()["patches"] == patches

@@ -275,7 +275,7 @@ def render_blank_areas(result) -> str:
     from django.utils.translation import gettext as _
 
     from fucai.core.commandline import render_table
-    from fucai.planning.report import COLUMNS, table_rows
+    from fucai.planning.report import COLUMNS, PATCH_COLUMNS, patch_rows, table_rows
 
     data = result.to_dict()
     title = _(
@@ -292,4 +292,16 @@ def render_blank_areas(result) -> str:
         [*r[:2], f"{r[2]:,}", f"{r[3]:,}", r[4], f"{r[5]:,}"] for r in table_rows(result.counties)
     ]
     head = [str(label) for _k, label in COLUMNS]
-    return "\n".join([title, render_table(head, rows, right={2, 3, 4, 5})])
+    patches = [
+        [*r[:3], f"{r[3]:,}", r[4], r[5], f"{r[6]}, {r[7]}"] for r in patch_rows(result)[:10]
+    ]
+    patch_head = [str(label) for _k, label in PATCH_COLUMNS[:6]] + [_("Centre (GCJ-02)")]
+    return "\n".join(
+        [
+            title,
+            render_table(head, rows, right={2, 3, 4, 5}),
+            "",
+            _("Largest blank patches (town and urban density)"),
+            render_table(patch_head, patches, right={0, 3, 4, 5}),
+        ]
+    )
