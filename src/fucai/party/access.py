@@ -47,6 +47,7 @@ ACCESS = {
         Expect(**PARTY_PAGE, query={"as_of": "2023-09-03", "format": "xlsx"}),
     ],
     "party:area_detail": Expect(**OF_BRANCH, path={"pk": "{area}"}),
+    "party:area_map": Expect(**OF_BRANCH, path={"pk": "{area}"}, query={"as_of": "2023-09-03"}),
     "party:study_list": [
         Expect(**PARTY_PAGE),
         Expect(**PARTY_PAGE, method="POST", data={}, ok=400),

@@ -133,3 +133,53 @@ def _add_population(contents: list[AreaContents], as_of: dt.date) -> None:
         item.population = float(people.sum())
         item.uncovered = float(people[~covered[mask]].sum())
         item.cells = int(mask.sum())
+
+
+def area_map(area, as_of: dt.date, user=None) -> dict:
+    """What the area page's map shows as of `as_of`: the area's demand cells (GCJ-02 centres,
+    people, covered or not — every open station covers, as in fucai.planning.coverage), the
+    open stations `user` sees around it, its open leads, and the box to frame."""
+    from fucai.network.models import Station
+    from fucai.planning.coverage import covered_cells
+    from fucai.planning.demand import NoDemandLayer, load_demand
+
+    try:
+        grid = load_demand()
+    except NoDemandLayer:
+        empty: dict = {"cells": [], "stations": [], "leads": [], "bounds": None}
+        return {"as_of": as_of.isoformat(), **empty}
+    cells = grid.subset(_grid_mask(area, grid))
+    covered = covered_cells(cells, as_of)
+    leads = area_contents([area], as_of, user=user)[0].leads
+    lons = [*cells.lon.tolist(), *(float(lead.lon) for lead in leads)]
+    lats = [*cells.lat.tolist(), *(float(lead.lat) for lead in leads)]
+    bounds = [min(lons), min(lats), max(lons), max(lats)] if lons else None
+    stations = Station.objects.restrict(user) if user is not None else Station.objects.all()
+    stations = stations.open_on(as_of)
+    if bounds:
+        margin = 0.02  # degrees (≈ 2 km) around the area
+        stations = stations.filter(
+            lon__gte=bounds[0] - margin,
+            lat__gte=bounds[1] - margin,
+            lon__lte=bounds[2] + margin,
+            lat__lte=bounds[3] + margin,
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "cells": [
+            [round(x, 5), round(y, 5), round(p, 1), int(c)]
+            for x, y, p, c in zip(
+                cells.lon.tolist(),
+                cells.lat.tolist(),
+                cells.population.tolist(),
+                covered.tolist(),
+                strict=True,
+            )
+        ],
+        "stations": [
+            [float(s.lon), float(s.lat), s.code, s.name]
+            for s in stations.only("lon", "lat", "code", "name").order_by("code")
+        ],
+        "leads": [[float(lead.lon), float(lead.lat), lead.pk, lead.address] for lead in leads],
+        "bounds": bounds,
+    }

@@ -9,8 +9,9 @@ one."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -106,10 +107,53 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from fucai.party.areas import area_contents
 
     _branches(request)
-    areas = AreaAssignment.objects.restrict(request.user).select_related("member", "county")
+    areas = AreaAssignment.objects.restrict(request.user)
+    areas = areas.select_related("member", "county__parent", "branch__city")
     area = get_object_or_404(areas, pk=pk)
     form = CoverageForm(request.GET or None)
     as_of, _stale = form.values()
     contents = area_contents([area], as_of, user=request.user)[0]
-    context = {"area": area, "contents": contents, "as_of": as_of, "form": form}
+    config = {
+        "boundaries": _boundaries_url(area),
+        "data": reverse("party:area_map", args=[area.pk]) + f"?as_of={as_of.isoformat()}",
+        "labels": {
+            "loading": _("Loading…"),
+            "failed": _("The map could not be loaded"),
+            "covered": _("Covered"),
+            "uncovered": _("Not covered"),
+            "uncovered_cells": _("Cells not covered"),
+            "stations": _("Open stations"),
+            "leads": _("Open leads"),
+            "people": _("people"),
+        },
+    }
+    context = {
+        "area": area,
+        "contents": contents,
+        "as_of": as_of,
+        "form": form,
+        "map_config": config,
+    }
     return render(request, "party/area_detail.html", context)
+
+
+def _boundaries_url(area) -> str:
+    """The county boundaries of the area's city (a provincial branch's cell area: the cities)."""
+    if area.county_id:
+        return reverse("geo:boundaries", args=["county"]) + f"?city={area.county.parent.code}"
+    if area.branch.city_id:
+        return reverse("geo:boundaries", args=["county"]) + f"?city={area.branch.city.code}"
+    return reverse("geo:boundaries", args=["city"])
+
+
+@login_required
+@require_GET
+def area_map(request: HttpRequest, pk: int) -> JsonResponse:
+    """The area page's map data (fucai.party.areas.area_map), as of `as_of`."""
+    from fucai.party.areas import area_map as map_data
+
+    _branches(request)
+    areas = AreaAssignment.objects.restrict(request.user).select_related("county", "branch")
+    area = get_object_or_404(areas, pk=pk)
+    as_of, _stale = CoverageForm(request.GET or None).values()
+    return JsonResponse(map_data(area, as_of, user=request.user))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pairings/<int:pk>/", pairing_views.pairing_detail, name="pairing_detail"),
     path("areas/", pairing_views.area_list, name="area_list"),
     path("areas/<int:pk>/", pairing_views.area_detail, name="area_detail"),
+    path("areas/<int:pk>/map.json", pairing_views.area_map, name="area_map"),
     path("effect/", effect_views.study_list, name="study_list"),
     path("effect/<int:pk>/", effect_views.study_detail, name="study_detail"),
     path("effect/<int:pk>/progress/", effect_views.study_progress, name="study_progress"),

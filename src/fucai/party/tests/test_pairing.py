@@ -235,3 +235,34 @@ def test_the_pairing_cli_gives_the_coverage_as_json(paired, network):
         ("360700", 2, 2, 1),
     ]
     assert data["stale_days"] == 90
+
+
+def test_an_area_s_map_has_its_cells_covered_or_not_and_stays_in_the_branch(
+    client, paired, network, ganzhou, two_roles
+):
+    from h3.api import basic_int as h3
+
+    from fucai.geo.models import Division
+    from fucai.planning.tests.test_coverage import _layer, _seat_cell
+
+    seat = _seat_cell("360732")
+    far = sorted(h3.grid_ring(seat, 12))[0]
+    _layer([seat, far], [5000.0, 800.0])
+    area = AreaAssignment.objects.create(
+        branch=paired["gz"],
+        member=paired["cadres"][0],
+        kind="county",
+        county=Division.objects.get(code="360732"),
+        started_on=D(2023, 3, 1),
+    )
+    gz_party = make_user("gz_party", Role.PARTY, city=ganzhou)
+    page = _get(client, gz_party, "party:area_detail", path={"pk": area.pk}, as_of="2023-09-03")
+    assert page.status_code == 200 and "area-map-config" in page.content.decode()
+    data = _get(client, gz_party, "party:area_map", path={"pk": area.pk}, as_of="2023-09-03")
+    body = data.json()
+    assert sorted(round(c[2]) for c in body["cells"]) == [800, 5000]
+    assert len(body["bounds"]) == 4 and body["as_of"] == "2023-09-03"
+    shown = {s[2] for s in body["stations"]}
+    assert network["stations"]["xunyang"].code not in shown
+    missing = _get(client, two_roles, "party:area_map", path={"pk": area.pk})
+    assert missing.status_code == 404
