@@ -80,17 +80,10 @@ class Project(models.Model):
         return self.name
 
 
-class ProjectStep(models.Model):
-    """One move of a project through its lifecycle (its creation too: from nothing): who, on
-    which day (and when it was recorded), a note. Written by fucai.welfare.workflow only."""
+class StepRecord(models.Model):
+    """What every recorded step of a workflow carries: the day, who, a note and when it was
+    recorded (abstract; fucai.welfare.workflow writes the rows)."""
 
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="steps"
-    )
-    from_status = models.CharField(
-        _("from status"), max_length=10, choices=ProjectStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to status"), max_length=10, choices=ProjectStatus.choices)
     on = models.DateField(_("on"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,6 +95,23 @@ class ProjectStep(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ProjectStep(StepRecord):
+    """One move of a project through its lifecycle (its creation too: from nothing): who, on
+    which day (and when it was recorded), a note. Written by fucai.welfare.workflow only."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="steps"
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=ProjectStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=ProjectStatus.choices)
+
     scope_paths = ScopePaths(city="project__city", capability=WELFARE_AFFAIRS)
     audit = AuditSpec()
 
@@ -114,7 +124,26 @@ class ProjectStep(models.Model):
         return f"{self.get_to_status_display()} {self.on:%Y-%m-%d}"
 
 
-class ProjectBudgetOverride(models.Model):
+class OverrideRecord(models.Model):
+    """What every allowed exception to a budget carries: who allowed it, why, and when it was
+    recorded (abstract)."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by whom"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ProjectBudgetOverride(OverrideRecord):
     """A project's budget lowered below what its grants already committed and paid: who allowed
     it, why, and by how much the grants then exceed the budget."""
 
@@ -127,16 +156,7 @@ class ProjectBudgetOverride(models.Model):
     budget_before_fen = models.BigIntegerField(_("budget before (fen)"))
     budget_after_fen = models.BigIntegerField(_("budget after (fen)"))
     over_fen = models.BigIntegerField(_("committed and paid over the budget by (fen)"))
-    reason = models.TextField(_("reason"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by whom"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="project__city", capability=WELFARE_AFFAIRS)
     audit = AuditSpec()
 
@@ -302,24 +322,14 @@ class Grant(models.Model):
         return yuan(self.amount_fen)
 
 
-class GrantStep(models.Model):
+class GrantStep(StepRecord):
     """One step of a grant: who did it, on which day (and when it was recorded), a note."""
 
     grant = models.ForeignKey(
         Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="steps"
     )
     kind = models.CharField(_("step"), max_length=12, choices=GrantStepKind.choices)
-    on = models.DateField(_("on"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by whom"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="grant__project__city", capability=WELFARE_AFFAIRS)
     audit = AuditSpec()
 
@@ -332,7 +342,7 @@ class GrantStep(models.Model):
         return f"{self.get_kind_display()} {self.on:%Y-%m-%d}"
 
 
-class BudgetOverride(models.Model):
+class BudgetOverride(OverrideRecord):
     """An approval that took a project over its budget: who allowed it and why."""
 
     grant = models.OneToOneField(
@@ -341,17 +351,8 @@ class BudgetOverride(models.Model):
         on_delete=models.CASCADE,
         related_name="budget_override",
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by whom"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"))
     over_fen = models.BigIntegerField(_("over the budget by (fen)"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(city="grant__project__city", capability=WELFARE_AFFAIRS)
     audit = AuditSpec()
 
