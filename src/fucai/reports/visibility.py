@@ -1,0 +1,24 @@
+"""Who sees which report pack — decided here once, for the archive, the download and the
+command: a pack is seen by those whose view reach holds its whole scope (the province's: a
+view of everything; a city's: that city — not a county, a market manager's or an owner's
+stations). Out of scope is the same 404 as missing. Making a pack now needs
+`generate_report_packs` (the provincial centre)."""
+
+from __future__ import annotations
+
+from fucai.core.grant import GENERATE_REPORT_PACKS, grant_for
+
+
+def visible_packs(user):
+    from fucai.reports.models import ReportPack
+
+    return ReportPack.objects.restrict(user).select_related("city", "requested_by")
+
+
+def may_see_scope(user, scope) -> bool:
+    view = grant_for(user).view
+    return view.everything or (scope.city_id is not None and scope.city_id in view.cities)
+
+
+def may_generate(user) -> bool:
+    return grant_for(user).can(GENERATE_REPORT_PACKS)
