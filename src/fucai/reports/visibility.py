@@ -10,9 +10,13 @@ from fucai.core.grant import GENERATE_REPORT_PACKS, grant_for
 
 
 def visible_packs(user):
+    """The packs the user sees: latest period first, the province's before the cities'."""
+    from django.db.models import F
+
     from fucai.reports.models import ReportPack
 
-    return ReportPack.objects.restrict(user).select_related("city", "requested_by")
+    order = ("-period", "kind", F("city__code").asc(nulls_first=True))
+    return ReportPack.objects.restrict(user).select_related("city", "requested_by").order_by(*order)
 
 
 def may_see_scope(user, scope) -> bool:
