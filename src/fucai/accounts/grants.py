@@ -44,6 +44,7 @@ from fucai.core.grant import (
     EDIT_MASTER_DATA,
     EDIT_SPACING_RULES,
     EVERYTHING,
+    GENERATE_REPORT_PACKS,
     IMPORT_SALES,
     MANAGE_USERS,
     NOTHING,
@@ -81,6 +82,7 @@ PROVINCE_CAPABILITIES = (
     EDIT_ONBOARDING_TEMPLATE,
     EDIT_FUND_RATES,
     SET_SALES_TARGETS,  # a year's targets are one document for the province (issue 13)
+    GENERATE_REPORT_PACKS,  # a report pack made now, of any scope (issue 14)
 )
 ALL_CAPABILITIES = (*PROVINCE_CAPABILITIES, MANAGE_USERS)
 

@@ -46,6 +46,9 @@ SEE_EVALUATIONS = "see_evaluations"
 RUN_EVALUATIONS = "run_evaluations"
 # sales targets (issue 13): import or enter a year's targets (a new version; the provincial centre)
 SET_SALES_TARGETS = "set_sales_targets"
+# report packs (issue 14): make a pack now, for any scope (the provincial centre); the schedule
+# makes the monthly and quarterly ones
+GENERATE_REPORT_PACKS = "generate_report_packs"
 
 
 def _ids(values: Iterable[int] | None) -> frozenset[int]:

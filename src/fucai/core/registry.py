@@ -25,7 +25,11 @@ What a module declares (all optional):
 - `demo_builders`: dotted paths of its demo builder steps, with an order (see `fucai demo`);
 - `access`: the module of its permission-matrix expectations (fucai.core.testing.matrix);
 - `landing`: a URL name the home page sends people to when their grant allows it (a capability,
-  a predicate of the grant), by priority.
+  a predicate of the grant), by priority;
+- `report_sections`: dotted paths of the functions giving its sheets of the report packs
+  (fucai.reports): `section(scope, period_start, period_end, as_of) -> ReportSection | None`,
+  `scope` a `fucai.core.reporting.ReportScope` (the province or one city, with the grant that
+  sees exactly it), None when the module has no data for the period and scope (no sheet).
 Dotted paths are imported only when used, so registering costs nothing at start-up.
 """
 
@@ -95,6 +99,7 @@ class Module:
     demo_builders: tuple[tuple[int, str], ...] = ()
     access: str | None = None
     landing: tuple[Landing, ...] = ()
+    report_sections: tuple[str, ...] = ()
 
 
 _modules: dict[str, Module] = {}
@@ -164,3 +169,14 @@ def landings() -> list[Landing]:
         (landing for module in modules() for landing in module.landing),
         key=lambda landing: landing.priority,
     )
+
+
+def report_sections() -> list[str]:
+    """Every module's report-pack section functions (dotted paths), in INSTALLED_APPS order."""
+    return [path for module in modules() for path in module.report_sections]
+
+
+def resolve(path: str):
+    """The object a dotted path ("package.module.name") names, imported now."""
+    module, _dot, name = path.rpartition(".")
+    return getattr(import_module(module), name)

@@ -27,6 +27,7 @@ class EvaluationConfig(AppConfig):
                 menu=MENU,
                 demo_builders=DEMO_BUILDERS,
                 access="fucai.evaluation.access",
+                report_sections=("fucai.evaluation.pack_section.evaluation_section",),
             )
         )
 

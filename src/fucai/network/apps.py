@@ -66,6 +66,7 @@ class NetworkConfig(AppConfig):
                     (80, "fucai.network.demo.partners.PartnerDemoBuilder"),
                 ),
                 access="fucai.network.access",
+                report_sections=("fucai.network.pack_section.network_section",),
                 landing=(
                     # an owner lands on their station (fucai.network.views.own_stations)
                     Landing(

@@ -55,6 +55,7 @@ class PartyConfig(AppConfig):
                     (94, "fucai.party.assessment_demo.AssessmentDemoBuilder"),
                 ),
                 access="fucai.party.access",
+                report_sections=("fucai.party.pack_section.party_section",),
                 # Party-affairs officers (not editors of the network) land on what is due this month
                 landing=(
                     Landing(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from fucai.core.registry import Module, register
+        from fucai.reports.packs import ensure_schedule
 
         register(
             Module(
@@ -24,13 +26,19 @@ class ReportsConfig(AppConfig):
                 access="fucai.reports.access",
             )
         )
+        # the monthly schedule of the report packs, made once (fucai.reports.packs)
+        post_migrate.connect(ensure_schedule, sender=self, dispatch_uid="reports-pack-schedule")
 
 
 def _menu():
     """The reports menu group (items added as the pages land)."""
-    from fucai.core.registry import MenuGroup
+    from fucai.core.registry import MenuGroup, MenuItem
 
-    return (MenuGroup("reports", _("Reports"), 60, ()),)
+    return (
+        MenuGroup(
+            "reports", _("Reports"), 60, (MenuItem(_("Report packs"), "reports:packs", order=50),)
+        ),
+    )
 
 
 MENU = _menu()

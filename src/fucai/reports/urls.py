@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from fucai.reports import views_packs
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("packs/", views_packs.packs, name="packs"),
+    path("packs/new/", views_packs.pack_new, name="pack_new"),
+    path("packs/<int:pk>/download/", views_packs.pack_download, name="pack_download"),
+]

@@ -52,6 +52,7 @@ class SalesConfig(AppConfig):
                     (41, "fucai.sales.demo.sales_targets.TargetsDemoBuilder"),
                 ),
                 access="fucai.sales.access",
+                report_sections=("fucai.sales.pack_section.sales_section",),
             )
         )
         from django_q.signals import post_spawn

@@ -24,6 +24,7 @@ class WelfareConfig(AppConfig):
                 menu=MENU,
                 demo_builders=DEMO_BUILDERS,
                 access="fucai.welfare.access",
+                report_sections=("fucai.welfare.pack_section.welfare_section",),
             )
         )
 

@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fucai.core.grant import (
     EDIT_FUND_RATES,
     EDIT_MASTER_DATA,
+    GENERATE_REPORT_PACKS,
     IMPORT_SALES,
     MANAGE_USERS,
     PARTY_AFFAIRS,
@@ -214,9 +215,13 @@ PERSONAS = tuple(
 PERSONAS = tuple(
     replace(p, can=p.can | {EDIT_FUND_RATES}) if p.name == "province" else p for p in PERSONAS
 )
-# the sales targets (fucai.sales.targets): the provincial centre imports and enters them
+# the sales targets (fucai.sales.targets): the provincial centre imports and enters them; and
+# it makes report packs on request (fucai.reports.packs)
 PERSONAS = tuple(
-    replace(p, can=p.can | {SET_SALES_TARGETS}) if p.name == "province" else p for p in PERSONAS
+    replace(p, can=p.can | {SET_SALES_TARGETS, GENERATE_REPORT_PACKS})
+    if p.name == "province"
+    else p
+    for p in PERSONAS
 )
 PERSONAS = tuple(
     replace(p, can=p.can | {RECORD_WELFARE_ACTIVITIES}) if p.changes or p.welfare else p
@@ -290,6 +295,7 @@ OBJECT_FIELDS = (
     "evaluation_run",
     "evaluation_result",
     "evaluation_objection",
+    "report_pack",
 )
 TEMPLATE = re.compile(r"\{(" + "|".join(OBJECT_FIELDS) + r")\}")
 CITY_NAMES = {GZ: ("赣州市", GANZHOU_STATIONS), JJ: ("九江市", JIUJIANG_STATIONS)}
@@ -607,6 +613,7 @@ def build_world(store) -> World:
             "welfare_activity": str(_a_welfare_activity(fields["station"], people[obj]).pk),
             **_a_welfare_grant(obj, county, people[obj], users["welfare"]),
             **_an_evaluation(obj, fields["city"], network["manager"], people[obj]),
+            "report_pack": str(_a_report_pack(fields["city"]).pk),
         }
     strings = {s.code: (s.name, s.address) for s in Station.objects.all()}
     for obj, agreement in partners.items():  # a partner is seen with its outlet
@@ -615,6 +622,29 @@ def build_world(store) -> World:
     world = World(users, names, strings)
     world.foreign = {p.name: foreign_strings(p, strings) for p in PERSONAS}
     return world
+
+
+def _a_report_pack(city_code: str):
+    """The city's report pack of 2023-Q3, made (a workbook naming only its city)."""
+    from django.core.files.base import ContentFile
+
+    from fucai.core.excel import table_workbook, workbook_bytes
+    from fucai.geo.models import Division
+    from fucai.reports.models import ReportPack
+
+    city = Division.objects.get(code=city_code)
+    pack = ReportPack.objects.create(
+        scope=city.code,
+        city=city,
+        kind="quarterly",
+        period="2023-Q3",
+        as_of=dt.date(2023, 9, 30),
+        status="done",
+        progress=100,
+    )
+    content = workbook_bytes(table_workbook(["范围"], [[city.name]], title="说明"))
+    pack.file.save(f"{city.code}-2023-Q3.xlsx", ContentFile(content))
+    return pack
 
 
 def _give_an_owner(code: str, city) -> None:

@@ -1,0 +1,3 @@
+from fucai.reports.forms.packs import PackForm
+
+__all__ = ["PackForm"]

@@ -1,0 +1,3 @@
+from fucai.reports.models.packs import ReportPack
+
+__all__ = ["ReportPack"]
