@@ -1,8 +1,32 @@
 """What the reports module's URLs answer each role (the permission matrix,
-fucai.core.testing.matrix)."""
+fucai.core.testing.matrix).
+
+The bulletin's downloads: a city's bulletin to the roles that see the whole city (not a market
+manager or an owner, who see some of its stations: 404), the province's to the roles that see
+everything (the provincial centre, the province's Party affairs); a date that is not one is a
+400 for every signed-in role."""
 
 from __future__ import annotations
 
-from fucai.core.testing.matrix import Expect
+from fucai.core.testing.matrix import SALES_AS_OF, Expect
 
-ACCESS: dict[str, Expect | list[Expect]] = {}
+# who sees the province whole (every other signed-in role gets a 404 for it)
+PROVINCE_ROLES = ("province", "party")
+SIGNED_IN = ("province", "ganzhou", "jiujiang", "manager", "owner", "party", "welfare",
+             "two_roles", "ganzhou_admin")  # fmt: skip
+STATIONS_ONLY = {"manager": 404, "owner": 404}
+
+
+def _bulletin() -> list[Expect]:
+    province = {role: 200 if role in PROVINCE_ROLES else 404 for role in SIGNED_IN}
+    return [
+        Expect(query={"as_of": SALES_AS_OF, "scope": "{city}"}, roles=STATIONS_ONLY),
+        Expect(query={"as_of": SALES_AS_OF, "scope": "province"}, roles=province),
+        Expect(query={"as_of": "2023-02-30", "scope": "province"}, ok=400),
+    ]
+
+
+ACCESS: dict[str, Expect | list[Expect]] = {
+    "reports:bulletin_docx": _bulletin(),
+    "reports:bulletin_pdf": _bulletin(),
+}
