@@ -91,7 +91,7 @@ def _styles(word) -> None:
     heading = styles["Heading 1"]
     set_font(heading.font, FONT_NAMES["heading"], layout.SIZES_PT["heading"])
     heading.font.italic = False
-    _plain(heading, indent_pt=2 * layout.SIZES_PT["heading"])
+    _plain(heading, indent_pt=2 * layout.SIZES_PT["heading"], before_pt=8)
     title = styles["Title"]
     set_font(title.font, FONT_NAMES["title"], layout.SIZES_PT["title"], True, layout.RED)
     _plain(title, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -102,11 +102,11 @@ def _styles(word) -> None:
     _plain(caption, align=WD_ALIGN_PARAGRAPH.CENTER, after_pt=6)
 
 
-def _plain(style, indent_pt: float = 0, align=None, after_pt: float = 0) -> None:
+def _plain(style, indent_pt: float = 0, align=None, after_pt: float = 0, before_pt: float = 0):
     fmt = style.paragraph_format
     fmt.first_line_indent = Pt(indent_pt)
     fmt.left_indent = Pt(0)
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after_pt)
+    fmt.space_before, fmt.space_after = Pt(before_pt), Pt(after_pt)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(max(layout.LINE_PT, style.font.size.pt * 1.3))
     if align is not None:
