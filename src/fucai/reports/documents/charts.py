@@ -101,7 +101,7 @@ def ranking_chart(entries, level: str) -> Chart:
                         fontsize=7)  # fmt: skip
         ax.set_xlabel(unit.label)
         ax.margins(x=0.22)
-        _tidy(ax)
+        _tidy(ax, empty=not groups)
         return Chart("ranking", title, _png(fig))
 
 
@@ -130,7 +130,7 @@ def games_chart(groups, categories: dict[str, tuple[str, str]]) -> Chart:
                   loc="lower right")  # fmt: skip
         ax.set_xlabel(unit.label)
         ax.margins(x=0.22)
-        _tidy(ax)
+        _tidy(ax, empty=not groups)
         return Chart("games", _("Sales by game, year to date"), _png(fig))
 
 
@@ -235,7 +235,11 @@ def _patch(colour: str):
     return Patch(color=colour)
 
 
-def _tidy(ax) -> None:
+def _tidy(ax, empty: bool = False) -> None:
+    if empty:  # a scope or year without sales: say so rather than show bare axes
+        ax.text(0.5, 0.5, _("No sales to date"), transform=ax.transAxes, ha="center")
+        ax.set_xticks([])
+        ax.set_yticks([])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8)
@@ -249,15 +253,18 @@ class _figure:
 
     def __enter__(self):
         import matplotlib
-
-        _lock.acquire()
-        _load_fonts()
-        self._rc = matplotlib.rc_context(
-            {"font.family": FAMILIES["sans"], "axes.unicode_minus": False}
-        )
-        self._rc.__enter__()
         from matplotlib.figure import Figure
 
+        _lock.acquire()
+        try:
+            _load_fonts()
+            self._rc = matplotlib.rc_context(
+                {"font.family": FAMILIES["sans"], "axes.unicode_minus": False}
+            )
+            self._rc.__enter__()
+        except BaseException:
+            _lock.release()
+            raise
         fig = Figure(figsize=self.size, layout="constrained")
         return fig, fig.subplots()
 
