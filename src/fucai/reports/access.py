@@ -4,14 +4,33 @@ fucai.core.testing.matrix).
 Report packs (fucai.reports.visibility): the archive lists the packs whose whole scope the
 role's view reach holds (anyone signed in gets the page, perhaps empty); a pack outside it is a
 404 like a missing one — a market manager or an owner, who see stations and not their city,
-see no city's pack. Making a pack now needs `generate_report_packs` (the provincial centre)."""
+see no city's pack. Making a pack now needs `generate_report_packs` (the provincial centre).
+
+The bulletin's downloads: a city's bulletin to the roles that see the whole city (not a market
+manager or an owner, who see some of its stations: 404), the province's to the roles that see
+everything (the provincial centre, the province's Party affairs); a date that is not one is a
+400 for every signed-in role."""
 
 from __future__ import annotations
 
 from fucai.core.grant import GENERATE_REPORT_PACKS
-from fucai.core.testing.matrix import Expect
+from fucai.core.testing.matrix import SALES_AS_OF, Expect
 
 STATION_PEOPLE = {"manager": 404, "owner": 404}
+# who sees the province whole (every other signed-in role gets a 404 for it)
+PROVINCE_ROLES = ("province", "party")
+SIGNED_IN = ("province", "ganzhou", "jiujiang", "manager", "owner", "party", "welfare",
+             "two_roles", "ganzhou_admin")  # fmt: skip
+
+
+def _bulletin() -> list[Expect]:
+    province = {role: 200 if role in PROVINCE_ROLES else 404 for role in SIGNED_IN}
+    return [
+        Expect(query={"as_of": SALES_AS_OF, "scope": "{city}"}, roles=STATION_PEOPLE),
+        Expect(query={"as_of": SALES_AS_OF, "scope": "province"}, roles=province),
+        Expect(query={"as_of": "2023-02-30", "scope": "province"}, ok=400),
+    ]
+
 
 ACCESS: dict[str, Expect | list[Expect]] = {
     "reports:packs": Expect(),
@@ -19,4 +38,6 @@ ACCESS: dict[str, Expect | list[Expect]] = {
         needs=GENERATE_REPORT_PACKS, method="POST", data={"period": "2023"}, ok=400
     ),
     "reports:pack_download": Expect(path={"pk": "{report_pack}"}, roles=STATION_PEOPLE),
+    "reports:bulletin_docx": _bulletin(),
+    "reports:bulletin_pdf": _bulletin(),
 }
