@@ -170,6 +170,10 @@ class Indicators:
         return link("sales:cockpit", as_of=self.end.isoformat(), manager=ident)
 
     def target_completion(self):
+        """Sales of the period to its as-of day / its target to date (fucai.sales.targets.
+        target_to_date: the one 序时进度, by monthly targets when set, else by calendar days);
+        for a year to D exactly the cockpit's and the command's completion_to_date. No target:
+        missing, not 0."""
         from fucai.sales.models import SalesTarget, SalesTargetSet, TargetLevel
         from fucai.sales.targets import target_to_date
 

@@ -44,6 +44,10 @@ ACCESS = {
         data={"year": "2023", "level": "city", "code": "360700", "annual": "x"},
         ok=400,
     ),
+    "fucai_sales_api_targets_targets_completion": [
+        Expect(api=True, query=DAY),
+        Expect(api=True, query={**DAY, "level": "station"}),
+    ],
     "fucai_sales_api_summary_summary": [
         Expect(api=True, query=DAY),
         Expect(api=True, query={**DAY, "by": "station"}),

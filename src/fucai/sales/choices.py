@@ -66,3 +66,13 @@ WEEKDAY_LABELS = {
     6: _("Sat"),
     7: _("Sun"),
 }
+
+
+class TimeShareBasis(models.TextChoices):
+    """What a target's 序时进度 is measured by (fucai.sales.targets.pace): its own monthly
+    targets when it has them, else the calendar days of the annual target; a total of both
+    kinds is mixed."""
+
+    MONTHLY = "monthly", _("by monthly targets")
+    CALENDAR = "calendar", _("by calendar days")
+    MIXED = "mixed", _("by monthly targets and calendar days")

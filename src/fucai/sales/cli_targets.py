@@ -4,9 +4,14 @@ targets on the command line (fucai.sales.targets; docs/evaluation.md, "Targets")
 - `import FILE.xlsx [--year Y] [--user U]`: a new version of the file's year (all or nothing);
 - `template --year Y [--user U] [--out FILE.xlsx]`: the template (the current targets filled in);
 - `completion --as-of DATE [--level city|manager|station] [--user U] --format json|table|xlsx
-  [--out FILE]`: completion rate and 序时进度 of each target (JSON keys: as_of, year, level,
-  time_share, version, rows [{level, code, name, city, target_yuan, sales_yuan, completion_rate,
-  time_share, monthly_share, version}])."""
+  [--out FILE]`: completion rate and 序时进度 of each target, by the one definition
+  (fucai.sales.targets.pace: monthly targets when set, else calendar days). JSON keys: as_of,
+  year, level, version, total {the rows added up: target_yuan, target_to_date_yuan, sales_yuan,
+  completion_rate, time_share, time_share_basis, completion_to_date} or null, time_share (the
+  total's), time_share_basis, rows [{level, code, name, city, target_yuan, sales_yuan,
+  completion_rate, time_share, time_share_basis (monthly|calendar), target_to_date_yuan,
+  completion_to_date, monthly_share (time_share when by monthly targets, else null),
+  version}]."""
 
 from __future__ import annotations
 
@@ -76,15 +81,25 @@ def do_template(command, options, user) -> None:
 
 
 def completion_data(as_of: dt.date, level: str, user=None) -> dict:
-    from fucai.sales.targets import completion, rounded, time_share
+    """The command's JSON (and the API's): each target's completion and their total."""
+    from fucai.sales.targets import completion, total_completion
 
     rows = completion(as_of, level, user=user)
+    total = total_completion(rows)
+    summed = None
+    if total is not None:
+        summed = {
+            k: v for k, v in total.to_dict().items() if k not in ("level", "code", "name", "city")
+        }
+        summed.pop("version")
     return {
         "as_of": as_of.isoformat(),
         "year": as_of.year,
         "level": level,
-        "time_share": str(rounded(time_share(as_of))),
+        "time_share": None if summed is None else summed["time_share"],
+        "time_share_basis": None if summed is None else summed["time_share_basis"],
         "version": rows[0].version if rows else None,
+        "total": summed,
         "rows": [row.to_dict() for row in rows],
     }
 
@@ -94,11 +109,19 @@ def completion_headings() -> list[tuple[str, str]]:
         ("code", _("Code")),
         ("name", _("Name")),
         ("target_yuan", _("Annual target (yuan)")),
+        ("target_to_date_yuan", _("Target to date (序时任务, yuan)")),
         ("sales_yuan", _("Sales to date (yuan)")),
         ("completion_rate", _("Completion rate")),
         ("time_share", _("Time elapsed (序时进度)")),
-        ("monthly_share", _("By monthly targets")),
+        ("time_share_basis", _("Measured by")),
+        ("completion_to_date", _("Of the target to date")),
     ]
+
+
+def basis_label(basis: str | None) -> str:
+    from fucai.sales.targets import basis_label
+
+    return basis_label(basis)
 
 
 def completion_workbook(data: dict):
@@ -111,6 +134,8 @@ def completion_workbook(data: dict):
     headings = completion_headings()
 
     def cell(key, value):
+        if key == "time_share_basis":
+            return basis_label(value)
         return Decimal(value) if value is not None and key not in ("code", "name") else value
 
     rows = [[cell(k, row[k]) for k, _label in headings] for row in data["rows"]]
@@ -121,7 +146,7 @@ def completion_workbook(data: dict):
         [
             (_("As of"), data["as_of"]),
             (_("Target version"), data["version"]),
-            (_("Time elapsed (序时进度)"), _("days elapsed / days in the year")),
+            (_("Time elapsed (序时进度)"), time_share_rule()),
         ],
     )
     return wb
@@ -160,18 +185,27 @@ def do_completion(command, options, user) -> None:
     def pct(value):
         return "" if value is None else f"{float(value) * 100:.2f}%"
 
+    percent = {"completion_rate", "time_share", "completion_to_date"}
     rows = [
-        (
-            row["code"],
-            row["name"],
-            row["target_yuan"],
-            row["sales_yuan"],
-            pct(row["completion_rate"]),
-            pct(row["time_share"]),
-            pct(row["monthly_share"]),
+        tuple(
+            pct(row[k])
+            if k in percent
+            else basis_label(row[k])
+            if k == "time_share_basis"
+            else row[k] or ""
+            for k, _label in headings
         )
         for row in data["rows"]
     ]
     command.stdout.write(
-        render_table([str(label) for _k, label in headings], rows, right={2, 3, 4, 5, 6})
+        render_table([str(label) for _k, label in headings], rows, right={2, 3, 4, 5, 6, 8})
+    )
+
+
+def time_share_rule() -> str:
+    """The rule in words (the workbook's notes)."""
+    return _(
+        "the target to date / the annual target: by the monthly targets when the target has "
+        "them (the months before the day's, the day's month pro rata by days), else by calendar "
+        "days (days elapsed / days in the year)"
     )

@@ -546,8 +546,8 @@ def _region(code: str, name: str, figures: Figures) -> dict:
 
 
 def target_card(user, scope: Scope, city: dict | None, county, as_of: dt.date, context=None):
-    """Completion and 序时进度 of the targets behind a cockpit or a station page: a dict with
-    rate, time_share and monthly_share (Decimals), target_fen, sales_fen and version, or None."""
+    """Completion and 序时进度 of the targets behind a cockpit (`completion_card`), or None in a
+    county (targets are set for cities, managers and stations)."""
     from fucai.sales.targets import completion
 
     if county is not None:
@@ -563,12 +563,27 @@ def target_card(user, scope: Scope, city: dict | None, county, as_of: dt.date, c
     return completion_card(rows, as_of)
 
 
-def completion_card(rows, as_of: dt.date) -> dict | None:
-    from fucai.sales.targets import total_completion
+def completion_card(rows, as_of: dt.date) -> dict:
+    """The card of completion rows added up (fucai.sales.targets.total_completion: a province
+    of its cities, by their own monthly targets): rate, time_share, rate_to_date (Decimals or
+    None), basis, target_fen, to_date_fen, sales_fen, version, ahead; `missing` (with the
+    year) when there is no target: "no target", never 0 %."""
+    from fucai.sales.targets import fen, total_completion
 
-    total = total_completion(rows, as_of)
+    total = total_completion(rows)
     if total is None:
-        return None
-    monthly = rows[0].monthly_share if len(rows) == 1 else None
-    return {**total, "monthly_share": monthly, "version": rows[0].version,
-            "ahead": total["rate"] >= total["time_share"]}  # fmt: skip
+        return {"missing": True, "year": as_of.year}
+    return {
+        "missing": False,
+        "year": as_of.year,
+        "rate": total.rate,
+        "time_share": total.time_share,
+        "rate_to_date": total.rate_to_date,
+        "basis": total.basis,
+        "gap": total.gap,
+        "target_fen": total.target_fen,
+        "to_date_fen": None if total.to_date is None else fen(total.to_date),
+        "sales_fen": total.sales_fen,
+        "version": total.version,
+        "ahead": total.to_date is not None and total.sales_fen >= total.to_date,
+    }

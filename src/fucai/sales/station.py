@@ -90,8 +90,8 @@ class StationCockpit(Cockpit):
 
     @cached_property
     def target(self) -> dict | None:
-        """The station's own target as of the day (its completion and 序时进度), if it has one
-        the user may see."""
+        """The station's own target as of the day (its completion and 序时进度), or the card's
+        "no target" when it has none the user may see."""
         from fucai.sales.cockpit import completion_card
         from fucai.sales.targets import completion
 

@@ -3,16 +3,24 @@ column; a re-import of a year makes a new version), and the completion runner (�
 序时进度) as of any day, for cities, market managers and stations (docs/evaluation.md,
 "Targets").
 
-Definitions, for an as-of day D of year Y:
+The one definition, for an as-of day D of year Y (`pace`, used by the cockpit, the station page,
+the targets page, `fucai sales targets completion`, the API and the evaluation's
+target_completion indicator):
 - sales to date: the year to date [1 January Y, D] of the target's city, manager or station,
   read through the analytics (YearToDateRunner, grouped by city, market_manager or station:
   a manager's sales are their stations' on the days assigned to them);
 - completion rate (完成率) = sales to date / the annual target;
-- time-elapsed share (序时进度) = days elapsed (1 January … D, both included) / days in Y
-  (365 or 366): 31 December → 1, 29 February 2024 → 60/366;
-- the monthly-target share, when the target has monthly amounts: (the months before D's month +
-  D's month's target × its days elapsed / its days) / the annual target — the share of the year's
-  target that the months' own targets say should be done by D.
+- time-elapsed share (序时进度) = the target to date (序时任务) / the annual target, where the
+  target to date is
+  - by monthly targets (按月度任务), when the target has them: the months before D's month + D's
+    month's target × its days elapsed / its days;
+  - by calendar days (按日历天数), without monthly targets: the annual target × days elapsed
+    (1 January … D, both included) / days in Y (365 or 366);
+  31 December → 1 either way; 29 February 2024 by calendar days → 60/366;
+- completion of the target to date (序时完成率) = sales to date / the target to date (the
+  evaluation's target_completion for a period from 1 January); ahead of time when ≥ 1;
+- a total (the province of its cities): its targets, targets to date and sales added up.
+No targets for Y: no completion at all ("no target"), never 0 %.
 Rates and shares are exact fractions rounded half up to 4 decimals (0.1234 = 12.34 %).
 """
 
@@ -30,6 +38,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fucai.sales.choices import TimeShareBasis
 from fucai.sales.models.targets import SalesTarget, SalesTargetSet, TargetLevel
 
 FOUR = Decimal("0.0001")
@@ -50,9 +59,10 @@ class TargetImportError(ValueError):
         super().__init__("\n".join(errors))
 
 
-def rounded(value: Fraction) -> Decimal:
+def rounded(value: Fraction, places: Decimal = FOUR) -> Decimal:
+    """An exact fraction rounded half up (to 4 decimals unless `places` says otherwise)."""
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        FOUR, rounding=ROUND_HALF_UP
+        places, rounding=ROUND_HALF_UP
     )
 
 
@@ -83,28 +93,69 @@ def monthly_share(monthly: list[int], as_of: dt.date) -> Fraction | None:
     return Fraction(done) / sum(monthly)
 
 
-def target_to_date(target: SalesTarget, start: dt.date, as_of: dt.date) -> Fraction | None:
-    """序时任务: the target of [start, as_of] (a period of one year up to a day of it) by the
-    year's 序时进度 — the annual target × (the monthly-target share at `as_of` − at the day
-    before `start`): the months' own targets, the as-of month pro rata by days; without monthly
-    targets the elapsed-days share (`time_share`). A whole year: the annual target; a whole
-    quarter or month: the sum of its monthly targets. None for a zero annual target."""
+@dataclass(frozen=True)
+class Pace:
+    """序时进度 of a target on a day: the share of its annual target due by then, and what that
+    share is measured by (TimeShareBasis)."""
+
+    share: Fraction
+    basis: str
+
+
+def pace(target: SalesTarget, as_of: dt.date) -> Pace | None:
+    """THE 序时进度 of `target` on `as_of` (a day of the target's year): by its monthly targets
+    when it has them (the as-of month pro rata by days), else by calendar days of the annual
+    target (`time_share`). None for a zero annual target (nothing is due)."""
     if target.annual_fen <= 0:
         return None
+    monthly = monthly_share(target.monthly_fen, as_of)
+    if monthly is None:
+        return Pace(time_share(as_of), TimeShareBasis.CALENDAR)
+    return Pace(monthly, TimeShareBasis.MONTHLY)
 
-    def share(day: dt.date) -> Fraction:
-        if day.year < start.year:
-            return Fraction(0)
-        monthly = monthly_share(target.monthly_fen, day)
-        return time_share(day) if monthly is None else monthly
 
-    return target.annual_fen * (share(as_of) - share(start - dt.timedelta(days=1)))
+def target_to_date(target: SalesTarget, start: dt.date, as_of: dt.date) -> Fraction | None:
+    """序时任务: the target of [start, as_of] (a period of one year up to a day of it) — the
+    annual target × (`pace` at `as_of` − `pace` the day before `start`). A whole year: the
+    annual target; a whole quarter or month: the sum of its monthly targets (or its calendar
+    days' share without them). None for a zero annual target."""
+    now = pace(target, as_of)
+    if now is None:
+        return None
+    before = start - dt.timedelta(days=1)
+    done = Fraction(0) if before.year < start.year else pace(target, before).share
+    return target.annual_fen * (now.share - done)
+
+
+def combined_basis(bases: Iterable[str | None]) -> str | None:
+    """The basis of a total: its rows' one basis, or mixed (None without any)."""
+    found = {b for b in bases if b is not None}
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else TimeShareBasis.MIXED
+
+
+def basis_label(basis: str | None) -> str:
+    """按月度任务, 按日历天数 or both (empty without a basis: a zero target)."""
+    return "" if basis is None else str(TimeShareBasis(basis).label)
+
+
+def time_share_label(basis: str | None) -> str:
+    """序时进度's heading with what it is measured by: 序时进度（按月度任务） or （按日历天数）."""
+    if basis is None:
+        return _("Time elapsed (序时进度)")
+    return _("Time elapsed (序时进度, %(basis)s)") % {"basis": basis_label(basis)}
+
+
+def rate_of(part: int | Fraction, whole: int | Fraction | None) -> Decimal | None:
+    """part / whole rounded to 4 decimals; None without a whole (no target, nothing due)."""
+    return rounded(Fraction(part) / Fraction(whole)) if whole else None
 
 
 # -- completion -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Completion:
-    """One target's completion as of a day."""
+    """One target's completion as of a day (`pace`: the one definition of 序时进度)."""
 
     level: str
     code: str
@@ -112,15 +163,41 @@ class Completion:
     city_code: str
     target_fen: int
     sales_fen: int
-    rate: Decimal | None  # sales / target (None: a zero target)
-    time_share: Decimal  # 序时进度 (elapsed days)
-    monthly_share: Decimal | None  # 序时进度 by the monthly targets
+    to_date: Fraction | None  # 序时任务 in fen, exact (None: a zero target)
+    basis: str | None  # TimeShareBasis of 序时进度
     version: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """完成率: sales / the annual target (None: a zero target)."""
+        return rate_of(self.sales_fen, self.target_fen)
+
+    @property
+    def time_share(self) -> Decimal | None:
+        """序时进度: the target to date / the annual target."""
+        return None if self.to_date is None else rate_of(self.to_date, self.target_fen)
+
+    @property
+    def rate_to_date(self) -> Decimal | None:
+        """序时完成率: sales / the target to date (the evaluation's target_completion)."""
+        return rate_of(self.sales_fen, self.to_date)
+
+    @property
+    def monthly_share(self) -> Decimal | None:
+        """序时进度 when it is by monthly targets (kept for the JSON's `monthly_share`)."""
+        return self.time_share if self.basis == TimeShareBasis.MONTHLY else None
+
+    @property
+    def basis_label(self) -> str:
+        """按月度任务 or 按日历天数 (empty for a zero target)."""
+        return basis_label(self.basis)
 
     @property
     def gap(self) -> Decimal | None:
         """Completion rate minus 序时进度 (positive: ahead of time)."""
-        return None if self.rate is None else self.rate - self.time_share
+        if self.rate is None or self.time_share is None:
+            return None
+        return self.rate - self.time_share
 
     def to_dict(self) -> dict:
         from fucai.sales.money import yuan_text
@@ -132,11 +209,23 @@ class Completion:
             "city": self.city_code,
             "target_yuan": yuan_text(self.target_fen),
             "sales_yuan": yuan_text(self.sales_fen),
-            "completion_rate": None if self.rate is None else str(self.rate),
-            "time_share": str(self.time_share),
-            "monthly_share": None if self.monthly_share is None else str(self.monthly_share),
+            "completion_rate": text(self.rate),
+            "time_share": text(self.time_share),
+            "time_share_basis": self.basis,
+            "target_to_date_yuan": None if self.to_date is None else yuan_text(fen(self.to_date)),
+            "completion_to_date": text(self.rate_to_date),
+            "monthly_share": text(self.monthly_share),
             "version": self.version,
         }
+
+
+def text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def fen(value: Fraction) -> int:
+    """An exact amount rounded half up to whole fen."""
+    return int(rounded(Fraction(value), Decimal(1)))
 
 
 def targets_for(user, year: int, level: str | None = None):
@@ -176,11 +265,9 @@ def completion(
     if scope is None:
         scope = Scope.province() if user is None else Scope.for_user(user)
     sales = sales_by(level, as_of, scope, context)
-    share = rounded(time_share(as_of))
     out = []
     for target in rows:
-        sold = sales.get(target.code, 0)
-        monthly = monthly_share(target.monthly_fen, as_of)
+        due = pace(target, as_of)
         out.append(
             Completion(
                 level=target.level,
@@ -188,29 +275,37 @@ def completion(
                 name=target_name(target),
                 city_code=target.city.code,
                 target_fen=target.annual_fen,
-                sales_fen=sold,
-                rate=rounded(Fraction(sold, target.annual_fen)) if target.annual_fen else None,
-                time_share=share,
-                monthly_share=None if monthly is None else rounded(monthly),
+                sales_fen=sales.get(target.code, 0),
+                to_date=None if due is None else target.annual_fen * due.share,
+                basis=None if due is None else due.basis,
                 version=target.target_set.version,
             )
         )
     return out
 
 
-def total_completion(rows: Iterable[Completion], as_of: dt.date) -> dict | None:
-    """The rows added up (e.g. the province from its cities): target, sales, rate, shares."""
+def total_completion(rows: Iterable[Completion]) -> Completion | None:
+    """The rows added up (e.g. the province from its cities): targets, targets to date and
+    sales summed, so its 序时进度 is its rows' own (by monthly targets where they have them);
+    None without rows or with a zero total target. One row: that row."""
     rows = list(rows)
+    if len(rows) == 1:
+        return rows[0] if rows[0].target_fen > 0 else None
     target = sum(r.target_fen for r in rows)
     if not rows or target <= 0:
         return None
-    sales = sum(r.sales_fen for r in rows)
-    return {
-        "target_fen": target,
-        "sales_fen": sales,
-        "rate": rounded(Fraction(sales, target)),
-        "time_share": rounded(time_share(as_of)),
-    }
+    first = rows[0]
+    return Completion(
+        level=first.level,
+        code="",
+        name="",
+        city_code=first.city_code if len({r.city_code for r in rows}) == 1 else "",
+        target_fen=target,
+        sales_fen=sum(r.sales_fen for r in rows),
+        to_date=sum((r.to_date for r in rows if r.to_date is not None), Fraction(0)),
+        basis=combined_basis(r.basis for r in rows),
+        version=first.version,
+    )
 
 
 def target_name(target: SalesTarget) -> str:

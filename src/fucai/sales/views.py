@@ -91,26 +91,47 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 
 def target_texts(target: dict | None) -> dict | None:
-    """The target card's texts (the cockpit's and the station page's): completion rate and
-    序时进度 in percent with two decimals, the amounts in 亿元 or 万元 as the cockpit's."""
-    if target is None:
-        return None
+    """The target card's texts (the cockpit's, the station page's, the targets page's rows):
+    completion rate, 序时进度 with what it is measured by, the gap in percentage points, in
+    percent with two decimals; the amounts in 亿元 or 万元 as the cockpit's. A missing target:
+    the card says so."""
+    from fucai.sales.targets import basis_label, time_share_label
+
+    if target is None or target["missing"]:
+        return target
 
     def pct(value):
         return "—" if value is None else f"{value * 100:.2f}%"
 
+    unit_of = target["target_fen"]
     return {
+        "missing": False,
         "rate": pct(target["rate"]),
         "time_share": pct(target["time_share"]),
-        "monthly_share": None if target["monthly_share"] is None else pct(target["monthly_share"]),
+        "time_share_label": time_share_label(target["basis"]),
+        "basis": target["basis"],
+        "basis_label": basis_label(target["basis"]),
+        "gap": gap_text(target["gap"]),
+        "rate_to_date": pct(target["rate_to_date"]),
         "target": "{value} {unit}".format(**money(target["target_fen"])),
-        "sales": "{value} {unit}".format(
-            **money(target["sales_fen"], unit_of=target["target_fen"])
-        ),
+        "to_date": "—"
+        if target["to_date_fen"] is None
+        else "{value} {unit}".format(**money(target["to_date_fen"], unit_of=unit_of)),
+        "sales": "{value} {unit}".format(**money(target["sales_fen"], unit_of=unit_of)),
         "version": target["version"],
         "css": "delta-up" if target["ahead"] else "delta-down",
         "ahead": target["ahead"],
     }
+
+
+def gap_text(gap) -> str:
+    """完成率 − 序时进度 as a centre says it: 超序时进度 / 落后序时进度 N 个百分点."""
+    if gap is None:
+        return ""
+    points = f"{abs(gap) * 100:.2f}"
+    if gap >= 0:
+        return _("Ahead of time by %(points)s points") % {"points": points}
+    return _("Behind time by %(points)s points") % {"points": points}
 
 
 def figure_texts(figures: Figures, unit_of: int, year: int) -> dict:

@@ -65,6 +65,7 @@ def _page(request: HttpRequest, errors=(), status: int = 200) -> HttpResponse:
         "level": level,
         "levels": TargetLevel.choices,
         "rows": [(row, target_texts(completion_card([row], as_of))) for row in rows],
+        "total": target_texts(completion_card(rows, as_of)) if len(rows) > 1 else None,
         "current": SalesTargetSet.objects.current(as_of.year),
         "can_set": grant_for(request.user).can(SET_SALES_TARGETS),
         "errors": list(errors),

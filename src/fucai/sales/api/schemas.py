@@ -241,3 +241,61 @@ class MapOut(Schema):
     stations: list[MapStationOut] = Field(
         ..., description="At county level: the stations that sold in the window."
     )
+
+
+# -- targets ----------------------------------------------------------------------------------
+SHARE_NOTE = "A share as a decimal string with four places (0.6740 = 67.40 %); null without one."
+Share = Annotated[str, StringConstraints(pattern=r"^-?\d+\.\d{4}$")]
+Basis = Literal["monthly", "calendar", "mixed"]
+
+
+def share(description: str) -> Any:
+    return Field(..., description=f"{description} {SHARE_NOTE}", examples=["0.6740"])
+
+
+class TargetsQuery(Schema):
+    as_of: SalesDay | None = Field(None, description=AS_OF)
+    level: Literal["city", "manager", "station"] = Field(
+        "city", description="Whose targets: cities, market managers or stations."
+    )
+
+
+class CompletionFiguresOut(Schema):
+    target_yuan: Yuan = yuan("The annual target (年度任务).")
+    target_to_date_yuan: Yuan | None = Field(
+        ..., description="序时任务: the target due by the as-of day. " + YUAN_NOTE
+    )
+    sales_yuan: Yuan = yuan("Sales from 1 January to the as-of day.")
+    completion_rate: Share | None = share("完成率: sales / the annual target.")
+    time_share: Share | None = share("序时进度: the target to date / the annual target.")
+    time_share_basis: Basis | None = Field(
+        ...,
+        description="What 序时进度 is measured by: `monthly` (the target's monthly targets), "
+        "`calendar` (days elapsed / days in the year, the target has no months), `mixed` (a "
+        "total of both kinds).",
+    )
+    completion_to_date: Share | None = share(
+        "Sales / the target to date (the evaluation's target_completion)."
+    )
+    monthly_share: Share | None = share("`time_share` when it is by monthly targets, else null.")
+
+
+class CompletionRowOut(CompletionFiguresOut):
+    level: str = Field(..., description="city, manager or station.")
+    code: str = Field(..., description="Adcode, employee code or station code.")
+    name: str
+    city: str = Field(..., description="The city's adcode.")
+    version: int = Field(..., description="The version of the year's targets.")
+
+
+class CompletionOut(Schema):
+    as_of: dt.date
+    year: int
+    level: str
+    time_share: Share | None = share("The total's 序时进度.")
+    time_share_basis: Basis | None = Field(..., description="The total's basis.")
+    version: int | None = Field(..., description="The targets' version; null: no targets.")
+    total: CompletionFiguresOut | None = Field(
+        ..., description="The rows added up (the province: its cities); null: no targets."
+    )
+    rows: list[CompletionRowOut]

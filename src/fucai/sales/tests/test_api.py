@@ -260,6 +260,7 @@ def test_the_openapi_schema_lists_the_sales_operations_with_their_schemas(db):
         "/api/sales/cockpit/monthly": "MonthlyOut",
         "/api/sales/cockpit/games": "GamesOut",
         "/api/sales/cockpit/map": "MapOut",
+        "/api/sales/targets/completion": "CompletionOut",
     }
     components = schema["components"]["schemas"]
     amount = components["FiguresOut"]["properties"]["amount_yuan"]

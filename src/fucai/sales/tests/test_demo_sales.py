@@ -1024,14 +1024,27 @@ def demo_evaluation(demo, name: str, as_of=None):
 
 
 def test_every_demo_city_has_a_2023_completion_rate_near_the_time_share(demo_db):
-    from fucai.sales.targets import completion
+    from fucai.sales.targets import completion, total_completion
 
     cities = completion(AS_OF, "city", context=demo_db.context)
     assert len(cities) == 11
-    assert all(c.time_share == Decimal("0.6740") for c in cities)  # 246 / 365
+    # the demo's targets have months (the 2022 profile): 序时进度 by them, not 246/365 = 67.40 %
+    assert all(c.basis == "monthly" for c in cities)
+    assert all(Decimal("0.65") < c.time_share < Decimal("0.67") for c in cities)
     assert all(Decimal("0.60") < c.rate < Decimal("0.75") for c in cities)
     ahead = [c for c in cities if c.rate >= c.time_share]
     assert 0 < len(ahead) < 11  # some ahead of time, some behind
+    assert all((c.rate >= c.time_share) == (c.rate_to_date >= 1) for c in cities)
+    # the province: its cities added up, by their months; the seed's 26.06 亿元 to date
+    province = total_completion(cities)
+    assert (province.basis, province.sales_fen) == ("monthly", 260_600_000_000)
+    assert (province.rate, province.time_share) == (Decimal("0.6676"), Decimal("0.6641"))
+    # the evaluation's target completion to 3 September is each city's completion to date
+    _scheme, table, _filled, _result = demo_evaluation(demo_db, "city-agencies-2023", AS_OF)
+    evaluated = table.values["target_completion"]
+    assert {c.code: float(c.rate_to_date) for c in cities} == {
+        code: round(value, 4) for code, value in evaluated.items()
+    }
     managers = completion(AS_OF, "manager", context=demo_db.context)
     assert len(managers) >= 120 and all(m.rate is not None for m in managers)
 

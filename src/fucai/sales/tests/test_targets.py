@@ -27,6 +27,7 @@ from fucai.sales.targets import (
     target_to_date,
     template_workbook,
     time_share,
+    total_completion,
 )
 
 HISTORY = [
@@ -61,7 +62,13 @@ def targets(network):
             ParsedTarget(TargetLevel.STATION, "36110214", 200_000, []),
         ],
     )
-    save_targets(2024, [ParsedTarget(TargetLevel.CITY, "360400", sum(MONTHS_2024), MONTHS_2024)])
+    save_targets(
+        2024,
+        [
+            ParsedTarget(TargetLevel.CITY, "360400", sum(MONTHS_2024), MONTHS_2024),
+            ParsedTarget(TargetLevel.CITY, "360700", 3_660_000, []),  # no months: by calendar
+        ],
+    )
 
 
 def test_the_time_elapsed_share_is_the_whole_year_on_31_december_and_60_of_366_on_29_february():
@@ -108,20 +115,72 @@ def test_completion_on_the_years_last_day_is_sales_to_date_over_the_annual_targe
     # 赣州: 300 + 1700 + 1000 of 6000 yuan; 九江: 2500 + 1000 + 7777 of 20000
     assert (cities["360700"].sales_fen, cities["360700"].rate) == (300_000, Decimal("0.5000"))
     assert (cities["360400"].sales_fen, cities["360400"].rate) == (1_127_700, Decimal("0.5639"))
-    assert cities["360700"].time_share == Decimal("1.0000")
+    # 序时进度 on 31 December is 100 % whatever it is measured by; the target to date the annual
+    assert (cities["360700"].time_share, cities["360700"].basis) == (Decimal("1.0000"), "monthly")
+    assert (cities["360400"].time_share, cities["360400"].basis) == (Decimal("1.0000"), "calendar")
     assert cities["360700"].monthly_share == Decimal("1.0000")
     assert cities["360400"].monthly_share is None  # no monthly targets
+    assert all(c.to_date == c.target_fen and c.rate_to_date == c.rate for c in cities.values())
     [manager] = completion(day, "manager", context=context)
     assert (manager.code, manager.sales_fen, manager.rate) == ("GZ001", 200_000, Decimal("0.5000"))
     [station] = completion(day, "station", context=context)
     assert (station.code, station.rate, station.gap) == ("36110214", Decimal("1.0000"), 0)
 
 
-def test_completion_on_29_february_sets_both_shares_beside_the_rate(context, targets):
-    [jiujiang] = completion(dt.date(2024, 2, 29), "city", context=context)
+def test_on_3_september_a_city_with_monthly_targets_is_measured_by_them_one_without_by_days(
+    context, targets
+):
+    cities = {c.code: c for c in completion(dt.date(2023, 9, 3), "city", context=context)}
+    ganzhou, jiujiang = cities["360700"], cities["360400"]
+    # 赣州: 500 yuan a month; January–August 4000 + September's 500 × 3/30 = 4050 of 6000 yuan
+    assert (ganzhou.basis, ganzhou.to_date) == ("monthly", 405_000)
+    assert (ganzhou.rate, ganzhou.time_share) == (Decimal("0.5000"), Decimal("0.6750"))
+    assert ganzhou.rate_to_date == Decimal("0.7407")  # 3000 / 4050
+    assert ganzhou.gap == Decimal("-0.1750")
+    # 九江: no months, 20000 yuan × 246/365 days; sales 2500 + 1000 yuan
+    assert (jiujiang.basis, jiujiang.to_date) == ("calendar", Fraction(2_000_000 * 246, 365))
+    assert (jiujiang.rate, jiujiang.time_share) == (Decimal("0.1750"), Decimal("0.6740"))
+    assert jiujiang.rate_to_date == Decimal("0.2597")  # 3500 / (20000 × 246/365)
+
+
+def test_the_province_adds_up_its_cities_targets_to_date_each_by_its_own_rule(context, targets):
+    rows = completion(dt.date(2023, 9, 3), "city", context=context)
+    total = total_completion(rows)
+    # 4050 yuan (赣州, by its months) + 20000 × 246/365 (九江, by days) of 26000 yuan
+    assert total.to_date == 405_000 + Fraction(2_000_000 * 246, 365)
+    assert (total.target_fen, total.sales_fen, total.basis) == (2_600_000, 650_000, "mixed")
+    assert (total.rate, total.time_share) == (Decimal("0.2500"), Decimal("0.6742"))
+    # a province whose cities all have months is by monthly targets: 2024's 九江 alone
+    [jiujiang] = [r for r in completion(dt.date(2024, 2, 29), "city", context=context)
+                  if r.code == "360400"]  # fmt: skip
+    assert total_completion([jiujiang, jiujiang]).basis == "monthly"
+
+
+def test_completion_on_29_february_is_by_the_months_or_by_60_of_366_days(context, targets):
+    cities = {c.code: c for c in completion(dt.date(2024, 2, 29), "city", context=context)}
+    jiujiang, ganzhou = cities["360400"], cities["360700"]
     assert jiujiang.rate == Decimal("0.0200")  # 278 of 13900 yuan
-    assert jiujiang.time_share == Decimal("0.1639")  # 60 / 366
-    assert jiujiang.monthly_share == Decimal("0.2806")  # 3900 / 13900
+    # by its months: January's 1000 + all of February's 2900 yuan (29 of 29 days)
+    assert (jiujiang.basis, jiujiang.time_share) == ("monthly", Decimal("0.2806"))  # 3900/13900
+    assert jiujiang.to_date == 390_000
+    # 赣州 has no months in 2024: 36600 yuan × 60/366 = 6000 yuan
+    assert (ganzhou.basis, ganzhou.time_share, ganzhou.to_date) == (
+        "calendar",
+        Decimal("0.1639"),
+        600_000,
+    )
+    assert (ganzhou.rate, ganzhou.rate_to_date) == (Decimal("0.0000"), Decimal("0.0000"))
+
+
+def test_a_day_before_any_target_has_no_completion_not_zero_percent(context, targets):
+    assert completion(dt.date(2019, 6, 30), "city", context=context) == []
+    assert total_completion([]) is None
+    out = io.StringIO()
+    with pytest.raises(Exception, match="2019 年没有销售任务"):
+        call_command(
+            "sales", "targets", "completion", "--as-of", "2019-06-30", "--format", "json",
+            stdout=out,
+        )  # fmt: skip
 
 
 def test_a_city_sees_its_own_targets_and_the_manager_their_own(
@@ -236,19 +295,92 @@ def card_text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html[start : start + 900]).split())
 
 
+def card_value(html: str, name: str) -> str:
+    import re
+
+    card = html[html.index('data-figure="target"') :]
+    return re.search(rf'data-value="{name}">([^<]*)<', card).group(1)
+
+
 def test_the_cockpit_and_the_station_page_show_completion_beside_the_time_share(
-    context, targets, client, ganzhou_user, jiujiang_user
+    context, targets, client, ganzhou_user, jiujiang_user, province_admin
 ):
     client.force_login(ganzhou_user)
-    text = card_text(client.get("/sales/?as_of=2023-12-31").content.decode())
-    assert text.startswith('data-figure="target"> 任务完成率与序时进度 50.00% 序时进度 100.00%')
-    assert "按月度任务：100.00%" in text and "（版本 1）" in text
+    page = client.get("/sales/?as_of=2023-12-31").content.decode()
+    assert card_text(page).startswith(
+        'data-figure="target" data-basis="monthly"> 任务完成率与序时进度 50.00%'
+    )
+    assert (card_value(page, "rate"), card_value(page, "time_share")) == ("50.00%", "100.00%")
+    assert "（版本 1）" in card_text(page)
     page = client.get("/network/stations/36110214/?as_of=2023-12-31").content.decode()
-    assert card_text(page).startswith('data-figure="target"> 任务完成率与序时进度 100.00%')
+    assert 'data-basis="calendar"' in card_text(page)
+    assert (card_value(page, "rate"), card_value(page, "time_share")) == ("100.00%", "100.00%")
     client.force_login(jiujiang_user)
-    assert "56.39%" in card_text(client.get("/sales/?as_of=2023-12-31").content.decode())
-    # 九江's cockpit in 2022: no targets, no card
-    assert 'data-figure="target"' not in client.get("/sales/?as_of=2022-12-31").content.decode()
+    assert card_value(client.get("/sales/?as_of=2023-12-31").content.decode(), "rate") == "56.39%"
+    # 九江's cockpit in 2022: no targets — the card says so, it shows no 0 %
+    page = client.get("/sales/?as_of=2022-12-31").content.decode()
+    assert 'data-missing="1"' in page and "2022 年没有销售任务。" in card_text(page)
+    assert 'data-value="rate"' not in page
+    # the province: its cities added up, each by its own rule (赣州 by months, 九江 by days)
+    client.force_login(province_admin)
+    page = client.get("/sales/?as_of=2023-09-03").content.decode()
+    assert 'data-basis="mixed"' in card_text(page)
+    assert (card_value(page, "rate"), card_value(page, "time_share")) == ("25.00%", "67.42%")
+
+
+def test_one_day_gives_the_same_numbers_on_the_cockpit_station_page_command_api_and_evaluation(
+    context, targets, client, ganzhou_user
+):
+    from fucai.evaluation.indicators import build_inputs
+    from fucai.evaluation.tests.test_indicators import scheme_of
+
+    day = dt.date(2023, 9, 3)
+    out = io.StringIO()
+    call_command(
+        "sales", "targets", "completion", "--as-of", day.isoformat(), "--format", "json",
+        stdout=out,
+    )  # fmt: skip
+    cli = {r["code"]: r for r in json.loads(out.getvalue())["rows"]}
+    gz = cli["360700"]
+    assert (gz["completion_rate"], gz["time_share"], gz["time_share_basis"]) == (
+        "0.5000",
+        "0.6750",
+        "monthly",
+    )
+    assert (gz["target_to_date_yuan"], gz["completion_to_date"]) == ("4050.00", "0.7407")
+    assert cli["360400"]["time_share_basis"] == "calendar"
+    assert cli["360400"]["target_to_date_yuan"] == "13479.45"  # 20000 × 246/365
+    # the evaluation's target completion of the year to 3 September: the same 3000 / 4050
+    scheme = scheme_of("city_agencies", ["target_completion"])
+    table = build_inputs(scheme, "2023", as_of=day, context=context)
+    evaluated = table.values["target_completion"]
+    assert round(evaluated["360700"], 4) == float(gz["completion_to_date"])
+    assert round(evaluated["360400"], 4) == float(cli["360400"]["completion_to_date"])
+    # the API gives the command's JSON, in the caller's scope
+    client.force_login(ganzhou_user)
+    api = client.get(f"/api/sales/targets/completion?as_of={day}").json()
+    assert [r["code"] for r in api["rows"]] == ["360700"] and api["rows"][0] == gz
+    assert (api["time_share"], api["time_share_basis"]) == ("0.6750", "monthly")
+    # the cockpit: 50.00 % against 67.50 % by the monthly targets, 74.07 % of the target to date
+    page = client.get(f"/sales/?as_of={day}").content.decode()
+    assert (card_value(page, "rate"), card_value(page, "time_share")) == ("50.00%", "67.50%")
+    assert "74.07%" in card_text(page)
+    # the station page and the command's station row: 36110214, 2000 of 2000 yuan, by days
+    out = io.StringIO()
+    call_command(
+        "sales", "targets", "completion", "--as-of", day.isoformat(), "--level", "station",
+        "--format", "json", stdout=out,
+    )  # fmt: skip
+    [station] = json.loads(out.getvalue())["rows"]
+    assert (station["completion_rate"], station["time_share"]) == ("1.0000", "0.6740")
+    assert station["completion_to_date"] == "1.4837"  # 2000 / (2000 × 246/365)
+    page = client.get(f"/network/stations/36110214/?as_of={day}").content.decode()
+    assert (card_value(page, "rate"), card_value(page, "time_share")) == ("100.00%", "67.40%")
+    assert "148.37%" in card_text(page)
+    # the targets page: the same row
+    page = client.get(f"/sales/targets/?as_of={day}").content.decode()
+    row = page[page.index('data-code="360700"') :][:900]
+    assert 'data-basis="monthly"' in row and "67.50%" in row and "74.07%" in row
 
 
 def test_the_targets_page_lists_what_a_city_sees_and_the_centre_enters_a_target(
