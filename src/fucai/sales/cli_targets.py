@@ -139,6 +139,9 @@ def completion_workbook(data: dict):
         return Decimal(value) if value is not None and key not in ("code", "name") else value
 
     rows = [[cell(k, row[k]) for k, _label in headings] for row in data["rows"]]
+    if data["total"] is not None and len(rows) > 1:
+        named = {**data["total"], "code": _("Total"), "name": ""}
+        rows.append([cell(k, named.get(k)) for k, _label in headings])
     wb = table_workbook([str(label) for _k, label in headings], rows, title=_("Completion"))
     add_notes_sheet(
         wb,

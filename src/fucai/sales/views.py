@@ -90,11 +90,12 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/cockpit.html", context)
 
 
-def target_texts(target: dict | None) -> dict | None:
+def target_texts(target: dict | None, unit_of: int | None = None) -> dict | None:
     """The target card's texts (the cockpit's, the station page's, the targets page's rows):
     completion rate, 序时进度 with what it is measured by, the gap in percentage points, in
-    percent with two decimals; the amounts in 亿元 or 万元 as the cockpit's. A missing target:
-    the card says so."""
+    percent with two decimals; the amounts in 亿元 or 万元 as the cockpit's (the unit fitting
+    `unit_of` fen, default the target's own: a table gives its largest, so that every row
+    shares one unit). A missing target: the card says so."""
     from fucai.sales.targets import basis_label, time_share_label
 
     if target is None or target["missing"]:
@@ -103,7 +104,7 @@ def target_texts(target: dict | None) -> dict | None:
     def pct(value):
         return "—" if value is None else f"{value * 100:.2f}%"
 
-    unit_of = target["target_fen"]
+    unit_of = unit_of or target["target_fen"]
     return {
         "missing": False,
         "rate": pct(target["rate"]),
@@ -113,7 +114,7 @@ def target_texts(target: dict | None) -> dict | None:
         "basis_label": basis_label(target["basis"]),
         "gap": gap_text(target["gap"]),
         "rate_to_date": pct(target["rate_to_date"]),
-        "target": "{value} {unit}".format(**money(target["target_fen"])),
+        "target": "{value} {unit}".format(**money(target["target_fen"], unit_of=unit_of)),
         "to_date": "—"
         if target["to_date_fen"] is None
         else "{value} {unit}".format(**money(target["to_date_fen"], unit_of=unit_of)),

@@ -60,12 +60,14 @@ def _page(request: HttpRequest, errors=(), status: int = 200) -> HttpResponse:
     rows = completion(as_of, level, user=request.user)
     from fucai.sales.cockpit import completion_card
 
+    # one unit for the whole table: the one of its largest target
+    unit_of = max((row.target_fen for row in rows), default=None)
     context = {
         "as_of": as_of,
         "level": level,
         "levels": TargetLevel.choices,
-        "rows": [(row, target_texts(completion_card([row], as_of))) for row in rows],
-        "total": target_texts(completion_card(rows, as_of)) if len(rows) > 1 else None,
+        "rows": [(row, target_texts(completion_card([row], as_of), unit_of)) for row in rows],
+        "total": target_texts(completion_card(rows, as_of), unit_of) if len(rows) > 1 else None,
         "current": SalesTargetSet.objects.current(as_of.year),
         "can_set": grant_for(request.user).can(SET_SALES_TARGETS),
         "errors": list(errors),

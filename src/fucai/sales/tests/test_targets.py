@@ -415,3 +415,21 @@ def test_the_targets_page_lists_what_a_city_sees_and_the_centre_enters_a_target(
     wb = load_workbook(io.BytesIO(template.content))
     rows = {r[2]: r[4] for r in wb.active.iter_rows(min_row=2, values_only=True)}
     assert rows["360400"] == 25000 and rows["360700"] == 6000
+
+
+def test_the_targets_table_shares_one_unit_and_its_excel_ends_with_the_total(
+    context, targets, client, province_admin
+):
+    import re
+
+    client.force_login(province_admin)
+    page = client.get("/sales/targets/?as_of=2023-09-03&level=city").content.decode()
+    rows = re.findall(r'<tr data-code="(\d+)".*?</tr>', page, flags=re.S)
+    assert len(rows) >= 2 and 'id="targets-total"' in page
+    body = page[page.index('id="targets-table"') :]
+    units = set(re.findall(r"[\d.,]+ (亿元|万元|元)</td>", body))
+    assert len(units) == 1, units
+    xlsx = client.get("/sales/targets/?as_of=2023-09-03&level=city&format=xlsx")
+    sheet = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert sheet[-1][0] == "合计"
+    assert sheet[-1][2] == sum(r[2] for r in sheet[1:-1])
