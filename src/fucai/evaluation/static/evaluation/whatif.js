@@ -30,7 +30,7 @@
   function changed(r) { return r.moved !== 0 || r.grade !== r.frozen_grade; }
   function fixed(x) { return Number(x).toFixed(4); }
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+    return template.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
   }
 
   function showWeights(weights) {
