@@ -212,10 +212,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         other = vis.get_run(request.user, int(request.GET["with"]))
         comparison = compare(run, other, ids)
+    results = _result_rows(request, run)
+    total = results.count()
+    show_all = request.GET.get("show") == "all" or total <= TOP
     context = {
         "run": run,
         "worker": worker_state(run),
-        "results": _result_rows(request, run),
+        "results": results if show_all else results[:TOP],
+        "hidden": 0 if show_all else total - TOP,
         "comparison": comparison,
         "other": other,
         "others": vis.visible_runs(request.user)

@@ -192,6 +192,19 @@ def test_long_robustness_tables_show_the_first_20_then_all_or_those_to_review(
     assert page(client, "robustness", run, show="all").count("<tr data-id=") == 45
 
 
+def test_a_long_run_lists_its_first_20_results_then_all(client, db, province_admin):
+    run = frozen(SCHEME, many(45), province_admin, draws=0)
+    client.force_login(province_admin)
+    body = page(client, "run_detail", run)
+    results = body[body.index('id="results"') : body.index("</table>", body.index('id="results"'))]
+    assert results.count("<tr data-id=") == 20 and 'id="show-all"' in body
+    ranks = [
+        int(r) for r in re.findall(r'<td data-label="[^"]*" class="text-end">(\d+)</td>', results)
+    ]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # the best 20
+    assert page(client, "run_detail", run, show="all").count("<tr data-id=") == 45
+
+
 def test_the_ahp_matrix_is_headed_c1_to_cn_with_a_key_of_the_criteria(client, db, province_admin):
     from fucai.evaluation.schemes_store import load_shipped
 
