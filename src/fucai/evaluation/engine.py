@@ -205,16 +205,26 @@ def final_grades(scheme, scores: np.ndarray, ranks: np.ndarray, eliminated: np.n
     return grades, by_score
 
 
-def eliminated_at_once(scheme, zones: list[np.ndarray]) -> np.ndarray:
-    """In the zone of a rule that eliminates without earlier periods (below_score, bottom_k over
-    one period): the robustness draws' elimination (they know no earlier periods)."""
+def apply_elimination(scheme, zones: list[np.ndarray], streaks: np.ndarray) -> np.ndarray | None:
+    """The scheme's whole elimination rule, the one place it is applied (an evaluation and each
+    robustness draw): eliminated when in the zone of a `below_score` rule, or in the zone of a
+    `bottom_k` rule this period having been in a bottom-k zone the `periods − 1` periods before.
+    `zones`: `elimination_zone`'s arrays (one evaluation, or draws × alternatives); `streaks`:
+    per alternative (the last axis), the periods running it was in a bottom-k zone before this
+    one (`previous`). None without an elimination rule."""
     rules = scheme.elimination.rules if scheme.elimination else ()
-    now = [
-        z
-        for rule, z in zip(rules, zones, strict=True)
-        if rule.rule == "below_score" or rule.periods <= 1
-    ]
-    return np.logical_or.reduce(now) if now else None
+    if not rules:
+        return None
+    out = np.zeros(zones[0].shape, dtype=bool)
+    for rule, zone in zip(rules, zones, strict=True):
+        out |= zone if rule.rule == "below_score" else zone & (streaks >= rule.periods - 1)
+    return out
+
+
+def streaks_of(ids: list[str], previous: dict | None) -> np.ndarray:
+    """Per alternative, the periods running it was in a bottom-k zone before this one."""
+    previous = previous or {}
+    return np.array([int(previous.get(i, 0)) for i in ids])
 
 
 def pay_factor(scheme, grade: str, score: float, eliminated: bool = False) -> Decimal | None:
@@ -246,18 +256,14 @@ def evaluate(
     ranks = methods.ranks(scores, scheme.aggregation.ties)
     zones = elimination_zone(scheme, scores, ranks)
     previous = previous or {}
-    in_zone = np.zeros(len(ids), dtype=bool)
-    bottom = np.zeros(len(ids), dtype=bool)  # in a bottom-k zone this period
-    out = np.zeros(len(ids), dtype=bool)
-    for rule, zone in zip(
-        scheme.elimination.rules if scheme.elimination else (), zones, strict=True
-    ):
-        in_zone |= zone
-        if rule.rule == "below_score":
-            out |= zone
-        else:
-            bottom |= zone
-            out |= zone & np.array([previous.get(i, 0) >= rule.periods - 1 for i in ids])
+    rules = scheme.elimination.rules if scheme.elimination else ()
+    none = np.zeros(len(ids), dtype=bool)
+    in_zone = np.logical_or.reduce(zones) if zones else none
+    bottom = np.logical_or.reduce(  # in a bottom-k zone this period
+        [z for rule, z in zip(rules, zones, strict=True) if rule.rule == "bottom_k"] or [none]
+    )
+    out = apply_elimination(scheme, zones, streaks_of(ids, previous))
+    out = none if out is None else out
     grades, by_score = final_grades(scheme, scores, ranks, out)
     names = scheme.grade_names()
     rows = []
@@ -348,18 +354,27 @@ def topsis_many(normalised: np.ndarray, draws: np.ndarray) -> np.ndarray:
 
 
 def robustness(
-    scheme, ids: list[str], matrix: np.ndarray, settings=None, elapsed: float = 1.0
+    scheme,
+    ids: list[str],
+    matrix: np.ndarray,
+    settings=None,
+    elapsed: float = 1.0,
+    previous: dict | None = None,
 ) -> dict:
     """Rank robustness (issue 13 point 5): per alternative the percentile ranks (the scheme's
-    `robustness.percentiles`, numpy's linear interpolation), the probability of each grade and of
-    the elimination zone over the draws, and a borderline flag (P(own grade) below
-    `grade_confidence`, or P(elimination zone) strictly inside `elimination_between`)."""
+    `robustness.percentiles`, numpy's linear interpolation), the probability of each grade, of
+    elimination (the scheme's whole rule, draw by draw: below a score, or in the bottom k this
+    period with the streak `previous` gives — id → periods running in a bottom-k zone before this
+    one, as `evaluate`) and of the elimination zone (this period's zones, whatever came before),
+    and a borderline flag (P(own grade) below `grade_confidence`, or P(elimination) strictly
+    inside `elimination_between`)."""
     settings = settings or scheme.robustness
     prepared = prepare(scheme, matrix, elapsed)
     weights, _about = scheme_weights(scheme, prepared)
+    streaks = streaks_of(ids, previous)
     base_scores, _c, _t = scores_for(scheme, prepared, weights)
     base_ranks = methods.ranks(base_scores, scheme.aggregation.ties)
-    base_out = eliminated_at_once(scheme, elimination_zone(scheme, base_scores, base_ranks))
+    base_out = apply_elimination(scheme, elimination_zone(scheme, base_scores, base_ranks), streaks)
     base_grades = grade_index(scheme, base_scores, base_ranks)
     if base_out is not None:
         base_grades, _s = final_grades(scheme, base_scores, base_ranks, base_out)
@@ -369,17 +384,18 @@ def robustness(
     grades = grade_index(scheme, scores, ranks)
     zones = elimination_zone(scheme, scores, ranks)
     zone = np.logical_or.reduce(zones) if zones else np.zeros_like(scores, dtype=bool)
-    out = eliminated_at_once(scheme, zones)
-    if out is not None:  # the elimination's grade, and the quotas it says, draw by draw
-        for d in np.flatnonzero(out.any(axis=1)):
-            grades[d], _s = final_grades(scheme, scores[d], ranks[d], out[d])
+    out = apply_elimination(scheme, zones, streaks)
+    if out is None:
+        out = np.zeros_like(scores, dtype=bool)
+    for d in np.flatnonzero(out.any(axis=1)):  # the elimination's grade and quotas, per draw
+        grades[d], _s = final_grades(scheme, scores[d], ranks[d], out[d])
     low, high = np.percentile(ranks, settings.percentiles, axis=0)
     bands = scheme.grade_names()
     elim_low, elim_high = settings.elimination_between
     rows = []
     for i, ident in enumerate(ids):
         p_grade = {name: float(np.mean(grades[:, i] == k)) for k, name in enumerate(bands)}
-        p_zone = float(zone[:, i].mean())
+        p_out = float(out[:, i].mean())
         own = bands[int(base_grades[i])]
         rows.append(
             {
@@ -389,9 +405,10 @@ def robustness(
                 "rank_low": float(low[i]),
                 "rank_high": float(high[i]),
                 "grade_probability": p_grade,
-                "elimination_probability": p_zone,
+                "elimination_probability": p_out,
+                "zone_probability": float(zone[:, i].mean()),
                 "borderline": p_grade[own] < settings.grade_confidence
-                or elim_low < p_zone < elim_high,
+                or elim_low < p_out < elim_high,
             }
         )
     return {

@@ -105,7 +105,7 @@ def compute(
     extra = {}
     if draws and scheme.robustness is not None:
         settings_ = scheme.robustness.model_copy(update={"draws": draws})
-        extra = robustness(scheme, ids, matrix, settings_, elapsed=table.elapsed)
+        extra = robustness(scheme, ids, matrix, settings_, table.elapsed, previous)
     return result, extra
 
 
@@ -128,23 +128,65 @@ def previous_period(period: str) -> str:
     return str(start.year - 1)
 
 
-def previous_streaks(run: EvaluationRun) -> dict[str, int]:
-    """id → periods running in a bottom-k zone, from the latest published run of the same
-    scheme for the period before (none published: nobody has a streak)."""
-    before = (
+def latest_published(scheme_name: str, period: str) -> EvaluationRun | None:
+    """The latest published (finished) run of the scheme for the period."""
+    return (
         EvaluationRun.objects.filter(
-            scheme__name=run.scheme.name,
-            period=previous_period(run.period),
+            scheme__name=scheme_name,
+            period=period,
             status=RunStatus.DONE,
             published__isnull=False,
         )
         .order_by("-published", "-pk")
         .first()
     )
-    if before is None:
-        return {}
-    rows = before.result.get("alternatives", [])
+
+
+def run_streaks(run: EvaluationRun | None) -> dict[str, int]:
+    """id → periods running in a bottom-k zone at the end of `run` (None: nobody has a streak)."""
+    rows = run.result.get("alternatives", []) if run is not None else []
     return {r["id"]: r["bottom_k_streak"] for r in rows if r.get("bottom_k_streak")}
+
+
+def previous_streaks(run: EvaluationRun) -> dict[str, int]:
+    """id → periods running in a bottom-k zone, from the latest published run of the same
+    scheme for the period before (none published: nobody has a streak)."""
+    return run_streaks(latest_published(run.scheme.name, previous_period(run.period)))
+
+
+def previous_named(scheme_name: str, period: str, ref: str) -> EvaluationRun:
+    """The run a command names as the period before `period` (`fucai evaluate period
+    --previous`): `run:ID`, or the period before itself (its latest published run). Either way a
+    published, finished run of the same scheme for the period just before; otherwise refused,
+    saying why."""
+    before = previous_period(period)
+    ref = (ref or "").strip()
+    params = {"ref": ref, "period": period, "before": before, "scheme": scheme_name}
+    if ref.lower().startswith("run:"):
+        pk = ref[4:].strip()
+        run = EvaluationRun.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if run is None:
+            raise ValidationError(_("--previous %(ref)s: no such run") % params)
+        params.update(other=run.scheme.name, other_period=run.period)
+        if run.scheme.name != scheme_name:
+            message = _("--previous %(ref)s: a run of %(other)s, not of %(scheme)s")
+            raise ValidationError(message % params)
+        if run.period != before:
+            message = _("--previous %(ref)s: a run of %(other_period)s, not of %(before)s")
+            raise ValidationError(message % params)
+        if run.status != RunStatus.DONE or run.published is None:
+            raise ValidationError(_("--previous %(ref)s: not a published run") % params)
+        return run
+    if ref != before:
+        message = _(
+            "--previous %(ref)s: the period before %(period)s is %(before)s (or name run:ID)"
+        )
+        raise ValidationError(message % params)
+    run = latest_published(scheme_name, before)
+    if run is None:
+        message = _("--previous %(ref)s: no published run of %(scheme)s for %(before)s")
+        raise ValidationError(message % params)
+    return run
 
 
 # --- freezing ---------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fucai.evaluation import visibility as vis
 from fucai.evaluation.models import EvaluationObjection, EvaluationScheme
 
+TOP = 20  # rows a long table shows before "show all" (what-if, robustness)
+
 
 def _scheme_row(request, name: str, version: str | None = None) -> EvaluationScheme:
     vis.evaluation_reach(request.user)
@@ -57,16 +59,27 @@ RI_NAMES = {
 }
 
 
+def matrix_cell(value) -> str:
+    """A pairwise judgement as written: 3, 1/3, 1.5 (not 3.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def ahp_table(scheme) -> dict | None:
     if scheme.weights.method != "ahp":
         return None
     from fucai.evaluation.methods import RANDOM_INDEX
 
     result = scheme.ahp_result()
-    names = [i.name for i in scheme.indicators]
+    codes = [f"C{k}" for k in range(1, len(scheme.indicators) + 1)]  # the matrix's headings
     return {
-        "names": names,
-        "rows": list(zip(names, scheme.weights.matrix, strict=True)),
+        "key": [(c, i.label, i.name) for c, i in zip(codes, scheme.indicators, strict=True)],
+        "codes": codes,
+        "rows": [
+            (code, [(matrix_cell(cell), k == j) for k, cell in enumerate(cells)])
+            for j, (code, cells) in enumerate(zip(codes, scheme.weights.matrix, strict=True))
+        ],
         "lambda_max": result.lambda_max,
         "ci": result.ci,
         "cr": result.cr,
@@ -199,9 +212,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         other = vis.get_run(request.user, int(request.GET["with"]))
         comparison = compare(run, other, ids)
+    results = _result_rows(request, run)
+    total = results.count()
+    show_all = request.GET.get("show") == "all" or total <= TOP
     context = {
         "run": run,
-        "results": _result_rows(request, run),
+        "worker": worker_state(run),
+        "results": results if show_all else results[:TOP],
+        "hidden": 0 if show_all else total - TOP,
         "comparison": comparison,
         "other": other,
         "others": vis.visible_runs(request.user)
@@ -227,11 +245,20 @@ def scoped_result(run, ids: set[str]) -> dict:
     return result
 
 
+def worker_state(run) -> str | None:
+    """A queued run the worker has not taken: whether it runs (fucai.core.worker)."""
+    from fucai.core.worker import queue_state
+    from fucai.evaluation.choices import RunStatus
+
+    return queue_state(run.created) if run.status == RunStatus.QUEUED else None
+
+
 @login_required
 @require_GET
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     run = vis.get_run(request.user, pk)
-    response = render(request, "evaluation/_run_progress.html", {"run": run})
+    context = {"run": run, "worker": worker_state(run)}
+    response = render(request, "evaluation/_run_progress.html", context)
     if not run.running and request.GET.get("was") == "running":
         response["HX-Refresh"] = "true"
     return response
@@ -341,6 +368,9 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "scheme": scheme,
         "indicators": [(i, weights[i.name]) for i in scheme.indicators],
+        "weights_sum": sum(round(w, 4) for w in weights.values()),
+        "used_sum": sum(weights.values()),
+        "top": TOP,
         "may_run": vis.may_run(request.user),
     }
     return render(request, "evaluation/whatif.html", context)
@@ -388,12 +418,9 @@ def whatif_save(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evaluation:run_detail", pk=new.pk)
 
 
-def robustness_chart(run, ids: set[str]) -> dict:
-    rows = [r for r in run.robustness.get("alternatives", []) if r["id"] in ids]
-    rows.sort(key=lambda r: (r["rank"], r["id"]))
-    labels = run.inputs.get("labels", {})
+def robustness_chart(rows: list[dict]) -> dict:
     return {
-        "names": [labels.get(r["id"], r["id"]) for r in rows],
+        "names": [r["label"] for r in rows],
         "rank": [r["rank"] for r in rows],
         "low": [r["rank_low"] for r in rows],
         "high": [r["rank_high"] for r in rows],
@@ -401,14 +428,58 @@ def robustness_chart(run, ids: set[str]) -> dict:
         "labels": {
             "rank": _("Rank"),
             "interval": _("5th–95th percentile rank"),
+            "borderline": _("Borderline: 5th–95th percentile rank"),
             "axis": _("Rank"),
         },
     }
 
 
+def probability_columns(scheme) -> list[dict]:
+    """The probability columns of a robustness table: one per grade band; the elimination (none
+    without an elimination rule) — one column with the elimination grade when that grade is a
+    label of its own, since P(that grade) is then P(eliminated) —; and the elimination zone when
+    a bottom-k rule looks at earlier periods (in the zone now is not yet out)."""
+    bands = [b.name for b in scheme.grades.bands]
+    columns = [{"key": "grade", "grade": b, "label": f"P({b})"} for b in bands]
+    if scheme.elimination is None:
+        return columns
+    own = scheme.elimination.grade not in bands
+    label = (
+        _("P(eliminated: %(grade)s)") % {"grade": scheme.elimination.grade}
+        if own
+        else _("P(eliminated)")
+    )
+    columns.append({"key": "out", "label": label})
+    if any(r.rule == "bottom_k" and r.periods > 1 for r in scheme.elimination.rules):
+        columns.append({"key": "zone", "label": _("P(elimination zone)")})
+    return columns
+
+
+def probability_cells(row: dict, columns: list[dict], scheme) -> list[dict]:
+    """A row's probabilities in the columns' order. Runs frozen before the whole rule was drawn
+    kept the zone's probability as `elimination_probability` (and no `zone_probability`): their
+    P(eliminated) is then the elimination grade's, when it has its own."""
+    grades = row["grade_probability"]
+    if "zone_probability" in row:
+        out, zone = row["elimination_probability"], row["zone_probability"]
+    else:
+        zone = row["elimination_probability"]
+        out = grades.get(scheme.elimination.grade, zone) if scheme.elimination else zone
+    values = {"out": out, "zone": zone}
+    cells = []
+    for column in columns:
+        value = (
+            grades.get(column["grade"], 0) if column["key"] == "grade" else values[column["key"]]
+        )
+        cells.append({**column, "value": value, "zero": column["key"] == "grade" and not value})
+    return cells
+
+
 @login_required
 @require_GET
 def robustness(request: HttpRequest, pk: int) -> HttpResponse:
+    """The robustness chart and table: the first TOP rows by rank, `?show=all` all of them,
+    `?review=1` only the borderline ones (chart and table)."""
     from fucai.evaluation.runs import run_scheme
 
     run = vis.get_run(request.user, pk)
@@ -418,11 +489,26 @@ def robustness(request: HttpRequest, pk: int) -> HttpResponse:
         (r for r in run.robustness.get("alternatives", []) if r["id"] in ids),
         key=lambda r: (r["rank"], r["id"]),
     )
-    bands = run_scheme(run).grade_names() if run.result else []
+    scheme = run_scheme(run) if run.result else None
+    columns = probability_columns(scheme) if scheme else []
     for r in rows:
         r["label"] = labels.get(r["id"], r["id"])
-        r["grades"] = [r["grade_probability"].get(b, 0) for b in bands]
-    context = {"run": run, "rows": rows, "bands": bands, "chart": robustness_chart(run, ids)}
+        r["cells"] = probability_cells(r, columns, scheme)
+    review = request.GET.get("review") == "1"
+    shown = [r for r in rows if r["borderline"]] if review else rows
+    show_all = request.GET.get("show") == "all" or len(shown) <= TOP
+    context = {
+        "run": run,
+        "rows": shown if show_all else shown[:TOP],
+        "total": len(rows),
+        "borderline": sum(r["borderline"] for r in rows),
+        "review": review,
+        "show_all": show_all,
+        "hidden": 0 if show_all else len(shown) - TOP,
+        "top": TOP,
+        "columns": columns,
+        "chart": robustness_chart(shown),
+    }
     return render(request, "evaluation/robustness.html", context)
 
 

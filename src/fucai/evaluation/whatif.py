@@ -72,7 +72,8 @@ def what_if(run, variant: dict, ids: set[str] | None = None) -> dict:
 
     scheme = vary(run_scheme(run), **variant)
     table = inputs_from_dict(run.inputs)
-    result, _extra = compute(scheme, table)
+    # the frozen run's bottom-k streaks: a what-if moves this period's ranks, not the last's
+    result, _extra = compute(scheme, table, previous=run.result.get("previous_streaks"))
     frozen = {r["id"]: r for r in run.result["alternatives"]}
     rows = []
     for row in sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"])):

@@ -163,6 +163,31 @@ def test_robustness_gives_percentile_ranks_grade_probabilities_and_borderline_fl
     assert robustness(scheme, ids, matrix) == result  # seeded: the same again
 
 
+def test_robustness_eliminates_by_the_whole_rule_bottom_k_now_and_in_the_period_before(managers):
+    """Bottom 3 two periods running: a draw eliminates only those in this period's bottom 3 who
+    were in the previous period's (their streak), whatever the draw puts in the zone."""
+    managers["elimination"]["rules"] = [{"rule": "bottom_k", "k": 3, "periods": 2}]
+    scheme = validate_scheme(managers)
+    ids, matrix = managers_matrix()
+    fresh = {r["id"]: r for r in robustness(scheme, ids, matrix)["alternatives"]}
+    # no period before: M09 (last in every draw) and M03 are in the zone, nobody is eliminated
+    assert fresh["M09"]["zone_probability"] == 1.0 and fresh["M03"]["zone_probability"] == 0.999
+    assert all(r["elimination_probability"] == 0.0 for r in fresh.values())
+    assert all(r["grade_probability"]["不合格"] == 0.0 for r in fresh.values())
+    previous = {"M09": 1, "M06": 1, "M05": 1}  # in the bottom 3 of the period before
+    rows = {r["id"]: r for r in robustness(scheme, ids, matrix, previous=previous)["alternatives"]}
+    assert rows["M09"]["elimination_probability"] == 1.0
+    assert rows["M06"]["elimination_probability"] == rows["M06"]["zone_probability"] == 0.984
+    assert rows["M05"]["elimination_probability"] == 0.0  # a streak, but never in the zone now
+    assert rows["M03"]["elimination_probability"] == 0.0  # in the zone, no streak
+    assert rows["M03"]["zone_probability"] == 0.999
+    for row in rows.values():  # the eliminated are graded 不合格, draw by draw
+        assert row["grade_probability"]["不合格"] == row["elimination_probability"]
+    frozen = evaluate(scheme, ids, matrix, previous)["alternatives"]
+    assert {r["id"]: r["grade"] for r in frozen} == {i: r["grade"] for i, r in rows.items()}
+    assert {r["id"] for r in frozen if r["eliminated"]} == {"M09", "M06"}
+
+
 def test_the_city_scheme_grades_the_eleven_cities_with_ahp_weights_and_topsis(cities):
     scheme = validate_scheme(cities)
     rng = np.random.default_rng(11)

@@ -343,3 +343,79 @@ def test_the_province_downloads_the_manual_sheet_on_the_scheme_page_and_imports_
     assert client.post(url, {"period": "2023", "file": good}).status_code == 302
     assert build_inputs(manual_scheme(), "2023").values["training_hours"] == {"GZ001": 24}
     assert client.get(url, {"period": "2023-13"}).status_code == 400  # not a period
+
+
+def _bottom_k_cities(tmp_path):
+    """The city scheme with the bottom 2 of two periods running eliminated, as a file."""
+    import yaml
+
+    from fucai.evaluation.tests.conftest import scheme_dict
+
+    data = scheme_dict("city_agencies_2023")
+    data["name"] = "t-cities-bottom"
+    data["elimination"] = {
+        "rules": [{"rule": "bottom_k", "k": 2, "periods": 2}],
+        "grade": "需改进",
+        "pay": "none",
+        "quotas": None,
+    }
+    path = tmp_path / "cities-bottom.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _period_json(*args) -> dict:
+    out = io.StringIO()
+    call_command("evaluate", "period", *args, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_evaluate_period_previous_eliminates_the_bottom_two_of_two_periods_running(
+    tiny, tmp_path, province_admin
+):
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    from fucai.evaluation.models import EvaluationRun
+    from fucai.evaluation.schemes_store import save_scheme
+
+    path = _bottom_k_cities(tmp_path)
+    args = ("--scheme", str(path), "--period", "2023", "--robustness", "200")
+    fresh = _period_json(*args)
+    # 九江 last (its closure), alone in the bottom 2 (the nine behind 赣州 tie second)
+    zone = [a["id"] for a in fresh["alternatives"] if a["in_elimination_zone"]]
+    assert zone == ["360400"] and not any(a["eliminated"] for a in fresh["alternatives"])
+    assert fresh["previous"] is None and fresh["previous_streaks"] == {}
+    draws = {r["id"]: r for r in fresh["robustness"]["alternatives"]}
+    assert draws["360400"]["zone_probability"] == 1.0
+    assert all(r["elimination_probability"] == 0 for r in draws.values())
+    # 2022's published run had 九江 and 赣州 (first now) in its bottom 2
+    row = save_scheme(path.read_text(encoding="utf-8"), valid_from=dt.date(2022, 1, 1))
+    streaks = [{"id": "360400", "bottom_k_streak": 1}, {"id": "360700", "bottom_k_streak": 1}]
+    last_year = EvaluationRun.objects.create(
+        scheme=row, period="2022", as_of=dt.date(2022, 12, 31), status="done",
+        result={"alternatives": streaks}, published=timezone.now(),
+    )  # fmt: skip
+    for ref in ("2022", f"run:{last_year.pk}"):
+        again = _period_json(*args, "--previous", ref)
+        assert again["previous"] == {"run": last_year.pk, "period": "2022"}
+        assert again["previous_streaks"] == {"360400": 1, "360700": 1}
+        out = {a["id"]: a for a in again["alternatives"] if a["eliminated"]}
+        assert list(out) == ["360400"] and out["360400"]["bottom_k_streak"] == 2
+        assert out["360400"]["grade"] == "需改进" and out["360400"]["pay_factor"] is None
+        draws = {r["id"]: r for r in again["robustness"]["alternatives"]}
+        # the draws apply the whole rule: in the zone now and in the period before
+        assert draws["360400"]["elimination_probability"] == 1.0
+        assert draws["360400"]["grade_probability"]["需改进"] == 1.0
+        assert draws["360700"]["elimination_probability"] == 0.0  # a streak, safe now
+    english = (*args, "--lang", "en")  # the refusals (their Chinese: the lead's catalogue)
+    with pytest.raises(CommandError, match="the period before 2023 is 2022"):
+        _period_json(*english, "--previous", "2021")
+    with pytest.raises(CommandError, match="run:999999: no such run"):
+        _period_json(*english, "--previous", "run:999999")
+    last_year.published = None
+    last_year.save()
+    with pytest.raises(CommandError, match="no published run of t-cities-bottom for 2022"):
+        _period_json(*english, "--previous", "2022")
+    with pytest.raises(CommandError, match="not a published run"):
+        _period_json(*english, "--previous", f"run:{last_year.pk}")

@@ -7,10 +7,12 @@
 - `fucai evaluate run --scheme FILE --data FILE.csv [--previous FILE.json] [--robustness N]
   --format json|xlsx|table [--out FILE]`: a scheme on a decision matrix (weights, and per
   alternative id, score, rank, grade, eliminated, pay_factor, contributions);
-- `fucai evaluate period --scheme NAME --period 2023 [--as-of DATE] [--robustness N]
-  [--user U] --format json|xlsx|table [--out FILE]`: a shipped scheme on fucai's own data
-  (fucai.evaluation.indicators.build_inputs): the keys of `run` plus period, as_of, data_version,
-  filled (missing values replaced) and inputs (each alternative's raw values and their sources);
+- `fucai evaluate period --scheme NAME --period 2023 [--as-of DATE] [--previous 2022|run:ID]
+  [--robustness N] [--user U] --format json|xlsx|table [--out FILE]`: a shipped scheme on
+  fucai's own data (fucai.evaluation.indicators.build_inputs): the keys of `run` plus period,
+  as_of, data_version, filled (missing values replaced), inputs (each alternative's raw values
+  and their sources), previous and previous_streaks (the published run of the period before
+  whose bottom-k streaks the elimination and the robustness draws read);
 - `fucai evaluate manual template|import --scheme NAME --period P [FILE] [--out FILE]`: the
   manual-input sheet of a scheme and period (fucai.evaluation.manual)."""
 
@@ -64,6 +66,11 @@ class Command(FucaiCommand):
         period.add_argument("--scheme", required=True, help="e.g. market-managers-2023")
         period.add_argument("--period", required=True, help="2023, 2023-Q3 or 2023-07")
         period.add_argument("--as-of", help="YYYY-MM-DD within the period (default: its end)")
+        period.add_argument(
+            "--previous",
+            help="the period before (e.g. 2022: its latest published run) or run:ID, whose "
+            "bottom-k streaks a bottom_k rule over several periods reads (default: none)",
+        )
         period.add_argument("--robustness", type=int, help="add N robustness draws")
         period.add_argument("--user", help="show only what this user sees")
         period.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
@@ -157,7 +164,7 @@ class Command(FucaiCommand):
         if options["robustness"]:
             if scheme.robustness is None:
                 raise CommandError(_("the scheme has no robustness section"))
-            result["robustness"] = robustness(scheme, ids, matrix)
+            result["robustness"] = robustness(scheme, ids, matrix, previous=previous)
         self.emit(scheme, result, options)
 
     def emit(self, scheme, result: dict, options) -> None:
@@ -215,13 +222,14 @@ class Command(FucaiCommand):
         if len(table.ids) < 2:
             raise CommandError(_("fewer than two alternatives in the period"))
         matrix, filled = completed_matrix(table, scheme)
-        result = evaluate(scheme, list(table.ids), matrix, elapsed=table.elapsed)
+        before, previous = previous_of(scheme, table.period, options["previous"])
+        result = evaluate(scheme, list(table.ids), matrix, previous, elapsed=table.elapsed)
         if options["robustness"]:
             if scheme.robustness is None:
                 raise CommandError(_("the scheme has no robustness section"))
             settings = scheme.robustness.model_copy(update={"draws": options["robustness"]})
             result["robustness"] = robustness(
-                scheme, list(table.ids), matrix, settings, elapsed=table.elapsed
+                scheme, list(table.ids), matrix, settings, table.elapsed, previous
             )
         shown = set(table.ids)
         if user is not None:  # evaluated on everyone (quotas), shown as the user's grant allows
@@ -234,6 +242,8 @@ class Command(FucaiCommand):
             "period": table.period,
             "as_of": table.end.isoformat(),
             "data_version": table.data_version,
+            "previous": before and {"run": before.pk, "period": before.period},
+            "previous_streaks": {i: n for i, n in previous.items() if i in shown},
             "filled": [{"id": i, "indicator": n} for i, n in filled if i in shown],
             "alternatives": [
                 {**row, "label": table.labels[row["id"]], "city": table.cities[row["id"]]}
@@ -293,6 +303,21 @@ def user_named(username: str | None):
     if user is None:
         raise CommandError(_("--user %(name)r: no such user.") % {"name": username})
     return user
+
+
+def previous_of(scheme, period: str, ref: str | None) -> tuple:
+    """(the run --previous names, its bottom-k streaks) — (None, {}) without it."""
+    from django.core.exceptions import ValidationError
+
+    from fucai.evaluation.runs import previous_named, run_streaks
+
+    if not ref:
+        return None, {}
+    try:
+        before = previous_named(scheme.name, period, ref)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from None
+    return before, run_streaks(before)
 
 
 def load_scheme_file(options) -> list:
