@@ -97,11 +97,20 @@ class Cap(Strict):
 class Indicator(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
+    label_en: str | None = None  # the English label; without one English pages show `label`
     source: str  # a computed indicator key or "manual"
     direction: Literal["benefit", "cost"]
     # required with a weighted sum; with TOPSIS the aggregation's normalisation applies
     normalisation: Normalisation | None = None
     cap: Cap | None  # the key is required: null says "no cap"
+
+    def shown_label(self) -> str:
+        """The label in the active language (`label_en` in English when the scheme gives one)."""
+        from django.utils.translation import get_language
+
+        if self.label_en and (get_language() or "").startswith("en"):
+            return self.label_en
+        return self.label
 
     @model_validator(mode="after")
     def known_source(self):
@@ -423,6 +432,22 @@ def parse_number(cell) -> float | None:
         return float(text)
     except (ValueError, ZeroDivisionError):
         return None
+
+
+def ahp_cell(cell) -> str:
+    """A pairwise judgement as people write it: 1, 3, 1/3 (a reciprocal as its fraction; a
+    value that is neither an integer nor one's reciprocal to 0.1 %: up to 4 significant digits)."""
+    from fractions import Fraction
+
+    value = parse_number(cell)
+    if value is None or value <= 0:
+        return str(cell)
+    whole, inverse = round(value), round(1 / value)
+    candidates = ([Fraction(whole)] if whole else []) + ([1 / Fraction(inverse)] if inverse else [])
+    for exact in candidates:
+        if abs(float(exact) - value) <= 0.001 * value:
+            return str(exact)
+    return f"{value:.4g}"
 
 
 class SchemeError(ValueError):
