@@ -207,6 +207,7 @@ def confirmation(user, names: list[str]) -> dict:
         "missing_confirmed": {
             "indicators": sorted(names),
             "by": user.get_username() if user else "",
+            "by_name": (user.get_full_name() or user.get_username()) if user else "",
             "at": timezone.now().isoformat(timespec="seconds"),
         }
     }
@@ -349,9 +350,22 @@ def compare(run: EvaluationRun, other: EvaluationRun, ids: set[str] | None = Non
     return rows
 
 
+def unentered_manual(run: EvaluationRun) -> list[str]:
+    """The manual indicators a frozen run had values missing of (counted as the worst)."""
+    missing = (run.result or {}).get("missing_inputs", {}).get("indicators", {})
+    return [name for name, cell in missing.items() if cell.get("manual")]
+
+
 def publish(run: EvaluationRun, user) -> EvaluationRun:
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished run can be published."))
+    if unentered_manual(run):
+        raise ValidationError(
+            _(
+                "A run whose manual inputs were not all entered is provisional: enter them and "
+                "run the period again to publish it."
+            )
+        )
     if run.published is None:
         run.published, run.published_by = timezone.now(), user
         run.save(update_fields=["published", "published_by"])

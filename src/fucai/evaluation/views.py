@@ -244,11 +244,27 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=run.pk)[:30],
         "may_run": vis.may_run(request.user),
         "whole": vis.sees_whole_run(request.user),
+        "missing": missing_manual_rows(run),
         "objections": EvaluationObjection.objects.filter(
             result__in=vis.visible_results(request.user, run)
         ).select_related("result", "filed_by", "resolved_by"),
     }
     return render(request, "evaluation/run_detail.html", context)
+
+
+def missing_manual_rows(run) -> list[dict]:
+    """The manual indicators a run had values missing of: label and how many (the banner)."""
+    from fucai.evaluation.runs import run_scheme, unentered_manual
+
+    names = unentered_manual(run)
+    if not names:
+        return []
+    labels = {i.name: i.shown_label() for i in run_scheme(run).indicators}
+    cells = run.result["missing_inputs"]["indicators"]
+    total = len(run.inputs.get("ids", []))
+    return [
+        {"label": labels.get(n, n), "missing": len(cells[n]["ids"]), "of": total} for n in names
+    ]
 
 
 def run_people(run) -> dict[str, tuple[str, str]]:
