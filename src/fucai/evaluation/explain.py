@@ -48,6 +48,9 @@ def explain(run, ident: str) -> dict:
         out["elimination_effect"] = elimination_effect(scheme, me, rows)
     else:
         out.update(next_grade(scheme, rows, me))
+    out["grade"] = scheme.grade_label(me["grade"])
+    if out["next_grade"]:
+        out["next_grade"] = scheme.grade_label(out["next_grade"])
     if "distance_ideal" in me:
         out["topsis"] = {"ideal": me["distance_ideal"], "anti_ideal": me["distance_anti_ideal"]}
         topsis_shares(run, scheme, me, out["indicators"])
@@ -192,4 +195,8 @@ def elimination_effect(scheme, row: dict, rows: list[dict]) -> str:
         money = _("no pay")
     return _(
         "eliminated: grade %(grade)s; not eliminated, its score would give %(kept)s; %(money)s"
-    ) % {"grade": row["grade"], "kept": grade_if_kept(scheme, rows, row["id"]), "money": money}
+    ) % {
+        "grade": scheme.grade_label(row["grade"]),
+        "kept": scheme.grade_label(grade_if_kept(scheme, rows, row["id"])),
+        "money": money,
+    }

@@ -87,6 +87,12 @@ class Rank(Strict):
 Normalisation = Annotated[MinMax | Vector | ZScore | Goalpost | Rank, Field(discriminator="method")]
 
 
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
 class Cap(Strict):
     """Raw values are clipped to [min, max] before normalisation (either bound may be null)."""
 
@@ -106,10 +112,7 @@ class Indicator(Strict):
 
     def shown_label(self) -> str:
         """The label in the active language (`label_en` in English when the scheme gives one)."""
-        from django.utils.translation import get_language
-
-        if self.label_en and (get_language() or "").startswith("en"):
-            return self.label_en
+        return self.label_en if self.label_en and _english() else self.label
         return self.label
 
     @model_validator(mode="after")
@@ -297,6 +300,9 @@ class Scheme(Strict):
     partial_period: PartialPeriod  # how a period evaluated before its end is compared
     pay: Pay | None  # the key is required: null says "no pay rule"
     robustness: Robustness | None
+    # optional English names of scheme data (pages in English show them; else the Chinese)
+    title_en: str | None = None
+    grade_labels_en: dict[str, str] | None = None  # grade name (一级, 不合格 …) → English
 
     @model_validator(mode="after")
     def coherent(self):
@@ -352,6 +358,15 @@ class Scheme(Strict):
             raise refuse(_("elimination.quotas: must be null with threshold grades"))
         if elimination.pay == "floor" and self.pay is None:
             raise refuse(_("elimination.pay: floor needs a pay rule (pay is null)"))
+
+    def shown_title(self) -> str:
+        return self.title_en if self.title_en and _english() else self.title
+
+    def grade_label(self, name: str) -> str:
+        """A grade's name in the active language (`grade_labels_en` in English if given)."""
+        if self.grade_labels_en and _english():
+            return self.grade_labels_en.get(name, name)
+        return name
 
     def grade_names(self) -> list[str]:
         """The bands' names, then the elimination grade if it is a label of its own."""

@@ -234,9 +234,16 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         other = vis.get_run(request.user, int(request.GET["with"]))
         comparison = compare(run, other, ids)
+    results = list(_result_rows(request, run))
+    if run.status == "done":
+        from fucai.evaluation.runs import run_scheme
+
+        scheme = run_scheme(run)
+        for r in results:
+            r.grade_shown = scheme.grade_label(r.grade)
     context = {
         "run": run,
-        "results": _result_rows(request, run),
+        "results": results,
         "comparison": comparison,
         "other": other,
         "others": vis.visible_runs(request.user)
@@ -320,12 +327,14 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The explanation of one result, with its objections (and the forms to file or resolve)."""
     from fucai.evaluation.explain import explain
+    from fucai.evaluation.runs import run_scheme
 
     result = vis.get_result(request.user, pk)
     context = {
         "result": result,
         "run": result.run,
         "x": explain(result.run, result.alternative),
+        "title": run_scheme(result.run).shown_title(),
         "objections": result.objections.select_related("filed_by", "resolved_by"),
         "may_object": vis.may_object(request.user, result),
         "may_resolve": vis.may_resolve(request.user, result),
