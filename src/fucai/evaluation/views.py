@@ -243,6 +243,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             r.grade_shown = scheme.grade_label(r.grade)
     context = {
         "run": run,
+        "title": run.scheme.parsed().shown_title(),
         "results": results,
         "comparison": comparison,
         "other": other,

@@ -271,3 +271,80 @@ def test_topsis_contributions_are_pymcdms_closeness_split_by_the_squared_distanc
     assert shares == pytest.approx(gap / gap.sum()) and round(shares[2], 3) == 0.667  # weight 0.1
     ideal = (v.max(axis=0) - v[0]) ** 2
     assert [i["share_ideal"] for i in ganzhou["indicators"]] == pytest.approx(ideal / ideal.sum())
+
+
+def test_objections_versions_and_runs_name_people_by_their_display_name(
+    client, six, province_admin, ganzhou_user
+):
+    from fucai.evaluation.models import EvaluationObjection, EvaluationScheme
+
+    province_admin.first_name, province_admin.last_name = "福", "宁"
+    province_admin.save()
+    result = six.results.get(alternative="F")
+    EvaluationObjection.objects.create(result=result, text="走访漏计", filed_by=province_admin)
+    EvaluationScheme.objects.filter(pk=six.scheme.pk).update(created_by=None)  # loaded, no author
+    client.force_login(province_admin)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("evaluation:result_detail", args=[result.pk])).content.decode()
+    assert province_admin.get_full_name() in body and "province_admin:" not in body
+    body = client.get(reverse("evaluation:run_detail", args=[six.pk])).content.decode()
+    assert f"Run by {province_admin.get_full_name()}" in body
+    body = client.get(reverse("evaluation:scheme_detail", args=["t-six"])).content.decode()
+    versions = body[body.index("Versions") :]
+    assert " by " not in versions[: versions.index("</ul>")]  # no dangling "by" without author
+
+
+def test_a_pay_factor_has_one_format_and_ahp_judgements_read_as_people_write_them(
+    client, six, province_admin
+):
+    from decimal import Decimal
+
+    from fucai.evaluation.engine import format_factor
+    from fucai.evaluation.scheme import ahp_cell
+
+    assert [format_factor(v) for v in (0.6, Decimal("0.6000"), 1.38, 1.3225, None)] == [
+        "0.60",
+        "0.60",
+        "1.38",
+        "1.3225",
+        "—",
+    ]
+    assert [ahp_cell(c) for c in (1.0, 1, 3.0, "1/3", 0.5, 0.25, "2.5")] == [
+        "1", "1", "3", "1/3", "1/2", "1/4", "2.5",
+    ]  # fmt: skip
+    client.force_login(province_admin)
+    run_page = client.get(reverse("evaluation:run_detail", args=[six.pk])).content.decode()
+    result = six.results.get(alternative="F")
+    page = client.get(reverse("evaluation:result_detail", args=[result.pk])).content.decode()
+    assert ">0.60</td>" in run_page and "0.6000" not in run_page
+    assert '<div class="fc-card-value">0.60</div>' in page
+
+
+def test_the_city_schemes_ahp_matrix_shows_ones_and_fractions_on_its_page(
+    client, db, province_admin
+):
+    from fucai.evaluation.schemes_store import save_scheme
+    from fucai.evaluation.tests.conftest import SCHEMES
+
+    text = (SCHEMES / "city_agencies_2023.yaml").read_text(encoding="utf-8")
+    save_scheme(text, province_admin, valid_from=dt.date(2023, 1, 1))
+    client.force_login(province_admin)
+    body = client.get(reverse("evaluation:scheme_detail", args=["city-agencies-2023"]))
+    ahp = body.content.decode().split('id="ahp"')[1].split("</table>")[0]
+    assert "<td>1/3</td>" in ahp and "<td>1</td>" in ahp and "1.0<" not in ahp
+
+
+def test_in_english_the_explanation_names_indicators_grades_and_sources_in_english(
+    client, six, province_admin
+):
+    import re
+
+    client.force_login(province_admin)
+    client.cookies["django_language"] = "en"
+    result = six.results.get(alternative="C")
+    body = client.get(reverse("evaluation:result_detail", args=[result.pk])).content.decode()
+    main = body[body.index("<main") : body.index("</main>")]
+    # the people's names (管理员C) and the grade names (scheme data without English names)
+    # are the only Chinese left
+    assert set(re.findall(r"[\u4e00-\u9fff]+", main)) <= {"管理员", "六人考核", "一级", "二级"}
+    assert "Completion" in main and "Training hours" in main and "quota: the first 1 ranks" in main
