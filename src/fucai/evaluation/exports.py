@@ -160,7 +160,11 @@ def notes(scheme, result: dict) -> list[tuple[str, str]]:
             rows.append((section, "—"))
             continue
         for key, value in values.items():
-            rows.append((f"{section}: {settings.get(key, key)}", readable(value, labels)))
+            name = _("%(section)s: %(setting)s") % {
+                "section": section,
+                "setting": settings.get(key, key),
+            }
+            rows.append((name, readable(value, labels)))
     rows.append((_("contributions"), _("each indicator's share of the score; they add up to it")))
     rows.extend(missing_notes(result.get("missing_inputs"), labels))
     return rows
