@@ -176,8 +176,8 @@ def topsis_shares(run, scheme, me: dict, indicators: list[dict]) -> None:
     anti = (mine - v.min(axis=0)) ** 2
     ideal = (v.max(axis=0) - mine) ** 2
     for k, row in enumerate(indicators):
-        row["share_anti_ideal"] = anti[k] / anti.sum() if anti.sum() > 0 else 0.0
-        row["share_ideal"] = ideal[k] / ideal.sum() if ideal.sum() > 0 else 0.0
+        row["share_anti_ideal"] = float(anti[k] / anti.sum()) if anti.sum() > 0 else 0.0
+        row["share_ideal"] = float(ideal[k] / ideal.sum()) if ideal.sum() > 0 else 0.0
         row["spread"] = float(v[:, k].max() - v[:, k].min())
 
 

@@ -348,3 +348,29 @@ def test_in_english_the_explanation_names_indicators_grades_and_sources_in_engli
     # are the only Chinese left
     assert set(re.findall(r"[\u4e00-\u9fff]+", main)) <= {"管理员", "六人考核", "一级", "二级"}
     assert "Completion" in main and "Training hours" in main and "quota: the first 1 ranks" in main
+
+
+def test_the_api_explains_a_topsis_result_with_its_shares_as_json(client, db, province_admin):
+    from fucai.evaluation.runs import freeze, new_run
+    from fucai.evaluation.schemes_store import save_scheme
+    from fucai.evaluation.tests.conftest import tzeng_huang
+
+    row = save_scheme(json.dumps(tzeng_huang()), province_admin, valid_from=dt.date(2023, 1, 1))
+    codes = ("360700", "360400", "360100", "360200")
+    x = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]
+    inputs = InputTable(
+        population="city_agencies",
+        period="2023",
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2023, 12, 31),
+        ids=codes,
+        labels={c: c for c in codes},
+        cities={c: c for c in codes},
+        values={f"c{j + 1}": {c: x[i][j] for i, c in enumerate(codes)} for j in range(3)},
+    )
+    run = freeze(new_run(row, "2023", None, province_admin), inputs)
+    client.force_login(province_admin)
+    result = run.results.get(alternative="360100")
+    data = client.get(f"/api/evaluation/results/{result.pk}").json()
+    shares = [i["share_anti_ideal"] for i in data["indicators"]]
+    assert sum(shares) == pytest.approx(1.0) and round(data["score"], 4) == 0.7482
