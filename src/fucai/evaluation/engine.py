@@ -205,6 +205,31 @@ def final_grades(scheme, scores: np.ndarray, ranks: np.ndarray, eliminated: np.n
     return grades, by_score
 
 
+def grade_if_kept(scheme, rows: list[dict], ident: str) -> str:
+    """The grade an eliminated alternative's score would give it were it not eliminated, by the
+    scheme's rule: thresholds, the band of its score; quotas `among_non_eliminated`, its rank
+    among the others and itself and the quotas of their number; `among_all`, its rank among
+    all (what `final_grades` would have given it)."""
+    names = scheme.grade_names()
+    keep = [r for r in rows if not r["eliminated"] or r["id"] == ident]
+    if scheme.grades.by == "quotas" and scheme.elimination.quotas == "among_all":
+        keep = rows
+    scores = np.array([r["score"] for r in keep])
+    band = grade_index(scheme, scores, methods.ranks(scores, scheme.aggregation.ties))
+    return names[int(band[[r["id"] for r in keep].index(ident)])]
+
+
+def format_factor(value) -> str:
+    """A pay factor as people read it, the one format everywhere: to 4 decimals (the rounding
+    of `pay_factor`) without trailing zeros beyond the second — 0.60, 1.38, 1.3225."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(str(value)).quantize(FACTOR, rounding=ROUND_HALF_UP):f}"
+    while text.endswith("0") and len(text.split(".")[1]) > 2:
+        text = text[:-1]
+    return text
+
+
 def apply_elimination(scheme, zones: list[np.ndarray], streaks: np.ndarray) -> np.ndarray | None:
     """The scheme's whole elimination rule, the one place it is applied (an evaluation and each
     robustness draw): eliminated when in the zone of a `below_score` rule, or in the zone of a

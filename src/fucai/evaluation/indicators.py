@@ -449,21 +449,38 @@ def visible_ids(people: Population, user) -> set[str]:
     return set(MarketManager.objects.restrict(user).values_list("employee_code", flat=True))
 
 
+MISSING_RULE = "worst"  # the one rule for a value not entered or not computable
+
+
+def worst_value(indicator, known: list[float], elapsed: float = 1.0) -> float:
+    """The value a missing cell counts as (MISSING_RULE "worst", docs/evaluation.md "Missing
+    values"): the worst the indicator's normalisation can give. With goalposts the worse
+    goalpost (a benefit its lower, a cost its upper; beyond it whether the goalposts are scaled
+    or the counts annualised before the period's end), so that it normalises to 0 whatever the
+    others entered; otherwise the worst value of the others (a benefit their minimum, a cost
+    their maximum; 0 when nobody has one)."""
+    spec = indicator.normalisation
+    if spec is not None and spec.method == "goalpost":
+        if indicator.direction == "benefit":
+            return min(spec.lower, spec.lower * elapsed)
+        return max(spec.upper, spec.upper * elapsed)
+    if not known:
+        return 0.0
+    return min(known) if indicator.direction == "benefit" else max(known)
+
+
 def completed_matrix(table: InputTable, scheme):
     """The decision matrix of a table for the engine, and the cells it had to fill: a missing
-    value (None) is the worst value of the others for that indicator (benefit: their minimum,
-    cost: their maximum; 0 when nobody has one). Returns (matrix, [(id, indicator)])."""
+    value (None) counts as the worst (`worst_value`). Returns (matrix, [(id, indicator)])."""
     import numpy as np
 
     names = [i.name for i in scheme.indicators]
     rows = table.matrix(names)
     filled = []
     matrix = np.zeros((len(rows), len(names)))
+    elapsed = table.elapsed
     for j, indicator in enumerate(scheme.indicators):
-        known = [row[j] for row in rows if row[j] is not None]
-        worst = (
-            0.0 if not known else (min(known) if indicator.direction == "benefit" else max(known))
-        )
+        worst = worst_value(indicator, [row[j] for row in rows if row[j] is not None], elapsed)
         for i, row in enumerate(rows):
             if row[j] is None:
                 filled.append((table.ids[i], indicator.name))

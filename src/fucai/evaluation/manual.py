@@ -33,6 +33,40 @@ def manual_indicators(scheme) -> list:
     return [i for i in scheme.indicators if i.source == MANUAL]
 
 
+def unentered(scheme, ids, values: dict[str, dict]) -> list[dict]:
+    """The manual indicators some alternative has no value of: [{"name", "label", "missing":
+    [ids], "of": how many alternatives}] (`values`: indicator → id → value, an InputTable's)."""
+    out = []
+    for indicator in manual_indicators(scheme):
+        column = values.get(indicator.name, {})
+        missing = [i for i in ids if column.get(i) is None]
+        if missing:
+            out.append(
+                {
+                    "name": indicator.name,
+                    "label": indicator.shown_label(),
+                    "missing": missing,
+                    "of": len(ids),
+                }
+            )
+    return out
+
+
+def unentered_for_period(scheme, period: str) -> list[dict]:
+    """`unentered` of the latest manual-input set of the scheme and period, over the period's
+    population (what a run of the period would read): asked before a run is queued."""
+    from fucai.evaluation.indicators import period_bounds, population
+
+    start, end = period_bounds(period)
+    ids = population(scheme.population, start, end).ids
+    entered = current_values(scheme.name, period)
+    values = {
+        i.name: {ident: entered.get(ident, {}).get(i.name) for ident in ids}
+        for i in manual_indicators(scheme)
+    }
+    return unentered(scheme, ids, values)
+
+
 def current_values(scheme_name: str, period: str) -> dict[str, dict[str, float | None]]:
     """{alternative: {indicator: value}} of the latest set (empty without one)."""
     from fucai.evaluation.models import ManualInput, ManualInputSet

@@ -97,16 +97,31 @@ def compute(
         raise ValidationError(
             _("the inputs have no values of %(names)s") % {"names": ", ".join(missing)}
         )
-    matrix, filled = completed_matrix(table, scheme)  # a missing value: the others' worst
+    matrix, filled = completed_matrix(table, scheme)  # a missing value counts as the worst
     ids = list(table.ids)
     result = evaluate(scheme, ids, matrix, previous, elapsed=table.elapsed)
     result["filled"] = [list(cell) for cell in filled]
+    result["missing_inputs"] = missing_record(scheme, table)
     result["previous_streaks"] = dict(previous or {})
     extra = {}
     if draws and scheme.robustness is not None:
         settings_ = scheme.robustness.model_copy(update={"draws": draws})
         extra = robustness(scheme, ids, matrix, settings_, table.elapsed, previous)
     return result, extra
+
+
+def missing_record(scheme, table: InputTable) -> dict:
+    """What a run records of its missing inputs: the rule they were counted by and, per
+    indicator, the alternatives without a value (manual ones: not entered)."""
+    from fucai.evaluation.indicators import MISSING_RULE
+
+    indicators = {}
+    for indicator in scheme.indicators:
+        column = table.values.get(indicator.name, {})
+        missing = [i for i in table.ids if column.get(i) is None]
+        if missing:
+            indicators[indicator.name] = {"manual": indicator.source == "manual", "ids": missing}
+    return {"rule": MISSING_RULE, "indicators": indicators}
 
 
 def reproduce(run: EvaluationRun) -> dict:
@@ -201,7 +216,18 @@ def check_in_force(scheme_row, period: str, start: dt.date, end: dt.date) -> Non
         raise ValidationError(message % params, code="period")
 
 
-def new_run(scheme_row, period: str, as_of: dt.date | None, user, draws: int = 0, variant=None):
+def new_run(
+    scheme_row,
+    period: str,
+    as_of: dt.date | None,
+    user,
+    draws: int = 0,
+    variant=None,
+    missing_confirmed: list[str] | None = None,
+):
+    """A queued run. `missing_confirmed`: the manual indicators the user was warned had values
+    not entered for the period and chose to run with anyway (counted as the worst value); the
+    worker refuses a run whose manual inputs lack values it was not confirmed for."""
     start, end = period_bounds(period)
     if as_of is not None and not start <= as_of <= end:
         raise ValidationError(_("as of: a day of the period %(period)s") % {"period": period})
@@ -213,7 +239,20 @@ def new_run(scheme_row, period: str, as_of: dt.date | None, user, draws: int = 0
         robustness_draws=draws,
         variant=variant or {},
         created_by=user,
+        inputs=confirmation(user, missing_confirmed) if missing_confirmed else {},
     )
+
+
+def confirmation(user, names: list[str]) -> dict:
+    """Kept in the run's inputs: who chose to run without these manual inputs, and when."""
+    return {
+        "missing_confirmed": {
+            "indicators": sorted(names),
+            "by": user.get_username() if user else "",
+            "by_name": (user.get_full_name() or user.get_username()) if user else "",
+            "at": timezone.now().isoformat(timespec="seconds"),
+        }
+    }
 
 
 @transaction.atomic
@@ -247,7 +286,8 @@ def freeze(run: EvaluationRun, table: InputTable) -> EvaluationRun:
         )
         for row in result["alternatives"]
     )
-    run.inputs = inputs_to_dict(table)
+    confirmed = {k: v for k, v in (run.inputs or {}).items() if k == "missing_confirmed"}
+    run.inputs = {**inputs_to_dict(table), **confirmed}
     run.data_version = table.data_version[:200]
     run.result = result
     run.robustness = extra
@@ -282,6 +322,7 @@ def run_job(pk: int) -> dict:
         # the whole population (grades by quota need everyone); who sees which row is decided
         # when the results are shown (fucai.evaluation.visibility)
         table = build_inputs(scheme, run.period, as_of=run.as_of)
+        refuse_unconfirmed_missing(run, scheme, table)
         _step(pk, _("evaluating"), 50)
         freeze(run, table)
     except ValidationError as exc:
@@ -290,6 +331,30 @@ def run_job(pk: int) -> dict:
         _fail(pk, _("The run stopped: %(error)s") % {"error": exc})
         raise
     return {"run": pk}
+
+
+def refuse_unconfirmed_missing(run: EvaluationRun, scheme, table: InputTable) -> None:
+    """A run whose manual inputs lack values is refused unless its user confirmed running
+    without them (the run page's warning): never silently counted as the worst."""
+    from fucai.evaluation.manual import unentered
+
+    confirmed = set((run.inputs or {}).get("missing_confirmed", {}).get("indicators", []))
+    lacking = [m for m in unentered(scheme, table.ids, table.values) if m["name"] not in confirmed]
+    if lacking:
+        raise ValidationError(missing_message(lacking, run.period))
+
+
+def missing_message(lacking: list[dict], period: str) -> str:
+    """ "Manual inputs not entered for 2023-Q3: 培训学时 (123 of 123), …"."""
+    listed = "; ".join(
+        _("%(label)s (%(missing)s of %(of)s)")
+        % {"label": m["label"], "missing": len(m["missing"]), "of": m["of"]}
+        for m in lacking
+    )
+    return _(
+        "Manual inputs not entered for %(period)s: %(indicators)s. Enter them on the scheme's "
+        "manual-input sheet, or confirm running without them (they count as the worst value)."
+    ) % {"period": period, "indicators": listed}
 
 
 def _fail(pk: int, error: str) -> dict:
@@ -327,9 +392,22 @@ def compare(run: EvaluationRun, other: EvaluationRun, ids: set[str] | None = Non
     return rows
 
 
+def unentered_manual(run: EvaluationRun) -> list[str]:
+    """The manual indicators a frozen run had values missing of (counted as the worst)."""
+    missing = (run.result or {}).get("missing_inputs", {}).get("indicators", {})
+    return [name for name, cell in missing.items() if cell.get("manual")]
+
+
 def publish(run: EvaluationRun, user) -> EvaluationRun:
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished run can be published."))
+    if unentered_manual(run):
+        raise ValidationError(
+            _(
+                "A run whose manual inputs were not all entered is provisional: enter them and "
+                "run the period again to publish it."
+            )
+        )
     if run.published is None:
         run.published, run.published_by = timezone.now(), user
         run.save(update_fields=["published", "published_by"])

@@ -87,6 +87,12 @@ class Rank(Strict):
 Normalisation = Annotated[MinMax | Vector | ZScore | Goalpost | Rank, Field(discriminator="method")]
 
 
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
 class Cap(Strict):
     """Raw values are clipped to [min, max] before normalisation (either bound may be null)."""
 
@@ -97,11 +103,17 @@ class Cap(Strict):
 class Indicator(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
+    label_en: str | None = None  # the English label; without one English pages show `label`
     source: str  # a computed indicator key or "manual"
     direction: Literal["benefit", "cost"]
     # required with a weighted sum; with TOPSIS the aggregation's normalisation applies
     normalisation: Normalisation | None = None
     cap: Cap | None  # the key is required: null says "no cap"
+
+    def shown_label(self) -> str:
+        """The label in the active language (`label_en` in English when the scheme gives one)."""
+        return self.label_en if self.label_en and _english() else self.label
+        return self.label
 
     @model_validator(mode="after")
     def known_source(self):
@@ -288,6 +300,9 @@ class Scheme(Strict):
     partial_period: PartialPeriod  # how a period evaluated before its end is compared
     pay: Pay | None  # the key is required: null says "no pay rule"
     robustness: Robustness | None
+    # optional English names of scheme data (pages in English show them; else the Chinese)
+    title_en: str | None = None
+    grade_labels_en: dict[str, str] | None = None  # grade name (一级, 不合格 …) → English
 
     @model_validator(mode="after")
     def coherent(self):
@@ -343,6 +358,15 @@ class Scheme(Strict):
             raise refuse(_("elimination.quotas: must be null with threshold grades"))
         if elimination.pay == "floor" and self.pay is None:
             raise refuse(_("elimination.pay: floor needs a pay rule (pay is null)"))
+
+    def shown_title(self) -> str:
+        return self.title_en if self.title_en and _english() else self.title
+
+    def grade_label(self, name: str) -> str:
+        """A grade's name in the active language (`grade_labels_en` in English if given)."""
+        if self.grade_labels_en and _english():
+            return self.grade_labels_en.get(name, name)
+        return name
 
     def grade_names(self) -> list[str]:
         """The bands' names, then the elimination grade if it is a label of its own."""
@@ -423,6 +447,22 @@ def parse_number(cell) -> float | None:
         return float(text)
     except (ValueError, ZeroDivisionError):
         return None
+
+
+def ahp_cell(cell) -> str:
+    """A pairwise judgement as people write it: 1, 3, 1/3 (a reciprocal as its fraction; a
+    value that is neither an integer nor one's reciprocal to 0.1 %: up to 4 significant digits)."""
+    from fractions import Fraction
+
+    value = parse_number(cell)
+    if value is None or value <= 0:
+        return str(cell)
+    whole, inverse = round(value), round(1 / value)
+    candidates = ([Fraction(whole)] if whole else []) + ([1 / Fraction(inverse)] if inverse else [])
+    for exact in candidates:
+        if abs(float(exact) - value) <= 0.001 * value:
+            return str(exact)
+    return f"{value:.4g}"
 
 
 class SchemeError(ValueError):

@@ -59,17 +59,11 @@ RI_NAMES = {
 }
 
 
-def matrix_cell(value) -> str:
-    """A pairwise judgement as written: 3, 1/3, 1.5 (not 3.0)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def ahp_table(scheme) -> dict | None:
     if scheme.weights.method != "ahp":
         return None
     from fucai.evaluation.methods import RANDOM_INDEX
+    from fucai.evaluation.scheme import ahp_cell
 
     result = scheme.ahp_result()
     codes = [f"C{k}" for k in range(1, len(scheme.indicators) + 1)]  # the matrix's headings
@@ -77,7 +71,7 @@ def ahp_table(scheme) -> dict | None:
         "key": [(c, i.label, i.name) for c, i in zip(codes, scheme.indicators, strict=True)],
         "codes": codes,
         "rows": [
-            (code, [(matrix_cell(cell), k == j) for k, cell in enumerate(cells)])
+            (code, [(ahp_cell(cell), k == j) for k, cell in enumerate(cells)])
             for j, (code, cells) in enumerate(zip(codes, scheme.weights.matrix, strict=True))
         ],
         "lambda_max": result.lambda_max,
@@ -88,6 +82,16 @@ def ahp_table(scheme) -> dict | None:
         "ri_name": RI_NAMES[scheme.weights.random_index],
         "ri_table": sorted(RANDOM_INDEX[scheme.weights.random_index].items()),
     }
+
+
+def latest_manual_sets(name: str) -> list:
+    """The latest manual-input set of each period of the scheme, latest period first."""
+    from fucai.evaluation.models import ManualInputSet
+
+    latest = {}
+    for row in ManualInputSet.objects.filter(scheme=name).order_by("period", "-version"):
+        latest.setdefault(row.period, row)
+    return sorted(latest.values(), key=lambda r: r.period, reverse=True)
 
 
 @login_required
@@ -111,6 +115,7 @@ def scheme_detail(request: HttpRequest, name: str) -> HttpResponse:
         "runs": vis.visible_runs(request.user).filter(scheme__name=name)[:50],
         "may_run": vis.may_run(request.user),
         "manual": manual_indicators(scheme),
+        "manual_sets": latest_manual_sets(name),
         "today": dt.date.today(),
     }
     return render(request, "evaluation/scheme_detail.html", context)
@@ -164,6 +169,8 @@ def scheme_edit(request: HttpRequest, name: str) -> HttpResponse:
 @require_POST
 def run_new(request: HttpRequest, name: str) -> HttpResponse:
     """Run a period of the scheme (its latest version) on fucai's data: queued for the worker."""
+    from fucai.evaluation.indicators import PeriodError
+    from fucai.evaluation.manual import unentered_for_period
     from fucai.evaluation.runs import new_run, start_run
 
     _require_run(request)
@@ -177,11 +184,30 @@ def run_new(request: HttpRequest, name: str) -> HttpResponse:
     except ValueError:
         return HttpResponse(_("as of: a date; draws: 0 to 100000"), status=400)
     try:
-        run = new_run(row, period, as_of, request.user, draws)
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400)
+        lacking = unentered_for_period(row.parsed(), period)
+        confirmed = [m["name"] for m in lacking] if request.POST.get("confirm_missing") else []
+        if lacking and not confirmed:
+            return _confirm_missing(request, row, lacking, period, as_of, draws)
+        run = new_run(row, period, as_of, request.user, draws, missing_confirmed=confirmed)
+    except (ValidationError, PeriodError) as exc:
+        messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return HttpResponse(" ".join(messages_), status=400)
     start_run(run)
     return redirect("evaluation:run_detail", pk=run.pk)
+
+
+def _confirm_missing(request, row, lacking, period, as_of, draws) -> HttpResponse:
+    """The warning before a run whose manual inputs are not (all) entered: which indicators,
+    for which period, where to enter them, and the explicit choice to run anyway (they then
+    count as the worst value) — a run is never queued on missing inputs without it."""
+    context = {
+        "row": row,
+        "lacking": lacking,
+        "period": period,
+        "as_of": as_of.isoformat() if as_of else "",
+        "draws": draws,
+    }
+    return render(request, "evaluation/run_confirm.html", context)
 
 
 def _result_rows(request, run):
@@ -203,9 +229,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from fucai.evaluation.runs import run_scheme
 
         result = scoped_result(run, ids)
-        return xlsx_response(
-            result_workbook(run_scheme(run), result), f"{run.scheme.name}-{run.period}.xlsx"
-        )
+        workbook = result_workbook(run_scheme(run), result, run_people(run))
+        return xlsx_response(workbook, f"{run.scheme.name}-{run.period}.xlsx")
     comparison, other = None, None
     if request.GET.get("with", "").isdigit():
         from fucai.evaluation.runs import compare
@@ -215,10 +240,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     results = _result_rows(request, run)
     total = results.count()
     show_all = request.GET.get("show") == "all" or total <= TOP
+    results = list(results if show_all else results[:TOP])
+    if run.status == "done":
+        from fucai.evaluation.runs import run_scheme
+
+        scheme = run_scheme(run)
+        for r in results:
+            r.grade_shown = scheme.grade_label(r.grade)
     context = {
         "run": run,
+        "title": run.scheme.parsed().shown_title(),
         "worker": worker_state(run),
-        "results": results if show_all else results[:TOP],
+        "results": results,
         "hidden": 0 if show_all else total - TOP,
         "comparison": comparison,
         "other": other,
@@ -227,11 +260,39 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=run.pk)[:30],
         "may_run": vis.may_run(request.user),
         "whole": vis.sees_whole_run(request.user),
+        "missing": missing_manual_rows(run),
         "objections": EvaluationObjection.objects.filter(
             result__in=vis.visible_results(request.user, run)
         ).select_related("result", "filed_by", "resolved_by"),
     }
     return render(request, "evaluation/run_detail.html", context)
+
+
+def missing_manual_rows(run) -> list[dict]:
+    """The manual indicators a run had values missing of: label and how many (the banner)."""
+    from fucai.evaluation.runs import run_scheme, unentered_manual
+
+    names = unentered_manual(run)
+    if not names:
+        return []
+    labels = {i.name: i.shown_label() for i in run_scheme(run).indicators}
+    cells = run.result["missing_inputs"]["indicators"]
+    total = len(run.inputs.get("ids", []))
+    return [
+        {"label": labels.get(n, n), "missing": len(cells[n]["ids"]), "of": total} for n in names
+    ]
+
+
+def run_people(run) -> dict[str, tuple[str, str]]:
+    """id → (name, city name) of a run's alternatives, from its frozen inputs."""
+    from fucai.geo.models import Division
+
+    cities = run.inputs.get("cities", {})
+    names = dict(Division.objects.filter(code__in=set(cities.values())).values_list("code", "name"))
+    labels = run.inputs.get("labels", {})
+    return {
+        i: (labels.get(i, i), names.get(cities.get(i, ""), "")) for i in run.inputs.get("ids", [])
+    }
 
 
 def scoped_result(run, ids: set[str]) -> dict:
@@ -284,12 +345,14 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The explanation of one result, with its objections (and the forms to file or resolve)."""
     from fucai.evaluation.explain import explain
+    from fucai.evaluation.runs import run_scheme
 
     result = vis.get_result(request.user, pk)
     context = {
         "result": result,
         "run": result.run,
         "x": explain(result.run, result.alternative),
+        "title": run_scheme(result.run).shown_title(),
         "objections": result.objections.select_related("filed_by", "resolved_by"),
         "may_object": vis.may_object(request.user, result),
         "may_resolve": vis.may_resolve(request.user, result),

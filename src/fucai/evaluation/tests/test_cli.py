@@ -123,7 +123,12 @@ def test_run_writes_the_managers_scheme_to_excel_with_its_robustness(tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == ["结果", "权重", "稳健性", "说明"]
     rows = list(wb["结果"].iter_rows(values_only=True))
-    assert rows[0][3:6] == ("等级", "按得分等级", "淘汰")
+    assert rows[0][:3] == ("编号", "名称", "城市") and rows[0][5:8] == (
+        "等级",
+        "按得分等级",
+        "淘汰",
+    )
+    rows = [(r[0], *r[3:]) for r in rows]  # a data file has no names nor cities: left empty
     # M2 (50) and M3 (0) are below 60: the quotas are among M1 alone — 20 %, 30 %, 40 % of 1
     # round to 0 —, so M1 is 四级 (the rest), 一级 by its score among all three
     assert rows[1][:6] == ("M1", 100.0, 1, "四级", "一级", None)

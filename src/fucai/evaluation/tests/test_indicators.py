@@ -205,12 +205,26 @@ def test_a_quarter_counts_its_own_sales_and_the_network_changes_inside_it(tiny):
     assert period_bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
 
 
-def test_a_missing_value_is_filled_with_the_worst_of_the_others(tiny):
+def test_a_missing_value_counts_as_the_worst_goalpost_whatever_the_others_have(tiny):
     scheme = scheme_of("city_agencies", ["target_completion", "onboarding_overdue"])
     table = build_inputs(scheme, "2023")
     matrix, filled = completed_matrix(table, scheme)
     assert ("360400", "target_completion") in filled and len(filled) == 10
-    assert matrix[table.ids.index("360400"), 0] == pytest.approx(0.5)  # 赣州's, the only one
+    # goalposts 0 … 10: a benefit not computable counts as the lower goalpost, 0 (赣州 has 0.5)
+    assert matrix[table.ids.index("360400"), 0] == 0.0
+
+
+def test_without_goalposts_a_missing_value_is_the_worst_of_the_others_and_scaled_goalposts_hold():
+    from fucai.evaluation.indicators import worst_value
+
+    benefit = scheme_of("city_agencies", ["target_completion"]).indicators[0]
+    cost = scheme_of("city_agencies", ["closures"]).indicators[0]
+    # goalposts 0 … 10: the worse one, also beyond the goalposts scaled by an elapsed share ½
+    assert worst_value(cost, [1, 2]) == 10 and worst_value(cost, [1, 2], 0.5) == 10
+    plain = benefit.model_copy(update={"normalisation": None})  # e.g. TOPSIS' vector
+    assert worst_value(plain, [0.7, 0.9, 0.8]) == 0.7  # no goalposts: the others' worst
+    assert worst_value(cost.model_copy(update={"normalisation": None}), [3, 5]) == 5
+    assert worst_value(plain, []) == 0.0
 
 
 def test_the_pages_behind_the_values_are_the_sites_urls():

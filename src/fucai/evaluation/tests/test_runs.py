@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from fucai.conftest import make_user
 from fucai.evaluation.inputs import InputTable
@@ -279,8 +280,14 @@ def test_the_explanation_adds_contributions_up_to_the_score_and_gives_the_distan
     assert top["to_next_rank"] is None and top["next_grade"] is None
     out = explain(run, "JJ001")
     assert round(out["elimination"][0]["margin"], 6) == -4.0
+    assert out["elimination"][0]["in_zone"] and round(out["elimination"][0]["needed"], 6) == 4.0
     # what elimination did: the scheme's elimination.grade 三级 and pay floor 0.5
-    assert out["elimination_effect"] == "已淘汰：等级为三级（按得分为三级），薪酬系数取下限 0.5"
+    with translation.override("en"):
+        out = explain(run, "JJ001")
+    assert out["elimination_effect"] == (
+        "eliminated: grade 三级; not eliminated, its score would give 三级; "
+        "pay factor the floor 0.50"
+    )
     assert out["next_grade"] is None and gz002["elimination_effect"] is None
 
 
@@ -359,6 +366,7 @@ def test_running_a_period_on_the_page_freezes_what_the_indicators_give(
 
     monkeypatch.setattr("fucai.evaluation.indicators.build_inputs", build_inputs)
     url = reverse("evaluation:run_new", args=["t-managers"])
+    enter_manual(scheme_row, "2023-Q4", province_admin)
     client.force_login(ganzhou_user)
     assert client.post(url, {"period": "2023"}).status_code == 403
     client.force_login(province_admin)
@@ -372,6 +380,13 @@ def test_running_a_period_on_the_page_freezes_what_the_indicators_give(
     assert 'id="robustness-chart"' in body and "P(一级)" in body
     rows = {r["id"]: r for r in run.robustness["alternatives"]}
     assert rows["GZ001"]["grade_probability"]["一级"] == 1.0  # 85: every draw scores above 80
+
+
+def enter_manual(scheme_row, period: str, user, values=None) -> None:
+    from fucai.evaluation.manual import save_manual
+
+    values = values or {i: {"c": VALUES["c"][i]} for i in VALUES["c"]}
+    save_manual(scheme_row.parsed(), period, values, user)
 
 
 def test_a_period_outside_the_schemes_effective_dates_is_refused(scheme_row, province_admin):
