@@ -284,7 +284,7 @@ def test_evaluate_period_runs_a_shipped_scheme_on_fucais_data(tiny, tmp_path):
     out = io.StringIO()
     call_command(
         "evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023",
-        "--format", "json", stdout=out,
+        "--allow-missing", "--format", "json", stdout=out,
     )  # fmt: skip
     data = json.loads(out.getvalue())
     assert (data["period"], data["as_of"]) == ("2023", "2023-12-31")
@@ -297,11 +297,27 @@ def test_evaluate_period_runs_a_shipped_scheme_on_fucais_data(tiny, tmp_path):
     assert {"id", "score", "rank", "grade", "eliminated", "pay_factor"} <= set(gz)
 
 
+def test_evaluate_period_refuses_manual_inputs_not_entered_unless_allowed_and_records_them(tiny):
+    from django.core.management.base import CommandError
+
+    args = ("evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023")
+    with pytest.raises(CommandError, match="违规事件数（11 个中 11 个）"):
+        call_command(*args, "--format", "json", stdout=io.StringIO())
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, "--allow-missing", "--format", "json", stdout=out, stderr=err)
+    missing = json.loads(out.getvalue())["missing_inputs"]
+    assert missing["rule"] == "worst"
+    manual = {n for n, entry in missing["indicators"].items() if entry["manual"]}
+    assert manual == {"compliance_incidents", "welfare_activities"}
+    assert len(missing["indicators"]["welfare_activities"]["ids"]) == 11
+    assert "未录入按最差值计" in err.getvalue()
+
+
 def test_evaluate_period_shows_a_city_its_own_result_only(tiny, ganzhou_user):
     out = io.StringIO()
     call_command(
         "evaluate", "period", "--scheme", "city-agencies-2023", "--period", "2023",
-        "--user", ganzhou_user.username, "--format", "json", stdout=out,
+        "--allow-missing", "--user", ganzhou_user.username, "--format", "json", stdout=out,
     )  # fmt: skip
     data = json.loads(out.getvalue())
     assert [a["id"] for a in data["alternatives"]] == ["360700"]
@@ -380,7 +396,7 @@ def _bottom_k_cities(tmp_path):
 
 def _period_json(*args) -> dict:
     out = io.StringIO()
-    call_command("evaluate", "period", *args, "--format", "json", stdout=out)
+    call_command("evaluate", "period", *args, "--allow-missing", "--format", "json", stdout=out)
     return json.loads(out.getvalue())
 
 

@@ -10,9 +10,11 @@
 - `fucai evaluate period --scheme NAME --period 2023 [--as-of DATE] [--previous 2022|run:ID]
   [--robustness N] [--user U] --format json|xlsx|table [--out FILE]`: a shipped scheme on
   fucai's own data (fucai.evaluation.indicators.build_inputs): the keys of `run` plus period,
-  as_of, data_version, filled (missing values replaced), inputs (each alternative's raw values
-  and their sources), previous and previous_streaks (the published run of the period before
-  whose bottom-k streaks the elimination and the robustness draws read);
+  as_of, data_version, filled (missing values replaced), missing_inputs (the rule and, per
+  indicator, who had none; manual inputs not entered are refused without --allow-missing),
+  inputs (each alternative's raw values and their sources), previous and previous_streaks (the
+  published run of the period before whose bottom-k streaks the elimination and the robustness
+  draws read);
 - `fucai evaluate manual template|import --scheme NAME --period P [FILE] [--out FILE]`: the
   manual-input sheet of a scheme and period (fucai.evaluation.manual)."""
 
@@ -72,6 +74,11 @@ class Command(FucaiCommand):
             "bottom-k streaks a bottom_k rule over several periods reads (default: none)",
         )
         period.add_argument("--robustness", type=int, help="add N robustness draws")
+        period.add_argument(
+            "--allow-missing",
+            action="store_true",
+            help="run although manual inputs of the period are not entered (worst value)",
+        )
         period.add_argument("--user", help="show only what this user sees")
         period.add_argument("--format", choices=("json", "xlsx", "table"), default="table")
         period.add_argument("--out", help="the file to write (xlsx; json: instead of the output)")
@@ -200,11 +207,26 @@ class Command(FucaiCommand):
         ]
         self.stdout.write(render_table(head, rows, right={2, 3, 6}))
 
+    def _check_manual(self, scheme, table, allow: bool) -> None:
+        """Manual inputs not entered for the period: refused (runs.missing_message), or with
+        --allow-missing said on stderr and counted as the worst value."""
+        from fucai.evaluation.manual import unentered
+        from fucai.evaluation.runs import missing_message
+
+        lacking = unentered(scheme, table.ids, table.values)
+        if not lacking:
+            return
+        message = missing_message(lacking, table.period)
+        if not allow:
+            raise CommandError(f"{message} (--allow-missing)")
+        self.stderr.write(message)
+
     def period(self, options) -> None:
         import datetime as dt
 
         from fucai.evaluation.engine import evaluate, robustness
         from fucai.evaluation.indicators import build_inputs, completed_matrix, visible_ids
+        from fucai.evaluation.runs import missing_record
         from fucai.evaluation.shipped import scheme_named
 
         scheme = scheme_named(options["scheme"])
@@ -221,6 +243,7 @@ class Command(FucaiCommand):
         table = build_inputs(scheme, options["period"], as_of=as_of)
         if len(table.ids) < 2:
             raise CommandError(_("fewer than two alternatives in the period"))
+        self._check_manual(scheme, table, options["allow_missing"])
         matrix, filled = completed_matrix(table, scheme)
         before, previous = previous_of(scheme, table.period, options["previous"])
         result = evaluate(scheme, list(table.ids), matrix, previous, elapsed=table.elapsed)
@@ -245,6 +268,7 @@ class Command(FucaiCommand):
             "previous": before and {"run": before.pk, "period": before.period},
             "previous_streaks": {i: n for i, n in previous.items() if i in shown},
             "filled": [{"id": i, "indicator": n} for i, n in filled if i in shown],
+            "missing_inputs": shown_missing(missing_record(scheme, table), shown),
             "alternatives": [
                 {**row, "label": table.labels[row["id"]], "city": table.cities[row["id"]]}
                 for row in result["alternatives"]
@@ -377,3 +401,13 @@ def method_sentence(code: str) -> str:
         "constant": _("every indicator is constant: no weights can be derived"),
         "constant_column": _("an indicator is constant: CRITIC cannot weigh it"),
     }.get(code, _("no random index for this order"))
+
+
+def shown_missing(record: dict, shown: set) -> dict:
+    """runs.missing_record narrowed to the alternatives the user is shown."""
+    indicators = {}
+    for name, entry in record["indicators"].items():
+        ids = [i for i in entry["ids"] if i in shown]
+        if ids:
+            indicators[name] = {**entry, "ids": ids}
+    return {**record, "indicators": indicators}
