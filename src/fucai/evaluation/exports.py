@@ -23,7 +23,7 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
         _("score"),
         _("rank"),
         _("grade"),
-        _("grade by score"),
+        _("grade if not eliminated"),
         _("eliminated"),
         _("pay factor"),
         _("pay"),
@@ -36,7 +36,7 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
             round(row["score"], 4),
             row["rank"],
             row["grade"],
-            row.get("grade_by_score", row["grade"]),
+            _kept_grade(scheme, result["alternatives"], row),
             _("yes") if row["eliminated"] else "",
             row["pay_factor"],
             row["pay"],
@@ -55,6 +55,14 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
         robustness_sheet(wb, result["robustness"])
     add_notes_sheet(wb, _("Notes"), notes(scheme, result))
     return wb
+
+
+def _kept_grade(scheme, rows: list[dict], row: dict) -> str:
+    """The grade the row's score gives were it not eliminated, as its explanation says it
+    (engine.grade_if_kept); the grade itself when it was not."""
+    from fucai.evaluation.engine import grade_if_kept
+
+    return grade_if_kept(scheme, rows, row["id"]) if row["eliminated"] else row["grade"]
 
 
 def robustness_sheet(wb, robustness: dict) -> None:

@@ -125,15 +125,17 @@ def test_run_writes_the_managers_scheme_to_excel_with_its_robustness(tmp_path):
     rows = list(wb["结果"].iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "名称", "城市") and rows[0][5:8] == (
         "等级",
-        "按得分等级",
+        "如不淘汰的等级",
         "淘汰",
     )
     rows = [(r[0], *r[3:]) for r in rows]  # a data file has no names nor cities: left empty
     # M2 (50) and M3 (0) are below 60: the quotas are among M1 alone — 20 %, 30 %, 40 % of 1
-    # round to 0 —, so M1 is 四级 (the rest), 一级 by its score among all three
-    assert rows[1][:6] == ("M1", 100.0, 1, "四级", "一级", None)
-    assert rows[2][3:6] == ("不合格", "二级", "是")
-    # M3 scores 0: eliminated, graded 不合格 (by its score 三级: 40 % of 3 → 1), paid the floor
+    # round to 0 —, so M1 is 四级 (the rest), and not eliminated its grade is its own
+    assert rows[1][:6] == ("M1", 100.0, 1, "四级", "四级", None)
+    # were M2 not eliminated it would be second of two (M1, M2): of 2, 一级 gets 0 (20 %),
+    # 二级 1 (30 %: M1), 三级 1 (40 %: M2) — the explanation's grade_if_kept
+    assert rows[2][3:6] == ("不合格", "三级", "是")
+    # M3 scores 0: eliminated, graded 不合格 (kept, second of M1 and M3: 三级), paid the floor
     assert rows[3][:6] == ("M3", 0.0, 3, "不合格", "三级", "是")
     assert rows[2][1] == pytest.approx(50.0)  # M2 sits half-way between every goalpost
     assert rows[3][6] == 0.6 and rows[3][7] == "1800.00"  # elimination.pay: floor
