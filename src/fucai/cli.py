@@ -27,6 +27,7 @@ MODULE_ORDER = (
     "party",
     "welfare",
     "evaluation",
+    "reports",
     "accounts",
     "geo",
     "core",
@@ -39,6 +40,7 @@ DATA_COMMANDS = (
     "party",
     "welfare",
     "evaluate",
+    "report",
     "accounts",
     "personal-data",
 )

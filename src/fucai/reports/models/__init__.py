@@ -1,0 +1,5 @@
+"""The reports module's models; each part in its own file, re-exported here."""
+
+from fucai.reports.models.templates import BulletinSentence
+
+__all__ = ["BulletinSentence"]
