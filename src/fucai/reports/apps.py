@@ -27,10 +27,16 @@ class ReportsConfig(AppConfig):
 
 
 def _menu():
-    """The reports menu group (items added as the pages land)."""
-    from fucai.core.registry import MenuGroup
+    """The reports menu group: the bulletin for everyone (a role without a whole city or the
+    province is told so), its sentence templates for the provincial centre's editors."""
+    from fucai.core.grant import EDIT_MASTER_DATA
+    from fucai.core.registry import MenuGroup, MenuItem
 
-    return (MenuGroup("reports", _("Reports"), 60, ()),)
+    items = (
+        MenuItem(_("Work bulletin"), "reports:home", None, order=10),
+        MenuItem(_("Sentence templates"), "reports:sentences", EDIT_MASTER_DATA, order=90),
+    )
+    return (MenuGroup("reports", _("Reports"), 60, items),)
 
 
 MENU = _menu()
