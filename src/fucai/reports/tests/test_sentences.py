@@ -99,7 +99,8 @@ def test_an_edit_naming_an_unknown_field_is_refused_with_the_fields_it_may_use()
     form = BulletinSentenceForm(data, instance=sentence)
     assert not form.is_valid()
     assert "{jobs}" in str(form.errors["template"])  # named, with the fields it may use
-    good = BulletinSentenceForm({**data, "template": "新增{jobs_created:余1}人。"}, instance=sentence)
+    edited = {**data, "template": "新增{jobs_created:余1}人。"}
+    good = BulletinSentenceForm(edited, instance=sentence)
     assert good.is_valid()
     good.save()
     sentence.refresh_from_db()
