@@ -28,14 +28,11 @@ class ReportsConfig(AppConfig):
 
 def _menu():
     """The reports menu group: the bulletin for everyone (a role without a whole city or the
-    province is told so), its sentence templates for the provincial centre's editors."""
-    from fucai.core.grant import EDIT_MASTER_DATA
+    province is told so). Its sentence templates are linked from the bulletin's page for the
+    provincial centre's editors only (a menu capability cannot tell them from a city's)."""
     from fucai.core.registry import MenuGroup, MenuItem
 
-    items = (
-        MenuItem(_("Work bulletin"), "reports:home", None, order=10),
-        MenuItem(_("Sentence templates"), "reports:sentences", EDIT_MASTER_DATA, order=90),
-    )
+    items = (MenuItem(_("Work bulletin"), "reports:home", None, order=10),)
     return (MenuGroup("reports", _("Reports"), 60, items),)
 
 

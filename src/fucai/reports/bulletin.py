@@ -12,6 +12,17 @@ from fucai.reports.facts import BulletinScope, gather, resolve_scope
 from fucai.reports.sentences import render
 
 
+def sentence_order(sentence) -> tuple:
+    """Where a template is written: its language, section, paragraph, place in it."""
+    return (
+        sentence.language,
+        SECTION_ORDER.index(sentence.section),
+        sentence.paragraph,
+        sentence.order,
+        sentence.key,
+    )
+
+
 def sentences(language: str = "zh-hans"):
     """The enabled templates of a language in section order (the shipped ones loaded on first
     use, if the table has none of that language)."""
@@ -21,10 +32,7 @@ def sentences(language: str = "zh-hans"):
     rows = BulletinSentence.objects.filter(language=language)
     if language == "zh-hans" and not rows.exists():
         load_defaults(BulletinSentence, language)
-    return sorted(
-        rows.filter(enabled=True),
-        key=lambda s: (SECTION_ORDER.index(s.section), s.paragraph, s.order, s.key),
-    )
+    return sorted(rows.filter(enabled=True), key=sentence_order)
 
 
 def write_sections(facts: dict, language: str = "zh-hans") -> tuple[Section, ...]:

@@ -87,11 +87,12 @@ def _with_fields(sentence: BulletinSentence) -> dict:
 @login_required
 @require_GET
 def sentences(request: HttpRequest) -> HttpResponse:
+    from fucai.reports.bulletin import sentence_order
     from fucai.reports.bulletin import sentences as shipped
 
     _require_editor(request)
     shipped("zh-hans")  # the shipped wording, loaded on first use
-    rows = [_with_fields(s) for s in BulletinSentence.objects.all()]
+    rows = [_with_fields(s) for s in sorted(BulletinSentence.objects.all(), key=sentence_order)]
     return render(request, "reports/sentences.html", {"rows": rows})
 
 
