@@ -22,8 +22,9 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--out", help="write to this file (required for docx and pdf)")
 
 
-def render(doc, fmt: str) -> bytes:
-    """The document as bytes: text here, docx/pdf by the typesetters (fucai.reports.documents)."""
+def render(doc, fmt: str, viewer) -> bytes:
+    """The document as bytes: text here, docx/pdf by the typesetters (fucai.reports.documents),
+    with their charts of the bulletin when they have them."""
     if fmt == "text":
         return doc.text().encode("utf-8")
     try:
@@ -33,10 +34,19 @@ def render(doc, fmt: str) -> bytes:
             f"--format {fmt}: Word and PDF typesetting (fucai.reports.documents) is not "
             "installed in this version; use --format text."
         ) from None
-    return render_document(doc, fmt)
+    charts = _charts(viewer, doc)
+    return render_document(doc, fmt, charts) if charts else render_document(doc, fmt)
 
 
-def run(command, options) -> None:
+def _charts(viewer, doc) -> tuple:
+    try:
+        from fucai.reports.documents.charts import bulletin_charts
+    except ImportError:
+        return ()
+    return tuple(bulletin_charts(viewer, doc.as_of, doc.scope_code))
+
+
+def handle(command, options) -> None:
     from fucai.network.management.commands.network import parse_date, user_for
     from fucai.reports.bulletin import build_bulletin
     from fucai.reports.facts import ScopeNotFound, command_line_viewer, resolve_scope
@@ -46,11 +56,12 @@ def run(command, options) -> None:
     fmt, out = options["format"], options["out"]
     if fmt != "text" and not out:
         raise CommandError(f"--format {fmt} writes a file: name it with -o FILE.{fmt}.")
+    viewer = user or command_line_viewer()
     try:
-        scope = resolve_scope(options["scope"], user or command_line_viewer())
+        scope = resolve_scope(options["scope"], viewer)
     except ScopeNotFound:
         raise CommandError(f"--scope {options['scope']!r}: no such scope in your view.") from None
-    data = render(build_bulletin(as_of, scope, user), fmt)
+    data = render(build_bulletin(as_of, scope, user), fmt, viewer)
     if out:
         Path(out).write_bytes(data)
         command.stdout.write(str(out))

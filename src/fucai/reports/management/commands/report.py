@@ -1,6 +1,6 @@
 """Reports on the command line: `fucai report ACTION …`. Each action lives in its own module of
 fucai.reports (listed in ACTIONS), which gives `add_parser(sub)` — add its sub-parser to the
-argparse sub-parsers — and `run(command, options)`."""
+argparse sub-parsers — and `handle(command, options)`."""
 
 from __future__ import annotations
 
@@ -27,4 +27,4 @@ class Command(FucaiCommand):
             _module(action).add_parser(sub)
 
     def handle(self, *args, **options) -> None:
-        _module(options["action"]).run(self, options)
+        _module(options["action"]).handle(self, options)
