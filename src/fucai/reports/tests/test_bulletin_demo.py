@@ -210,3 +210,15 @@ def test_the_command_writes_the_text_and_refuses_another_citys_scope(demo_db):
         call_command(
             "report", "bulletin", "--as-of", "2023-09-03", "--scope", "九江", "--user", "ganzhou"
         )
+
+
+def test_an_admins_edit_of_the_wording_changes_the_bulletin_without_code(demo_db):
+    from fucai.reports.models import BulletinSentence
+
+    BulletinSentence.objects.filter(key="jobs").update(
+        template="新开站点带动就业{jobs_created:余2}人。"
+    )
+    BulletinSentence.objects.filter(key="vanguard").update(enabled=False)
+    text = build_bulletin(SEED_DAY, "province").text()
+    assert "新开站点带动就业1800余人。" in text  # 1,845 jobs, two significant digits
+    assert "党员业主" not in text
