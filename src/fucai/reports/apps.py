@@ -31,14 +31,17 @@ class ReportsConfig(AppConfig):
 
 
 def _menu():
-    """The reports menu group (items added as the pages land)."""
+    """The reports menu group: the bulletin for everyone (a role without a whole city or the
+    province is told so), and the archive of report packs. The bulletin's sentence templates are
+    linked from the bulletin's page for the provincial centre's editors only (a menu capability
+    cannot tell them from a city's)."""
     from fucai.core.registry import MenuGroup, MenuItem
 
-    return (
-        MenuGroup(
-            "reports", _("Reports"), 60, (MenuItem(_("Report packs"), "reports:packs", order=50),)
-        ),
+    items = (
+        MenuItem(_("Work bulletin"), "reports:home", None, order=10),
+        MenuItem(_("Report packs"), "reports:packs", None, order=50),
     )
+    return (MenuGroup("reports", _("Reports"), 60, items),)
 
 
 MENU = _menu()

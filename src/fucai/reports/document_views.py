@@ -67,16 +67,11 @@ def parse_day(text: str) -> dt.date | None:
 
 
 def sees_whole(user, scope: str) -> bool:
-    """Does `user` see the whole of `scope` ("province" or a city's adcode)?"""
-    from fucai.analytics.scope import Scope, ScopeRequired
-    from fucai.geo.models import Division
+    """Does `user` see the whole of `scope` ("province" or a city's adcode)? The bulletin's one
+    rule (fucai.reports.facts.resolve_scope)."""
+    from fucai.reports.facts import ScopeNotFound, resolve_scope
 
     try:
-        seen = Scope.for_user(user)
-    except ScopeRequired:
+        return resolve_scope(scope, user).code == scope
+    except ScopeNotFound:
         return False
-    if scope == PROVINCE:
-        return seen.everything
-    if not Division.objects.cities().filter(code=scope).exists():
-        return False
-    return seen.everything or (scope in seen.city_codes)

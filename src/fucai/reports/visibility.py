@@ -20,8 +20,9 @@ def visible_packs(user):
 
 
 def may_see_scope(user, scope) -> bool:
+    """The whole scope in the user's view (the province: everything; a city: all of it)."""
     view = grant_for(user).view
-    return view.everything or (scope.city_id is not None and scope.city_id in view.cities)
+    return view.everything or (scope.city_id is not None and view.includes_place(scope.city_id))
 
 
 def may_generate(user) -> bool:

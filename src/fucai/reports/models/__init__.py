@@ -1,3 +1,6 @@
-from fucai.reports.models.packs import ReportPack
+"""The reports module's models; each part in its own file, re-exported here."""
 
-__all__ = ["ReportPack"]
+from fucai.reports.models.packs import ReportPack
+from fucai.reports.models.templates import BulletinSentence
+
+__all__ = ["BulletinSentence", "ReportPack"]
