@@ -82,7 +82,7 @@ DEFAULTS: tuple[Default, ...] = (
         "network",
         40,
         "{partner_city}福彩机构与{partner_name}联姻共建，建设福彩销售网点{partner_outlets}个，"
-        "新增销量{partner_sales_wan:余1}万元。",
+        "新增销量{partner_sales_wan:余2}万元。",
         paragraph=2,
     ),
     Default(

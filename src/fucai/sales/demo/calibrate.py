@@ -3,7 +3,8 @@
 Per year and category a day factor f(d) = a + b·d (linear within the year) is solved so that the
 "ytd" and "rest" segments hit their targets: the amounts keep their shape, and there is no step
 on 4 September. Groups with a floor (the partner outlets, the Party-member owners) have their
-stations scaled up first, if need be, until the calibrated figures clear the floor. Finally
+stations scaled up first, if need be, until the calibrated figures clear the floor (and, for a
+group with a ceiling too, down below it). Finally
 every cell is rounded to whole units (2 yuan, 1 yuan) with the largest-remainder method, so the
 cell's sum is its target to the fen.
 """
@@ -76,24 +77,26 @@ class YearCells:
 def boost_groups(
     cells: YearCells,
     targets: Mapping[tuple[str, str], int],
-    groups: Sequence[tuple[str, np.ndarray, float]],
+    groups: Sequence[tuple],
 ) -> np.ndarray:
-    """Per-station multipliers (1 for most) that lift each group's calibrated ytd amount to its
-    floor; groups already above their floor are left alone."""
+    """Per-station multipliers (1 for most) that bring each group's calibrated ytd amount to its
+    floor: `(name, mask, floor)` lifts a group below it and leaves one above alone;
+    `(name, mask, floor, ceiling)` also brings a group above its ceiling down to the floor (a
+    figure a report states as "1500余万元" must stay below 1600万)."""
     boost = np.ones(next(iter(cells.by_category.values())).shape[1])
     for _ in range(MAX_BOOST_ROUNDS):
         factors = cells.factors(targets, boost)
-        short = [
-            (mask, floor / amount)
-            for _, mask, floor in groups
-            if (amount := cells.group_ytd(mask, factors, boost)) < floor
-        ]
-        if not short:
+        off = []
+        for _name, mask, floor, *ceiling in groups:
+            amount = cells.group_ytd(mask, factors, boost)
+            if amount < floor or (ceiling and amount > ceiling[0]):
+                off.append((mask, floor / amount))
+        if not off:
             return boost
-        for mask, ratio in short:
+        for mask, ratio in off:
             boost[mask] *= ratio * 1.001
-    names = [name for name, _, _ in groups]
-    raise CalibrationError(f"could not lift {', '.join(names)} to their floors")
+    names = [group[0] for group in groups]
+    raise CalibrationError(f"could not bring {', '.join(names)} within their bounds")
 
 
 def integerize(values: np.ndarray, target: int) -> np.ndarray:

@@ -112,10 +112,15 @@ class DemoSalesGenerator:
         return YearCells(by_category=by_category, in_ytd=in_ytd)
 
     # -- calibration ---------------------------------------------------------------------------
-    def floors(self) -> list[tuple[str, np.ndarray, float]]:
+    def floors(self) -> list[tuple]:
         fen = T.FEN * T.FLOOR_MARGIN
         return [
-            ("partner outlets", self.stations.partner, T.PARTNER_OUTLETS_FLOOR_YUAN * fen),
+            (
+                "partner outlets",
+                self.stations.partner,
+                T.PARTNER_OUTLETS_FLOOR_YUAN * fen,
+                T.PARTNER_OUTLETS_CEILING_YUAN * T.FEN,
+            ),
             ("Party-member owners", self.stations.party, T.PARTY_OWNERS_FLOOR_YUAN * fen),
         ]
 

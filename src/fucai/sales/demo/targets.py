@@ -22,7 +22,7 @@ from fucai.network.demo.targets import DEMO_AS_OF, HISTORY_START
 from fucai.sales.choices import GameCategory
 
 # 4: paired stations sell 8 % more from their pairing day; the Party floor is the vanguard posts'
-SALES_DEMO_VERSION = "4"
+SALES_DEMO_VERSION = "5"  # 5: the partner outlets below their ceiling (1500余万元)
 FIRST_DAY = HISTORY_START
 LAST_DAY = dt.date(2023, 12, 31)
 YEARS = (2021, 2022, 2023)
@@ -45,6 +45,7 @@ YEAR_2021_TOTAL_YUAN = 2_962_000_000
 
 # Groups of stations with a floor on their 2023 window ("over 15,000,000 yuan", "over 60,000,000").
 PARTNER_OUTLETS_FLOOR_YUAN = 15_000_000
+PARTNER_OUTLETS_CEILING_YUAN = 15_900_000  # "1500余万元": below 1600万 with room for rounding
 PARTY_OWNERS_FLOOR_YUAN = 60_000_000
 FLOOR_MARGIN = 1.05  # aim this much above a floor
 

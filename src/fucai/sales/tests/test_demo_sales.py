@@ -637,6 +637,16 @@ def test_boost_groups_lifts_a_group_below_its_floor_and_leaves_others_alone():
     assert unchanged.tolist() == [1.0] * stations
 
 
+def test_boost_groups_brings_a_group_above_its_ceiling_down_to_its_floor():
+    days, stations = 10, 4
+    cells = YearCells(by_category={"draw": np.ones((days, stations))}, in_ytd=np.arange(days) < 6)
+    targets = {("draw", "ytd"): 600.0, ("draw", "rest"): 400.0}
+    big = np.array([True, True, True, False])  # 450 of the 600 naturally
+    boost = boost_groups(cells, targets, [("big", big, 300.0, 320.0)])
+    amount = cells.group_ytd(big, cells.factors(targets, boost), boost)
+    assert 300.0 <= amount <= 320.0 and boost[3] == 1.0
+
+
 def test_the_targets_reproduce_the_report_whatever_the_natural_split():
     natural = {
         (y, c, s): 1.0 + (c == "draw")
