@@ -61,6 +61,7 @@ def pdf_bytes(doc: BulletinDocument, charts=()) -> bytes:
     pdf.add_page()
     _masthead(pdf, doc)
     for section in doc.sections:
+        _keep_with_next(pdf, lines=3)  # a heading never ends a page alone
         _text(pdf, SANS, section.heading, space_before=4)
         for paragraph in section.paragraphs:
             _text(pdf, SERIF, paragraph)
@@ -69,6 +70,13 @@ def pdf_bytes(doc: BulletinDocument, charts=()) -> bytes:
     for number, chart in enumerate(charts, start=1):
         _chart(pdf, number, chart)
     return bytes(pdf.output())
+
+
+def _keep_with_next(pdf: BulletinPDF, lines: int) -> None:
+    """A new page unless a heading and `lines` lines of text below it fit on this one."""
+    needed = _line_mm(layout.SIZES_PT["heading"]) + lines * _line_mm(layout.SIZES_PT["body"]) + 4
+    if pdf.get_y() + needed > pdf.page_break_trigger:
+        pdf.add_page()
 
 
 def _line_mm(size_pt: float) -> float:

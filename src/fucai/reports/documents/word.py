@@ -92,6 +92,7 @@ def _styles(word) -> None:
     set_font(heading.font, FONT_NAMES["heading"], layout.SIZES_PT["heading"])
     heading.font.italic = False
     _plain(heading, indent_pt=2 * layout.SIZES_PT["heading"], before_pt=8)
+    heading.paragraph_format.keep_with_next = True  # a heading never ends a page alone
     title = styles["Title"]
     set_font(title.font, FONT_NAMES["title"], layout.SIZES_PT["title"], True, layout.RED)
     _plain(title, align=WD_ALIGN_PARAGRAPH.CENTER)
