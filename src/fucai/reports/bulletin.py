@@ -107,13 +107,15 @@ def build_bulletin(
     as_of: dt.date, scope: BulletinScope | str | None, user=None, language="zh-hans", context=None
 ) -> BulletinDocument:
     """The bulletin for the day and scope as `user` sees them (None: the command line's
-    province view). A scope the user does not see raises facts.ScopeNotFound."""
+    province view), the day moved into the sales data (`bulletin_day`; the document's `notice`
+    says so). A scope the user does not see raises facts.ScopeNotFound."""
     from fucai.analytics.backends import AnalyticsContext
     from fucai.reports.facts import command_line_viewer
 
     if not isinstance(scope, BulletinScope):
         scope = resolve_scope(scope, user if user is not None else command_line_viewer())
     context = context or AnalyticsContext.current()
+    as_of, notice = bulletin_day(as_of, context)
     facts, _summary = gather(as_of, scope, user, context)
     issuer = "江西省福利彩票发行中心" if scope.is_province else f"{scope.name}福利彩票发行中心"
     return BulletinDocument(
@@ -127,4 +129,17 @@ def build_bulletin(
         table=city_table(as_of, scope, user, context),
         language=language,
         facts={name: fact.to_dict() for name, fact in facts.items()},
+        notice=notice,
     )
+
+
+def bulletin_day(as_of: dt.date, context) -> tuple[dt.date, str]:
+    """The day a bulletin is written for: `as_of` moved into the sales data, as the cockpit
+    moves it (sales.forms.CockpitForm: a day after the last sale is the last sale's day, one
+    before the first is the first), and the notice saying so ("" when not moved). A bulletin
+    never states figures of days the data do not reach."""
+    from fucai.sales.cockpit import sales_span
+    from fucai.sales.forms import CockpitForm
+
+    form = CockpitForm({"as_of": as_of.isoformat()}, span=sales_span(context))
+    return form.as_of_date, form.notice

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 FORMATS = ("text", "docx", "pdf")
 
@@ -60,8 +61,14 @@ def handle(command, options) -> None:
     try:
         scope = resolve_scope(options["scope"], viewer)
     except ScopeNotFound:
+        if not options["scope"]:
+            message = _("A bulletin covers the province or a whole city: your role holds neither.")
+            raise CommandError(message) from None
         raise CommandError(f"--scope {options['scope']!r}: no such scope in your view.") from None
-    data = render(build_bulletin(as_of, scope, user), fmt, viewer)
+    doc = build_bulletin(as_of, scope, user)
+    if doc.notice:
+        command.stderr.write(doc.notice)
+    data = render(doc, fmt, viewer)
     if out:
         Path(out).write_bytes(data)
         command.stdout.write(str(out))

@@ -49,10 +49,13 @@ class BulletinDocument:
     table: BulletinTable | None = None
     language: str = "zh-hans"
     facts: dict = field(default_factory=dict)  # the figures the sentences used, by field name
+    notice: str = ""  # the day asked for was moved into the data (said to the user, not printed)
 
     def text(self) -> str:
         """The bulletin as plain text: title, particulars, then each section."""
-        lines = [self.title, self.issuer, f"{self.document_number}", self.as_of.isoformat(), ""]
+        from fucai.reports.documents.layout import date_text
+
+        lines = [self.title, self.issuer, f"{self.document_number}", date_text(self.as_of), ""]
         for section in self.sections:
             lines.append(section.heading)
             lines.extend(section.paragraphs)

@@ -52,7 +52,7 @@ def _download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404(_("This bulletin's scope is not in your scope."))
     doc = build_bulletin(as_of, scope, request.user)
     with translation.override(doc.language):
-        charts = bulletin_charts(request.user, as_of, scope)
+        charts = bulletin_charts(request.user, doc.as_of, scope)  # the day moved into the data
     response = HttpResponse(render_document(doc, fmt, charts), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = disposition(*download_name(doc, fmt))
     return response

@@ -7,7 +7,8 @@ figures (docs/reports.md, "Numbers"):
 - "余" ("over"): the value cut down (never rounded up) to its first N significant digits, with
   余 only when the true value is larger than the figure stated — 112 → "100余", 63,055,138 yuan in
   万元 with N=1 → "6000余", 1,537万 with N=2 → "1500余"; a value equal to its round figure is
-  written without 余 (1000 → "1000"), a value below 1 is not given an 余 figure.
+  written without 余 (1000 → "1000"); a value below 10 is written to two decimals instead
+  (1.19万元 → "1.19", never "1余"). A sentence whose 余 figure would be 0 is not written.
 """
 
 from __future__ import annotations
@@ -83,8 +84,16 @@ def round_figure(value: Decimal | int, digits: int = 1) -> Decimal | None:
 
 def over_text(value: Decimal | int, digits: int = 1) -> str:
     """The value as "N余" when it is larger than its round figure N, else N itself:
-    112 → "100余", 1000 → "1000", 6305.5 → "6000余"; below 1 the value as it is."""
+    112 → "100余", 1000 → "1000", 6305.5 → "6000余", 32.7 → "30余". Below 10 a round figure
+    says too little (1.19万 is not "1余万"): the value to two decimals, 1.19 → "1.19",
+    0.615 → "0.62", 7 → "7"."""
+    value = Decimal(value)
+    if value < 10:
+        return _two_decimals_trimmed(value)
     figure = round_figure(value, digits)
-    if figure is None:
-        return str(value)
-    return f"{figure}{OVER}" if Decimal(value) > figure else str(figure)
+    return f"{figure}{OVER}" if value > figure else str(figure)
+
+
+def _two_decimals_trimmed(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

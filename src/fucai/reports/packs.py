@@ -41,7 +41,8 @@ class PackError(ValueError):
 
 # -- what a pack is of ----------------------------------------------------------------------------
 def period_bounds(kind: str, period: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of a monthly (2023-08) or quarterly (2023-Q3) period."""
+    """The first and last day of a monthly (2023-08) or quarterly (2023-Q3) period that has
+    begun (a period in the future has nothing to report: PackError)."""
     from fucai.evaluation.indicators import PeriodError
     from fucai.evaluation.indicators import period_bounds as bounds
 
@@ -54,9 +55,15 @@ def period_bounds(kind: str, period: str) -> tuple[dt.date, dt.date]:
             _("period %(period)r: write it as %(example)s") % {"period": period, "example": example}
         )
     try:
-        return bounds(period.strip())
+        start, end = bounds(period.strip())
     except PeriodError as exc:
         raise PackError(str(exc)) from None
+    if start > timezone.localdate():
+        raise PackError(
+            _("period %(period)s has not begun: a pack covers a month or quarter up to today")
+            % {"period": period}
+        )
+    return start, end
 
 
 def previous_period(kind: str, day: dt.date) -> str | None:

@@ -108,6 +108,10 @@ def fields_for(section: str) -> dict[str, Field]:
     return {n: f for n, f in FIELDS.items() if f.section in (GENERAL, section)}
 
 
+class ConversionNotAllowed(ValueError):
+    """A field written with a conversion ({name!r}): the wording may not use one."""
+
+
 @dataclass(frozen=True)
 class Placeholder:
     name: str
@@ -121,8 +125,8 @@ def placeholders(template: str) -> list[Placeholder]:
         if name is None:
             continue
         if conversion:
-            raise ValueError(_("“{%(name)s!%(c)s}”: conversions are not allowed.")
-                             % {"name": name, "c": conversion})  # fmt: skip
+            raise ConversionNotAllowed(_("“{%(name)s!%(c)s}”: conversions are not allowed.")
+                                       % {"name": name, "c": conversion})  # fmt: skip
         found.append(Placeholder(name, spec or ""))
     return found
 
@@ -131,19 +135,36 @@ def template_errors(template: str, section: str) -> list[str]:
     """Why a template cannot be saved for `section` (empty: it can)."""
     try:
         found = placeholders(template)
-    except ValueError as exc:
-        return [_("The braces do not match: %(error)s") % {"error": exc}]
+    except ConversionNotAllowed as exc:
+        return [str(exc)]
+    except ValueError:
+        return [_("The braces do not match: every { needs its }, and a literal brace is {{ or }}.")]
     allowed, errors = fields_for(section), []
     for ph in found:
         field = allowed.get(ph.name)
         if field is None or field.boolean:
-            errors.append(_("Unknown field {%(name)s}: this section may use %(fields)s.")
-                          % {"name": ph.name, "fields": ", ".join(
-                              n for n, f in allowed.items() if not f.boolean)})  # fmt: skip
+            errors.append(_unknown_field(ph.name, section, allowed))
         elif ph.spec and (ph.spec not in OVER_SPECS or not field.over):
             errors.append(_("{%(name)s:%(spec)s}: only 余1, 余2 or 余3 after a number field.")
                           % {"name": ph.name, "spec": ph.spec})  # fmt: skip
     return errors
+
+
+def _unknown_field(name: str, section: str, allowed: dict) -> str:
+    """Why `name` cannot be used here: another section's field (named), or no field at all."""
+    from fucai.reports.choices import BulletinSection
+
+    fields = ", ".join(n for n, f in allowed.items() if not f.boolean)
+    for other in BulletinSection:
+        if other.value != section and name in fields_for(other.value):
+            return _(
+                "{%(name)s} is a field of the section %(other)s, not of this one: this section "
+                "may use %(fields)s."
+            ) % {"name": name, "other": other.label, "fields": fields}
+    return _("Unknown field {%(name)s}: this section may use %(fields)s.") % {
+        "name": name,
+        "fields": fields,
+    }
 
 
 def condition_terms(condition: str) -> list[tuple[str, bool]]:
@@ -162,9 +183,11 @@ def condition_errors(condition: str, section: str) -> list[str]:
     allowed = {n for n, f in fields_for(section).items() if f.boolean}
     if condition.split()[-1:] == ["not"]:
         return [_("“not” must be followed by a fact.")]
+    if not allowed:
+        return [_("This section's sentences take no condition: leave it empty.")]
     return [
         _("Unknown condition %(name)s: this section may use %(facts)s.")
-        % {"name": name, "facts": ", ".join(sorted(allowed)) or "—"}
+        % {"name": name, "facts": ", ".join(sorted(allowed))}
         for name, _wanted in condition_terms(condition)
         if name not in allowed
     ]
@@ -190,5 +213,7 @@ def render(template: str, condition: str, facts: dict) -> str | None:
         fact = facts.get(name)
         if fact is None or (fact.text == "" and not spec):
             return None
+        if spec in OVER_SPECS and not fact.value:
+            return None  # "累计销量0万元", "安排0余万": nothing worth a sentence
         out.append(_text(fact, spec or ""))
     return "".join(out)

@@ -47,6 +47,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The name as its language writes it: a Chinese name family name first, unspaced
+        (宋亮涛); a Latin one "First Last"."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _is_cjk(first + last):
+            return f"{last}{first}"
+        return " ".join(part for part in (first, last) if part)
+
     @property
     def grant(self) -> Grant:
         """What this person may see and change (computed once per user object)."""
@@ -68,3 +76,8 @@ class User(AbstractUser):
     @property
     def roles_label(self) -> str:
         return "、".join(self.grant.roles)
+
+
+def _is_cjk(text: str) -> bool:
+    """Any character of the CJK unified ideographs (a Chinese name)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

@@ -196,6 +196,8 @@ def test_the_command_refuses_a_city_user_another_citys_pack_and_a_bad_period(
         call_command(*base, "--scope", "九江", "--period", "2023-Q3", "--user", "ganzhou_user")
     with pytest.raises(CommandError, match="2023-Q3"):
         call_command(*base, "--scope", "赣州", "--period", "2023-09")
+    with pytest.raises(CommandError, match="2099-Q1"):  # not begun: nothing to report
+        call_command(*base, "--scope", "赣州", "--period", "2099-Q1")
     assert not ReportPack.objects.exists()
 
 
@@ -209,6 +211,8 @@ def test_only_the_province_may_ask_for_a_pack_now_and_it_is_queued_for_the_worke
     client.force_login(province_admin)
     bad = client.post(reverse("reports:pack_new"), {**data, "period": "2023-13"})
     assert bad.status_code == 400
+    future = client.post(reverse("reports:pack_new"), {**data, "period": "2099-Q1"})
+    assert future.status_code == 400 and not ReportPack.objects.filter(period="2099-Q1").exists()
     response = client.post(reverse("reports:pack_new"), data)
     assert response.status_code == 302
     pack = ReportPack.objects.get(scope="360700", period="2023-Q3")

@@ -43,7 +43,9 @@ def test_percentages_have_one_decimal_and_a_change_says_its_direction():
         (Decimal("1537.2"), 2, "1500余"),
         (123, 2, "120余"),
         (7, 1, "7"),
-        (Decimal("7.5"), 1, "7余"),
+        (Decimal("7.5"), 1, "7.5"),  # below 10 a round figure says too little: two decimals
+        (Decimal("1.19"), 1, "1.19"),
+        (Decimal("0.615"), 1, "0.62"),
     ],
 )
 def test_over_cuts_down_to_significant_digits_and_says_yu_only_when_larger(value, digits, text):
@@ -64,13 +66,20 @@ def test_a_sentence_is_written_only_when_its_facts_and_conditions_hold():
     assert render("创历史新高。", "instant_record", FACTS) is None  # the analytics deny it
     assert render("{area}。", "not instant_record", FACTS) == "全省。"
     assert render("{area}。", "rank_up", FACTS) is None  # no Ministry table: no rank claim
+    nothing = {**FACTS, "jobs_created": Fact("jobs_created", 0, "人", "0")}
+    assert render("{area}新增就业{jobs_created:余1}人。", "", nothing) is None  # not "0人"
 
 
 def test_an_unknown_field_a_field_of_another_section_or_a_bad_format_is_refused():
     assert template_errors("{sales_yi}亿元", "sales") == []
     [error] = template_errors("{sales_yuan}亿元", "sales")
     assert "{sales_yuan}" in error and "sales_yi" in error
-    assert template_errors("{stations_open}个", "sales")  # a network field in the sales section
+    [other] = template_errors("{stations_open}个", "sales")  # a network field in sales
+    assert "{stations_open}" in other and "二、网点建设" in other
+    [brace] = template_errors("{sales_yi亿元。", "sales")
+    assert "{{" in brace and "expected" not in brace  # said in the user's words, not Python's
+    [conversion] = template_errors("{sales_yi!r}", "sales")
+    assert "!r" in conversion and "braces" not in conversion
     assert template_errors("{sales_yi:.3f}", "sales")
     assert template_errors("{area:余1}", "sales")  # 余 only after a number
     assert template_errors("{sales_yi!r}", "sales")
