@@ -74,6 +74,7 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
 # checks these against `reverse`).
 PAGES = {
     "sales:cockpit": "/sales/",
+    "sales:targets": "/sales/targets/",
     "network:overview": "/network/",
     "network:station_list": "/network/stations/",
     "network:visit_indicators": "/network/visits/indicators/",
@@ -165,9 +166,12 @@ class Indicators:
         return {g.keys[self.grouping]: g.amount_fen for g in result.groups}
 
     def _source_sales(self, ident: str) -> str:
+        """A city's cockpit; a manager's row of the targets page (sales to date, target,
+        completion: the cockpit has no manager filter)."""
         if self.cities:
             return link("sales:cockpit", city=ident, as_of=self.end.isoformat())
-        return link("sales:cockpit", as_of=self.end.isoformat(), manager=ident)
+        page = link("sales:targets", level="manager", as_of=self.end.isoformat())
+        return f"{page}#target-{ident}"
 
     def target_completion(self):
         """Sales of the period to its as-of day / its target to date (fucai.sales.targets.

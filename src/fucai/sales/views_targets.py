@@ -34,12 +34,14 @@ def _setter_only(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only the provincial centre sets the sales targets."))
 
 
-def _as_of(request: HttpRequest) -> dt.date:
+def _as_of(request: HttpRequest) -> tuple[dt.date, str]:
+    """The day (moved into the sales data as the cockpit moves it) and the notice saying so."""
     from fucai.analytics.backends import AnalyticsContext
     from fucai.sales.cockpit import sales_span
     from fucai.sales.forms import CockpitForm
 
-    return CockpitForm.for_request(request, sales_span(AnalyticsContext.current())).as_of_date
+    form = CockpitForm.for_request(request, sales_span(AnalyticsContext.current()))
+    return form.as_of_date, form.notice
 
 
 def _level(request: HttpRequest) -> str:
@@ -50,7 +52,7 @@ def _level(request: HttpRequest) -> str:
 def _page(request: HttpRequest, errors=(), status: int = 200) -> HttpResponse:
     from fucai.sales.views import target_texts
 
-    as_of, level = _as_of(request), _level(request)
+    (as_of, notice), level = _as_of(request), _level(request)
     if request.GET.get("format") == "xlsx":
         from fucai.core.excel import xlsx_response
         from fucai.sales.cli_targets import completion_data, completion_workbook
@@ -71,6 +73,7 @@ def _page(request: HttpRequest, errors=(), status: int = 200) -> HttpResponse:
         "current": SalesTargetSet.objects.current(as_of.year),
         "can_set": grant_for(request.user).can(SET_SALES_TARGETS),
         "errors": list(errors),
+        "notice": notice,
     }
     return render(request, "sales/targets.html", context, status=status)
 
@@ -91,9 +94,9 @@ def targets_template(request: HttpRequest) -> HttpResponse:
 
     _setter_only(request)
     try:
-        year = int(request.GET.get("year") or _as_of(request).year)
+        year = int(request.GET.get("year") or _as_of(request)[0].year)
     except ValueError:
-        year = _as_of(request).year
+        year = _as_of(request)[0].year
     return xlsx_response(template_workbook(year, request.user), f"targets-{year}.xlsx")
 
 

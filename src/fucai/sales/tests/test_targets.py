@@ -424,7 +424,7 @@ def test_the_targets_table_shares_one_unit_and_its_excel_ends_with_the_total(
 
     client.force_login(province_admin)
     page = client.get("/sales/targets/?as_of=2023-09-03&level=city").content.decode()
-    rows = re.findall(r'<tr data-code="(\d+)".*?</tr>', page, flags=re.S)
+    rows = re.findall(r'<tr id="target-\d+" data-code="(\d+)".*?</tr>', page, flags=re.S)
     assert len(rows) >= 2 and 'id="targets-total"' in page
     body = page[page.index('id="targets-table"') :]
     units = set(re.findall(r"[\d.,]+ (亿元|万元|元)</td>", body))
@@ -433,3 +433,17 @@ def test_the_targets_table_shares_one_unit_and_its_excel_ends_with_the_total(
     sheet = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert sheet[-1][0] == "合计"
     assert sheet[-1][2] == sum(r[2] for r in sheet[1:-1])
+
+
+def test_the_targets_page_says_when_it_moved_the_day_into_the_sales_data(
+    context, targets, client, province_admin, monkeypatch
+):
+    import datetime as dt
+
+    from fucai.sales.cockpit import SalesSpan
+
+    span = SalesSpan(dt.date(2021, 1, 1), dt.date(2023, 12, 31))
+    monkeypatch.setattr("fucai.sales.cockpit.sales_span", lambda context: span)
+    client.force_login(province_admin)
+    page = client.get("/sales/targets/?as_of=2024-03-15&level=city").content.decode()
+    assert 'id="as-of-notice"' in page and "2023-12-31" in page
