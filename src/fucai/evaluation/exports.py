@@ -5,6 +5,8 @@ weights, the robustness if computed, and the notes — every method setting as a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from fucai.core.excel import Column, add_notes_sheet, table_workbook, write_table
@@ -16,6 +18,7 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
     labels = {i.name: i.shown_label() for i in scheme.indicators}
     names = list(result["weights"])
     people = people or {}
+    ordered = sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"]))
     columns = [
         Column(_("id")),
         _("name"),
@@ -27,7 +30,7 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
         _("eliminated"),
         _("pay factor"),
         _("pay"),
-        *[f"{labels[n]} ({n})" for n in names],
+        *[_("contribution: %(label)s") % {"label": labels[n]} for n in names],
     ]
     rows = [
         [
@@ -39,12 +42,14 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
             _kept_grade(scheme, result["alternatives"], row),
             _("yes") if row["eliminated"] else "",
             row["pay_factor"],
-            row["pay"],
+            None if row["pay"] is None else Decimal(row["pay"]),  # a number, to be summed
             *[round(row["contributions"][n], 4) for n in names],
         ]
-        for row in sorted(result["alternatives"], key=lambda r: (r["rank"], r["id"]))
+        for row in ordered
     ]
     wb = table_workbook(columns, rows, title=_("Results"))
+    _values_sheet(wb, _("Raw values"), "values", ordered, names, labels, people)
+    _values_sheet(wb, _("Normalised values"), "normalised", ordered, names, labels, people)
     ws = wb.create_sheet(_("Weights"))
     write_table(
         ws,
@@ -55,6 +60,23 @@ def result_workbook(scheme, result: dict, people: dict[str, tuple[str, str]] | N
         robustness_sheet(wb, result["robustness"])
     add_notes_sheet(wb, _("Notes"), notes(scheme, result))
     return wb
+
+
+def _values_sheet(wb, title: str, key: str, rows: list[dict], names, labels, people) -> None:
+    """A sheet of each alternative's raw (or normalised) value per indicator, when the result
+    carries them."""
+    if not rows or key not in rows[0]:
+        return
+    heading = [_("id"), _("name"), *[f"{labels[n]} ({n})" for n in names]]
+    table = [
+        [
+            row["id"],
+            people.get(row["id"], (row.get("label", ""),))[0],
+            *[row[key].get(n) for n in names],
+        ]
+        for row in rows
+    ]
+    write_table(wb.create_sheet(title[:31]), heading, table)
 
 
 def _kept_grade(scheme, rows: list[dict], row: dict) -> str:

@@ -121,7 +121,7 @@ def test_run_writes_the_managers_scheme_to_excel_with_its_robustness(tmp_path):
     run("run", "--scheme", str(scheme), "--data", str(data), "--robustness", "--format", "xlsx",
         "--out", str(out))  # fmt: skip
     wb = load_workbook(out)
-    assert wb.sheetnames == ["结果", "权重", "稳健性", "说明"]
+    assert wb.sheetnames == ["结果", "原始值", "标准化值", "权重", "稳健性", "说明"]
     rows = list(wb["结果"].iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "名称", "城市") and rows[0][5:8] == (
         "等级",
@@ -138,7 +138,7 @@ def test_run_writes_the_managers_scheme_to_excel_with_its_robustness(tmp_path):
     # M3 scores 0: eliminated, graded 不合格 (kept, second of M1 and M3: 三级), paid the floor
     assert rows[3][:6] == ("M3", 0.0, 3, "不合格", "三级", "是")
     assert rows[2][1] == pytest.approx(50.0)  # M2 sits half-way between every goalpost
-    assert rows[3][6] == 0.6 and rows[3][7] == "1800.00"  # elimination.pay: floor
+    assert rows[3][6] == 0.6 and rows[3][7] == 1800  # elimination.pay: floor (a number)
 
 
 def test_run_names_a_missing_column_and_a_bad_cell(tmp_path):
