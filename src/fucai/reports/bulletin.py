@@ -56,7 +56,8 @@ def write_sections(facts: dict, language: str = "zh-hans") -> tuple[Section, ...
 
 def city_table(as_of: dt.date, scope: BulletinScope, user, context) -> BulletinTable | None:
     """Per city (a city's bulletin: per county) its sales year to date, year on year, stations
-    open and their change since 1 January, from the same summaries as the text."""
+    open and their change since 1 January, from the same summaries as the text, and the
+    scope's total (合计) last."""
     from fucai.network.models import Station
     from fucai.network.summary import network_summary
     from fucai.reports import numbers as N
@@ -67,8 +68,10 @@ def city_table(as_of: dt.date, scope: BulletinScope, user, context) -> BulletinT
     by = "city" if scope.is_province else "county"
     viewer = user if user is not None else command_line_viewer()
     stations = scope.narrow(Station.objects.restrict(viewer))
-    network = {g.code: g for g in network_summary(stations, as_of, by=by).groups}
-    sales = {g["key"]: g for g in sales_summary(context, scope.analytics(), as_of, by=by)["groups"]}
+    whole = network_summary(stations, as_of, by=by)
+    network = {g.code: g for g in whole.groups}
+    summary = sales_summary(context, scope.analytics(), as_of, by=by)
+    sales = {g["key"]: g for g in summary["groups"]}
     rows = []
     for code in sorted(set(network) | set(sales)):
         group, figures = network.get(code), sales.get(code)
@@ -85,6 +88,16 @@ def city_table(as_of: dt.date, scope: BulletinScope, user, context) -> BulletinT
         )
     if not rows:
         return None
+    total, yoy = summary["total"], summary["total"]["yoy_pct"]
+    rows.append(
+        (
+            "合计",
+            N.yi_text(yuan_to_fen(total["amount_yuan"])),
+            N.pct_text(yoy) if yoy is not None and yoy != "" else "—",
+            str(whole.open_stations),
+            f"{whole.net_new_this_year:+d}",
+        )
+    )
     return BulletinTable(
         "各设区市主要指标" if scope.is_province else f"{scope.name}各县（市、区）主要指标",
         (
