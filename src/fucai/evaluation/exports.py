@@ -139,6 +139,10 @@ def words() -> dict:
         "scale_goalposts": _("goalposts and caps scaled by the elapsed share"),
         "annualise": _("counts annualised (divided by the elapsed share)"),
         "worst": _("counted as the worst value"),
+        "goalpost": _("goalposts"),
+        "z_score": _("z-score"),
+        "rank": _("rank"),
+        "manual": _("entered by hand"),
     }
 
 

@@ -63,6 +63,11 @@ class EvaluationScheme(models.Model):
 
         return stored_scheme(self)
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the document's `title_en` in English)."""
+        return self.parsed().shown_title()
+
 
 class EvaluationRun(models.Model):
     """A scheme version run for a period, frozen: its inputs (the InputTable), the engine's

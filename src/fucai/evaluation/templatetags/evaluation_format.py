@@ -22,3 +22,17 @@ def person(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def setting(value) -> str:
+    """A scheme's setting value as people read it (ahp → AHP（两两比较）; exports.words)."""
+    from fucai.evaluation.exports import words
+
+    return words().get(str(value), str(value))
+
+
+@register.filter
+def grade_of(name, scheme) -> str:
+    """A grade's name in the active language (Scheme.grade_label)."""
+    return scheme.grade_label(name)
