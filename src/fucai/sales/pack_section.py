@@ -47,7 +47,8 @@ def sales_section(scope, period_start: dt.date, period_end: dt.date, as_of: dt.d
         ]
         for p in points
     ]
-    total_label = f"{period_start:%Y-%m} – {last:%Y-%m}"
+    first = f"{period_start:%Y-%m}"
+    total_label = first if first == f"{last:%Y-%m}" else f"{first} – {last:%Y-%m}"
     rows.append(
         [total_label, _("Total"), fen_to_yuan(amount), fen_to_yuan(prior), yoy_pct(amount, prior)]
     )
