@@ -255,16 +255,18 @@ def sales_by(level: str, as_of: dt.date, scope, context=None) -> dict[str, int]:
 def completion(
     as_of: dt.date, level: str = TargetLevel.CITY, *, user=None, scope=None, context=None
 ) -> list[Completion]:
-    """Completion of the current targets of as_of's year at one level, as of `as_of`, for what
-    `user` sees (None: the province; `scope` overrides the analytics scope)."""
+    """Completion of the current targets of as_of's year at one level, as of `as_of`, of the
+    targets `user` sees (None: the province). A target's sales are all the sales attributed to
+    it — a city's, a manager's territory's on each day (a station moved to another manager in
+    the year counts for each while theirs), a station's — whoever looks: a manager sees the
+    figure they are evaluated on (fucai.evaluation.indicators), not only the stations they hold
+    today. `scope` is accepted for the callers' sake and does not narrow a target's sales."""
     from fucai.analytics.scope import Scope
 
     rows = list(targets_for(user, as_of.year, level).order_by("code"))
     if not rows:
         return []
-    if scope is None:
-        scope = Scope.province() if user is None else Scope.for_user(user)
-    sales = sales_by(level, as_of, scope, context)
+    sales = sales_by(level, as_of, Scope.province(), context)
     out = []
     for target in rows:
         due = pace(target, as_of)

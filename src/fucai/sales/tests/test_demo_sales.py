@@ -1107,3 +1107,20 @@ def test_on_the_demo_managers_evaluated_on_3_september_are_eliminated_as_on_31_d
     assert 0.95 < completion[len(completion) // 2] < 1.05  # to date, not 67 % of the year
     others = Counter(r["grade"] for r in rows if not r["eliminated"])
     assert others == {"一级": 21, "二级": 31, "三级": 41, "四级": 10}  # of 103
+
+
+def test_a_manager_sees_the_completion_they_are_evaluated_on_not_only_todays_stations(demo_db):
+    """A manager's completion counts every sale attributed to their territory in the year (a
+    station moved away counts while it was theirs): the figure the province sees and the one
+    the evaluation scores, whoever looks."""
+    from django.contrib.auth import get_user_model
+
+    from fucai.sales.targets import completion
+
+    manager = get_user_model().objects.get(username="manager")
+    day = dt.date(2023, 12, 31)
+    (own,) = completion(day, "manager", user=manager)
+    province = {r.code: r for r in completion(day, "manager")}
+    assert (own.sales_fen, own.rate) == (province[own.code].sales_fen, province[own.code].rate)
+    _scheme, table, _filled, _result = demo_evaluation(demo_db, "market-managers-2023")
+    assert table.values["target_completion"][own.code] == pytest.approx(float(own.rate_to_date))
