@@ -24,6 +24,7 @@ def test_help_lists_fucais_commands_by_module_and_not_djangos_flush(capsys):
         "party:",
         "welfare:",
         "evaluation:",
+        "reports:",
         "accounts:",
         "core:",
         "setup (Django):",

@@ -77,6 +77,8 @@ def test_the_menu_hides_import_from_non_editors(client, network, market_manager_
         "welfare:post_list",
         "welfare:map",
         "evaluation:home",
+        "reports:home",
+        "reports:packs",
         "core:audit",
     ]
     assert "network:import" not in menu(market_manager_user)
